@@ -1,0 +1,195 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/*
+ * Tables of seatd. The seat ledger is append-only (seat_ledger_entries, invoices, invoice_lines
+ * and audit_log refuse UPDATE and DELETE through triggers in the migrations); seat_pools is the
+ * projection the engine locks on, kept in the same transaction as the entries it sums, and its
+ * CHECK constraints make "assigned never exceeds purchased" a property of the database itself.
+ */
+
+const createdAt = () => text('created_at').notNull();
+
+export const orgs = sqliteTable('orgs', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  provisioningMode: text('provisioning_mode', { enum: ['manual', 'jit', 'scim'] }).notNull(),
+  defaultSeatType: text('default_seat_type', { enum: ['standard', 'premium'] }).notNull().default('standard'),
+  groupSeatTypes: text('group_seat_types', { mode: 'json' }).$type<Record<string, 'standard' | 'premium'>>().notNull().default({}),
+  createdAt: createdAt(),
+});
+
+export const orgDomains = sqliteTable(
+  'org_domains',
+  {
+    orgId: text('org_id').notNull().references(() => orgs.id),
+    domain: text('domain').notNull(),
+    verifiedAt: text('verified_at').notNull(),
+  },
+  (t) => [uniqueIndex('org_domains_domain_unique').on(t.domain), index('org_domains_org_idx').on(t.orgId)],
+);
+
+export const contracts = sqliteTable('contracts', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull().references(() => orgs.id).unique(),
+  termStart: text('term_start').notNull(),
+  termMonths: integer('term_months').notNull(),
+  autoRenew: integer('auto_renew', { mode: 'boolean' }).notNull(),
+  currency: text('currency').notNull(),
+  standardPriceAmount: integer('standard_price_amount').notNull(),
+  premiumPriceAmount: integer('premium_price_amount').notNull(),
+  createdAt: createdAt(),
+});
+
+export const seatPools = sqliteTable(
+  'seat_pools',
+  {
+    orgId: text('org_id').notNull().references(() => orgs.id),
+    seatType: text('seat_type', { enum: ['standard', 'premium'] }).notNull(),
+    purchased: integer('purchased').notNull(),
+    assigned: integer('assigned').notNull(),
+  },
+  (t) => [
+    uniqueIndex('seat_pools_org_type_unique').on(t.orgId, t.seatType),
+    check('seat_pools_assigned_within_purchased', sql`${t.assigned} >= 0 AND ${t.assigned} <= ${t.purchased}`),
+  ],
+);
+
+export const seatLedgerEntries = sqliteTable(
+  'seat_ledger_entries',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orgId: text('org_id').notNull().references(() => orgs.id),
+    kind: text('kind', { enum: ['initial', 'add', 'upgrade'] }).notNull(),
+    seatType: text('seat_type', { enum: ['standard', 'premium'] }).notNull(),
+    /** Change to the purchased count of this seat type; an upgrade writes −n standard and +n premium. */
+    purchasedDelta: integer('purchased_delta').notNull(),
+    invoiceId: text('invoice_id').references(() => invoices.id),
+    effectiveDate: text('effective_date').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('seat_ledger_entries_org_idx').on(t.orgId)],
+);
+
+export const invoices = sqliteTable(
+  'invoices',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id').notNull().references(() => orgs.id),
+    number: text('number').notNull().unique(),
+    issuedAt: text('issued_at').notNull(),
+    effectiveDate: text('effective_date').notNull(),
+    remainingMonths: integer('remaining_months').notNull(),
+    currency: text('currency').notNull(),
+    totalAmount: integer('total_amount').notNull(),
+    idempotencyKey: text('idempotency_key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    createdBy: text('created_by').notNull(),
+  },
+  (t) => [uniqueIndex('invoices_org_idempotency_unique').on(t.orgId, t.idempotencyKey)],
+);
+
+export const invoiceLines = sqliteTable(
+  'invoice_lines',
+  {
+    invoiceId: text('invoice_id').notNull().references(() => invoices.id),
+    position: integer('position').notNull(),
+    kind: text('kind').notNull(),
+    seatType: text('seat_type', { enum: ['standard', 'premium'] }).notNull(),
+    quantity: integer('quantity').notNull(),
+    unitAmount: integer('unit_amount').notNull(),
+    amount: integer('amount').notNull(),
+    description: text('description').notNull(),
+  },
+  (t) => [uniqueIndex('invoice_lines_position_unique').on(t.invoiceId, t.position)],
+);
+
+export const apiTokens = sqliteTable(
+  'api_tokens',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id').notNull().references(() => orgs.id),
+    kind: text('kind', { enum: ['api', 'scim'] }).notNull(),
+    role: text('role', { enum: ['owner', 'admin'] }),
+    label: text('label').notNull(),
+    /** sha256 of the secret part; the secret itself is shown once and never stored. */
+    secretHash: text('secret_hash').notNull(),
+    createdAt: createdAt(),
+    revokedAt: text('revoked_at'),
+  },
+  (t) => [index('api_tokens_org_idx').on(t.orgId)],
+);
+
+export const members = sqliteTable(
+  'members',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id').notNull().references(() => orgs.id),
+    email: text('email').notNull(),
+    role: text('role', { enum: ['primary_owner', 'owner', 'admin', 'member'] }).notNull(),
+    /** invited and active members hold a seat; the others do not. */
+    status: text('status', { enum: ['invited', 'active', 'invitation_expired', 'deactivated'] }).notNull(),
+    seatType: text('seat_type', { enum: ['standard', 'premium'] }).notNull(),
+    source: text('source', { enum: ['manual', 'jit', 'scim'] }).notNull(),
+    givenName: text('given_name'),
+    familyName: text('family_name'),
+    displayName: text('display_name'),
+    externalId: text('external_id'),
+    scimAttributes: text('scim_attributes', { mode: 'json' }).$type<Record<string, unknown>>(),
+    version: integer('version').notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('members_org_email_unique').on(t.orgId, t.email),
+    index('members_org_status_idx').on(t.orgId, t.status),
+    index('members_org_external_id_idx').on(t.orgId, t.externalId),
+  ],
+);
+
+export const invitations = sqliteTable(
+  'invitations',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id').notNull().references(() => orgs.id),
+    memberId: text('member_id').notNull().references(() => members.id),
+    tokenHash: text('token_hash').notNull().unique(),
+    status: text('status', { enum: ['pending', 'accepted', 'expired', 'revoked', 'superseded'] }).notNull(),
+    invitedBy: text('invited_by').notNull(),
+    createdAt: createdAt(),
+    expiresAt: text('expires_at').notNull(),
+    endedAt: text('ended_at'),
+  },
+  (t) => [
+    index('invitations_org_status_idx').on(t.orgId, t.status),
+    index('invitations_status_expires_idx').on(t.status, t.expiresAt),
+  ],
+);
+
+export const seatRefusals = sqliteTable(
+  'seat_refusals',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orgId: text('org_id').notNull().references(() => orgs.id),
+    email: text('email').notNull(),
+    path: text('path', { enum: ['invite', 'jit', 'scim'] }).notNull(),
+    seatType: text('seat_type', { enum: ['standard', 'premium'] }).notNull(),
+    at: text('at').notNull(),
+  },
+  (t) => [index('seat_refusals_org_idx').on(t.orgId, t.at)],
+);
+
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    orgId: text('org_id'),
+    at: text('at').notNull(),
+    actor: text('actor').notNull(),
+    action: text('action').notNull(),
+    target: text('target'),
+    outcome: text('outcome', { enum: ['success', 'refused', 'failure'] }).notNull(),
+    details: text('details', { mode: 'json' }).$type<Record<string, unknown>>(),
+  },
+  (t) => [index('audit_log_org_idx').on(t.orgId, t.id)],
+);

@@ -1,0 +1,25 @@
+import express, { Router } from 'express';
+import type { AppDeps } from '../app';
+import { auditRoutes } from './auditRoutes';
+import { openApiDocument } from './openapi';
+import { operatorRoutes } from './operatorRoutes';
+import { problemErrorHandler, sendProblem } from './problem';
+import { seatRoutes } from './seatRoutes';
+
+/** The operator and org JSON API under /api/v1; every error leaves as application/problem+json. */
+export function adminApi(deps: AppDeps): Router {
+  const { ctx, config, logger } = deps;
+  const api = Router();
+  api.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  api.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument(config.publicUrl));
+  });
+  api.use(operatorRoutes(ctx, config.operatorToken, deps.onOrgCreated ?? (() => {})));
+  api.use('/orgs/:org', seatRoutes(ctx));
+  api.use('/orgs/:org', auditRoutes(ctx));
+  api.use((req, res) => {
+    sendProblem(res, 404, 'not-found', 'Not found', `No API route for ${req.method} ${req.originalUrl}`);
+  });
+  api.use(problemErrorHandler(logger));
+  return api;
+}

@@ -1,0 +1,17 @@
+import { Router } from 'express';
+import type { DomainContext } from '../domain/context';
+import { listAudit } from '../domain/audit/auditLog';
+import { parseInput } from '../domain/validation';
+import { requireOrgRole } from './auth';
+import { auditQuery } from './requestSchemas';
+
+export function auditRoutes(ctx: DomainContext): Router {
+  const router = Router({ mergeParams: true });
+  router.get('/audit', requireOrgRole(ctx, 'admin'), (req, res) => {
+    const query = parseInput(auditQuery, req.query);
+    const entries = listAudit(ctx.db, req.params.org as string, query);
+    const last = entries.at(-1);
+    res.json({ entries, next: entries.length === query.limit && last ? `?before=${last.id}&limit=${query.limit}` : null });
+  });
+  return router;
+}

@@ -1,0 +1,64 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { digestsEqual, sha256Hex } from '../domain/ids';
+import type { DomainContext } from '../domain/context';
+import { authenticateToken, type TokenRole } from '../domain/orgs/tokens';
+import { sendProblem } from './problem';
+
+/** Who is calling the org API, and for which org. */
+export type OrgPrincipal = { orgId: string; role: TokenRole; actor: string };
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    principal?: OrgPrincipal;
+  }
+}
+
+export function bearerToken(req: Request): string | undefined {
+  const header = req.get('authorization');
+  const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  return m?.[1];
+}
+
+function unauthorized(res: Response, detail: string): void {
+  res.set('WWW-Authenticate', 'Bearer realm="seatd"');
+  sendProblem(res, 401, 'unauthorized', 'Unauthorized', detail);
+}
+
+/** The operator token from the environment, compared as digests in constant time. Unset means the operator API is off. */
+export function requireOperator(operatorToken: string | undefined): RequestHandler {
+  const expected = operatorToken ? sha256Hex(operatorToken) : undefined;
+  return (req, res, next) => {
+    if (!expected) return unauthorized(res, 'The operator API is disabled: set SEATD_OPERATOR_TOKEN to enable it');
+    const presented = bearerToken(req);
+    if (!presented || !digestsEqual(sha256Hex(presented), expected)) {
+      return unauthorized(res, 'A valid operator token is required (Authorization: Bearer <SEATD_OPERATOR_TOKEN>)');
+    }
+    next();
+  };
+}
+
+const RANK: Record<TokenRole, number> = { admin: 1, owner: 2 };
+
+/**
+ * Org API access: an org API token (later also a console session) for the org in the path, with
+ * at least `minRole`. A token of another org gets 404, so org ids cannot be probed.
+ */
+export function requireOrgRole(ctx: DomainContext, minRole: TokenRole): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const orgId = String(req.params.org);
+    let principal = req.principal;
+    if (!principal) {
+      const presented = bearerToken(req);
+      if (!presented) return unauthorized(res, 'An org API token is required (Authorization: Bearer <token>)');
+      const found = authenticateToken(ctx, 'api', presented);
+      if (!found || !found.role) return unauthorized(res, 'The API token is not valid or has been revoked');
+      principal = { orgId: found.orgId, role: found.role, actor: `api-token:${found.tokenId}` };
+    }
+    if (principal.orgId !== orgId) return sendProblem(res, 404, 'not-found', 'Not found', `organization ${orgId} was not found`);
+    if (RANK[principal.role] < RANK[minRole]) {
+      return sendProblem(res, 403, 'forbidden', 'Forbidden', `This needs the ${minRole} role; the caller is ${principal.role}`);
+    }
+    req.principal = principal;
+    next();
+  };
+}

@@ -1,0 +1,38 @@
+import { Router } from 'express';
+import type { DomainContext } from '../domain/context';
+import { createOrg, getOrg, type CreatedOrg } from '../domain/orgs/orgs';
+import { createToken } from '../domain/orgs/tokens';
+import { parseInput } from '../domain/validation';
+import { requireOperator } from './auth';
+import { apiTokenBody } from './requestSchemas';
+
+/** The invitation token travels only by mail, never in an API response. */
+export function presentCreatedOrg(org: CreatedOrg) {
+  const { token: _token, ...invitation } = org.primaryOwner.invitation;
+  return { ...org, primaryOwner: { ...org.primaryOwner, invitation } };
+}
+
+export type OrgCreatedHook = (org: CreatedOrg) => void;
+
+export function operatorRoutes(ctx: DomainContext, operatorToken: string | undefined, onOrgCreated: OrgCreatedHook): Router {
+  const router = Router();
+  const operator = requireOperator(operatorToken);
+
+  router.post('/orgs', operator, (req, res) => {
+    const org = createOrg(ctx, req.body, 'operator');
+    onOrgCreated(org);
+    res.status(201).location(`/api/v1/orgs/${org.id}`).json(presentCreatedOrg(org));
+  });
+
+  router.get('/orgs/:org', operator, (req, res) => {
+    res.json(getOrg(ctx, req.params.org as string));
+  });
+
+  router.post('/orgs/:org/api-tokens', operator, (req, res) => {
+    const body = parseInput(apiTokenBody, req.body);
+    const issued = createToken(ctx, req.params.org as string, { kind: 'api', role: body.role, label: body.label }, 'operator');
+    res.status(201).json(issued);
+  });
+
+  return router;
+}

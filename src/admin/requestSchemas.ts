@@ -1,0 +1,20 @@
+import { z } from 'zod';
+
+const count = z.number().int('must be a whole number');
+
+/** Body of POST /seats/quote and /seats/purchases. Unknown keys are refused so a typo is not silently a zero. */
+export const seatChangeBody = z.strictObject({
+  add: z.strictObject({ standard: count.default(0), premium: count.default(0) }).default({ standard: 0, premium: 0 }),
+  upgrade: z.strictObject({ standardToPremium: count.default(0) }).default({ standardToPremium: 0 }),
+  effectiveDate: z.iso.date('must be a date written YYYY-MM-DD').optional(),
+});
+
+export const apiTokenBody = z.strictObject({
+  role: z.enum(['owner', 'admin']),
+  label: z.string().trim().min(1, 'is required').max(100),
+});
+
+export const auditQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  before: z.coerce.number().int().positive().optional(),
+});

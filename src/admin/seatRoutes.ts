@@ -1,0 +1,55 @@
+import { Router } from 'express';
+import type { DomainContext } from '../domain/context';
+import { Invalid } from '../domain/errors';
+import { confirmSeatChange, getInvoice, getSeatUsage, listInvoices, quoteRenewal, quoteSeatChange } from '../domain/ledger/ledger';
+import { parseInput } from '../domain/validation';
+import { requireOrgRole } from './auth';
+import { seatChangeBody } from './requestSchemas';
+
+/** Seats and billing. Admins may look at seats and quotes; buying and invoices are for owners. */
+export function seatRoutes(ctx: DomainContext): Router {
+  const router = Router({ mergeParams: true });
+  const admin = requireOrgRole(ctx, 'admin');
+  const owner = requireOrgRole(ctx, 'owner');
+
+  router.get('/seats', admin, (req, res) => {
+    res.json(getSeatUsage(ctx, req.params.org as string));
+  });
+
+  router.post('/seats/quote', admin, (req, res) => {
+    const { effectiveDate, ...change } = parseInput(seatChangeBody, req.body ?? {});
+    res.json(quoteSeatChange(ctx, req.params.org as string, change, effectiveDate));
+  });
+
+  router.post('/seats/purchases', owner, (req, res) => {
+    const idempotencyKey = req.get('idempotency-key');
+    if (!idempotencyKey?.trim()) {
+      throw Invalid.field('Idempotency-Key', 'header is required so a retried purchase is never invoiced twice');
+    }
+    if (idempotencyKey.length > 200) throw Invalid.field('Idempotency-Key', 'must be at most 200 characters');
+    const { effectiveDate, ...change } = parseInput(seatChangeBody, req.body ?? {});
+    const { invoice, replayed } = confirmSeatChange(ctx, req.params.org as string, change, {
+      effectiveDate,
+      idempotencyKey,
+      actor: req.principal!.actor,
+    });
+    res
+      .status(replayed ? 200 : 201)
+      .location(`/api/v1/orgs/${req.params.org}/invoices/${invoice.id}`)
+      .json({ invoice });
+  });
+
+  router.get('/invoices', owner, (req, res) => {
+    res.json({ invoices: listInvoices(ctx, req.params.org as string) });
+  });
+
+  router.get('/invoices/:id', owner, (req, res) => {
+    res.json(getInvoice(ctx, req.params.org as string, req.params.id as string));
+  });
+
+  router.get('/renewal', owner, (req, res) => {
+    res.json(quoteRenewal(ctx, req.params.org as string));
+  });
+
+  return router;
+}

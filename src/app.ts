@@ -1,0 +1,37 @@
+import express, { type Express } from 'express';
+import type { Config } from './config';
+import type { DomainContext } from './domain/context';
+import { isDatabaseReachable } from '../db/connection';
+import type { Logger } from './logger';
+import { adminApi } from './admin/adminApi';
+import type { OrgCreatedHook } from './admin/operatorRoutes';
+
+export type AppDeps = {
+  ctx: DomainContext;
+  config: Pick<Config, 'operatorToken' | 'publicUrl'>;
+  logger: Logger;
+  onOrgCreated?: OrgCreatedHook;
+};
+
+/** The HTTP app: health, then each adapter mounted at its prefix. Nothing else lives here. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      deps.logger.info({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    });
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    if (isDatabaseReachable(deps.ctx.db)) res.json({ status: 'ok' });
+    else res.status(503).json({ status: 'unavailable', detail: 'the database is not reachable' });
+  });
+
+  app.use('/api/v1', adminApi(deps));
+  return app;
+}

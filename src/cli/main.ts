@@ -1,0 +1,124 @@
+import fs from 'node:fs';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { loadConfig } from '../config';
+import { migrateDatabase, openDatabase } from '../../db/connection';
+import { systemClock } from '../domain/clock';
+import type { DomainContext } from '../domain/context';
+import { DomainError, Invalid } from '../domain/errors';
+import { createOrg } from '../domain/orgs/orgs';
+import { createToken } from '../domain/orgs/tokens';
+import { presentCreatedOrg } from '../admin/operatorRoutes';
+import { startServer } from '../main';
+
+function integer(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a whole number');
+  return Number(value);
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function openContext(databaseFlag?: string): DomainContext {
+  const config = loadConfig();
+  const db = openDatabase(databaseFlag ?? config.databasePath);
+  migrateDatabase(db);
+  return { db, clock: systemClock };
+}
+
+function print(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Invalid && err.fields.length) return `${err.message}`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+export function buildProgram(): Command {
+  const program = new Command('seatd')
+    .description('seatd: seat-aware identity provisioning server')
+    .showHelpAfterError()
+    .addOption(new Option('--database <path>', 'SQLite database file').env('DATABASE_PATH'));
+
+  program
+    .command('serve')
+    .description('run the HTTP server (PORT, DATABASE_PATH, PUBLIC_URL, SEATD_OPERATOR_TOKEN from the environment)')
+    .action(async () => {
+      const { stop } = await startServer();
+      for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => void stop().then(() => process.exit(0)));
+    });
+
+  program
+    .command('migrate')
+    .description('create the database if needed and apply pending migrations')
+    .action(() => {
+      const ctx = openContext(program.opts().database);
+      ctx.db.$client.close();
+      process.stdout.write('database migrated\n');
+    });
+
+  const org = program.command('org').description('organizations');
+  org
+    .command('create')
+    .description('create an organization with its contract and invite its primary owner')
+    .option('--json <file>', 'read the whole request as JSON (same body as POST /api/v1/orgs); "-" for stdin')
+    .option('--name <name>', 'organization name')
+    .option('--domain <domain>', 'verified domain (repeatable)', collect, [])
+    .option('--owner-email <email>', 'primary owner email, in one of the domains')
+    .option('--term-start <date>', 'contract term start, YYYY-MM-DD (default: today)')
+    .option('--currency <code>', 'ISO 4217 currency', 'USD')
+    .option('--standard-price <minor>', 'annual Standard seat price in minor units', integer)
+    .option('--premium-price <minor>', 'annual Premium seat price in minor units', integer)
+    .option('--standard-seats <n>', 'Standard seats bought', integer, 0)
+    .option('--premium-seats <n>', 'Premium seats bought', integer, 0)
+    .option('--no-auto-renew', 'the contract does not renew by itself')
+    .addOption(new Option('--mode <mode>', 'provisioning mode').choices(['manual', 'jit', 'scim']).default('manual'))
+    .action((opts) => {
+      const body = opts.json
+        ? JSON.parse(fs.readFileSync(opts.json === '-' ? 0 : opts.json, 'utf8'))
+        : {
+            name: opts.name,
+            domains: opts.domain,
+            primaryOwnerEmail: opts.ownerEmail,
+            provisioningMode: opts.mode,
+            contract: {
+              termStart: opts.termStart ?? new Date().toISOString().slice(0, 10),
+              autoRenew: opts.autoRenew,
+              currency: opts.currency,
+              prices: { standard: opts.standardPrice, premium: opts.premiumPrice },
+              seats: { standard: opts.standardSeats, premium: opts.premiumSeats },
+            },
+          };
+      const ctx = openContext(program.opts().database);
+      print(presentCreatedOrg(createOrg(ctx, body, 'cli')));
+    });
+
+  const token = program.command('token').description('org API tokens');
+  token
+    .command('create')
+    .description('create an org API token (printed once; only its hash is stored)')
+    .requiredOption('--org <id>', 'organization id')
+    .addOption(new Option('--role <role>', 'role the token acts with').choices(['owner', 'admin']).default('owner'))
+    .option('--label <label>', 'what the token is for', 'cli')
+    .action((opts) => {
+      const ctx = openContext(program.opts().database);
+      print(createToken(ctx, opts.org, { kind: 'api', role: opts.role, label: opts.label }, 'cli'));
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof DomainError) {
+      process.stderr.write(`seatd: ${describe(err)}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,53 @@
+import 'dotenv/config';
+import { z } from 'zod';
+
+const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_PATH: z.string().min(1).default('./data/seatd.db'),
+  PUBLIC_URL: z.url().default('http://localhost:3000'),
+  SEATD_OPERATOR_TOKEN: z
+    .string()
+    .min(16, 'SEATD_OPERATOR_TOKEN must be at least 16 characters')
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default('seatd <no-reply@localhost>'),
+  OUTBOX_DIR: z.string().default('./data/outbox'),
+  INVITATION_SWEEP_SECONDS: z.coerce.number().int().positive().default(60),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  databasePath: string;
+  publicUrl: string;
+  operatorToken: string | undefined;
+  logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  outboxDir: string;
+  invitationSweepSeconds: number;
+};
+
+/** Reads and validates configuration once; a bad value stops start-up with the variable named. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid configuration:\n${problems}`);
+  }
+  const c = parsed.data;
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    databasePath: c.DATABASE_PATH,
+    publicUrl: c.PUBLIC_URL.replace(/\/+$/, ''),
+    operatorToken: c.SEATD_OPERATOR_TOKEN || undefined,
+    logLevel: c.LOG_LEVEL,
+    smtpUrl: c.SMTP_URL || undefined,
+    mailFrom: c.MAIL_FROM,
+    outboxDir: c.OUTBOX_DIR,
+    invitationSweepSeconds: c.INVITATION_SWEEP_SECONDS,
+  };
+}

@@ -1,0 +1,3 @@
+export * from './errors';
+export * from './seatTypes';
+export type { DomainContext, Actor } from './context';

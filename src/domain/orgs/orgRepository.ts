@@ -1,0 +1,29 @@
+import { eq } from 'drizzle-orm';
+import { orgDomains, orgs } from '../../../db/schema';
+import type { Queryable } from '../context';
+
+export type OrgRow = typeof orgs.$inferSelect;
+
+export function findOrg(q: Queryable, orgId: string): OrgRow | undefined {
+  return q.select().from(orgs).where(eq(orgs.id, orgId)).get();
+}
+
+export function insertOrg(q: Queryable, row: typeof orgs.$inferInsert): void {
+  q.insert(orgs).values(row).run();
+}
+
+export function updateOrg(q: Queryable, orgId: string, values: Partial<typeof orgs.$inferInsert>): void {
+  q.update(orgs).set(values).where(eq(orgs.id, orgId)).run();
+}
+
+export function listOrgDomains(q: Queryable, orgId: string): string[] {
+  return q.select({ domain: orgDomains.domain }).from(orgDomains).where(eq(orgDomains.orgId, orgId)).all().map((r) => r.domain);
+}
+
+export function findDomainOwner(q: Queryable, domain: string): string | undefined {
+  return q.select({ orgId: orgDomains.orgId }).from(orgDomains).where(eq(orgDomains.domain, domain)).get()?.orgId;
+}
+
+export function insertOrgDomains(q: Queryable, orgId: string, domains: string[], verifiedAt: string): void {
+  q.insert(orgDomains).values(domains.map((domain) => ({ orgId, domain, verifiedAt }))).run();
+}

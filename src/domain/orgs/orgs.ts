@@ -1,0 +1,103 @@
+import { recordAudit } from '../audit/auditLog';
+import { inTransaction, type Actor, type DomainContext } from '../context';
+import { Conflict, NotFound } from '../errors';
+import { newId } from '../ids';
+import { getSeatUsage, type SeatUsage } from '../ledger/ledger';
+import { appendLedgerEntries, insertContract, insertPools } from '../ledger/ledgerRepository';
+import { createInvitation, type IssuedInvitation } from '../provisioning/invitations';
+import type { ProvisioningMode, SeatType } from '../seatTypes';
+import { parseInput } from '../validation';
+import { createOrgInput, type CreateOrgInput } from './orgInput';
+import * as repo from './orgRepository';
+
+export type Org = {
+  id: string;
+  name: string;
+  domains: string[];
+  provisioningMode: ProvisioningMode;
+  defaultSeatType: SeatType;
+  groupSeatTypes: Record<string, SeatType>;
+  createdAt: string;
+};
+
+export type CreatedOrg = Org & {
+  contract: { termStart: string; termMonths: number; autoRenew: boolean; currency: string; prices: Record<SeatType, number> };
+  seats: SeatUsage;
+  primaryOwner: { email: string; memberId: string; invitation: IssuedInvitation };
+};
+
+export function getOrg(ctx: DomainContext, orgId: string): Org {
+  const row = repo.findOrg(ctx.db, orgId);
+  if (!row) throw new NotFound('organization', orgId);
+  return { ...row, domains: repo.listOrgDomains(ctx.db, orgId) };
+}
+
+/**
+ * Creates an org with its verified domains, its contract and seat pools, and the primary owner's
+ * invitation (which reserves one of the seats, Standard when the contract has any) — all or nothing.
+ */
+export function createOrg(ctx: DomainContext, input: CreateOrgInput, actor: Actor): CreatedOrg {
+  const data = parseInput(createOrgInput, input);
+  const now = ctx.clock.now();
+  const at = now.toISOString();
+  const orgId = newId('org');
+  const invitation = inTransaction(ctx, (tx) => {
+    for (const domain of data.domains) {
+      const owner = repo.findDomainOwner(tx, domain);
+      if (owner) throw new Conflict(`The domain ${domain} is already verified by another organization`, 'domain-taken');
+    }
+    repo.insertOrg(tx, {
+      id: orgId,
+      name: data.name,
+      provisioningMode: data.provisioningMode,
+      defaultSeatType: data.defaultSeatType,
+      groupSeatTypes: {},
+      createdAt: at,
+    });
+    repo.insertOrgDomains(tx, orgId, data.domains, at);
+    const c = data.contract;
+    insertContract(tx, {
+      id: newId('ctr'),
+      orgId,
+      termStart: c.termStart,
+      termMonths: 12,
+      autoRenew: c.autoRenew,
+      currency: c.currency,
+      standardPriceAmount: c.prices.standard,
+      premiumPriceAmount: c.prices.premium,
+      createdAt: at,
+    });
+    insertPools(tx, orgId, c.seats);
+    appendLedgerEntries(tx, [
+      { orgId, kind: 'initial', seatType: 'standard', purchasedDelta: c.seats.standard, effectiveDate: c.termStart, createdAt: at },
+      { orgId, kind: 'initial', seatType: 'premium', purchasedDelta: c.seats.premium, effectiveDate: c.termStart, createdAt: at },
+    ]);
+    recordAudit(tx, now, {
+      orgId,
+      actor,
+      action: 'org.create',
+      target: orgId,
+      outcome: 'success',
+      details: { name: data.name, domains: data.domains, contract: c, provisioningMode: data.provisioningMode },
+    });
+    return createInvitation(ctx, tx, {
+      orgId,
+      email: data.primaryOwnerEmail,
+      role: 'primary_owner',
+      seatType: c.seats.standard > 0 ? 'standard' : 'premium',
+      actor,
+    });
+  });
+  return {
+    ...getOrg(ctx, orgId),
+    contract: {
+      termStart: data.contract.termStart,
+      termMonths: 12,
+      autoRenew: data.contract.autoRenew,
+      currency: data.contract.currency,
+      prices: data.contract.prices,
+    },
+    seats: getSeatUsage(ctx, orgId),
+    primaryOwner: { email: data.primaryOwnerEmail, memberId: invitation.memberId, invitation },
+  };
+}

@@ -1,0 +1,70 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import { apiTokens } from '../../../db/schema';
+import { recordAudit } from '../audit/auditLog';
+import { inTransaction, type Actor, type DomainContext } from '../context';
+import { NotFound } from '../errors';
+import { digestsEqual, newId, newSecret, sha256Hex } from '../ids';
+import { findOrg } from './orgRepository';
+
+export type TokenKind = 'api' | 'scim';
+export type TokenRole = 'owner' | 'admin';
+
+const PREFIX: Record<TokenKind, string> = { api: 'sdapi', scim: 'sdscim' };
+
+export type IssuedToken = { id: string; token: string; kind: TokenKind; role: TokenRole | null; label: string; createdAt: string };
+export type TokenPrincipal = { tokenId: string; orgId: string; kind: TokenKind; role: TokenRole | null };
+
+/**
+ * Issues a bearer token `<prefix>_<id>.<secret>`. Only sha256(secret) is stored; the id finds the
+ * row and the digests are compared in constant time, so a lookup never leaks how much matched.
+ */
+export function createToken(
+  ctx: DomainContext,
+  orgId: string,
+  input: { kind: TokenKind; role: TokenRole | null; label: string },
+  actor: Actor,
+): IssuedToken {
+  const now = ctx.clock.now();
+  return inTransaction(ctx, (tx) => {
+    if (!findOrg(tx, orgId)) throw new NotFound('organization', orgId);
+    const id = newId('tok');
+    const secret = newSecret();
+    tx.insert(apiTokens)
+      .values({ id, orgId, kind: input.kind, role: input.role, label: input.label, secretHash: sha256Hex(secret), createdAt: now.toISOString() })
+      .run();
+    recordAudit(tx, now, {
+      orgId,
+      actor,
+      action: `${input.kind}-token.create`,
+      target: id,
+      outcome: 'success',
+      details: { role: input.role, label: input.label },
+    });
+    return { id, token: `${PREFIX[input.kind]}_${id}.${secret}`, kind: input.kind, role: input.role, label: input.label, createdAt: now.toISOString() };
+  });
+}
+
+export function authenticateToken(ctx: DomainContext, kind: TokenKind, presented: string): TokenPrincipal | null {
+  const m = /^([a-z]+)_(tok_[0-9a-f]{20})\.([A-Za-z0-9_-]{20,})$/.exec(presented);
+  if (!m || m[1] !== PREFIX[kind]) return null;
+  const row = ctx.db
+    .select()
+    .from(apiTokens)
+    .where(and(eq(apiTokens.id, m[2]!), eq(apiTokens.kind, kind), isNull(apiTokens.revokedAt)))
+    .get();
+  if (!row || !digestsEqual(sha256Hex(m[3]!), row.secretHash)) return null;
+  return { tokenId: row.id, orgId: row.orgId, kind: row.kind, role: row.role };
+}
+
+export function revokeToken(ctx: DomainContext, orgId: string, kind: TokenKind, tokenId: string, actor: Actor): void {
+  const now = ctx.clock.now();
+  inTransaction(ctx, (tx) => {
+    const result = tx
+      .update(apiTokens)
+      .set({ revokedAt: now.toISOString() })
+      .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.orgId, orgId), eq(apiTokens.kind, kind), isNull(apiTokens.revokedAt)))
+      .run();
+    if (result.changes !== 1) throw new NotFound(`${kind} token`, tokenId);
+    recordAudit(tx, now, { orgId, actor, action: `${kind}-token.revoke`, target: tokenId, outcome: 'success' });
+  });
+}

@@ -1,0 +1,36 @@
+import type { Server } from 'node:http';
+import { createApp } from './app';
+import { loadConfig, type Config } from './config';
+import { migrateDatabase, openDatabase } from '../db/connection';
+import { systemClock } from './domain/clock';
+import { createLogger } from './logger';
+
+/** Composition root: open and migrate the database, build the app, listen, and stop cleanly on SIGTERM/SIGINT. */
+export async function startServer(config: Config = loadConfig()): Promise<{ server: Server; stop: () => Promise<void> }> {
+  const logger = createLogger(config.logLevel);
+  const db = openDatabase(config.databasePath);
+  migrateDatabase(db);
+  const ctx = { db, clock: systemClock };
+  const app = createApp({ ctx, config, logger });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ port, database: config.databasePath, publicUrl: config.publicUrl }, 'seatd listening');
+  if (!config.operatorToken) logger.warn('SEATD_OPERATOR_TOKEN is not set: the operator API is disabled (the CLI still works)');
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= new Promise<void>((resolve) => {
+      logger.info('shutting down');
+      server.close(() => {
+        db.$client.close();
+        logger.info('stopped');
+        resolve();
+      });
+      server.closeIdleConnections();
+      setTimeout(() => server.closeAllConnections(), 10_000).unref();
+    }));
+  return { server, stop };
+}
