@@ -1,0 +1,19 @@
+import type { Express } from 'express';
+import { createApp } from '../../src/app';
+import { createLogger } from '../../src/logger';
+import { createTestContext, type TestContext } from './testContext';
+
+export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
+
+export type TestApp = { app: Express; ctx: TestContext };
+
+/** The real Express app over a real SQLite file, with the operator token set and a movable clock. */
+export function createTestApp(now?: string): TestApp {
+  const ctx = createTestContext(now);
+  const app = createApp({
+    ctx,
+    config: { operatorToken: OPERATOR_TOKEN, publicUrl: 'http://seatd.test' },
+    logger: createLogger('silent'),
+  });
+  return { app, ctx };
+}

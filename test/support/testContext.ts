@@ -1,0 +1,56 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { migrateDatabase, openDatabase, type Db } from '../../db/connection';
+import { ManualClock } from '../../src/domain/clock';
+import type { DomainContext } from '../../src/domain/context';
+import { createOrg, type CreatedOrg } from '../../src/domain/orgs/orgs';
+import type { CreateOrgInput } from '../../src/domain/orgs/orgInput';
+
+export type TestContext = DomainContext & { db: Db; clock: ManualClock; dbFile: string; close: () => void };
+
+/** A real SQLite file in a fresh temp folder, migrated, with a clock the test moves. */
+export function createTestContext(now = '2026-03-01T09:00:00Z'): TestContext {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seatd-test-'));
+  const dbFile = path.join(dir, 'seatd.db');
+  const db = openDatabase(dbFile);
+  migrateDatabase(db);
+  const clock = new ManualClock(now);
+  return {
+    db,
+    clock,
+    dbFile,
+    close: () => {
+      db.$client.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+let orgCounter = 0;
+
+/** The seed example's org: term from 1 Jan 2026, 100 Standard at 360.00, Premium at 720.00 (USD cents). */
+export function seedOrgInput(overrides: Partial<CreateOrgInput> & { contract?: Partial<CreateOrgInput['contract']> } = {}): CreateOrgInput {
+  const n = ++orgCounter;
+  const domain = overrides.domains?.[0] ?? `acme${n}-${process.pid}.com`;
+  const { contract, ...rest } = overrides;
+  return {
+    name: `Acme ${n}`,
+    domains: [domain],
+    primaryOwnerEmail: `owner@${domain}`,
+    provisioningMode: 'manual',
+    ...rest,
+    contract: {
+      termStart: '2026-01-01',
+      autoRenew: true,
+      currency: 'USD',
+      prices: { standard: 36000, premium: 72000 },
+      seats: { standard: 100, premium: 0 },
+      ...contract,
+    },
+  };
+}
+
+export function createSeedOrg(ctx: DomainContext, overrides: Parameters<typeof seedOrgInput>[0] = {}): CreatedOrg {
+  return createOrg(ctx, seedOrgInput(overrides), 'test');
+}
