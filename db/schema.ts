@@ -152,7 +152,11 @@ export const invitations = sqliteTable(
   {
     id: text('id').primaryKey(),
     orgId: text('org_id').notNull().references(() => orgs.id),
-    memberId: text('member_id').notNull().references(() => members.id),
+    /** Null once the member is removed; the invitation row stays as history. */
+    memberId: text('member_id').references(() => members.id, { onDelete: 'set null' }),
+    email: text('email').notNull(),
+    role: text('role', { enum: ['primary_owner', 'owner', 'admin', 'member'] }).notNull(),
+    seatType: text('seat_type', { enum: ['standard', 'premium'] }).notNull(),
     tokenHash: text('token_hash').notNull().unique(),
     status: text('status', { enum: ['pending', 'accepted', 'expired', 'revoked', 'superseded'] }).notNull(),
     invitedBy: text('invited_by').notNull(),

@@ -5,6 +5,7 @@ import { isDatabaseReachable } from '../db/connection';
 import type { Logger } from './logger';
 import { adminApi } from './admin/adminApi';
 import type { OrgCreatedHook } from './admin/operatorRoutes';
+import { invitePage } from './web/invitePage';
 
 export type AppDeps = {
   ctx: DomainContext;
@@ -33,5 +34,6 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.use('/api/v1', adminApi(deps));
+  app.use(invitePage(deps.ctx, deps.logger));
   return app;
 }

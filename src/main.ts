@@ -1,16 +1,15 @@
 import type { Server } from 'node:http';
 import { createApp } from './app';
 import { loadConfig, type Config } from './config';
-import { migrateDatabase, openDatabase } from '../db/connection';
-import { systemClock } from './domain/clock';
+import { openDomainContext } from './composition';
+import { sweepExpiredInvitations } from './domain/provisioning/invitations';
 import { createLogger } from './logger';
 
 /** Composition root: open and migrate the database, build the app, listen, and stop cleanly on SIGTERM/SIGINT. */
 export async function startServer(config: Config = loadConfig()): Promise<{ server: Server; stop: () => Promise<void> }> {
   const logger = createLogger(config.logLevel);
-  const db = openDatabase(config.databasePath);
-  migrateDatabase(db);
-  const ctx = { db, clock: systemClock };
+  const ctx = openDomainContext(config, logger);
+  const { db } = ctx;
   const app = createApp({ ctx, config, logger });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
@@ -20,10 +19,21 @@ export async function startServer(config: Config = loadConfig()): Promise<{ serv
   logger.info({ port, database: config.databasePath, publicUrl: config.publicUrl }, 'seatd listening');
   if (!config.operatorToken) logger.warn('SEATD_OPERATOR_TOKEN is not set: the operator API is disabled (the CLI still works)');
 
+  const sweep = setInterval(() => {
+    try {
+      const expired = sweepExpiredInvitations(ctx);
+      if (expired) logger.info({ expired }, 'expired invitations released their seats');
+    } catch (err) {
+      logger.error({ err }, 'invitation sweep failed');
+    }
+  }, config.invitationSweepSeconds * 1000);
+  sweep.unref();
+
   let stopping: Promise<void> | undefined;
   const stop = () =>
     (stopping ??= new Promise<void>((resolve) => {
       logger.info('shutting down');
+      clearInterval(sweep);
       server.close(() => {
         db.$client.close();
         logger.info('stopped');

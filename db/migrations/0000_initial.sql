@@ -40,7 +40,10 @@ CREATE UNIQUE INDEX `contracts_org_id_unique` ON `contracts` (`org_id`);--> stat
 CREATE TABLE `invitations` (
 	`id` text PRIMARY KEY NOT NULL,
 	`org_id` text NOT NULL,
-	`member_id` text NOT NULL,
+	`member_id` text,
+	`email` text NOT NULL,
+	`role` text NOT NULL,
+	`seat_type` text NOT NULL,
 	`token_hash` text NOT NULL,
 	`status` text NOT NULL,
 	`invited_by` text NOT NULL,
@@ -48,7 +51,7 @@ CREATE TABLE `invitations` (
 	`expires_at` text NOT NULL,
 	`ended_at` text,
 	FOREIGN KEY (`org_id`) REFERENCES `orgs`(`id`) ON UPDATE no action ON DELETE no action,
-	FOREIGN KEY (`member_id`) REFERENCES `members`(`id`) ON UPDATE no action ON DELETE no action
+	FOREIGN KEY (`member_id`) REFERENCES `members`(`id`) ON UPDATE no action ON DELETE set null
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `invitations_token_hash_unique` ON `invitations` (`token_hash`);--> statement-breakpoint

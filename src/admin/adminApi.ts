@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import type { AppDeps } from '../app';
 import { auditRoutes } from './auditRoutes';
+import { memberRoutes } from './memberRoutes';
 import { openApiDocument } from './openapi';
 import { operatorRoutes } from './operatorRoutes';
 import { problemErrorHandler, sendProblem } from './problem';
@@ -17,6 +18,7 @@ export function adminApi(deps: AppDeps): Router {
   api.use(operatorRoutes(ctx, config.operatorToken, deps.onOrgCreated ?? (() => {})));
   api.use('/orgs/:org', seatRoutes(ctx));
   api.use('/orgs/:org', auditRoutes(ctx));
+  api.use('/orgs/:org', memberRoutes(ctx));
   api.use((req, res) => {
     sendProblem(res, 404, 'not-found', 'Not found', `No API route for ${req.method} ${req.originalUrl}`);
   });

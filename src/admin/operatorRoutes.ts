@@ -6,22 +6,16 @@ import { parseInput } from '../domain/validation';
 import { requireOperator } from './auth';
 import { apiTokenBody } from './requestSchemas';
 
-/** The invitation token travels only by mail, never in an API response. */
-export function presentCreatedOrg(org: CreatedOrg) {
-  const { token: _token, ...invitation } = org.primaryOwner.invitation;
-  return { ...org, primaryOwner: { ...org.primaryOwner, invitation } };
-}
-
 export type OrgCreatedHook = (org: CreatedOrg) => void;
 
 export function operatorRoutes(ctx: DomainContext, operatorToken: string | undefined, onOrgCreated: OrgCreatedHook): Router {
   const router = Router();
   const operator = requireOperator(operatorToken);
 
-  router.post('/orgs', operator, (req, res) => {
-    const org = createOrg(ctx, req.body, 'operator');
+  router.post('/orgs', operator, async (req, res) => {
+    const org = await createOrg(ctx, req.body, 'operator');
     onOrgCreated(org);
-    res.status(201).location(`/api/v1/orgs/${org.id}`).json(presentCreatedOrg(org));
+    res.status(201).location(`/api/v1/orgs/${org.id}`).json(org);
   });
 
   router.get('/orgs/:org', operator, (req, res) => {

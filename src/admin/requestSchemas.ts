@@ -18,3 +18,31 @@ export const auditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   before: z.coerce.number().int().positive().optional(),
 });
+
+export const memberListQuery = z.object({
+  status: z.enum(['invited', 'active', 'invitation_expired', 'deactivated']).optional(),
+  role: z.enum(['primary_owner', 'owner', 'admin', 'member']).optional(),
+  seatType: z.enum(['standard', 'premium']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+export const inviteBody = z.strictObject({
+  email: z.string().trim().toLowerCase().pipe(z.email('must be an email address')),
+  role: z.enum(['owner', 'admin', 'member']).default('member'),
+  seatType: z.enum(['standard', 'premium']).optional(),
+});
+
+export const memberPatchBody = z
+  .strictObject({
+    role: z.enum(['primary_owner', 'owner', 'admin', 'member']).optional(),
+    seatType: z.enum(['standard', 'premium']).optional(),
+    active: z.boolean().optional(),
+  })
+  .refine((b) => b.role !== undefined || b.seatType !== undefined || b.active !== undefined, {
+    message: 'give at least one of role, seatType, active',
+  });
+
+export const invitationListQuery = z.object({
+  status: z.enum(['pending', 'accepted', 'expired', 'revoked', 'superseded']).optional(),
+});

@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../config';
-import { migrateDatabase, openDatabase } from '../../db/connection';
-import { systemClock } from '../domain/clock';
+import { openDomainContext } from '../composition';
+import { createLogger } from '../logger';
 import type { DomainContext } from '../domain/context';
 import { DomainError, Invalid } from '../domain/errors';
 import { createOrg } from '../domain/orgs/orgs';
 import { createToken } from '../domain/orgs/tokens';
-import { presentCreatedOrg } from '../admin/operatorRoutes';
 import { startServer } from '../main';
 
 function integer(value: string): number {
@@ -21,9 +20,7 @@ function collect(value: string, previous: string[]): string[] {
 
 function openContext(databaseFlag?: string): DomainContext {
   const config = loadConfig();
-  const db = openDatabase(databaseFlag ?? config.databasePath);
-  migrateDatabase(db);
-  return { db, clock: systemClock };
+  return openDomainContext({ ...config, databasePath: databaseFlag ?? config.databasePath }, createLogger(config.logLevel));
 }
 
 function print(value: unknown): void {
@@ -74,7 +71,7 @@ export function buildProgram(): Command {
     .option('--premium-seats <n>', 'Premium seats bought', integer, 0)
     .option('--no-auto-renew', 'the contract does not renew by itself')
     .addOption(new Option('--mode <mode>', 'provisioning mode').choices(['manual', 'jit', 'scim']).default('manual'))
-    .action((opts) => {
+    .action(async (opts) => {
       const body = opts.json
         ? JSON.parse(fs.readFileSync(opts.json === '-' ? 0 : opts.json, 'utf8'))
         : {
@@ -91,7 +88,7 @@ export function buildProgram(): Command {
             },
           };
       const ctx = openContext(program.opts().database);
-      print(presentCreatedOrg(createOrg(ctx, body, 'cli')));
+      print(await createOrg(ctx, body, 'cli'));
     });
 
   const token = program.command('token').description('org API tokens');

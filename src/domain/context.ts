@@ -1,8 +1,12 @@
 import type { Db } from '../../db/connection';
 import type { Clock } from './clock';
+import type { Mailer } from './mail';
 
-/** What every domain operation needs: the database and the time. Built once in the composition root. */
-export type DomainContext = { db: Db; clock: Clock };
+/**
+ * What domain operations need: the database, the time, a way to send mail and the public base URL
+ * that links in mail point to. Built once in the composition root.
+ */
+export type DomainContext = { db: Db; clock: Clock; mailer: Mailer; publicUrl: string };
 
 /** A drizzle transaction handle; repository functions accept it or the database itself. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];

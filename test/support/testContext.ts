@@ -5,21 +5,27 @@ import { migrateDatabase, openDatabase, type Db } from '../../db/connection';
 import { ManualClock } from '../../src/domain/clock';
 import type { DomainContext } from '../../src/domain/context';
 import { createOrg, type CreatedOrg } from '../../src/domain/orgs/orgs';
+import { createOutboxMailer } from '../../src/mail/mailer';
+import { createLogger } from '../../src/logger';
 import type { CreateOrgInput } from '../../src/domain/orgs/orgInput';
 
-export type TestContext = DomainContext & { db: Db; clock: ManualClock; dbFile: string; close: () => void };
+export type TestContext = DomainContext & { db: Db; clock: ManualClock; dbFile: string; outboxDir: string; close: () => void };
 
-/** A real SQLite file in a fresh temp folder, migrated, with a clock the test moves. */
+/** A real SQLite file in a fresh temp folder, migrated, with a clock the test moves and mail written to an outbox folder. */
 export function createTestContext(now = '2026-03-01T09:00:00Z'): TestContext {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seatd-test-'));
   const dbFile = path.join(dir, 'seatd.db');
   const db = openDatabase(dbFile);
   migrateDatabase(db);
   const clock = new ManualClock(now);
+  const outboxDir = path.join(dir, 'outbox');
   return {
     db,
     clock,
     dbFile,
+    outboxDir,
+    mailer: createOutboxMailer(outboxDir, 'seatd <no-reply@seatd.test>', createLogger('silent')),
+    publicUrl: 'http://seatd.test',
     close: () => {
       db.$client.close();
       fs.rmSync(dir, { recursive: true, force: true });
@@ -51,6 +57,7 @@ export function seedOrgInput(overrides: Partial<CreateOrgInput> & { contract?: P
   };
 }
 
-export function createSeedOrg(ctx: DomainContext, overrides: Parameters<typeof seedOrgInput>[0] = {}): CreatedOrg {
+/** Async because creating an org mails the primary owner's invitation (to the test's outbox folder). */
+export function createSeedOrg(ctx: DomainContext, overrides: Parameters<typeof seedOrgInput>[0] = {}): Promise<CreatedOrg> {
   return createOrg(ctx, seedOrgInput(overrides), 'test');
 }

@@ -27,3 +27,7 @@ export function insertMember(q: Queryable, row: typeof members.$inferInsert): vo
 export function updateMember(q: Queryable, orgId: string, memberId: string, values: Partial<typeof members.$inferInsert>): void {
   q.update(members).set(values).where(and(eq(members.orgId, orgId), eq(members.id, memberId))).run();
 }
+
+export function deleteMember(q: Queryable, orgId: string, memberId: string): void {
+  q.delete(members).where(and(eq(members.orgId, orgId), eq(members.id, memberId))).run();
+}

@@ -4,7 +4,9 @@ import { Conflict, NotFound } from '../errors';
 import { newId } from '../ids';
 import { getSeatUsage, type SeatUsage } from '../ledger/ledger';
 import { appendLedgerEntries, insertContract, insertPools } from '../ledger/ledgerRepository';
-import { createInvitation, type IssuedInvitation } from '../provisioning/invitations';
+import { deliverInvitation, issueInvitation, type Delivery, type Invitation } from '../provisioning/invitations';
+import { findInvitation } from '../provisioning/invitationRepository';
+import { toInvitation } from '../provisioning/invitations';
 import type { ProvisioningMode, SeatType } from '../seatTypes';
 import { parseInput } from '../validation';
 import { createOrgInput, type CreateOrgInput } from './orgInput';
@@ -23,7 +25,7 @@ export type Org = {
 export type CreatedOrg = Org & {
   contract: { termStart: string; termMonths: number; autoRenew: boolean; currency: string; prices: Record<SeatType, number> };
   seats: SeatUsage;
-  primaryOwner: { email: string; memberId: string; invitation: IssuedInvitation };
+  primaryOwner: { email: string; memberId: string; invitation: Invitation; delivery: Delivery };
 };
 
 export function getOrg(ctx: DomainContext, orgId: string): Org {
@@ -34,9 +36,10 @@ export function getOrg(ctx: DomainContext, orgId: string): Org {
 
 /**
  * Creates an org with its verified domains, its contract and seat pools, and the primary owner's
- * invitation (which reserves one of the seats, Standard when the contract has any) — all or nothing.
+ * invitation (which reserves one of the seats, Standard when the contract has any) — all or nothing;
+ * the invitation mail goes out once that has committed.
  */
-export function createOrg(ctx: DomainContext, input: CreateOrgInput, actor: Actor): CreatedOrg {
+export async function createOrg(ctx: DomainContext, input: CreateOrgInput, actor: Actor): Promise<CreatedOrg> {
   const data = parseInput(createOrgInput, input);
   const now = ctx.clock.now();
   const at = now.toISOString();
@@ -80,7 +83,7 @@ export function createOrg(ctx: DomainContext, input: CreateOrgInput, actor: Acto
       outcome: 'success',
       details: { name: data.name, domains: data.domains, contract: c, provisioningMode: data.provisioningMode },
     });
-    return createInvitation(ctx, tx, {
+    return issueInvitation(ctx, tx, {
       orgId,
       email: data.primaryOwnerEmail,
       role: 'primary_owner',
@@ -88,6 +91,7 @@ export function createOrg(ctx: DomainContext, input: CreateOrgInput, actor: Acto
       actor,
     });
   });
+  const delivery = await deliverInvitation(ctx, orgId, invitation, actor);
   return {
     ...getOrg(ctx, orgId),
     contract: {
@@ -98,6 +102,11 @@ export function createOrg(ctx: DomainContext, input: CreateOrgInput, actor: Acto
       prices: data.contract.prices,
     },
     seats: getSeatUsage(ctx, orgId),
-    primaryOwner: { email: data.primaryOwnerEmail, memberId: invitation.memberId, invitation },
+    primaryOwner: {
+      email: data.primaryOwnerEmail,
+      memberId: invitation.memberId,
+      invitation: toInvitation(findInvitation(ctx.db, orgId, invitation.id)!),
+      delivery,
+    },
   };
 }

@@ -1,28 +1,57 @@
 import { recordAudit } from '../audit/auditLog';
-import type { Actor, DomainContext, Tx } from '../context';
+import { inTransaction, type Actor, type DomainContext, type Tx } from '../context';
+import { Conflict, Forbidden, Invalid, NotFound } from '../errors';
 import { newId, newSecret, sha256Hex } from '../ids';
-import { assignSeat } from '../ledger/ledger';
-import { findMemberByEmail, insertMember, updateMember } from '../orgs/memberRepository';
+import { releaseSeat } from '../ledger/ledger';
+import { deleteMember, findMember, findMemberByEmail, insertMember, updateMember } from '../orgs/memberRepository';
+import { toMember, type Member } from '../orgs/members';
+import { findOrg, listOrgDomains } from '../orgs/orgRepository';
 import type { Role, SeatType } from '../seatTypes';
-import { insertInvitation } from './invitationRepository';
+import { composeInvitationMail, invitationLink } from './invitationMail';
+import * as repo from './invitationRepository';
+import { refusingWithoutSeat } from './refusals';
+import { expireDueInvitations, reserveSeat } from './seatReservation';
+import { canGrantRole, type By } from './roles';
 
 export const INVITATION_LIFETIME_DAYS = 21;
 
 /** An invitation as just issued: the token is only ever in memory and in the mail that carries it. */
-export type IssuedInvitation = { id: string; memberId: string; email: string; token: string; expiresAt: string };
+export type IssuedInvitation = { id: string; memberId: string; email: string; role: Role; seatType: SeatType; token: string; expiresAt: string };
+
+export type Invitation = {
+  id: string;
+  memberId: string | null;
+  email: string;
+  role: Role;
+  seatType: SeatType;
+  status: repo.InvitationStatus;
+  invitedBy: string;
+  createdAt: string;
+  expiresAt: string;
+  endedAt: string | null;
+};
+
+/** How the mail went: `sent` (SMTP accepted it or it is in the outbox) or `failed` (logged and audited; resend to retry). */
+export type Delivery = 'sent' | 'failed';
+
+export function toInvitation(row: repo.InvitationRow): Invitation {
+  const { tokenHash: _hash, orgId: _org, ...rest } = row;
+  return rest;
+}
 
 /**
  * Reserves a seat and issues a single-use invitation for `email`, creating the member in the
- * `invited` state. Runs inside the caller's transaction: a refused seat leaves nothing behind.
+ * `invited` state (or bringing back one whose earlier invitation expired). Runs inside the caller's
+ * transaction: a refused seat leaves nothing behind.
  */
-export function createInvitation(
+export function issueInvitation(
   ctx: DomainContext,
   tx: Tx,
   input: { orgId: string; email: string; role: Role; seatType: SeatType; actor: Actor },
 ): IssuedInvitation {
   const now = ctx.clock.now();
   const at = now.toISOString();
-  assignSeat(tx, input.orgId, input.seatType);
+  reserveSeat(ctx, tx, input.orgId, input.seatType);
   const existing = findMemberByEmail(tx, input.orgId, input.email);
   const memberId = existing?.id ?? newId('mem');
   if (existing) {
@@ -43,10 +72,13 @@ export function createInvitation(
   const token = newSecret();
   const id = newId('invt');
   const expiresAt = new Date(now.getTime() + INVITATION_LIFETIME_DAYS * 86_400_000).toISOString();
-  insertInvitation(tx, {
+  repo.insertInvitation(tx, {
     id,
     orgId: input.orgId,
     memberId,
+    email: input.email,
+    role: input.role,
+    seatType: input.seatType,
     tokenHash: sha256Hex(token),
     status: 'pending',
     invitedBy: input.actor,
@@ -61,5 +93,165 @@ export function createInvitation(
     outcome: 'success',
     details: { invitationId: id, memberId, role: input.role, seatType: input.seatType, expiresAt },
   });
-  return { id, memberId, email: input.email, token, expiresAt };
+  return { id, memberId, email: input.email, role: input.role, seatType: input.seatType, token, expiresAt };
+}
+
+/** Sends the invitation mail after the transaction committed; a failed send is logged in the audit, never rolled back. */
+export async function deliverInvitation(ctx: DomainContext, orgId: string, issued: IssuedInvitation, actor: Actor): Promise<Delivery> {
+  const org = findOrg(ctx.db, orgId);
+  const mail = composeInvitationMail({
+    to: issued.email,
+    orgName: org?.name ?? orgId,
+    role: issued.role,
+    link: invitationLink(ctx.publicUrl, issued.token),
+    expiresAt: issued.expiresAt,
+  });
+  try {
+    await ctx.mailer.send(mail);
+    return 'sent';
+  } catch (err) {
+    inTransaction(ctx, (tx) =>
+      recordAudit(tx, ctx.clock.now(), {
+        orgId,
+        actor,
+        action: 'invitation.mail',
+        target: issued.email,
+        outcome: 'failure',
+        details: { invitationId: issued.id, error: err instanceof Error ? err.message : String(err) },
+      }),
+    );
+    return 'failed';
+  }
+}
+
+function requireVerifiedDomain(tx: Tx, orgId: string, email: string): void {
+  const domain = email.split('@')[1] ?? '';
+  const verified = listOrgDomains(tx, orgId);
+  if (!verified.includes(domain)) {
+    throw Invalid.field('email', `the domain ${domain || '(none)'} is not a verified domain of this organization (verified: ${verified.join(', ')})`);
+  }
+}
+
+/** Manual provisioning: an admin (or higher) invites an email of a verified domain with a role and seat type. */
+export async function inviteMember(
+  ctx: DomainContext,
+  orgId: string,
+  input: { email: string; role: Role; seatType: SeatType },
+  by: By,
+): Promise<{ member: Member; invitation: Invitation; delivery: Delivery }> {
+  const email = input.email.trim().toLowerCase();
+  const issued = refusingWithoutSeat(ctx, { orgId, email, path: 'invite', actor: by.actor }, () =>
+    inTransaction(ctx, (tx) => {
+      const org = findOrg(tx, orgId);
+      if (!org) throw new NotFound('organization', orgId);
+      if (org.provisioningMode === 'scim') {
+        throw new Conflict(
+          'This organization is provisioned by SCIM: members come from its identity provider. Assign the application to the person there.',
+          'scim-managed',
+        );
+      }
+      requireVerifiedDomain(tx, orgId, email);
+      if (input.role === 'primary_owner') throw Invalid.field('role', 'there is one primary owner; transfer the role instead');
+      if (!canGrantRole(by.role, input.role)) throw new Forbidden(`Only owners can make ${input.role}s; the caller is ${by.role}`);
+      const existing = findMemberByEmail(tx, orgId, email);
+      if (existing?.status === 'active') throw new Conflict(`${email} is already a member`, 'already-member');
+      if (existing?.status === 'invited') throw new Conflict(`${email} already has a pending invitation; resend it instead`, 'already-invited');
+      return issueInvitation(ctx, tx, { orgId, email, role: input.role, seatType: input.seatType, actor: by.actor });
+    }),
+  );
+  const delivery = await deliverInvitation(ctx, orgId, issued, by.actor);
+  return { ...readIssued(ctx, orgId, issued.id), delivery };
+}
+
+function readIssued(ctx: DomainContext, orgId: string, invitationId: string): { member: Member; invitation: Invitation } {
+  const row = repo.findInvitation(ctx.db, orgId, invitationId)!;
+  return { member: toMember(findMember(ctx.db, orgId, row.memberId!)!), invitation: toInvitation(row) };
+}
+
+export type AcceptedInvitation = { orgId: string; orgName: string; member: Member };
+
+/** The person followed the link: the invitation is used up and the member becomes active on the seat it reserved. */
+export function acceptInvitation(ctx: DomainContext, token: string): AcceptedInvitation {
+  const tokenHash = sha256Hex(token);
+  const outcome = inTransaction(ctx, (tx) => {
+    const invitation = repo.findInvitationByTokenHash(tx, tokenHash);
+    if (!invitation) throw new NotFound('invitation', 'for this link');
+    if (invitation.status === 'pending' && invitation.expiresAt <= ctx.clock.now().toISOString()) {
+      expireDueInvitations(ctx, tx, invitation.orgId);
+      return { expired: true as const };
+    }
+    if (invitation.status === 'expired') return { expired: true as const };
+    if (invitation.status === 'accepted') throw new Conflict('This invitation was already accepted; sign in instead', 'invitation-used');
+    if (invitation.status !== 'pending') throw new Conflict('This invitation link is no longer valid; a newer one may have been sent', 'invitation-revoked');
+    const member = findMember(tx, invitation.orgId, invitation.memberId!)!;
+    const now = ctx.clock.now();
+    const at = now.toISOString();
+    repo.endInvitation(tx, invitation.id, 'accepted', at);
+    updateMember(tx, member.orgId, member.id, { status: 'active', updatedAt: at, version: member.version + 1 });
+    recordAudit(tx, now, { orgId: member.orgId, actor: `member:${member.id}`, action: 'invitation.accept', target: member.email, outcome: 'success', details: { invitationId: invitation.id } });
+    const org = findOrg(tx, member.orgId)!;
+    return { accepted: { orgId: org.id, orgName: org.name, member: toMember(findMember(tx, member.orgId, member.id)!) } };
+  });
+  // The expiry is committed before refusing, so the seat is free again whatever the caller does next.
+  if ('expired' in outcome) throw new Conflict('This invitation has expired; ask an admin of the organization to send a new one', 'invitation-expired');
+  return outcome.accepted;
+}
+
+/**
+ * A new link and a new 21-day window. A pending invitation keeps its seat; an expired one needs a
+ * free seat again (and is refused, and recorded, when there is none).
+ */
+export async function resendInvitation(ctx: DomainContext, orgId: string, invitationId: string, by: By): Promise<{ member: Member; invitation: Invitation; delivery: Delivery }> {
+  const found = repo.findInvitation(ctx.db, orgId, invitationId);
+  if (!found) throw new NotFound('invitation', invitationId);
+  const issued = refusingWithoutSeat(ctx, { orgId, email: found.email, path: 'invite', actor: by.actor }, () =>
+    inTransaction(ctx, (tx) => {
+      expireDueInvitations(ctx, tx, orgId);
+      const invitation = repo.findInvitation(tx, orgId, invitationId)!;
+      const member = invitation.memberId ? findMember(tx, orgId, invitation.memberId) : undefined;
+      if (!member) throw new Conflict('The invited member was removed; invite the person again', 'member-removed');
+      if (!canGrantRole(by.role, invitation.role)) throw new Forbidden(`Only owners can invite ${invitation.role}s; the caller is ${by.role}`);
+      const at = ctx.clock.now().toISOString();
+      if (invitation.status === 'pending') {
+        repo.endInvitation(tx, invitation.id, 'superseded', at);
+        releaseSeat(tx, orgId, member.seatType); // handed straight back to the new invitation below
+      } else if (invitation.status !== 'expired' || member.status !== 'invitation_expired') {
+        throw new Conflict(`Only pending or expired invitations can be re-sent; this one is ${invitation.status}`, 'invitation-not-resendable');
+      }
+      return issueInvitation(ctx, tx, { orgId, email: member.email, role: member.role, seatType: member.seatType, actor: by.actor });
+    }),
+  );
+  const delivery = await deliverInvitation(ctx, orgId, issued, by.actor);
+  return { ...readIssued(ctx, orgId, issued.id), delivery };
+}
+
+/** Withdraws a pending invitation: the seat is released and the never-active member removed. */
+export function revokeInvitation(ctx: DomainContext, orgId: string, invitationId: string, by: By): Invitation {
+  return inTransaction(ctx, (tx) => {
+    const invitation = repo.findInvitation(tx, orgId, invitationId);
+    if (!invitation) throw new NotFound('invitation', invitationId);
+    if (invitation.status !== 'pending') throw new Conflict(`Only pending invitations can be revoked; this one is ${invitation.status}`, 'invitation-not-pending');
+    if (invitation.role === 'primary_owner') throw new Conflict("The primary owner's invitation cannot be revoked; resend it instead", 'primary-owner');
+    if (!canGrantRole(by.role, invitation.role)) throw new Forbidden(`Only owners can revoke an ${invitation.role}'s invitation`);
+    const now = ctx.clock.now();
+    const at = now.toISOString();
+    repo.endInvitation(tx, invitation.id, 'revoked', at);
+    const member = invitation.memberId ? findMember(tx, orgId, invitation.memberId) : undefined;
+    if (member?.status === 'invited') {
+      releaseSeat(tx, orgId, member.seatType);
+      deleteMember(tx, orgId, member.id);
+    }
+    recordAudit(tx, now, { orgId, actor: by.actor, action: 'invitation.revoke', target: invitation.email, outcome: 'success', details: { invitationId } });
+    return toInvitation(repo.findInvitation(tx, orgId, invitationId)!);
+  });
+}
+
+export function listInvitations(ctx: DomainContext, orgId: string, status?: repo.InvitationStatus): Invitation[] {
+  inTransaction(ctx, (tx) => expireDueInvitations(ctx, tx, orgId));
+  return repo.listInvitationRows(ctx.db, orgId, status).map(toInvitation);
+}
+
+/** The timer's sweep over all orgs. */
+export function sweepExpiredInvitations(ctx: DomainContext): number {
+  return inTransaction(ctx, (tx) => expireDueInvitations(ctx, tx));
 }

@@ -1,0 +1,77 @@
+import { Router, type Request } from 'express';
+import type { DomainContext } from '../domain/context';
+import { getMember, listMembers } from '../domain/orgs/members';
+import { getProvisioningSettings, updateProvisioningSettings } from '../domain/provisioning/settings';
+import { inviteMember, listInvitations, resendInvitation, revokeInvitation } from '../domain/provisioning/invitations';
+import { removeMember, updateMemberSettings } from '../domain/provisioning/memberChanges';
+import type { By } from '../domain/provisioning/roles';
+import { findOrg } from '../domain/orgs/orgRepository';
+import { parseInput } from '../domain/validation';
+import { inTransaction } from '../domain/context';
+import { expireDueInvitations } from '../domain/provisioning/seatReservation';
+import { requireOrgRole } from './auth';
+import { invitationListQuery, inviteBody, memberListQuery, memberPatchBody } from './requestSchemas';
+
+function by(req: Request): By {
+  return { actor: req.principal!.actor, role: req.principal!.role };
+}
+
+const orgOf = (req: Request) => req.params.org as string;
+
+/** Members, invitations and provisioning settings: admins and above. Each call is one engine operation. */
+export function memberRoutes(ctx: DomainContext): Router {
+  const router = Router({ mergeParams: true });
+  const admin = requireOrgRole(ctx, 'admin');
+
+  router.get('/members', admin, (req, res) => {
+    const query = parseInput(memberListQuery, req.query);
+    inTransaction(ctx, (tx) => expireDueInvitations(ctx, tx, orgOf(req)));
+    const { members, total } = listMembers(ctx, orgOf(req), query);
+    res.json({ members, total, limit: query.limit, offset: query.offset });
+  });
+
+  router.post('/members', admin, async (req, res) => {
+    const body = parseInput(inviteBody, req.body ?? {});
+    const seatType = body.seatType ?? findOrg(ctx.db, orgOf(req))?.defaultSeatType ?? 'standard';
+    const result = await inviteMember(ctx, orgOf(req), { email: body.email, role: body.role, seatType }, by(req));
+    res.status(201).location(`/api/v1/orgs/${orgOf(req)}/members/${result.member.id}`).json(result);
+  });
+
+  router.get('/members/:id', admin, (req, res) => {
+    res.json(getMember(ctx, orgOf(req), req.params.id as string));
+  });
+
+  router.patch('/members/:id', admin, (req, res) => {
+    const body = parseInput(memberPatchBody, req.body ?? {});
+    const id = req.params.id as string;
+    res.json(updateMemberSettings(ctx, orgOf(req), id, body, by(req)));
+  });
+
+  router.delete('/members/:id', admin, (req, res) => {
+    removeMember(ctx, orgOf(req), req.params.id as string, by(req));
+    res.status(204).end();
+  });
+
+  router.get('/invitations', admin, (req, res) => {
+    const query = parseInput(invitationListQuery, req.query);
+    res.json({ invitations: listInvitations(ctx, orgOf(req), query.status) });
+  });
+
+  router.post('/invitations/:id/resend', admin, async (req, res) => {
+    res.json(await resendInvitation(ctx, orgOf(req), req.params.id as string, by(req)));
+  });
+
+  router.delete('/invitations/:id', admin, (req, res) => {
+    res.json(revokeInvitation(ctx, orgOf(req), req.params.id as string, by(req)));
+  });
+
+  router.get('/provisioning', admin, (req, res) => {
+    res.json(getProvisioningSettings(ctx, orgOf(req)));
+  });
+
+  router.put('/provisioning', admin, (req, res) => {
+    res.json(updateProvisioningSettings(ctx, orgOf(req), req.body ?? {}, by(req)));
+  });
+
+  return router;
+}

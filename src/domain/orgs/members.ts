@@ -1,0 +1,59 @@
+import { and, asc, count, eq, type SQL } from 'drizzle-orm';
+import { members } from '../../../db/schema';
+import type { DomainContext } from '../context';
+import { NotFound } from '../errors';
+import type { Role, SeatType } from '../seatTypes';
+import { findMember, type MemberRow, type MemberStatus } from './memberRepository';
+
+export type Member = {
+  id: string;
+  email: string;
+  role: Role;
+  status: MemberStatus;
+  seatType: SeatType;
+  holdsSeat: boolean;
+  source: MemberRow['source'];
+  givenName: string | null;
+  familyName: string | null;
+  displayName: string | null;
+  externalId: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export function toMember(row: MemberRow): Member {
+  return {
+    id: row.id,
+    email: row.email,
+    role: row.role,
+    status: row.status,
+    seatType: row.seatType,
+    holdsSeat: row.status === 'invited' || row.status === 'active',
+    source: row.source,
+    givenName: row.givenName,
+    familyName: row.familyName,
+    displayName: row.displayName,
+    externalId: row.externalId,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export type MemberFilter = { status?: MemberStatus; role?: Role; seatType?: SeatType; limit: number; offset: number };
+
+export function listMembers(ctx: DomainContext, orgId: string, filter: MemberFilter): { members: Member[]; total: number } {
+  const conditions: SQL[] = [eq(members.orgId, orgId)];
+  if (filter.status) conditions.push(eq(members.status, filter.status));
+  if (filter.role) conditions.push(eq(members.role, filter.role));
+  if (filter.seatType) conditions.push(eq(members.seatType, filter.seatType));
+  const where = and(...conditions);
+  const rows = ctx.db.select().from(members).where(where).orderBy(asc(members.createdAt), asc(members.id)).limit(filter.limit).offset(filter.offset).all();
+  const total = ctx.db.select({ n: count() }).from(members).where(where).get()?.n ?? 0;
+  return { members: rows.map(toMember), total };
+}
+
+export function getMember(ctx: DomainContext, orgId: string, memberId: string): Member {
+  const row = findMember(ctx.db, orgId, memberId);
+  if (!row) throw new NotFound('member', memberId);
+  return toMember(row);
+}

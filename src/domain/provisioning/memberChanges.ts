@@ -1,0 +1,135 @@
+import { recordAudit } from '../audit/auditLog';
+import { inTransaction, type DomainContext, type Tx } from '../context';
+import { Conflict, Forbidden, Invalid, NotFound } from '../errors';
+import { releaseSeat } from '../ledger/ledger';
+import { deleteMember, findMember, holdsSeat, updateMember, type MemberRow } from '../orgs/memberRepository';
+import { toMember, type Member } from '../orgs/members';
+import type { Role, SeatType } from '../seatTypes';
+import { endInvitation, findPendingInvitationOfMember } from './invitationRepository';
+import { refusingWithoutSeat, type AdmissionPath } from './refusals';
+import { canGrantRole, roleAtLeast, type By } from './roles';
+import { reserveSeat } from './seatReservation';
+
+function memberIn(tx: Tx, orgId: string, memberId: string): MemberRow {
+  const member = findMember(tx, orgId, memberId);
+  if (!member) throw new NotFound('member', memberId);
+  return member;
+}
+
+function requireAdmin(by: By): void {
+  if (!roleAtLeast(by.role, 'admin')) throw new Forbidden('Managing members needs the admin role or higher');
+}
+
+/** Moves a member to another seat type: needs a free seat of the new type; the old seat is freed. */
+export function changeSeatType(ctx: DomainContext, orgId: string, memberId: string, seatType: SeatType, by: By): Member {
+  return inTransaction(ctx, (tx) => changeSeatTypeIn(ctx, tx, orgId, memberId, seatType, by));
+}
+
+function changeSeatTypeIn(ctx: DomainContext, tx: Tx, orgId: string, memberId: string, seatType: SeatType, by: By): Member {
+    requireAdmin(by);
+    const member = memberIn(tx, orgId, memberId);
+    if (member.seatType === seatType) return toMember(member);
+    const now = ctx.clock.now();
+    if (holdsSeat(member.status)) {
+      reserveSeat(ctx, tx, orgId, seatType);
+      releaseSeat(tx, orgId, member.seatType);
+    }
+    updateMember(tx, orgId, memberId, { seatType, updatedAt: now.toISOString(), version: member.version + 1 });
+    recordAudit(tx, now, { orgId, actor: by.actor, action: 'member.seat-type', target: member.email, outcome: 'success', details: { from: member.seatType, to: seatType } });
+    return toMember(memberIn(tx, orgId, memberId));
+}
+
+/**
+ * Admins manage members and admins; only owners make or unmake owners. The primary owner is
+ * neither demoted nor removed, except by transferring the role: setting another member's role to
+ * `primary_owner` (an owner's act) makes the previous primary owner an owner.
+ */
+export function changeRole(ctx: DomainContext, orgId: string, memberId: string, role: Role, by: By): Member {
+  return inTransaction(ctx, (tx) => changeRoleIn(ctx, tx, orgId, memberId, role, by));
+}
+
+function changeRoleIn(ctx: DomainContext, tx: Tx, orgId: string, memberId: string, role: Role, by: By): Member {
+    requireAdmin(by);
+    const member = memberIn(tx, orgId, memberId);
+    if (member.role === role) return toMember(member);
+    if (member.role === 'primary_owner') {
+      throw new Conflict('The primary owner cannot be demoted; transfer the role to another member first', 'primary-owner');
+    }
+    if (!canGrantRole(by.role, role) || !canGrantRole(by.role, member.role)) {
+      throw new Forbidden(`Only owners can change a role to or from owner; the caller is ${by.role}`);
+    }
+    const now = ctx.clock.now();
+    const at = now.toISOString();
+    if (role === 'primary_owner') {
+      if (member.status !== 'active') throw Invalid.field('role', 'the primary owner role goes to an active member only');
+      const previous = tx.query.members.findFirst({ where: (m, { and, eq }) => and(eq(m.orgId, orgId), eq(m.role, 'primary_owner')) }).sync();
+      if (previous) updateMember(tx, orgId, previous.id, { role: 'owner', updatedAt: at, version: previous.version + 1 });
+    }
+    updateMember(tx, orgId, memberId, { role, updatedAt: at, version: member.version + 1 });
+    recordAudit(tx, now, { orgId, actor: by.actor, action: role === 'primary_owner' ? 'member.primary-owner-transfer' : 'member.role', target: member.email, outcome: 'success', details: { from: member.role, to: role } });
+    return toMember(memberIn(tx, orgId, memberId));
+}
+
+/** Deactivates (frees the seat, keeps the member) or re-activates (needs a free seat again). */
+export function setMemberActive(ctx: DomainContext, orgId: string, memberId: string, active: boolean, by: By & { path?: AdmissionPath }): Member {
+  const email = findMember(ctx.db, orgId, memberId)?.email ?? memberId;
+  return refusingWithoutSeat(ctx, { orgId, email, path: by.path ?? 'scim', actor: by.actor }, () =>
+    inTransaction(ctx, (tx) => setMemberActiveIn(ctx, tx, orgId, memberId, active, by)),
+  );
+}
+
+function setMemberActiveIn(ctx: DomainContext, tx: Tx, orgId: string, memberId: string, active: boolean, by: By): Member {
+      const member = memberIn(tx, orgId, memberId);
+      const now = ctx.clock.now();
+      const at = now.toISOString();
+      if (active && member.status === 'active') return toMember(member);
+      if (!active && member.status === 'deactivated') return toMember(member);
+      if (!active) {
+        if (member.role === 'primary_owner') throw new Conflict('The primary owner cannot be deactivated; transfer the role first', 'primary-owner');
+        if (holdsSeat(member.status)) releaseSeat(tx, orgId, member.seatType);
+        const invitation = findPendingInvitationOfMember(tx, orgId, memberId);
+        if (invitation) endInvitation(tx, invitation.id, 'revoked', at);
+        updateMember(tx, orgId, memberId, { status: 'deactivated', updatedAt: at, version: member.version + 1 });
+      } else {
+        if (!holdsSeat(member.status)) reserveSeat(ctx, tx, orgId, member.seatType);
+        updateMember(tx, orgId, memberId, { status: 'active', updatedAt: at, version: member.version + 1 });
+      }
+      recordAudit(tx, now, { orgId, actor: by.actor, action: active ? 'member.activate' : 'member.deactivate', target: member.email, outcome: 'success', details: { seatType: member.seatType } });
+      return toMember(memberIn(tx, orgId, memberId));
+}
+
+export type MemberPatch = { role?: Role; seatType?: SeatType; active?: boolean };
+
+/**
+ * Applies an admin's edit of a member in one transaction: activation first (a re-activated member
+ * needs a free seat of their current type), then the seat type, then the role.
+ */
+export function updateMemberSettings(ctx: DomainContext, orgId: string, memberId: string, patch: MemberPatch, by: By): Member {
+  requireAdmin(by);
+  const email = findMember(ctx.db, orgId, memberId)?.email ?? memberId;
+  return refusingWithoutSeat(ctx, { orgId, email, path: 'invite', actor: by.actor }, () =>
+    inTransaction(ctx, (tx) => {
+      let member = toMember(memberIn(tx, orgId, memberId));
+      if (patch.active !== undefined) member = setMemberActiveIn(ctx, tx, orgId, memberId, patch.active, by);
+      if (patch.seatType !== undefined) member = changeSeatTypeIn(ctx, tx, orgId, memberId, patch.seatType, by);
+      if (patch.role !== undefined) member = changeRoleIn(ctx, tx, orgId, memberId, patch.role, by);
+      return member;
+    }),
+  );
+}
+
+/** Removes a member: the seat is freed and any pending invitation revoked. The primary owner stays. */
+export function removeMember(ctx: DomainContext, orgId: string, memberId: string, by: By): void {
+  requireAdmin(by);
+  inTransaction(ctx, (tx) => {
+    const member = memberIn(tx, orgId, memberId);
+    if (member.role === 'primary_owner') throw new Conflict('The primary owner cannot be removed; transfer the role to another member first', 'primary-owner');
+    if (!canGrantRole(by.role, member.role)) throw new Forbidden(`Only owners can remove an ${member.role}`);
+    const now = ctx.clock.now();
+    if (holdsSeat(member.status)) releaseSeat(tx, orgId, member.seatType);
+    const invitation = findPendingInvitationOfMember(tx, orgId, memberId);
+    if (invitation) endInvitation(tx, invitation.id, 'revoked', now.toISOString());
+    deleteMember(tx, orgId, memberId);
+    recordAudit(tx, now, { orgId, actor: by.actor, action: 'member.remove', target: member.email, outcome: 'success', details: { memberId, role: member.role, seatType: member.seatType, seatReleased: holdsSeat(member.status) } });
+  });
+}

@@ -1,0 +1,49 @@
+import { and, desc, eq } from 'drizzle-orm';
+import { seatRefusals } from '../../../db/schema';
+import { recordAudit } from '../audit/auditLog';
+import { inTransaction, type Actor, type DomainContext } from '../context';
+import { NoSeatAvailable } from '../errors';
+import type { SeatType } from '../seatTypes';
+
+export type AdmissionPath = 'invite' | 'jit' | 'scim';
+export type SeatRefusal = { id: number; email: string; path: AdmissionPath; seatType: SeatType; at: string };
+
+/**
+ * Runs a provisioning transaction; when it is refused for lack of a seat, its work is already rolled
+ * back, and the refusal (who, when, which path, which seat type) is written in a transaction of its own.
+ */
+export function refusingWithoutSeat<T>(
+  ctx: DomainContext,
+  who: { orgId: string; email: string; path: AdmissionPath; actor: Actor },
+  work: () => T,
+): T {
+  try {
+    return work();
+  } catch (err) {
+    if (err instanceof NoSeatAvailable) {
+      const at = ctx.clock.now();
+      inTransaction(ctx, (tx) => {
+        tx.insert(seatRefusals).values({ orgId: who.orgId, email: who.email, path: who.path, seatType: err.seatType, at: at.toISOString() }).run();
+        recordAudit(tx, at, {
+          orgId: who.orgId,
+          actor: who.actor,
+          action: `provisioning.${who.path}`,
+          target: who.email,
+          outcome: 'refused',
+          details: { reason: 'no-seat-available', seatType: err.seatType },
+        });
+      });
+    }
+    throw err;
+  }
+}
+
+export function listRefusals(ctx: DomainContext, orgId: string, limit = 100): SeatRefusal[] {
+  return ctx.db
+    .select({ id: seatRefusals.id, email: seatRefusals.email, path: seatRefusals.path, seatType: seatRefusals.seatType, at: seatRefusals.at })
+    .from(seatRefusals)
+    .where(and(eq(seatRefusals.orgId, orgId)))
+    .orderBy(desc(seatRefusals.id))
+    .limit(limit)
+    .all();
+}

@@ -1,0 +1,42 @@
+import { recordAudit } from '../audit/auditLog';
+import type { DomainContext, Tx } from '../context';
+import { NoSeatAvailable } from '../errors';
+import { releaseSeat } from '../ledger/ledger';
+import { takeSeat } from '../ledger/ledgerRepository';
+import { findMember, updateMember } from '../orgs/memberRepository';
+import type { SeatType } from '../seatTypes';
+import { endInvitation, findDueInvitations } from './invitationRepository';
+
+/**
+ * Ends every invitation whose 21 days are over and gives its seat back. Runs on a timer, on reads,
+ * and whenever a pool looks full, so correctness never waits for the timer.
+ */
+export function expireDueInvitations(ctx: DomainContext, tx: Tx, orgId?: string): number {
+  const now = ctx.clock.now();
+  const at = now.toISOString();
+  const due = findDueInvitations(tx, at, orgId);
+  for (const invitation of due) {
+    endInvitation(tx, invitation.id, 'expired', at);
+    const member = invitation.memberId ? findMember(tx, invitation.orgId, invitation.memberId) : undefined;
+    if (member?.status === 'invited') {
+      updateMember(tx, member.orgId, member.id, { status: 'invitation_expired', updatedAt: at, version: member.version + 1 });
+      releaseSeat(tx, member.orgId, member.seatType);
+    }
+    recordAudit(tx, now, {
+      orgId: invitation.orgId,
+      actor: 'system',
+      action: 'invitation.expire',
+      target: invitation.email,
+      outcome: 'success',
+      details: { invitationId: invitation.id, seatReleased: member?.status === 'invited' ? member.seatType : null },
+    });
+  }
+  return due.length;
+}
+
+/** Takes a free seat for a new holder; if the pool is full, expired invitations are swept first. */
+export function reserveSeat(ctx: DomainContext, tx: Tx, orgId: string, seatType: SeatType): void {
+  if (takeSeat(tx, orgId, seatType)) return;
+  if (expireDueInvitations(ctx, tx, orgId) > 0 && takeSeat(tx, orgId, seatType)) return;
+  throw new NoSeatAvailable(orgId, seatType);
+}

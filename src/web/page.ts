@@ -1,0 +1,27 @@
+import type { Response } from 'express';
+import { escapeHtml } from '../domain/escapeHtml';
+
+/** A small, readable HTML page for people in a browser (invitations, sign-in outcomes). */
+export function sendPage(res: Response, status: number, title: string, paragraphs: string[]): void {
+  const body = paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n    ');
+  res
+    .status(status)
+    .type('html')
+    .set('Cache-Control', 'no-store')
+    .set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'")
+    .send(`<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <title>${escapeHtml(title)} · seatd</title>
+    <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;line-height:1.5}h1{font-size:1.5rem}</style>
+  </head>
+  <body>
+    <main>
+    <h1>${escapeHtml(title)}</h1>
+    ${body}
+    </main>
+  </body>
+</html>`);
+}
