@@ -14,7 +14,9 @@ export const orgs = sqliteTable('orgs', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
   provisioningMode: text('provisioning_mode', { enum: ['manual', 'jit', 'scim'] }).notNull(),
-  defaultSeatType: text('default_seat_type', { enum: ['standard', 'premium'] }).notNull().default('standard'),
+  defaultSeatType: text('default_seat_type', { enum: ['standard', 'premium'] })
+    .notNull()
+    .default('standard'),
   groupSeatTypes: text('group_seat_types', { mode: 'json' }).$type<Record<string, 'standard' | 'premium'>>().notNull().default({}),
   createdAt: createdAt(),
 });
@@ -22,7 +24,9 @@ export const orgs = sqliteTable('orgs', {
 export const orgDomains = sqliteTable(
   'org_domains',
   {
-    orgId: text('org_id').notNull().references(() => orgs.id),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id),
     domain: text('domain').notNull(),
     verifiedAt: text('verified_at').notNull(),
   },
@@ -31,7 +35,10 @@ export const orgDomains = sqliteTable(
 
 export const contracts = sqliteTable('contracts', {
   id: text('id').primaryKey(),
-  orgId: text('org_id').notNull().references(() => orgs.id).unique(),
+  orgId: text('org_id')
+    .notNull()
+    .references(() => orgs.id)
+    .unique(),
   termStart: text('term_start').notNull(),
   termMonths: integer('term_months').notNull(),
   autoRenew: integer('auto_renew', { mode: 'boolean' }).notNull(),
@@ -44,7 +51,9 @@ export const contracts = sqliteTable('contracts', {
 export const seatPools = sqliteTable(
   'seat_pools',
   {
-    orgId: text('org_id').notNull().references(() => orgs.id),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id),
     seatType: text('seat_type', { enum: ['standard', 'premium'] }).notNull(),
     purchased: integer('purchased').notNull(),
     assigned: integer('assigned').notNull(),
@@ -59,7 +68,9 @@ export const seatLedgerEntries = sqliteTable(
   'seat_ledger_entries',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    orgId: text('org_id').notNull().references(() => orgs.id),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id),
     kind: text('kind', { enum: ['initial', 'add', 'upgrade'] }).notNull(),
     seatType: text('seat_type', { enum: ['standard', 'premium'] }).notNull(),
     /** Change to the purchased count of this seat type; an upgrade writes −n standard and +n premium. */
@@ -75,7 +86,9 @@ export const invoices = sqliteTable(
   'invoices',
   {
     id: text('id').primaryKey(),
-    orgId: text('org_id').notNull().references(() => orgs.id),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id),
     number: text('number').notNull().unique(),
     issuedAt: text('issued_at').notNull(),
     effectiveDate: text('effective_date').notNull(),
@@ -92,7 +105,9 @@ export const invoices = sqliteTable(
 export const invoiceLines = sqliteTable(
   'invoice_lines',
   {
-    invoiceId: text('invoice_id').notNull().references(() => invoices.id),
+    invoiceId: text('invoice_id')
+      .notNull()
+      .references(() => invoices.id),
     position: integer('position').notNull(),
     kind: text('kind').notNull(),
     seatType: text('seat_type', { enum: ['standard', 'premium'] }).notNull(),
@@ -108,7 +123,9 @@ export const apiTokens = sqliteTable(
   'api_tokens',
   {
     id: text('id').primaryKey(),
-    orgId: text('org_id').notNull().references(() => orgs.id),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id),
     kind: text('kind', { enum: ['api', 'scim'] }).notNull(),
     role: text('role', { enum: ['owner', 'admin'] }),
     label: text('label').notNull(),
@@ -124,7 +141,9 @@ export const members = sqliteTable(
   'members',
   {
     id: text('id').primaryKey(),
-    orgId: text('org_id').notNull().references(() => orgs.id),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id),
     email: text('email').notNull(),
     role: text('role', { enum: ['primary_owner', 'owner', 'admin', 'member'] }).notNull(),
     /** invited and active members hold a seat; the others do not. */
@@ -151,7 +170,9 @@ export const invitations = sqliteTable(
   'invitations',
   {
     id: text('id').primaryKey(),
-    orgId: text('org_id').notNull().references(() => orgs.id),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id),
     /** Null once the member is removed; the invitation row stays as history. */
     memberId: text('member_id').references(() => members.id, { onDelete: 'set null' }),
     email: text('email').notNull(),
@@ -164,17 +185,16 @@ export const invitations = sqliteTable(
     expiresAt: text('expires_at').notNull(),
     endedAt: text('ended_at'),
   },
-  (t) => [
-    index('invitations_org_status_idx').on(t.orgId, t.status),
-    index('invitations_status_expires_idx').on(t.status, t.expiresAt),
-  ],
+  (t) => [index('invitations_org_status_idx').on(t.orgId, t.status), index('invitations_status_expires_idx').on(t.status, t.expiresAt)],
 );
 
 export const seatRefusals = sqliteTable(
   'seat_refusals',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
-    orgId: text('org_id').notNull().references(() => orgs.id),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id),
     email: text('email').notNull(),
     path: text('path', { enum: ['invite', 'jit', 'scim'] }).notNull(),
     seatType: text('seat_type', { enum: ['standard', 'premium'] }).notNull(),

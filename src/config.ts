@@ -6,10 +6,7 @@ const configSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   DATABASE_PATH: z.string().min(1).default('./data/seatd.db'),
   PUBLIC_URL: z.url().default('http://localhost:3000'),
-  SEATD_OPERATOR_TOKEN: z
-    .string()
-    .min(16, 'SEATD_OPERATOR_TOKEN must be at least 16 characters')
-    .optional(),
+  SEATD_OPERATOR_TOKEN: z.string().min(16, 'SEATD_OPERATOR_TOKEN must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('seatd <no-reply@localhost>'),

@@ -34,7 +34,10 @@ export function memberRoutes(ctx: DomainContext): Router {
     const body = parseInput(inviteBody, req.body ?? {});
     const seatType = body.seatType ?? findOrg(ctx.db, orgOf(req))?.defaultSeatType ?? 'standard';
     const result = await inviteMember(ctx, orgOf(req), { email: body.email, role: body.role, seatType }, by(req));
-    res.status(201).location(`/api/v1/orgs/${orgOf(req)}/members/${result.member.id}`).json(result);
+    res
+      .status(201)
+      .location(`/api/v1/orgs/${orgOf(req)}/members/${result.member.id}`)
+      .json(result);
   });
 
   router.get('/members/:id', admin, (req, res) => {

@@ -11,7 +11,14 @@ export type Problem = {
 };
 
 /** RFC 9457 problem details; `type` is a URN naming the kind of problem. */
-export function sendProblem(res: Response, status: number, slug: string, title: string, detail: string, extra: Record<string, unknown> = {}): void {
+export function sendProblem(
+  res: Response,
+  status: number,
+  slug: string,
+  title: string,
+  detail: string,
+  extra: Record<string, unknown> = {},
+): void {
   const body: Problem = { type: `urn:seatd:problem:${slug}`, title, status, detail, ...extra };
   res.status(status).type('application/problem+json').send(JSON.stringify(body));
 }

@@ -17,7 +17,10 @@ export type FieldProblem = { field: string; message: string };
 /** Bad input: names the field(s) at fault. */
 export class Invalid extends DomainError {
   readonly code = 'invalid';
-  constructor(message: string, readonly fields: FieldProblem[] = []) {
+  constructor(
+    message: string,
+    readonly fields: FieldProblem[] = [],
+  ) {
     super(message);
   }
   static field(field: string, message: string): Invalid {
@@ -27,7 +30,10 @@ export class Invalid extends DomainError {
 
 export class NotFound extends DomainError {
   readonly code = 'not-found';
-  constructor(readonly entity: string, readonly id: string) {
+  constructor(
+    readonly entity: string,
+    readonly id: string,
+  ) {
     super(`${entity} ${id} was not found`);
   }
 }
@@ -48,10 +54,12 @@ export class Forbidden extends DomainError {
 /** No free seat of the type asked for: the new member is refused. */
 export class NoSeatAvailable extends DomainError {
   readonly code = 'no-seat-available';
-  constructor(readonly orgId: string, readonly seatType: SeatType) {
+  constructor(
+    readonly orgId: string,
+    readonly seatType: SeatType,
+  ) {
     super(
-      `No ${seatType} seat is free in organization ${orgId}: every purchased ${seatType} seat is assigned. ` +
-        'An owner can add seats.',
+      `No ${seatType} seat is free in organization ${orgId}: every purchased ${seatType} seat is assigned. ` + 'An owner can add seats.',
     );
   }
 }

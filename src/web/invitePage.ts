@@ -17,7 +17,9 @@ export function invitePage(ctx: DomainContext, logger: Logger): Router {
       ]);
     } catch (err) {
       if (err instanceof NotFound) {
-        return sendPage(res, 404, 'Invitation not found', ['This invitation link is not valid. Check that you opened the whole link from the email.']);
+        return sendPage(res, 404, 'Invitation not found', [
+          'This invitation link is not valid. Check that you opened the whole link from the email.',
+        ]);
       }
       if (err instanceof Conflict) {
         const status = err.code === 'invitation-expired' ? 410 : 409;
@@ -25,7 +27,9 @@ export function invitePage(ctx: DomainContext, logger: Logger): Router {
       }
       if (err instanceof DomainError) return sendPage(res, 400, 'Invitation refused', [err.message]);
       logger.error({ err }, 'invitation acceptance failed');
-      return sendPage(res, 500, 'Something went wrong', ['The invitation could not be accepted right now. Try the link again in a moment.']);
+      return sendPage(res, 500, 'Something went wrong', [
+        'The invitation could not be accepted right now. Try the link again in a moment.',
+      ]);
     }
   });
   return router;

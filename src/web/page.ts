@@ -8,8 +8,7 @@ export function sendPage(res: Response, status: number, title: string, paragraph
     .status(status)
     .type('html')
     .set('Cache-Control', 'no-store')
-    .set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'")
-    .send(`<!doctype html>
+    .set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'").send(`<!doctype html>
 <html lang="en">
   <head>
     <meta charset="utf-8">

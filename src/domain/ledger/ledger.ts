@@ -68,9 +68,7 @@ export function quoteSeatChange(ctx: DomainContext, orgId: string, change: SeatC
 }
 
 function requestHashOf(change: SeatChange, effectiveDate: string | undefined): string {
-  return sha256Hex(
-    JSON.stringify([change.add.standard, change.add.premium, change.upgrade.standardToPremium, effectiveDate ?? null]),
-  );
+  return sha256Hex(JSON.stringify([change.add.standard, change.add.premium, change.upgrade.standardToPremium, effectiveDate ?? null]));
 }
 
 function toInvoice(row: repo.InvoiceRow, lines: repo.InvoiceLineRow[]): Invoice {
@@ -143,7 +141,13 @@ export function confirmSeatChange(
     const before = repo.readPools(tx, orgId);
     const after = applySeatChange(before, change);
     const entry = (kind: 'add' | 'upgrade', seatType: SeatType, purchasedDelta: number) => ({
-      orgId, kind, seatType, purchasedDelta, invoiceId: id, effectiveDate: quote.effectiveDate, createdAt: now.toISOString(),
+      orgId,
+      kind,
+      seatType,
+      purchasedDelta,
+      invoiceId: id,
+      effectiveDate: quote.effectiveDate,
+      createdAt: now.toISOString(),
     });
     repo.appendLedgerEntries(tx, [
       ...(change.add.standard ? [entry('add', 'standard', change.add.standard)] : []),
@@ -162,7 +166,13 @@ export function confirmSeatChange(
       action: 'seats.purchase',
       target: invoice.number,
       outcome: 'success',
-      details: { change, effectiveDate: quote.effectiveDate, total: invoice.total, currency: invoice.currency, seatsAfter: quote.seatsAfter },
+      details: {
+        change,
+        effectiveDate: quote.effectiveDate,
+        total: invoice.total,
+        currency: invoice.currency,
+        seatsAfter: quote.seatsAfter,
+      },
     });
     return { invoice, replayed: false };
   });
@@ -219,7 +229,10 @@ export function releaseSeat(q: Queryable, orgId: string, seatType: SeatType): vo
 }
 
 /** Pools must equal what the append-only ledger sums to; used by tests and `seatd verify`. */
-export function checkLedgerConsistency(ctx: DomainContext, orgId: string): { ok: boolean; pools: Record<SeatType, number>; ledger: Record<SeatType, number> } {
+export function checkLedgerConsistency(
+  ctx: DomainContext,
+  orgId: string,
+): { ok: boolean; pools: Record<SeatType, number>; ledger: Record<SeatType, number> } {
   const pools = repo.readPools(ctx.db, orgId);
   const ledger = repo.sumLedger(ctx.db, orgId);
   const purchased = { standard: pools.standard.purchased, premium: pools.premium.purchased };

@@ -33,7 +33,10 @@ export function insertPools(q: Queryable, orgId: string, purchased: Record<SeatT
 }
 
 export function setPurchased(q: Queryable, orgId: string, seatType: SeatType, purchased: number): void {
-  q.update(seatPools).set({ purchased }).where(and(eq(seatPools.orgId, orgId), eq(seatPools.seatType, seatType))).run();
+  q.update(seatPools)
+    .set({ purchased })
+    .where(and(eq(seatPools.orgId, orgId), eq(seatPools.seatType, seatType)))
+    .run();
 }
 
 /** Takes one seat if one is free, atomically; false when the pool is full. */
@@ -81,7 +84,11 @@ export function findInvoiceByIdempotencyKey(q: Queryable, orgId: string, key: st
 }
 
 export function findInvoice(q: Queryable, orgId: string, id: string): InvoiceRow | undefined {
-  return q.select().from(invoices).where(and(eq(invoices.orgId, orgId), eq(invoices.id, id))).get();
+  return q
+    .select()
+    .from(invoices)
+    .where(and(eq(invoices.orgId, orgId), eq(invoices.id, id)))
+    .get();
 }
 
 export function listInvoiceRows(q: Queryable, orgId: string): InvoiceRow[] {

@@ -108,7 +108,8 @@ export function priceSeatChange(
     description: `${label} × ${quantity}, ${months}/12 of the annual price`,
   });
   const lines: PricedLine[] = [];
-  if (change.add.standard > 0) lines.push(line('add_standard', 'standard', change.add.standard, prices.standardPriceAmount, 'Standard seat'));
+  if (change.add.standard > 0)
+    lines.push(line('add_standard', 'standard', change.add.standard, prices.standardPriceAmount, 'Standard seat'));
   if (change.add.premium > 0) lines.push(line('add_premium', 'premium', change.add.premium, prices.premiumPriceAmount, 'Premium seat'));
   if (change.upgrade.standardToPremium > 0) {
     lines.push(

@@ -13,11 +13,19 @@ export function holdsSeat(status: MemberStatus): boolean {
 }
 
 export function findMember(q: Queryable, orgId: string, memberId: string): MemberRow | undefined {
-  return q.select().from(members).where(and(eq(members.orgId, orgId), eq(members.id, memberId))).get();
+  return q
+    .select()
+    .from(members)
+    .where(and(eq(members.orgId, orgId), eq(members.id, memberId)))
+    .get();
 }
 
 export function findMemberByEmail(q: Queryable, orgId: string, email: string): MemberRow | undefined {
-  return q.select().from(members).where(and(eq(members.orgId, orgId), eq(members.email, email))).get();
+  return q
+    .select()
+    .from(members)
+    .where(and(eq(members.orgId, orgId), eq(members.email, email)))
+    .get();
 }
 
 export function insertMember(q: Queryable, row: typeof members.$inferInsert): void {
@@ -25,9 +33,14 @@ export function insertMember(q: Queryable, row: typeof members.$inferInsert): vo
 }
 
 export function updateMember(q: Queryable, orgId: string, memberId: string, values: Partial<typeof members.$inferInsert>): void {
-  q.update(members).set(values).where(and(eq(members.orgId, orgId), eq(members.id, memberId))).run();
+  q.update(members)
+    .set(values)
+    .where(and(eq(members.orgId, orgId), eq(members.id, memberId)))
+    .run();
 }
 
 export function deleteMember(q: Queryable, orgId: string, memberId: string): void {
-  q.delete(members).where(and(eq(members.orgId, orgId), eq(members.id, memberId))).run();
+  q.delete(members)
+    .where(and(eq(members.orgId, orgId), eq(members.id, memberId)))
+    .run();
 }

@@ -47,7 +47,14 @@ export function listMembers(ctx: DomainContext, orgId: string, filter: MemberFil
   if (filter.role) conditions.push(eq(members.role, filter.role));
   if (filter.seatType) conditions.push(eq(members.seatType, filter.seatType));
   const where = and(...conditions);
-  const rows = ctx.db.select().from(members).where(where).orderBy(asc(members.createdAt), asc(members.id)).limit(filter.limit).offset(filter.offset).all();
+  const rows = ctx.db
+    .select()
+    .from(members)
+    .where(where)
+    .orderBy(asc(members.createdAt), asc(members.id))
+    .limit(filter.limit)
+    .offset(filter.offset)
+    .all();
   const total = ctx.db.select({ n: count() }).from(members).where(where).get()?.n ?? 0;
   return { members: rows.map(toMember), total };
 }

@@ -3,11 +3,7 @@ import { PROVISIONING_MODES, SEAT_TYPES } from '../seatTypes';
 
 const DOMAIN_NAME = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
 
-export const domainName = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .regex(DOMAIN_NAME, 'must be a domain name such as acme.com');
+export const domainName = z.string().trim().toLowerCase().regex(DOMAIN_NAME, 'must be a domain name such as acme.com');
 
 export const emailAddress = z.string().trim().toLowerCase().pipe(z.email('must be an email address'));
 
@@ -41,7 +37,11 @@ export const createOrgInput = z
     }
     const ownerDomain = org.primaryOwnerEmail.split('@')[1];
     if (ownerDomain && !org.domains.includes(ownerDomain)) {
-      ctx.addIssue({ code: 'custom', path: ['primaryOwnerEmail'], message: `domain ${ownerDomain} is not one of the organization's domains` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['primaryOwnerEmail'],
+        message: `domain ${ownerDomain} is not one of the organization's domains`,
+      });
     }
   });
 

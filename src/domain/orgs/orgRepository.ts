@@ -17,7 +17,12 @@ export function updateOrg(q: Queryable, orgId: string, values: Partial<typeof or
 }
 
 export function listOrgDomains(q: Queryable, orgId: string): string[] {
-  return q.select({ domain: orgDomains.domain }).from(orgDomains).where(eq(orgDomains.orgId, orgId)).all().map((r) => r.domain);
+  return q
+    .select({ domain: orgDomains.domain })
+    .from(orgDomains)
+    .where(eq(orgDomains.orgId, orgId))
+    .all()
+    .map((r) => r.domain);
 }
 
 export function findDomainOwner(q: Queryable, domain: string): string | undefined {
@@ -25,5 +30,7 @@ export function findDomainOwner(q: Queryable, domain: string): string | undefine
 }
 
 export function insertOrgDomains(q: Queryable, orgId: string, domains: string[], verifiedAt: string): void {
-  q.insert(orgDomains).values(domains.map((domain) => ({ orgId, domain, verifiedAt }))).run();
+  q.insert(orgDomains)
+    .values(domains.map((domain) => ({ orgId, domain, verifiedAt })))
+    .run();
 }

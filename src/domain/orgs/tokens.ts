@@ -30,7 +30,15 @@ export function createToken(
     const id = newId('tok');
     const secret = newSecret();
     tx.insert(apiTokens)
-      .values({ id, orgId, kind: input.kind, role: input.role, label: input.label, secretHash: sha256Hex(secret), createdAt: now.toISOString() })
+      .values({
+        id,
+        orgId,
+        kind: input.kind,
+        role: input.role,
+        label: input.label,
+        secretHash: sha256Hex(secret),
+        createdAt: now.toISOString(),
+      })
       .run();
     recordAudit(tx, now, {
       orgId,
@@ -40,7 +48,14 @@ export function createToken(
       outcome: 'success',
       details: { role: input.role, label: input.label },
     });
-    return { id, token: `${PREFIX[input.kind]}_${id}.${secret}`, kind: input.kind, role: input.role, label: input.label, createdAt: now.toISOString() };
+    return {
+      id,
+      token: `${PREFIX[input.kind]}_${id}.${secret}`,
+      kind: input.kind,
+      role: input.role,
+      label: input.label,
+      createdAt: now.toISOString(),
+    };
   });
 }
 

@@ -12,7 +12,10 @@ import { reserveSeat } from './seatReservation';
 
 /** Why a sign-in was refused, for the 401/403 page and the admin's log. */
 export class SignInRefused extends Forbidden {
-  constructor(readonly reason: 'domain-not-verified' | 'not-invited' | 'not-provisioned' | 'deactivated' | 'invitation-expired', message: string) {
+  constructor(
+    readonly reason: 'domain-not-verified' | 'not-invited' | 'not-provisioned' | 'deactivated' | 'invitation-expired',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -42,7 +45,14 @@ export function admitSsoUser(ctx: DomainContext, orgId: string, identity: SsoIde
     // The transaction rolled back; the refusal is still worth an audit entry of its own.
     if (err instanceof SignInRefused) {
       inTransaction(ctx, (tx) =>
-        recordAudit(tx, ctx.clock.now(), { orgId, actor, action: 'provisioning.sign-in', target: email, outcome: 'refused', details: { reason: err.reason } }),
+        recordAudit(tx, ctx.clock.now(), {
+          orgId,
+          actor,
+          action: 'provisioning.sign-in',
+          target: email,
+          outcome: 'refused',
+          details: { reason: err.reason },
+        }),
       );
     }
     throw err;
@@ -52,49 +62,89 @@ export function admitSsoUser(ctx: DomainContext, orgId: string, identity: SsoIde
 function admitInTransaction(ctx: DomainContext, orgId: string, email: string, identity: SsoIdentity): { member: Member; created: boolean } {
   const actor = `sso:${email}`;
   return inTransaction(ctx, (tx) => {
-      const org = findOrg(tx, orgId);
-      if (!org) throw new NotFound('organization', orgId);
-      const domain = email.split('@')[1] ?? '';
-      if (!listOrgDomains(tx, orgId).includes(domain)) {
-        throw new SignInRefused('domain-not-verified', `The email domain ${domain} is not a verified domain of ${org.name}`);
-      }
-      const now = ctx.clock.now();
-      const at = now.toISOString();
-      const existing = findMemberByEmail(tx, orgId, email);
-      if (existing?.status === 'active') {
-        recordAudit(tx, now, { orgId, actor, action: 'provisioning.sign-in', target: email, outcome: 'success', details: { memberId: existing.id } });
-        return { member: toMember(existing), created: false };
-      }
-      if (existing?.status === 'invited') {
-        const invitation = findPendingInvitationOfMember(tx, orgId, existing.id);
-        if (invitation) endInvitation(tx, invitation.id, 'accepted', at);
-        updateMember(tx, orgId, existing.id, { status: 'active', updatedAt: at, version: existing.version + 1 });
-        recordAudit(tx, now, { orgId, actor, action: 'invitation.accept', target: email, outcome: 'success', details: { via: 'sso', invitationId: invitation?.id ?? null } });
-        return { member: toMember(findMemberByEmail(tx, orgId, email)!), created: false };
-      }
-      if (existing?.status === 'deactivated') {
-        throw new SignInRefused('deactivated', `The account of ${email} in ${org.name} is deactivated; ask an admin`);
-      }
-      if (org.provisioningMode === 'scim') {
-        throw new SignInRefused('not-provisioned', `${org.name} provisions its members from its identity provider (SCIM), and ${email} has not been provisioned`);
-      }
-      if (org.provisioningMode === 'manual') {
-        const reason = existing ? 'invitation-expired' : 'not-invited';
-        const message = existing
-          ? `The invitation of ${email} to ${org.name} has expired; ask an admin to send a new one`
-          : `${org.name} admits invited members only, and ${email} has not been invited`;
-        throw new SignInRefused(reason, message);
-      }
-      const seatType = seatTypeForGroups(org, identity.groups);
-      reserveSeat(ctx, tx, orgId, seatType);
-      const names = { givenName: identity.givenName ?? null, familyName: identity.familyName ?? null, displayName: identity.displayName ?? null };
-      const memberId = existing?.id ?? newId('mem');
-      if (existing) {
-        updateMember(tx, orgId, memberId, { ...names, status: 'active', role: 'member', seatType, source: 'jit', updatedAt: at, version: existing.version + 1 });
-      } else {
-        insertMember(tx, { id: memberId, orgId, email, role: 'member', status: 'active', seatType, source: 'jit', ...names, createdAt: at, updatedAt: at });
-      }
-      recordAudit(tx, now, { orgId, actor, action: 'provisioning.jit', target: email, outcome: 'success', details: { memberId, seatType } });
-      return { member: toMember(findMemberByEmail(tx, orgId, email)!), created: true };
+    const org = findOrg(tx, orgId);
+    if (!org) throw new NotFound('organization', orgId);
+    const domain = email.split('@')[1] ?? '';
+    if (!listOrgDomains(tx, orgId).includes(domain)) {
+      throw new SignInRefused('domain-not-verified', `The email domain ${domain} is not a verified domain of ${org.name}`);
+    }
+    const now = ctx.clock.now();
+    const at = now.toISOString();
+    const existing = findMemberByEmail(tx, orgId, email);
+    if (existing?.status === 'active') {
+      recordAudit(tx, now, {
+        orgId,
+        actor,
+        action: 'provisioning.sign-in',
+        target: email,
+        outcome: 'success',
+        details: { memberId: existing.id },
+      });
+      return { member: toMember(existing), created: false };
+    }
+    if (existing?.status === 'invited') {
+      const invitation = findPendingInvitationOfMember(tx, orgId, existing.id);
+      if (invitation) endInvitation(tx, invitation.id, 'accepted', at);
+      updateMember(tx, orgId, existing.id, { status: 'active', updatedAt: at, version: existing.version + 1 });
+      recordAudit(tx, now, {
+        orgId,
+        actor,
+        action: 'invitation.accept',
+        target: email,
+        outcome: 'success',
+        details: { via: 'sso', invitationId: invitation?.id ?? null },
+      });
+      return { member: toMember(findMemberByEmail(tx, orgId, email)!), created: false };
+    }
+    if (existing?.status === 'deactivated') {
+      throw new SignInRefused('deactivated', `The account of ${email} in ${org.name} is deactivated; ask an admin`);
+    }
+    if (org.provisioningMode === 'scim') {
+      throw new SignInRefused(
+        'not-provisioned',
+        `${org.name} provisions its members from its identity provider (SCIM), and ${email} has not been provisioned`,
+      );
+    }
+    if (org.provisioningMode === 'manual') {
+      const reason = existing ? 'invitation-expired' : 'not-invited';
+      const message = existing
+        ? `The invitation of ${email} to ${org.name} has expired; ask an admin to send a new one`
+        : `${org.name} admits invited members only, and ${email} has not been invited`;
+      throw new SignInRefused(reason, message);
+    }
+    const seatType = seatTypeForGroups(org, identity.groups);
+    reserveSeat(ctx, tx, orgId, seatType);
+    const names = {
+      givenName: identity.givenName ?? null,
+      familyName: identity.familyName ?? null,
+      displayName: identity.displayName ?? null,
+    };
+    const memberId = existing?.id ?? newId('mem');
+    if (existing) {
+      updateMember(tx, orgId, memberId, {
+        ...names,
+        status: 'active',
+        role: 'member',
+        seatType,
+        source: 'jit',
+        updatedAt: at,
+        version: existing.version + 1,
+      });
+    } else {
+      insertMember(tx, {
+        id: memberId,
+        orgId,
+        email,
+        role: 'member',
+        status: 'active',
+        seatType,
+        source: 'jit',
+        ...names,
+        createdAt: at,
+        updatedAt: at,
+      });
+    }
+    recordAudit(tx, now, { orgId, actor, action: 'provisioning.jit', target: email, outcome: 'success', details: { memberId, seatType } });
+    return { member: toMember(findMemberByEmail(tx, orgId, email)!), created: true };
   });
 }

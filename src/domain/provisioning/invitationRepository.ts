@@ -10,7 +10,11 @@ export function insertInvitation(q: Queryable, row: typeof invitations.$inferIns
 }
 
 export function findInvitation(q: Queryable, orgId: string, id: string): InvitationRow | undefined {
-  return q.select().from(invitations).where(and(eq(invitations.orgId, orgId), eq(invitations.id, id))).get();
+  return q
+    .select()
+    .from(invitations)
+    .where(and(eq(invitations.orgId, orgId), eq(invitations.id, id)))
+    .get();
 }
 
 export function findInvitationByTokenHash(q: Queryable, tokenHash: string): InvitationRow | undefined {
@@ -26,7 +30,10 @@ export function findPendingInvitationOfMember(q: Queryable, orgId: string, membe
 }
 
 export function endInvitation(q: Queryable, id: string, status: Exclude<InvitationStatus, 'pending'>, at: string): void {
-  q.update(invitations).set({ status, endedAt: at }).where(and(eq(invitations.id, id), eq(invitations.status, 'pending'))).run();
+  q.update(invitations)
+    .set({ status, endedAt: at })
+    .where(and(eq(invitations.id, id), eq(invitations.status, 'pending')))
+    .run();
 }
 
 /** Pending invitations whose window has closed; for one org or, for the timer's sweep, all orgs. */

@@ -16,7 +16,15 @@ import { canGrantRole, type By } from './roles';
 export const INVITATION_LIFETIME_DAYS = 21;
 
 /** An invitation as just issued: the token is only ever in memory and in the mail that carries it. */
-export type IssuedInvitation = { id: string; memberId: string; email: string; role: Role; seatType: SeatType; token: string; expiresAt: string };
+export type IssuedInvitation = {
+  id: string;
+  memberId: string;
+  email: string;
+  role: Role;
+  seatType: SeatType;
+  token: string;
+  expiresAt: string;
+};
 
 export type Invitation = {
   id: string;
@@ -55,7 +63,13 @@ export function issueInvitation(
   const existing = findMemberByEmail(tx, input.orgId, input.email);
   const memberId = existing?.id ?? newId('mem');
   if (existing) {
-    updateMember(tx, input.orgId, memberId, { status: 'invited', role: input.role, seatType: input.seatType, updatedAt: at, version: existing.version + 1 });
+    updateMember(tx, input.orgId, memberId, {
+      status: 'invited',
+      role: input.role,
+      seatType: input.seatType,
+      updatedAt: at,
+      version: existing.version + 1,
+    });
   } else {
     insertMember(tx, {
       id: memberId,
@@ -128,7 +142,10 @@ function requireVerifiedDomain(tx: Tx, orgId: string, email: string): void {
   const domain = email.split('@')[1] ?? '';
   const verified = listOrgDomains(tx, orgId);
   if (!verified.includes(domain)) {
-    throw Invalid.field('email', `the domain ${domain || '(none)'} is not a verified domain of this organization (verified: ${verified.join(', ')})`);
+    throw Invalid.field(
+      'email',
+      `the domain ${domain || '(none)'} is not a verified domain of this organization (verified: ${verified.join(', ')})`,
+    );
   }
 }
 
@@ -155,7 +172,8 @@ export async function inviteMember(
       if (!canGrantRole(by.role, input.role)) throw new Forbidden(`Only owners can make ${input.role}s; the caller is ${by.role}`);
       const existing = findMemberByEmail(tx, orgId, email);
       if (existing?.status === 'active') throw new Conflict(`${email} is already a member`, 'already-member');
-      if (existing?.status === 'invited') throw new Conflict(`${email} already has a pending invitation; resend it instead`, 'already-invited');
+      if (existing?.status === 'invited')
+        throw new Conflict(`${email} already has a pending invitation; resend it instead`, 'already-invited');
       return issueInvitation(ctx, tx, { orgId, email, role: input.role, seatType: input.seatType, actor: by.actor });
     }),
   );
@@ -182,18 +200,27 @@ export function acceptInvitation(ctx: DomainContext, token: string): AcceptedInv
     }
     if (invitation.status === 'expired') return { expired: true as const };
     if (invitation.status === 'accepted') throw new Conflict('This invitation was already accepted; sign in instead', 'invitation-used');
-    if (invitation.status !== 'pending') throw new Conflict('This invitation link is no longer valid; a newer one may have been sent', 'invitation-revoked');
+    if (invitation.status !== 'pending')
+      throw new Conflict('This invitation link is no longer valid; a newer one may have been sent', 'invitation-revoked');
     const member = findMember(tx, invitation.orgId, invitation.memberId!)!;
     const now = ctx.clock.now();
     const at = now.toISOString();
     repo.endInvitation(tx, invitation.id, 'accepted', at);
     updateMember(tx, member.orgId, member.id, { status: 'active', updatedAt: at, version: member.version + 1 });
-    recordAudit(tx, now, { orgId: member.orgId, actor: `member:${member.id}`, action: 'invitation.accept', target: member.email, outcome: 'success', details: { invitationId: invitation.id } });
+    recordAudit(tx, now, {
+      orgId: member.orgId,
+      actor: `member:${member.id}`,
+      action: 'invitation.accept',
+      target: member.email,
+      outcome: 'success',
+      details: { invitationId: invitation.id },
+    });
     const org = findOrg(tx, member.orgId)!;
     return { accepted: { orgId: org.id, orgName: org.name, member: toMember(findMember(tx, member.orgId, member.id)!) } };
   });
   // The expiry is committed before refusing, so the seat is free again whatever the caller does next.
-  if ('expired' in outcome) throw new Conflict('This invitation has expired; ask an admin of the organization to send a new one', 'invitation-expired');
+  if ('expired' in outcome)
+    throw new Conflict('This invitation has expired; ask an admin of the organization to send a new one', 'invitation-expired');
   return outcome.accepted;
 }
 
@@ -201,7 +228,12 @@ export function acceptInvitation(ctx: DomainContext, token: string): AcceptedInv
  * A new link and a new 21-day window. A pending invitation keeps its seat; an expired one needs a
  * free seat again (and is refused, and recorded, when there is none).
  */
-export async function resendInvitation(ctx: DomainContext, orgId: string, invitationId: string, by: By): Promise<{ member: Member; invitation: Invitation; delivery: Delivery }> {
+export async function resendInvitation(
+  ctx: DomainContext,
+  orgId: string,
+  invitationId: string,
+  by: By,
+): Promise<{ member: Member; invitation: Invitation; delivery: Delivery }> {
   const found = repo.findInvitation(ctx.db, orgId, invitationId);
   if (!found) throw new NotFound('invitation', invitationId);
   const issued = refusingWithoutSeat(ctx, { orgId, email: found.email, path: 'invite', actor: by.actor }, () =>
@@ -210,13 +242,17 @@ export async function resendInvitation(ctx: DomainContext, orgId: string, invita
       const invitation = repo.findInvitation(tx, orgId, invitationId)!;
       const member = invitation.memberId ? findMember(tx, orgId, invitation.memberId) : undefined;
       if (!member) throw new Conflict('The invited member was removed; invite the person again', 'member-removed');
-      if (!canGrantRole(by.role, invitation.role)) throw new Forbidden(`Only owners can invite ${invitation.role}s; the caller is ${by.role}`);
+      if (!canGrantRole(by.role, invitation.role))
+        throw new Forbidden(`Only owners can invite ${invitation.role}s; the caller is ${by.role}`);
       const at = ctx.clock.now().toISOString();
       if (invitation.status === 'pending') {
         repo.endInvitation(tx, invitation.id, 'superseded', at);
         releaseSeat(tx, orgId, member.seatType); // handed straight back to the new invitation below
       } else if (invitation.status !== 'expired' || member.status !== 'invitation_expired') {
-        throw new Conflict(`Only pending or expired invitations can be re-sent; this one is ${invitation.status}`, 'invitation-not-resendable');
+        throw new Conflict(
+          `Only pending or expired invitations can be re-sent; this one is ${invitation.status}`,
+          'invitation-not-resendable',
+        );
       }
       return issueInvitation(ctx, tx, { orgId, email: member.email, role: member.role, seatType: member.seatType, actor: by.actor });
     }),
@@ -230,8 +266,10 @@ export function revokeInvitation(ctx: DomainContext, orgId: string, invitationId
   return inTransaction(ctx, (tx) => {
     const invitation = repo.findInvitation(tx, orgId, invitationId);
     if (!invitation) throw new NotFound('invitation', invitationId);
-    if (invitation.status !== 'pending') throw new Conflict(`Only pending invitations can be revoked; this one is ${invitation.status}`, 'invitation-not-pending');
-    if (invitation.role === 'primary_owner') throw new Conflict("The primary owner's invitation cannot be revoked; resend it instead", 'primary-owner');
+    if (invitation.status !== 'pending')
+      throw new Conflict(`Only pending invitations can be revoked; this one is ${invitation.status}`, 'invitation-not-pending');
+    if (invitation.role === 'primary_owner')
+      throw new Conflict("The primary owner's invitation cannot be revoked; resend it instead", 'primary-owner');
     if (!canGrantRole(by.role, invitation.role)) throw new Forbidden(`Only owners can revoke an ${invitation.role}'s invitation`);
     const now = ctx.clock.now();
     const at = now.toISOString();
@@ -241,7 +279,14 @@ export function revokeInvitation(ctx: DomainContext, orgId: string, invitationId
       releaseSeat(tx, orgId, member.seatType);
       deleteMember(tx, orgId, member.id);
     }
-    recordAudit(tx, now, { orgId, actor: by.actor, action: 'invitation.revoke', target: invitation.email, outcome: 'success', details: { invitationId } });
+    recordAudit(tx, now, {
+      orgId,
+      actor: by.actor,
+      action: 'invitation.revoke',
+      target: invitation.email,
+      outcome: 'success',
+      details: { invitationId },
+    });
     return toInvitation(repo.findInvitation(tx, orgId, invitationId)!);
   });
 }

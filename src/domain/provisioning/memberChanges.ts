@@ -26,17 +26,24 @@ export function changeSeatType(ctx: DomainContext, orgId: string, memberId: stri
 }
 
 function changeSeatTypeIn(ctx: DomainContext, tx: Tx, orgId: string, memberId: string, seatType: SeatType, by: By): Member {
-    requireAdmin(by);
-    const member = memberIn(tx, orgId, memberId);
-    if (member.seatType === seatType) return toMember(member);
-    const now = ctx.clock.now();
-    if (holdsSeat(member.status)) {
-      reserveSeat(ctx, tx, orgId, seatType);
-      releaseSeat(tx, orgId, member.seatType);
-    }
-    updateMember(tx, orgId, memberId, { seatType, updatedAt: now.toISOString(), version: member.version + 1 });
-    recordAudit(tx, now, { orgId, actor: by.actor, action: 'member.seat-type', target: member.email, outcome: 'success', details: { from: member.seatType, to: seatType } });
-    return toMember(memberIn(tx, orgId, memberId));
+  requireAdmin(by);
+  const member = memberIn(tx, orgId, memberId);
+  if (member.seatType === seatType) return toMember(member);
+  const now = ctx.clock.now();
+  if (holdsSeat(member.status)) {
+    reserveSeat(ctx, tx, orgId, seatType);
+    releaseSeat(tx, orgId, member.seatType);
+  }
+  updateMember(tx, orgId, memberId, { seatType, updatedAt: now.toISOString(), version: member.version + 1 });
+  recordAudit(tx, now, {
+    orgId,
+    actor: by.actor,
+    action: 'member.seat-type',
+    target: member.email,
+    outcome: 'success',
+    details: { from: member.seatType, to: seatType },
+  });
+  return toMember(memberIn(tx, orgId, memberId));
 }
 
 /**
@@ -49,29 +56,42 @@ export function changeRole(ctx: DomainContext, orgId: string, memberId: string, 
 }
 
 function changeRoleIn(ctx: DomainContext, tx: Tx, orgId: string, memberId: string, role: Role, by: By): Member {
-    requireAdmin(by);
-    const member = memberIn(tx, orgId, memberId);
-    if (member.role === role) return toMember(member);
-    if (member.role === 'primary_owner') {
-      throw new Conflict('The primary owner cannot be demoted; transfer the role to another member first', 'primary-owner');
-    }
-    if (!canGrantRole(by.role, role) || !canGrantRole(by.role, member.role)) {
-      throw new Forbidden(`Only owners can change a role to or from owner; the caller is ${by.role}`);
-    }
-    const now = ctx.clock.now();
-    const at = now.toISOString();
-    if (role === 'primary_owner') {
-      if (member.status !== 'active') throw Invalid.field('role', 'the primary owner role goes to an active member only');
-      const previous = tx.query.members.findFirst({ where: (m, { and, eq }) => and(eq(m.orgId, orgId), eq(m.role, 'primary_owner')) }).sync();
-      if (previous) updateMember(tx, orgId, previous.id, { role: 'owner', updatedAt: at, version: previous.version + 1 });
-    }
-    updateMember(tx, orgId, memberId, { role, updatedAt: at, version: member.version + 1 });
-    recordAudit(tx, now, { orgId, actor: by.actor, action: role === 'primary_owner' ? 'member.primary-owner-transfer' : 'member.role', target: member.email, outcome: 'success', details: { from: member.role, to: role } });
-    return toMember(memberIn(tx, orgId, memberId));
+  requireAdmin(by);
+  const member = memberIn(tx, orgId, memberId);
+  if (member.role === role) return toMember(member);
+  if (member.role === 'primary_owner') {
+    throw new Conflict('The primary owner cannot be demoted; transfer the role to another member first', 'primary-owner');
+  }
+  if (!canGrantRole(by.role, role) || !canGrantRole(by.role, member.role)) {
+    throw new Forbidden(`Only owners can change a role to or from owner; the caller is ${by.role}`);
+  }
+  const now = ctx.clock.now();
+  const at = now.toISOString();
+  if (role === 'primary_owner') {
+    if (member.status !== 'active') throw Invalid.field('role', 'the primary owner role goes to an active member only');
+    const previous = tx.query.members.findFirst({ where: (m, { and, eq }) => and(eq(m.orgId, orgId), eq(m.role, 'primary_owner')) }).sync();
+    if (previous) updateMember(tx, orgId, previous.id, { role: 'owner', updatedAt: at, version: previous.version + 1 });
+  }
+  updateMember(tx, orgId, memberId, { role, updatedAt: at, version: member.version + 1 });
+  recordAudit(tx, now, {
+    orgId,
+    actor: by.actor,
+    action: role === 'primary_owner' ? 'member.primary-owner-transfer' : 'member.role',
+    target: member.email,
+    outcome: 'success',
+    details: { from: member.role, to: role },
+  });
+  return toMember(memberIn(tx, orgId, memberId));
 }
 
 /** Deactivates (frees the seat, keeps the member) or re-activates (needs a free seat again). */
-export function setMemberActive(ctx: DomainContext, orgId: string, memberId: string, active: boolean, by: By & { path?: AdmissionPath }): Member {
+export function setMemberActive(
+  ctx: DomainContext,
+  orgId: string,
+  memberId: string,
+  active: boolean,
+  by: By & { path?: AdmissionPath },
+): Member {
   const email = findMember(ctx.db, orgId, memberId)?.email ?? memberId;
   return refusingWithoutSeat(ctx, { orgId, email, path: by.path ?? 'scim', actor: by.actor }, () =>
     inTransaction(ctx, (tx) => setMemberActiveIn(ctx, tx, orgId, memberId, active, by)),
@@ -79,23 +99,31 @@ export function setMemberActive(ctx: DomainContext, orgId: string, memberId: str
 }
 
 function setMemberActiveIn(ctx: DomainContext, tx: Tx, orgId: string, memberId: string, active: boolean, by: By): Member {
-      const member = memberIn(tx, orgId, memberId);
-      const now = ctx.clock.now();
-      const at = now.toISOString();
-      if (active && member.status === 'active') return toMember(member);
-      if (!active && member.status === 'deactivated') return toMember(member);
-      if (!active) {
-        if (member.role === 'primary_owner') throw new Conflict('The primary owner cannot be deactivated; transfer the role first', 'primary-owner');
-        if (holdsSeat(member.status)) releaseSeat(tx, orgId, member.seatType);
-        const invitation = findPendingInvitationOfMember(tx, orgId, memberId);
-        if (invitation) endInvitation(tx, invitation.id, 'revoked', at);
-        updateMember(tx, orgId, memberId, { status: 'deactivated', updatedAt: at, version: member.version + 1 });
-      } else {
-        if (!holdsSeat(member.status)) reserveSeat(ctx, tx, orgId, member.seatType);
-        updateMember(tx, orgId, memberId, { status: 'active', updatedAt: at, version: member.version + 1 });
-      }
-      recordAudit(tx, now, { orgId, actor: by.actor, action: active ? 'member.activate' : 'member.deactivate', target: member.email, outcome: 'success', details: { seatType: member.seatType } });
-      return toMember(memberIn(tx, orgId, memberId));
+  const member = memberIn(tx, orgId, memberId);
+  const now = ctx.clock.now();
+  const at = now.toISOString();
+  if (active && member.status === 'active') return toMember(member);
+  if (!active && member.status === 'deactivated') return toMember(member);
+  if (!active) {
+    if (member.role === 'primary_owner')
+      throw new Conflict('The primary owner cannot be deactivated; transfer the role first', 'primary-owner');
+    if (holdsSeat(member.status)) releaseSeat(tx, orgId, member.seatType);
+    const invitation = findPendingInvitationOfMember(tx, orgId, memberId);
+    if (invitation) endInvitation(tx, invitation.id, 'revoked', at);
+    updateMember(tx, orgId, memberId, { status: 'deactivated', updatedAt: at, version: member.version + 1 });
+  } else {
+    if (!holdsSeat(member.status)) reserveSeat(ctx, tx, orgId, member.seatType);
+    updateMember(tx, orgId, memberId, { status: 'active', updatedAt: at, version: member.version + 1 });
+  }
+  recordAudit(tx, now, {
+    orgId,
+    actor: by.actor,
+    action: active ? 'member.activate' : 'member.deactivate',
+    target: member.email,
+    outcome: 'success',
+    details: { seatType: member.seatType },
+  });
+  return toMember(memberIn(tx, orgId, memberId));
 }
 
 export type MemberPatch = { role?: Role; seatType?: SeatType; active?: boolean };
@@ -123,13 +151,21 @@ export function removeMember(ctx: DomainContext, orgId: string, memberId: string
   requireAdmin(by);
   inTransaction(ctx, (tx) => {
     const member = memberIn(tx, orgId, memberId);
-    if (member.role === 'primary_owner') throw new Conflict('The primary owner cannot be removed; transfer the role to another member first', 'primary-owner');
+    if (member.role === 'primary_owner')
+      throw new Conflict('The primary owner cannot be removed; transfer the role to another member first', 'primary-owner');
     if (!canGrantRole(by.role, member.role)) throw new Forbidden(`Only owners can remove an ${member.role}`);
     const now = ctx.clock.now();
     if (holdsSeat(member.status)) releaseSeat(tx, orgId, member.seatType);
     const invitation = findPendingInvitationOfMember(tx, orgId, memberId);
     if (invitation) endInvitation(tx, invitation.id, 'revoked', now.toISOString());
     deleteMember(tx, orgId, memberId);
-    recordAudit(tx, now, { orgId, actor: by.actor, action: 'member.remove', target: member.email, outcome: 'success', details: { memberId, role: member.role, seatType: member.seatType, seatReleased: holdsSeat(member.status) } });
+    recordAudit(tx, now, {
+      orgId,
+      actor: by.actor,
+      action: 'member.remove',
+      target: member.email,
+      outcome: 'success',
+      details: { memberId, role: member.role, seatType: member.seatType, seatReleased: holdsSeat(member.status) },
+    });
   });
 }

@@ -23,7 +23,9 @@ export function refusingWithoutSeat<T>(
     if (err instanceof NoSeatAvailable) {
       const at = ctx.clock.now();
       inTransaction(ctx, (tx) => {
-        tx.insert(seatRefusals).values({ orgId: who.orgId, email: who.email, path: who.path, seatType: err.seatType, at: at.toISOString() }).run();
+        tx.insert(seatRefusals)
+          .values({ orgId: who.orgId, email: who.email, path: who.path, seatType: err.seatType, at: at.toISOString() })
+          .run();
         recordAudit(tx, at, {
           orgId: who.orgId,
           actor: who.actor,
@@ -40,7 +42,13 @@ export function refusingWithoutSeat<T>(
 
 export function listRefusals(ctx: DomainContext, orgId: string, limit = 100): SeatRefusal[] {
   return ctx.db
-    .select({ id: seatRefusals.id, email: seatRefusals.email, path: seatRefusals.path, seatType: seatRefusals.seatType, at: seatRefusals.at })
+    .select({
+      id: seatRefusals.id,
+      email: seatRefusals.email,
+      path: seatRefusals.path,
+      seatType: seatRefusals.seatType,
+      at: seatRefusals.at,
+    })
     .from(seatRefusals)
     .where(and(eq(seatRefusals.orgId, orgId)))
     .orderBy(desc(seatRefusals.id))

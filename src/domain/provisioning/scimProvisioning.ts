@@ -59,7 +59,14 @@ export function provisionScimUser(ctx: DomainContext, orgId: string, input: Scim
         createdAt: at,
         updatedAt: at,
       });
-      recordAudit(tx, now, { orgId, actor, action: 'provisioning.scim', target: email, outcome: 'success', details: { memberId: id, active: input.active, seatType } });
+      recordAudit(tx, now, {
+        orgId,
+        actor,
+        action: 'provisioning.scim',
+        target: email,
+        outcome: 'success',
+        details: { memberId: id, active: input.active, seatType },
+      });
       return toMember(findMemberByEmail(tx, orgId, email)!);
     }),
   );
