@@ -18,6 +18,11 @@ export const orgs = sqliteTable('orgs', {
     .notNull()
     .default('standard'),
   groupSeatTypes: text('group_seat_types', { mode: 'json' }).$type<Record<string, 'standard' | 'premium'>>().notNull().default({}),
+  /** Percentages of a pool in use at which an alert opens. */
+  alertThresholds: text('alert_thresholds', { mode: 'json' }).$type<number[]>().notNull().default([90, 100]),
+  webhookUrl: text('webhook_url'),
+  /** The HMAC key webhooks are signed with; kept in clear because signing needs it. */
+  webhookSecret: text('webhook_secret'),
   createdAt: createdAt(),
 });
 
@@ -216,4 +221,47 @@ export const auditLog = sqliteTable(
     details: text('details', { mode: 'json' }).$type<Record<string, unknown>>(),
   },
   (t) => [index('audit_log_org_idx').on(t.orgId, t.id)],
+);
+
+export const alerts = sqliteTable(
+  'alerts',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id').notNull().references(() => orgs.id),
+    kind: text('kind', { enum: ['pool_threshold', 'seat_refused'] }).notNull(),
+    seatType: text('seat_type', { enum: ['standard', 'premium'] }).notNull(),
+    /** Percentage for pool_threshold alerts; null for seat_refused. */
+    threshold: integer('threshold'),
+    status: text('status', { enum: ['open', 'acknowledged', 'resolved'] }).notNull(),
+    /** Refusals folded into this alert (seat_refused), or 1. */
+    eventCount: integer('event_count').notNull(),
+    openedAt: text('opened_at').notNull(),
+    lastEventAt: text('last_event_at').notNull(),
+    acknowledgedAt: text('acknowledged_at'),
+    acknowledgedBy: text('acknowledged_by'),
+    resolvedAt: text('resolved_at'),
+    resolvedReason: text('resolved_reason'),
+  },
+  (t) => [index('alerts_org_status_idx').on(t.orgId, t.status), index('alerts_org_kind_idx').on(t.orgId, t.kind, t.seatType)],
+);
+
+export const alertDeliveries = sqliteTable(
+  'alert_deliveries',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id').notNull().references(() => orgs.id),
+    alertId: text('alert_id').notNull().references(() => alerts.id),
+    channel: text('channel', { enum: ['email', 'webhook'] }).notNull(),
+    event: text('event').notNull(),
+    /** For email: the recipient; for webhook: the URL at the time of the event. */
+    destination: text('destination').notNull(),
+    payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    status: text('status', { enum: ['pending', 'delivered', 'failed'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: text('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    createdAt: createdAt(),
+    deliveredAt: text('delivered_at'),
+  },
+  (t) => [index('alert_deliveries_due_idx').on(t.status, t.nextAttemptAt), index('alert_deliveries_org_idx').on(t.orgId, t.createdAt)],
 );

@@ -4,14 +4,17 @@ import type { DomainContext } from './domain/context';
 import { isDatabaseReachable } from '../db/connection';
 import type { Logger } from './logger';
 import { adminApi } from './admin/adminApi';
+import { createMetrics } from './admin/metrics';
 import type { OrgCreatedHook } from './admin/operatorRoutes';
 import { invitePage } from './web/invitePage';
 
 export type AppDeps = {
   ctx: DomainContext;
-  config: Pick<Config, 'operatorToken' | 'publicUrl'>;
+  config: Pick<Config, 'operatorToken' | 'publicUrl'> & Partial<Pick<Config, 'metricsToken'>>;
   logger: Logger;
   onOrgCreated?: OrgCreatedHook;
+  /** Called after every request that may have written (non-GET): the alert outbox worker's nudge. */
+  afterWrite?: () => void;
 };
 
 /** The HTTP app: health, then each adapter mounted at its prefix. Nothing else lives here. */
@@ -19,6 +22,15 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  const metrics = createMetrics(deps.ctx, deps.config.metricsToken);
+  app.use(metrics.observeRequests);
+  if (deps.afterWrite) {
+    const afterWrite = deps.afterWrite;
+    app.use((req, res, next) => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') res.on('finish', afterWrite);
+      next();
+    });
+  }
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
@@ -33,6 +45,7 @@ export function createApp(deps: AppDeps): Express {
     else res.status(503).json({ status: 'unavailable', detail: 'the database is not reachable' });
   });
 
+  app.use(metrics.router);
   app.use('/api/v1', adminApi(deps));
   app.use(invitePage(deps.ctx, deps.logger));
   return app;

@@ -12,6 +12,8 @@ const configSchema = z.object({
   MAIL_FROM: z.string().default('seatd <no-reply@localhost>'),
   OUTBOX_DIR: z.string().default('./data/outbox'),
   INVITATION_SWEEP_SECONDS: z.coerce.number().int().positive().default(60),
+  ALERT_DELIVERY_SECONDS: z.coerce.number().int().positive().default(5),
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
 });
 
 export type Config = {
@@ -25,6 +27,8 @@ export type Config = {
   mailFrom: string;
   outboxDir: string;
   invitationSweepSeconds: number;
+  alertDeliverySeconds: number;
+  metricsToken: string | undefined;
 };
 
 /** Reads and validates configuration once; a bad value stops start-up with the variable named. */
@@ -46,5 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: c.MAIL_FROM,
     outboxDir: c.OUTBOX_DIR,
     invitationSweepSeconds: c.INVITATION_SWEEP_SECONDS,
+    alertDeliverySeconds: c.ALERT_DELIVERY_SECONDS,
+    metricsToken: c.METRICS_TOKEN || undefined,
   };
 }

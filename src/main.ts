@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { createApp } from './app';
 import { loadConfig, type Config } from './config';
+import { startDeliveryWorker } from './alerts/deliveryWorker';
 import { openDomainContext } from './composition';
 import { sweepExpiredInvitations } from './domain/provisioning/invitations';
 import { createLogger } from './logger';
@@ -10,7 +11,8 @@ export async function startServer(config: Config = loadConfig()): Promise<{ serv
   const logger = createLogger(config.logLevel);
   const ctx = openDomainContext(config, logger);
   const { db } = ctx;
-  const app = createApp({ ctx, config, logger });
+  const deliveries = startDeliveryWorker(ctx, logger, config.alertDeliverySeconds * 1000);
+  const app = createApp({ ctx, config, logger, afterWrite: deliveries.nudge });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
   });
@@ -34,6 +36,7 @@ export async function startServer(config: Config = loadConfig()): Promise<{ serv
     (stopping ??= new Promise<void>((resolve) => {
       logger.info('shutting down');
       clearInterval(sweep);
+      void deliveries.stop();
       server.close(() => {
         db.$client.close();
         logger.info('stopped');

@@ -1,5 +1,6 @@
 import express, { Router } from 'express';
 import type { AppDeps } from '../app';
+import { alertRoutes } from './alertRoutes';
 import { auditRoutes } from './auditRoutes';
 import { memberRoutes } from './memberRoutes';
 import { openApiDocument } from './openapi';
@@ -19,6 +20,7 @@ export function adminApi(deps: AppDeps): Router {
   api.use('/orgs/:org', seatRoutes(ctx));
   api.use('/orgs/:org', auditRoutes(ctx));
   api.use('/orgs/:org', memberRoutes(ctx));
+  api.use('/orgs/:org', alertRoutes(ctx));
   api.use((req, res) => {
     sendProblem(res, 404, 'not-found', 'Not found', `No API route for ${req.method} ${req.originalUrl}`);
   });

@@ -1,5 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { seatRefusals } from '../../../db/schema';
+import { noteRefusal } from '../alerts/alerts';
 import { recordAudit } from '../audit/auditLog';
 import { inTransaction, type Actor, type DomainContext } from '../context';
 import { NoSeatAvailable } from '../errors';
@@ -34,6 +35,7 @@ export function refusingWithoutSeat<T>(
           outcome: 'refused',
           details: { reason: 'no-seat-available', seatType: err.seatType },
         });
+        noteRefusal(ctx, tx, who.orgId, err.seatType, at);
       });
     }
     throw err;

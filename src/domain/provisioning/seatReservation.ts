@@ -1,3 +1,4 @@
+import { checkPoolThresholds } from '../alerts/alerts';
 import { recordAudit } from '../audit/auditLog';
 import type { DomainContext, Tx } from '../context';
 import { NoSeatAvailable } from '../errors';
@@ -36,7 +37,7 @@ export function expireDueInvitations(ctx: DomainContext, tx: Tx, orgId?: string)
 
 /** Takes a free seat for a new holder; if the pool is full, expired invitations are swept first. */
 export function reserveSeat(ctx: DomainContext, tx: Tx, orgId: string, seatType: SeatType): void {
-  if (takeSeat(tx, orgId, seatType)) return;
-  if (expireDueInvitations(ctx, tx, orgId) > 0 && takeSeat(tx, orgId, seatType)) return;
-  throw new NoSeatAvailable(orgId, seatType);
+  const taken = takeSeat(tx, orgId, seatType) || (expireDueInvitations(ctx, tx, orgId) > 0 && takeSeat(tx, orgId, seatType));
+  if (!taken) throw new NoSeatAvailable(orgId, seatType);
+  checkPoolThresholds(ctx, tx, orgId, seatType);
 }

@@ -1,0 +1,83 @@
+import type { Request, RequestHandler, Router } from 'express';
+import { Router as createRouter } from 'express';
+import client from 'prom-client';
+import { count } from 'drizzle-orm';
+import { seatPools, seatRefusals } from '../../db/schema';
+import type { DomainContext } from '../domain/context';
+import { digestsEqual, sha256Hex } from '../domain/ids';
+import { bearerToken } from './auth';
+
+/** Which part of seatd a request belongs to, as a low-cardinality label. */
+function areaOf(path: string): string {
+  if (path.startsWith('/scim/')) return 'scim';
+  if (path.startsWith('/sso/')) return 'sso';
+  if (path.startsWith('/api/')) return 'api';
+  if (path.startsWith('/console')) return 'console';
+  return 'other';
+}
+
+export type Metrics = { registry: client.Registry; observeRequests: RequestHandler; router: Router };
+
+/**
+ * Prometheus metrics: seats per org and type and refusals read from the database at scrape time,
+ * plus request counts and latencies per area. With METRICS_TOKEN unset only loopback may scrape.
+ */
+export function createMetrics(ctx: DomainContext, metricsToken: string | undefined): Metrics {
+  const registry = new client.Registry();
+  client.collectDefaultMetrics({ register: registry });
+  new client.Gauge({
+    name: 'seatd_seats',
+    help: 'Seats per organization, seat type and state (purchased, assigned)',
+    labelNames: ['org', 'seat_type', 'state'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const p of ctx.db.select().from(seatPools).all()) {
+        this.set({ org: p.orgId, seat_type: p.seatType, state: 'purchased' }, p.purchased);
+        this.set({ org: p.orgId, seat_type: p.seatType, state: 'assigned' }, p.assigned);
+      }
+    },
+  });
+  new client.Gauge({
+    name: 'seatd_seat_refusals',
+    help: 'People refused for lack of a seat, per organization, path and seat type, since the database was created',
+    labelNames: ['org', 'path', 'seat_type'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const rows = ctx.db
+        .select({ orgId: seatRefusals.orgId, path: seatRefusals.path, seatType: seatRefusals.seatType, n: count() })
+        .from(seatRefusals)
+        .groupBy(seatRefusals.orgId, seatRefusals.path, seatRefusals.seatType)
+        .all();
+      for (const r of rows) this.set({ org: r.orgId, path: r.path, seat_type: r.seatType }, r.n);
+    },
+  });
+  const duration = new client.Histogram({
+    name: 'seatd_http_request_duration_seconds',
+    help: 'HTTP requests by area (scim, sso, api, console), method and status',
+    labelNames: ['area', 'method', 'status'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+
+  const observeRequests: RequestHandler = (req, res, next) => {
+    const end = duration.startTimer();
+    res.on('finish', () => end({ area: areaOf(req.originalUrl), method: req.method, status: String(res.statusCode) }));
+    next();
+  };
+
+  const expected = metricsToken ? sha256Hex(metricsToken) : undefined;
+  const allowed = (req: Request) => {
+    if (!expected) return ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(req.socket.remoteAddress ?? '');
+    const presented = bearerToken(req);
+    return Boolean(presented && digestsEqual(sha256Hex(presented), expected));
+  };
+
+  const router = createRouter();
+  router.get('/metrics', async (req, res) => {
+    if (!allowed(req)) return void res.status(401).type('text/plain').send('metrics need the METRICS_TOKEN bearer token\n');
+    res.type(registry.contentType).send(await registry.metrics());
+  });
+  return { registry, observeRequests, router };
+}

@@ -1,0 +1,70 @@
+import { inTransaction, type DomainContext } from '../context';
+import type { Mailer } from '../mail';
+import { findOrg } from '../orgs/orgRepository';
+import * as repo from './alertRepository';
+
+/** Sends one signed webhook; throws when the receiver does not answer 2xx. */
+export type WebhookSender = (url: string, body: string, secret: string) => Promise<void>;
+
+export type DeliveryPolicy = { maxAttempts: number; backoffMs: (attempt: number) => number; batchSize: number };
+
+export const defaultDeliveryPolicy: DeliveryPolicy = {
+  maxAttempts: 6,
+  backoffMs: (attempt) => Math.min(30_000 * 2 ** (attempt - 1), 3_600_000),
+  batchSize: 50,
+};
+
+export type Delivery = Omit<repo.AlertDeliveryRow, 'orgId' | 'payload'>;
+
+/**
+ * Sends what the outbox holds and is due. A failure is retried with backoff; after the last
+ * attempt the delivery is marked failed, with the error kept in the delivery log.
+ */
+export async function processDueDeliveries(
+  ctx: DomainContext,
+  senders: { mailer: Mailer; webhook: WebhookSender },
+  policy: DeliveryPolicy = defaultDeliveryPolicy,
+): Promise<{ delivered: number; retried: number; failed: number }> {
+  const due = repo.dueDeliveries(ctx.db, ctx.clock.now().toISOString(), policy.batchSize);
+  const tally = { delivered: 0, retried: 0, failed: 0 };
+  for (const delivery of due) {
+    const attempts = delivery.attempts + 1;
+    try {
+      if (delivery.channel === 'email') {
+        const mail = delivery.payload as { subject: string; text: string; html: string };
+        await senders.mailer.send({ to: delivery.destination, ...mail });
+      } else {
+        const secret = findOrg(ctx.db, delivery.orgId)?.webhookSecret;
+        if (!secret) throw new Error('the webhook has no signing secret any more');
+        await senders.webhook(delivery.destination, JSON.stringify(delivery.payload), secret);
+      }
+      inTransaction(ctx, (tx) =>
+        repo.updateDelivery(tx, delivery.id, {
+          status: 'delivered',
+          attempts,
+          deliveredAt: ctx.clock.now().toISOString(),
+          lastError: null,
+        }),
+      );
+      tally.delivered++;
+    } catch (err) {
+      const lastError = err instanceof Error ? err.message : String(err);
+      const giveUp = attempts >= policy.maxAttempts;
+      const next = new Date(ctx.clock.now().getTime() + policy.backoffMs(attempts)).toISOString();
+      inTransaction(ctx, (tx) =>
+        repo.updateDelivery(
+          tx,
+          delivery.id,
+          giveUp ? { status: 'failed', attempts, lastError } : { attempts, lastError, nextAttemptAt: next },
+        ),
+      );
+      if (giveUp) tally.failed++;
+      else tally.retried++;
+    }
+  }
+  return tally;
+}
+
+export function listDeliveries(ctx: DomainContext, orgId: string, alertId?: string): Delivery[] {
+  return repo.listDeliveryRows(ctx.db, orgId, alertId).map(({ orgId: _o, payload: _p, ...rest }) => rest);
+}

@@ -1,0 +1,101 @@
+import { and, asc, desc, eq, gte, inArray, isNull, lte, ne, or, type SQL } from 'drizzle-orm';
+import { alertDeliveries, alerts, seatRefusals } from '../../../db/schema';
+import type { Queryable } from '../context';
+import type { SeatType } from '../seatTypes';
+
+export type AlertRow = typeof alerts.$inferSelect;
+export type AlertDeliveryRow = typeof alertDeliveries.$inferSelect;
+export type AlertStatus = AlertRow['status'];
+
+export function findUnresolvedAlert(
+  q: Queryable,
+  orgId: string,
+  kind: AlertRow['kind'],
+  seatType: SeatType,
+  threshold: number | null,
+): AlertRow | undefined {
+  return q
+    .select()
+    .from(alerts)
+    .where(
+      and(
+        eq(alerts.orgId, orgId),
+        eq(alerts.kind, kind),
+        eq(alerts.seatType, seatType),
+        threshold === null ? isNull(alerts.threshold) : eq(alerts.threshold, threshold),
+        ne(alerts.status, 'resolved'),
+      ),
+    )
+    .get();
+}
+
+export function unresolvedAlerts(q: Queryable, orgId: string): AlertRow[] {
+  return q
+    .select()
+    .from(alerts)
+    .where(and(eq(alerts.orgId, orgId), ne(alerts.status, 'resolved')))
+    .all();
+}
+
+export function insertAlert(q: Queryable, row: typeof alerts.$inferInsert): void {
+  q.insert(alerts).values(row).run();
+}
+
+export function updateAlert(q: Queryable, id: string, values: Partial<typeof alerts.$inferInsert>): void {
+  q.update(alerts).set(values).where(eq(alerts.id, id)).run();
+}
+
+export function findAlert(q: Queryable, orgId: string, id: string): AlertRow | undefined {
+  return q
+    .select()
+    .from(alerts)
+    .where(and(eq(alerts.orgId, orgId), eq(alerts.id, id)))
+    .get();
+}
+
+export function listAlertRows(q: Queryable, orgId: string, statuses?: AlertStatus[]): AlertRow[] {
+  const conditions: SQL[] = [eq(alerts.orgId, orgId)];
+  if (statuses?.length) conditions.push(inArray(alerts.status, statuses));
+  return q
+    .select()
+    .from(alerts)
+    .where(and(...conditions))
+    .orderBy(desc(alerts.lastEventAt), desc(alerts.id))
+    .all();
+}
+
+/** The people refused for lack of a seat of the type while the alert was unresolved. */
+export function refusalsDuring(q: Queryable, orgId: string, seatType: SeatType, from: string, to: string | null) {
+  const conditions: SQL[] = [eq(seatRefusals.orgId, orgId), eq(seatRefusals.seatType, seatType), gte(seatRefusals.at, from)];
+  if (to) conditions.push(lte(seatRefusals.at, to));
+  return q
+    .select({ email: seatRefusals.email, path: seatRefusals.path, at: seatRefusals.at })
+    .from(seatRefusals)
+    .where(and(...conditions))
+    .orderBy(desc(seatRefusals.id))
+    .limit(100)
+    .all();
+}
+
+export function insertDeliveries(q: Queryable, rows: (typeof alertDeliveries.$inferInsert)[]): void {
+  if (rows.length) q.insert(alertDeliveries).values(rows).run();
+}
+
+export function dueDeliveries(q: Queryable, nowIso: string, limit: number): AlertDeliveryRow[] {
+  return q
+    .select()
+    .from(alertDeliveries)
+    .where(and(eq(alertDeliveries.status, 'pending'), lte(alertDeliveries.nextAttemptAt, nowIso)))
+    .orderBy(asc(alertDeliveries.nextAttemptAt))
+    .limit(limit)
+    .all();
+}
+
+export function updateDelivery(q: Queryable, id: string, values: Partial<typeof alertDeliveries.$inferInsert>): void {
+  q.update(alertDeliveries).set(values).where(eq(alertDeliveries.id, id)).run();
+}
+
+export function listDeliveryRows(q: Queryable, orgId: string, alertId?: string): AlertDeliveryRow[] {
+  const where = alertId ? and(eq(alertDeliveries.orgId, orgId), eq(alertDeliveries.alertId, alertId)) : eq(alertDeliveries.orgId, orgId);
+  return q.select().from(alertDeliveries).where(or(where)).orderBy(desc(alertDeliveries.createdAt)).limit(200).all();
+}

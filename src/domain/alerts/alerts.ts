@@ -1,0 +1,239 @@
+import { and, eq, gte, inArray, sql } from 'drizzle-orm';
+import { auditLog, members } from '../../../db/schema';
+import { recordAudit } from '../audit/auditLog';
+import { inTransaction, type DomainContext, type Tx } from '../context';
+import { escapeHtml } from '../escapeHtml';
+import { Conflict, NotFound } from '../errors';
+import { newId } from '../ids';
+import { readPools } from '../ledger/ledgerRepository';
+import { findOrg, type OrgRow } from '../orgs/orgRepository';
+import type { By } from '../provisioning/roles';
+import { SEAT_TYPES, type SeatType } from '../seatTypes';
+import * as repo from './alertRepository';
+import { forecastExhaustion, reachedThresholds, usagePercent } from './thresholds';
+
+export type AlertEvent = 'alert.opened' | 'alert.refusal' | 'alert.resolved';
+
+export type Alert = {
+  id: string;
+  kind: repo.AlertRow['kind'];
+  seatType: SeatType;
+  threshold: number | null;
+  status: repo.AlertStatus;
+  count: number;
+  message: string;
+  openedAt: string;
+  lastEventAt: string;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  resolvedAt: string | null;
+  resolvedReason: string | null;
+  refusedPeople: { email: string; path: string; at: string }[];
+};
+
+const SEAT_NAME: Record<SeatType, string> = { standard: 'Standard', premium: 'Premium' };
+
+function messageOf(row: Pick<repo.AlertRow, 'kind' | 'seatType' | 'threshold' | 'eventCount'>): string {
+  return row.kind === 'pool_threshold'
+    ? `${row.threshold}% of ${SEAT_NAME[row.seatType]} seats are in use`
+    : `${row.eventCount} ${row.eventCount === 1 ? 'person was' : 'people were'} refused: no ${SEAT_NAME[row.seatType]} seat is free`;
+}
+
+function toAlert(q: Tx | DomainContext['db'], row: repo.AlertRow): Alert {
+  return {
+    id: row.id,
+    kind: row.kind,
+    seatType: row.seatType,
+    threshold: row.threshold,
+    status: row.status,
+    count: row.eventCount,
+    message: messageOf(row),
+    openedAt: row.openedAt,
+    lastEventAt: row.lastEventAt,
+    acknowledgedAt: row.acknowledgedAt,
+    acknowledgedBy: row.acknowledgedBy,
+    resolvedAt: row.resolvedAt,
+    resolvedReason: row.resolvedReason,
+    refusedPeople: row.kind === 'seat_refused' ? repo.refusalsDuring(q, row.orgId, row.seatType, row.openedAt, row.resolvedAt) : [],
+  };
+}
+
+/** Owners hear about alerts by email: active or invited owners and the primary owner. */
+function ownerEmails(tx: Tx, orgId: string): string[] {
+  return tx
+    .select({ email: members.email })
+    .from(members)
+    .where(and(eq(members.orgId, orgId), inArray(members.role, ['primary_owner', 'owner']), inArray(members.status, ['active', 'invited'])))
+    .all()
+    .map((r) => r.email);
+}
+
+function composeAlertMail(org: OrgRow, alert: Alert, publicUrl: string) {
+  const subject = `[seatd] ${org.name}: ${alert.message}`;
+  const link = `${publicUrl}/console`;
+  const text = `${alert.message} in ${org.name}.\n\nAn owner can add seats in the console: ${link}\n`;
+  const html = `<p>${escapeHtml(alert.message)} in <strong>${escapeHtml(org.name)}</strong>.</p><p>An owner can add seats in the <a href="${escapeHtml(link)}">console</a>.</p>`;
+  return { subject, text, html };
+}
+
+/**
+ * Queues the alert's deliveries in the caller's transaction (an outbox): a webhook for every event,
+ * an email to the owners when an alert opens. A worker sends them after commit, so delivery never
+ * blocks or fails the provisioning request that raised the alert.
+ */
+function enqueue(ctx: DomainContext, tx: Tx, org: OrgRow, row: repo.AlertRow, event: AlertEvent): void {
+  const at = ctx.clock.now().toISOString();
+  const alert = toAlert(tx, row);
+  const base = { orgId: org.id, alertId: row.id, event, status: 'pending' as const, attempts: 0, nextAttemptAt: at, createdAt: at };
+  const rows: Parameters<typeof repo.insertDeliveries>[1] = [];
+  if (org.webhookUrl) {
+    rows.push({
+      ...base,
+      id: newId('dlv'),
+      channel: 'webhook',
+      destination: org.webhookUrl,
+      payload: { id: newId('evt'), type: event, occurredAt: at, org: { id: org.id, name: org.name }, alert },
+    });
+  }
+  if (event === 'alert.opened') {
+    const mail = composeAlertMail(org, alert, ctx.publicUrl);
+    for (const to of ownerEmails(tx, org.id)) rows.push({ ...base, id: newId('dlv'), channel: 'email', destination: to, payload: mail });
+  }
+  repo.insertDeliveries(tx, rows);
+}
+
+function openAlert(
+  ctx: DomainContext,
+  tx: Tx,
+  org: OrgRow,
+  kind: repo.AlertRow['kind'],
+  seatType: SeatType,
+  threshold: number | null,
+  now = ctx.clock.now(),
+): repo.AlertRow {
+  const at = now.toISOString();
+  const row: repo.AlertRow = {
+    id: newId('alrt'),
+    orgId: org.id,
+    kind,
+    seatType,
+    threshold,
+    status: 'open',
+    eventCount: 1,
+    openedAt: at,
+    lastEventAt: at,
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+    resolvedAt: null,
+    resolvedReason: null,
+  };
+  repo.insertAlert(tx, row);
+  recordAudit(tx, now, {
+    orgId: org.id,
+    actor: 'system',
+    action: 'alert.open',
+    target: row.id,
+    outcome: 'success',
+    details: { kind, seatType, threshold },
+  });
+  enqueue(ctx, tx, org, row, 'alert.opened');
+  return row;
+}
+
+/** After a pool changed (a seat taken, an upgrade): opens an alert for each configured threshold the pool reached and has none open. */
+export function checkPoolThresholds(ctx: DomainContext, tx: Tx, orgId: string, seatType: SeatType): void {
+  const org = findOrg(tx, orgId);
+  if (!org) return;
+  const pool = readPools(tx, orgId)[seatType];
+  for (const threshold of reachedThresholds(pool, org.alertThresholds)) {
+    if (!repo.findUnresolvedAlert(tx, orgId, 'pool_threshold', seatType, threshold))
+      openAlert(ctx, tx, org, 'pool_threshold', seatType, threshold);
+  }
+}
+
+/** Someone was refused for lack of a seat at `refusedAt`: one unresolved alert per pool counts them all. */
+export function noteRefusal(ctx: DomainContext, tx: Tx, orgId: string, seatType: SeatType, refusedAt: Date): void {
+  const org = findOrg(tx, orgId);
+  if (!org) return;
+  const existing = repo.findUnresolvedAlert(tx, orgId, 'seat_refused', seatType, null);
+  if (!existing) {
+    openAlert(ctx, tx, org, 'seat_refused', seatType, null, refusedAt);
+    return;
+  }
+  const at = refusedAt.toISOString();
+  repo.updateAlert(tx, existing.id, { eventCount: existing.eventCount + 1, lastEventAt: at });
+  enqueue(ctx, tx, org, { ...existing, eventCount: existing.eventCount + 1, lastEventAt: at }, 'alert.refusal');
+}
+
+/** Seats were added: alerts whose condition no longer holds resolve themselves. */
+export function resolveAlertsAfterSeatsAdded(ctx: DomainContext, tx: Tx, orgId: string): void {
+  const org = findOrg(tx, orgId);
+  if (!org) return;
+  const pools = readPools(tx, orgId);
+  const now = ctx.clock.now();
+  for (const alert of repo.unresolvedAlerts(tx, orgId)) {
+    const pool = pools[alert.seatType];
+    const cleared = alert.kind === 'pool_threshold' ? usagePercent(pool) < (alert.threshold ?? 0) : pool.purchased > pool.assigned;
+    if (!cleared) continue;
+    const resolved = { status: 'resolved' as const, resolvedAt: now.toISOString(), resolvedReason: 'seats added' };
+    repo.updateAlert(tx, alert.id, resolved);
+    recordAudit(tx, now, {
+      orgId,
+      actor: 'system',
+      action: 'alert.resolve',
+      target: alert.id,
+      outcome: 'success',
+      details: { reason: 'seats added' },
+    });
+    enqueue(ctx, tx, org, { ...alert, ...resolved }, 'alert.resolved');
+  }
+}
+
+export function listAlerts(ctx: DomainContext, orgId: string, statuses?: repo.AlertStatus[]): Alert[] {
+  return repo.listAlertRows(ctx.db, orgId, statuses).map((row) => toAlert(ctx.db, row));
+}
+
+export function acknowledgeAlert(ctx: DomainContext, orgId: string, alertId: string, by: By): Alert {
+  return inTransaction(ctx, (tx) => {
+    const alert = repo.findAlert(tx, orgId, alertId);
+    if (!alert) throw new NotFound('alert', alertId);
+    if (alert.status === 'resolved') throw new Conflict('This alert is already resolved', 'alert-resolved');
+    if (alert.status === 'open') {
+      const now = ctx.clock.now();
+      repo.updateAlert(tx, alertId, { status: 'acknowledged', acknowledgedAt: now.toISOString(), acknowledgedBy: by.actor });
+      recordAudit(tx, now, { orgId, actor: by.actor, action: 'alert.acknowledge', target: alertId, outcome: 'success' });
+    }
+    return toAlert(tx, repo.findAlert(tx, orgId, alertId)!);
+  });
+}
+
+export type SeatForecast = Record<SeatType, { available: number; admissionsLast30Days: number; perDay: number; runsOutOn: string | null }>;
+
+/** When each pool is expected to run out, at the rate seats were taken over the last 30 days. */
+export function forecastSeats(ctx: DomainContext, orgId: string): SeatForecast {
+  const now = ctx.clock.now();
+  const since = new Date(now.getTime() - 30 * 86_400_000).toISOString();
+  const pools = readPools(ctx.db, orgId);
+  const rows = ctx.db
+    .select({ seatType: sql<string>`json_extract(${auditLog.details}, '$.seatType')`, n: sql<number>`count(*)` })
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.orgId, orgId),
+        eq(auditLog.outcome, 'success'),
+        gte(auditLog.at, since),
+        inArray(auditLog.action, ['invitation.create', 'provisioning.jit', 'provisioning.scim']),
+      ),
+    )
+    .groupBy(sql`json_extract(${auditLog.details}, '$.seatType')`)
+    .all();
+  const result = {} as SeatForecast;
+  for (const t of SEAT_TYPES) {
+    const admissions = Number(rows.find((r) => r.seatType === t)?.n ?? 0);
+    const available = pools[t].purchased - pools[t].assigned;
+    const { date, perDay } =
+      pools[t].purchased === 0 ? { date: null, perDay: admissions / 30 } : forecastExhaustion(available, admissions, 30, now);
+    result[t] = { available, admissionsLast30Days: admissions, perDay: Math.round(perDay * 100) / 100, runsOutOn: date };
+  }
+  return result;
+}

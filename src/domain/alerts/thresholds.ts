@@ -1,0 +1,31 @@
+import type { SeatPool } from '../ledger/seatChange';
+
+/** Whole percent of the pool in use, rounded down; an empty pool counts as fully used only when someone holds a seat. */
+export function usagePercent(pool: SeatPool): number {
+  if (pool.purchased === 0) return pool.assigned > 0 ? 100 : 0;
+  return Math.floor((pool.assigned * 100) / pool.purchased);
+}
+
+/** The thresholds the pool is at or above. */
+export function reachedThresholds(pool: SeatPool, thresholds: readonly number[]): number[] {
+  if (pool.purchased === 0) return [];
+  const percent = usagePercent(pool);
+  return thresholds.filter((t) => percent >= t);
+}
+
+/**
+ * The day a pool is expected to run out at the recent admission rate, or null when nothing is
+ * being admitted. `admissions` counts seats taken over `windowDays`.
+ */
+export function forecastExhaustion(
+  available: number,
+  admissions: number,
+  windowDays: number,
+  today: Date,
+): { date: string | null; perDay: number } {
+  const perDay = admissions / windowDays;
+  if (available <= 0) return { date: today.toISOString().slice(0, 10), perDay };
+  if (perDay <= 0) return { date: null, perDay };
+  const days = Math.ceil(available / perDay);
+  return { date: new Date(today.getTime() + days * 86_400_000).toISOString().slice(0, 10), perDay };
+}
