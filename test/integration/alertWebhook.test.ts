@@ -1,0 +1,118 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { processDueDeliveries, listDeliveries } from '../../src/domain/alerts/alertDelivery';
+import { updateAlertSettings } from '../../src/domain/alerts/alertSettings';
+import { admitSsoUser } from '../../src/domain/provisioning/admission';
+import { createWebhookSender, SIGNATURE_HEADER, verifyWebhookSignature } from '../../src/alerts/webhook';
+import { createSeedOrg, createTestContext, type TestContext } from '../support/testContext';
+
+type Received = { headers: http.IncomingHttpHeaders; body: string };
+
+/** A real HTTP receiver on loopback that answers with the statuses it is told to, in order. */
+async function startReceiver(statuses: number[]) {
+  const received: Received[] = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.statusCode = statuses[Math.min(received.length - 1, statuses.length - 1)]!;
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/seatd`;
+  return { url, received, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+describe('alert webhook delivery', () => {
+  let ctx: TestContext;
+  let orgId: string;
+  let domain: string;
+  const owner = { actor: 'test-owner', role: 'owner' as const };
+  const policy = { maxAttempts: 3, backoffMs: (attempt: number) => attempt * 60_000, batchSize: 10 };
+
+  beforeEach(async () => {
+    ctx = createTestContext('2026-03-01T09:00:00Z');
+    const org = await createSeedOrg(ctx, { provisioningMode: 'jit', contract: { seats: { standard: 2, premium: 0 } } });
+    orgId = org.id;
+    domain = org.domains[0]!;
+  });
+  afterEach(() => ctx.close());
+
+  const senders = () => ({ mailer: ctx.mailer, webhook: createWebhookSender(() => ctx.clock.now()) });
+
+  it('posts a signed event that the receiver can verify', async () => {
+    const receiver = await startReceiver([204]);
+    try {
+      const { webhookSecret } = updateAlertSettings(ctx, orgId, { webhookUrl: receiver.url, thresholds: [100] }, owner);
+      admitSsoUser(ctx, orgId, { email: `a@${domain}` }); // 2 of 2: the 100% alert opens
+      const tally = await processDueDeliveries(ctx, senders(), policy);
+      expect(tally).toEqual({ delivered: 2, retried: 0, failed: 0 }); // the webhook and the owner's email
+      expect(receiver.received).toHaveLength(1);
+      const { headers, body } = receiver.received[0]!;
+      const now = Math.floor(ctx.clock.now().getTime() / 1000);
+      expect(verifyWebhookSignature(webhookSecret!, body, String(headers[SIGNATURE_HEADER.toLowerCase()]), now)).toBe(true);
+      expect(verifyWebhookSignature('another-secret', body, String(headers[SIGNATURE_HEADER.toLowerCase()]), now)).toBe(false);
+      expect(verifyWebhookSignature(webhookSecret!, body.replace('100', '101'), String(headers[SIGNATURE_HEADER.toLowerCase()]), now)).toBe(
+        false,
+      );
+      const event = JSON.parse(body);
+      expect(event).toMatchObject({
+        type: 'alert.opened',
+        org: { id: orgId },
+        alert: { kind: 'pool_threshold', threshold: 100, seatType: 'standard' },
+      });
+      expect(listDeliveries(ctx, orgId).every((d) => d.status === 'delivered' && d.attempts === 1)).toBe(true);
+      expect(fs.readdirSync(ctx.outboxDir).filter((f) => f.includes('owner@')).length).toBe(2); // invitation + alert
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('retries a 500 with backoff and delivers when the receiver recovers', async () => {
+    const receiver = await startReceiver([500, 503, 200]);
+    try {
+      updateAlertSettings(ctx, orgId, { webhookUrl: receiver.url, thresholds: [100] }, owner);
+      admitSsoUser(ctx, orgId, { email: `a@${domain}` });
+      expect(await processDueDeliveries(ctx, senders(), policy)).toEqual({ delivered: 1, retried: 1, failed: 0 });
+      expect(await processDueDeliveries(ctx, senders(), policy)).toEqual({ delivered: 0, retried: 0, failed: 0 }); // not due yet
+      ctx.clock.set(new Date(ctx.clock.now().getTime() + 60_000));
+      expect(await processDueDeliveries(ctx, senders(), policy)).toEqual({ delivered: 0, retried: 1, failed: 0 });
+      ctx.clock.set(new Date(ctx.clock.now().getTime() + 120_000));
+      expect(await processDueDeliveries(ctx, senders(), policy)).toEqual({ delivered: 1, retried: 0, failed: 0 });
+      const webhook = listDeliveries(ctx, orgId).find((d) => d.channel === 'webhook')!;
+      expect(webhook).toMatchObject({ status: 'delivered', attempts: 3, lastError: null });
+      expect(receiver.received).toHaveLength(3);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('gives up after the last attempt and records why', async () => {
+    const receiver = await startReceiver([500]);
+    try {
+      updateAlertSettings(ctx, orgId, { webhookUrl: receiver.url, thresholds: [100] }, owner);
+      admitSsoUser(ctx, orgId, { email: `a@${domain}` });
+      for (let i = 0; i < 3; i++) {
+        await processDueDeliveries(ctx, senders(), policy);
+        ctx.clock.set(new Date(ctx.clock.now().getTime() + 10 * 60_000));
+      }
+      const webhook = listDeliveries(ctx, orgId).find((d) => d.channel === 'webhook')!;
+      expect(webhook).toMatchObject({ status: 'failed', attempts: 3, lastError: 'webhook receiver answered 500' });
+      expect(await processDueDeliveries(ctx, senders(), policy)).toEqual({ delivered: 0, retried: 0, failed: 0 });
+      expect(receiver.received).toHaveLength(3);
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('never fails the admission that raised the alert when the receiver is down', async () => {
+    updateAlertSettings(ctx, orgId, { webhookUrl: 'http://127.0.0.1:9/unreachable', thresholds: [100] }, owner);
+    const { member } = admitSsoUser(ctx, orgId, { email: `a@${domain}` });
+    expect(member.status).toBe('active');
+    const tally = await processDueDeliveries(ctx, senders(), policy);
+    expect(tally.retried).toBe(1);
+  });
+});
