@@ -36,7 +36,9 @@ export function createTestContext(now = '2026-03-01T09:00:00Z'): TestContext {
 let orgCounter = 0;
 
 /** The seed example's org: term from 1 Jan 2026, 100 Standard at 360.00, Premium at 720.00 (USD cents). */
-export function seedOrgInput(overrides: Partial<CreateOrgInput> & { contract?: Partial<CreateOrgInput['contract']> } = {}): CreateOrgInput {
+export type SeedOrgOverrides = Omit<Partial<CreateOrgInput>, 'contract'> & { contract?: Partial<CreateOrgInput['contract']> };
+
+export function seedOrgInput(overrides: SeedOrgOverrides = {}): CreateOrgInput {
   const n = ++orgCounter;
   const domain = overrides.domains?.[0] ?? `acme${n}-${process.pid}.com`;
   const { contract, ...rest } = overrides;
@@ -58,6 +60,6 @@ export function seedOrgInput(overrides: Partial<CreateOrgInput> & { contract?: P
 }
 
 /** Async because creating an org mails the primary owner's invitation (to the test's outbox folder). */
-export function createSeedOrg(ctx: DomainContext, overrides: Parameters<typeof seedOrgInput>[0] = {}): Promise<CreatedOrg> {
+export function createSeedOrg(ctx: DomainContext, overrides: SeedOrgOverrides = {}): Promise<CreatedOrg> {
   return createOrg(ctx, seedOrgInput(overrides), 'test');
 }
