@@ -265,3 +265,30 @@ export const alertDeliveries = sqliteTable(
   },
   (t) => [index('alert_deliveries_due_idx').on(t.status, t.nextAttemptAt), index('alert_deliveries_org_idx').on(t.orgId, t.createdAt)],
 );
+
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    /** sha256 of the cookie's secret; the secret itself is only in the browser. */
+    id: text('id').primaryKey(),
+    orgId: text('org_id').notNull().references(() => orgs.id),
+    memberId: text('member_id').notNull().references(() => members.id, { onDelete: 'cascade' }),
+    /** Synchronizer token that every form and cookie-authenticated API write must echo. */
+    csrfToken: text('csrf_token').notNull(),
+    via: text('via').notNull(),
+    createdAt: createdAt(),
+    lastSeenAt: text('last_seen_at').notNull(),
+    expiresAt: text('expires_at').notNull(),
+    endedAt: text('ended_at'),
+  },
+  (t) => [index('sessions_member_idx').on(t.memberId)],
+);
+
+export const loginLinks = sqliteTable('login_links', {
+  tokenHash: text('token_hash').primaryKey(),
+  orgId: text('org_id').notNull().references(() => orgs.id),
+  memberId: text('member_id').notNull().references(() => members.id, { onDelete: 'cascade' }),
+  createdAt: createdAt(),
+  expiresAt: text('expires_at').notNull(),
+  usedAt: text('used_at'),
+});

@@ -7,6 +7,9 @@ import { adminApi } from './admin/adminApi';
 import { createMetrics } from './admin/metrics';
 import type { OrgCreatedHook } from './admin/operatorRoutes';
 import { invitePage } from './web/invitePage';
+import { signInRoutes } from './web/signInRoutes';
+import { consoleRoutes } from './admin/console/consoleRoutes';
+import { sessionMiddleware } from './sso/session';
 
 export type AppDeps = {
   ctx: DomainContext;
@@ -46,7 +49,10 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.use(metrics.router);
+  app.use(sessionMiddleware(deps.ctx));
   app.use('/api/v1', adminApi(deps));
   app.use(invitePage(deps.ctx, deps.logger));
+  app.use(signInRoutes(deps.ctx));
+  app.use(consoleRoutes(deps.ctx, deps.logger));
   return app;
 }

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import '../sso/session';
 import { digestsEqual, sha256Hex } from '../domain/ids';
 import type { DomainContext } from '../domain/context';
 import { authenticateToken, type TokenRole } from '../domain/orgs/tokens';
@@ -47,9 +48,19 @@ export function requireOrgRole(ctx: DomainContext, minRole: TokenRole): RequestH
   return (req: Request, res: Response, next: NextFunction) => {
     const orgId = String(req.params.org);
     let principal = req.principal;
+    if (!principal && !bearerToken(req) && req.session) {
+      // A signed-in console session works too; writes must echo its CSRF token.
+      const safe = req.method === 'GET' || req.method === 'HEAD';
+      if (!safe && !(req.get('x-csrf-token') && digestsEqual(sha256Hex(req.get('x-csrf-token')!), sha256Hex(req.session.csrfToken)))) {
+        return sendProblem(res, 403, 'csrf', 'Forbidden', 'A request signed in by session cookie must send the X-CSRF-Token header');
+      }
+      const role = req.session.member.role;
+      if (role === 'member') return sendProblem(res, 403, 'forbidden', 'Forbidden', 'Members have no access to the org API');
+      principal = { orgId: req.session.orgId, role: role === 'admin' ? 'admin' : 'owner', actor: `member:${req.session.member.id}` };
+    }
     if (!principal) {
       const presented = bearerToken(req);
-      if (!presented) return unauthorized(res, 'An org API token is required (Authorization: Bearer <token>)');
+      if (!presented) return unauthorized(res, 'An org API token or a console session is required (Authorization: Bearer <token>)');
       const found = authenticateToken(ctx, 'api', presented);
       if (!found || !found.role) return unauthorized(res, 'The API token is not valid or has been revoked');
       principal = { orgId: found.orgId, role: found.role, actor: `api-token:${found.tokenId}` };

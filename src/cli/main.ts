@@ -7,6 +7,7 @@ import type { DomainContext } from '../domain/context';
 import { DomainError, Invalid } from '../domain/errors';
 import { createOrg } from '../domain/orgs/orgs';
 import { createToken } from '../domain/orgs/tokens';
+import { createLoginLink } from '../domain/sessions/sessions';
 import { startServer } from '../main';
 
 function integer(value: string): number {
@@ -101,6 +102,18 @@ export function buildProgram(): Command {
     .action((opts) => {
       const ctx = openContext(program.opts().database);
       print(createToken(ctx, opts.org, { kind: 'api', role: opts.role, label: opts.label }, 'cli'));
+    });
+
+  program
+    .command('login-link')
+    .description('print a one-time console sign-in link, valid 15 minutes, for an active member')
+    .requiredOption('--org <id>', 'organization id')
+    .requiredOption('--email <email>', 'the member to sign in')
+    .action((opts) => {
+      const ctx = openContext(program.opts().database);
+      const link = createLoginLink(ctx, opts.org, opts.email, 'cli');
+      process.stdout.write(`${link.url}\n`);
+      process.stderr.write(`valid until ${link.expiresAt}, once\n`);
     });
 
   return program;

@@ -16,8 +16,8 @@ export function createSmtpMailer(smtpUrl: string, from: string, logger: Logger):
 }
 
 /**
- * With no SMTP configured, each message is written as a real RFC 5322 .eml file to a folder and
- * logged, so `npm start` works with nothing else installed and a person can open the mail.
+ * With no SMTP configured, each message is written as a real RFC 5322 .eml file (and its text as
+ * a .txt beside it) to a folder and logged, so `npm start` works with nothing else installed and a person can open the mail.
  */
 export function createOutboxMailer(dir: string, from: string, logger: Logger): Mailer {
   const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
@@ -28,6 +28,8 @@ export function createOutboxMailer(dir: string, from: string, logger: Logger): M
       const safeTo = message.to.replace(/[^a-zA-Z0-9@._-]/g, '_');
       const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${safeTo}.eml`);
       fs.writeFileSync(file, info.message as Buffer);
+      // The .eml is wrapped by quoted-printable; a .txt beside it keeps the text (and its link) whole for people and grep.
+      fs.writeFileSync(file.replace(/\.eml$/, '.txt'), `To: ${message.to}\nSubject: ${message.subject}\n\n${message.text}\n`);
       logger.info({ to: message.to, subject: message.subject, file }, 'mail written to outbox (no SMTP_URL configured)');
     },
   };

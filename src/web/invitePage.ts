@@ -4,6 +4,7 @@ import { Conflict, DomainError, NotFound } from '../domain/errors';
 import { acceptInvitation } from '../domain/provisioning/invitations';
 import type { Logger } from '../logger';
 import { sendPage } from './page';
+import { signIn } from '../sso/session';
 
 /** GET /invite/{token}: the link in the invitation mail. It accepts the invitation, once. */
 export function invitePage(ctx: DomainContext, logger: Logger): Router {
@@ -11,10 +12,19 @@ export function invitePage(ctx: DomainContext, logger: Logger): Router {
   router.get('/invite/:token', (req, res) => {
     try {
       const accepted = acceptInvitation(ctx, req.params.token as string);
-      sendPage(res, 200, `Welcome to ${accepted.orgName}`, [
-        `Your invitation is accepted: ${accepted.member.email} is now a member of ${accepted.orgName}.`,
-        "Sign in through your organization's single sign-on to start.",
-      ]);
+      const landing = signIn(ctx, req, res, {
+        orgId: accepted.orgId,
+        memberId: accepted.member.id,
+        role: accepted.member.role,
+        via: 'invitation',
+      });
+      sendPage(
+        res,
+        200,
+        `Welcome to ${accepted.orgName}`,
+        [`Your invitation is accepted: ${accepted.member.email} is now a member of ${accepted.orgName}, and you are signed in.`],
+        { href: landing, text: landing === '/console' ? 'Open the console' : 'Continue' },
+      );
     } catch (err) {
       if (err instanceof NotFound) {
         return sendPage(res, 404, 'Invitation not found', [

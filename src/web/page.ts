@@ -2,8 +2,10 @@ import type { Response } from 'express';
 import { escapeHtml } from '../domain/escapeHtml';
 
 /** A small, readable HTML page for people in a browser (invitations, sign-in outcomes). */
-export function sendPage(res: Response, status: number, title: string, paragraphs: string[]): void {
-  const body = paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n    ');
+export function sendPage(res: Response, status: number, title: string, paragraphs: string[], link?: { href: string; text: string }): void {
+  const body =
+    paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n    ') +
+    (link ? `\n    <p><a href="${escapeHtml(link.href)}">${escapeHtml(link.text)}</a></p>` : '');
   res
     .status(status)
     .type('html')

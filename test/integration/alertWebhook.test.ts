@@ -65,7 +65,7 @@ describe('alert webhook delivery', () => {
         alert: { kind: 'pool_threshold', threshold: 100, seatType: 'standard' },
       });
       expect(listDeliveries(ctx, orgId).every((d) => d.status === 'delivered' && d.attempts === 1)).toBe(true);
-      expect(fs.readdirSync(ctx.outboxDir).filter((f) => f.includes('owner@')).length).toBe(2); // invitation + alert
+      expect(fs.readdirSync(ctx.outboxDir).filter((f) => f.includes('owner@') && f.endsWith('.eml')).length).toBe(2); // invitation + alert
     } finally {
       await receiver.close();
     }

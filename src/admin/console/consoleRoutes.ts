@@ -1,0 +1,513 @@
+import crypto from 'node:crypto';
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { acknowledgeAlert, forecastSeats, listAlerts } from '../../domain/alerts/alerts';
+import type { DomainContext } from '../../domain/context';
+import { DomainError } from '../../domain/errors';
+import { digestsEqual, sha256Hex } from '../../domain/ids';
+import { confirmSeatChange, getInvoice, getSeatUsage, listInvoices, quoteSeatChange } from '../../domain/ledger/ledger';
+import type { SeatChange } from '../../domain/ledger/seatChange';
+import { listMembers } from '../../domain/orgs/members';
+import { inviteMember, listInvitations, resendInvitation, revokeInvitation } from '../../domain/provisioning/invitations';
+import { updateMemberSettings } from '../../domain/provisioning/memberChanges';
+import { listRefusals } from '../../domain/provisioning/refusals';
+import { roleAtLeast, type By } from '../../domain/provisioning/roles';
+import { getOrg } from '../../domain/orgs/orgs';
+import { SEAT_TYPES, type Role, type SeatType } from '../../domain/seatTypes';
+import type { Logger } from '../../logger';
+import { sendPage } from '../../web/page';
+import { parseInput } from '../../domain/validation';
+import { inviteBody } from '../requestSchemas';
+import { z } from 'zod';
+import { formatMoney, html, layout, type Html } from './html';
+
+const SEAT_NAME: Record<SeatType, string> = { standard: 'Standard', premium: 'Premium' };
+const consoleInviteForm = inviteBody.extend({ _csrf: z.string(), seatType: z.enum(SEAT_TYPES) });
+const seatTypeForm = z.object({ seatType: z.enum(SEAT_TYPES) });
+const isOwner = (role: Role) => roleAtLeast(role, 'owner');
+
+function by(req: Request): By {
+  return { actor: `member:${req.session!.member.id}`, role: req.session!.member.role };
+}
+
+function page(req: Request, res: Response, title: string, body: Html, status = 200): void {
+  const s = req.session!;
+  res
+    .status(status)
+    .type('html')
+    .set('Cache-Control', 'no-store')
+    .set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+    .send(layout({ title, orgName: s.orgName, csrfToken: s.csrfToken, role: s.member.role, body }));
+}
+
+/** Console pages need a session of an admin or above; members are sent to their welcome page. */
+function requireConsole(minRole: Role) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!req.session) {
+      return sendPage(res, 401, 'Sign in first', [
+        "Sign in through your organization's single sign-on, or ask the operator for a console sign-in link (seatd login-link).",
+      ]);
+    }
+    if (!roleAtLeast(req.session.member.role, 'admin')) return res.redirect(303, '/welcome');
+    if (!roleAtLeast(req.session.member.role, minRole)) {
+      return page(req, res, 'Not allowed', html`<p class="error" role="alert">This page is for owners of the organization.</p>`, 403);
+    }
+    next();
+  };
+}
+
+/** Every form carries the session's CSRF token; SameSite=Lax cookies are the second line. */
+function requireCsrf(req: Request, res: Response, next: NextFunction) {
+  const sent = typeof req.body?._csrf === 'string' ? req.body._csrf : '';
+  if (!req.session || !sent || !digestsEqual(sha256Hex(sent), sha256Hex(req.session.csrfToken))) {
+    return sendPage(res, 403, 'Form expired', ['This form could not be verified. Go back, reload the page and try again.']);
+  }
+  next();
+}
+
+function csrfField(req: Request): Html {
+  return html`<input type="hidden" name="_csrf" value="${req.session!.csrfToken}" />`;
+}
+
+function count(value: unknown): number {
+  const n = Number(value ?? 0);
+  return Number.isSafeInteger(n) ? n : NaN;
+}
+
+function changeFrom(body: Record<string, unknown>): SeatChange {
+  return {
+    add: { standard: count(body.addStandard), premium: count(body.addPremium) },
+    upgrade: { standardToPremium: count(body.upgradeStandardToPremium) },
+  };
+}
+
+function errorBox(err: unknown): Html {
+  if (err instanceof DomainError) return html`<p class="error" role="alert">${err.message}</p>`;
+  throw err;
+}
+
+function seatUsageSection(ctx: DomainContext, req: Request): Html {
+  const orgId = req.session!.orgId;
+  const usage = getSeatUsage(ctx, orgId);
+  const forecast = forecastSeats(ctx, orgId);
+  const rows = SEAT_TYPES.map((t) => {
+    const pool = usage[t];
+    const percent = pool.purchased ? Math.min(100, Math.floor((pool.assigned * 100) / pool.purchased)) : 0;
+    return html`<tr>
+      <th scope="row">${SEAT_NAME[t]}</th>
+      <td class="num">${pool.assigned}</td>
+      <td class="num">${pool.purchased}</td>
+      <td class="num">${pool.available}</td>
+      <td>
+        <span class="bar${percent >= 100 ? ' full' : ''}" role="img" aria-label="${percent}% of ${SEAT_NAME[t]} seats in use"
+          ><span style="width:${percent}%"></span
+        ></span>
+        ${percent}%
+      </td>
+      <td>${forecast[t].runsOutOn ?? '—'}</td>
+    </tr>`;
+  });
+  return html`<section aria-labelledby="seats-h">
+    <h2 id="seats-h">
+      Seats
+      ${isOwner(req.session!.member.role) ? html`<a class="pencil" href="/console/seats/edit" aria-label="Edit seats" title="Add seats or upgrade">✎</a>` : ''}
+    </h2>
+    <p>Term ${usage.term.start} to ${usage.term.end}.</p>
+    <table>
+      <thead>
+        <tr>
+          <th>Type</th>
+          <th class="num">In use</th>
+          <th class="num">Purchased</th>
+          <th class="num">Free</th>
+          <th>Usage</th>
+          <th>Expected to run out</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${rows}
+      </tbody>
+    </table>
+  </section>`;
+}
+
+export function consoleRoutes(ctx: DomainContext, logger: Logger): Router {
+  const router = Router();
+  const forms = express.urlencoded({ extended: false, limit: '64kb' });
+  const admin = requireConsole('admin');
+  const owner = requireConsole('owner');
+
+  router.get('/console', admin, (req, res) => {
+    const orgId = req.session!.orgId;
+    const alerts = listAlerts(ctx, orgId, ['open', 'acknowledged']);
+    const refusals = listRefusals(ctx, orgId, 20);
+    const notice = req.query.resolved ? html`<p class="notice" role="status">Seats added; the alerts they answered are resolved.</p>` : '';
+    page(
+      req,
+      res,
+      'Seats',
+      html`${notice}${seatUsageSection(ctx, req)}
+        <section aria-labelledby="alerts-h">
+          <h2 id="alerts-h">Open alerts</h2>
+          ${
+            alerts.length
+              ? alerts.map(
+                  (a) =>
+                    html`<div class="alert" role="alert">
+                      <strong>${a.message}</strong> (${a.status}, since ${a.openedAt.slice(0, 16).replace('T', ' ')} UTC)
+                      ${a.status === 'open' ? html`<form method="post" action="/console/alerts/${a.id}/ack" style="display:inline">${csrfField(req)}<button type="submit">Acknowledge</button></form>` : ''}
+                    </div>`,
+                )
+              : html`<p>No open alerts.</p>`
+          }
+        </section>
+        <section aria-labelledby="refused-h">
+          <h2 id="refused-h">Refused people</h2>
+          ${
+            refusals.length
+              ? html`<table>
+                  <thead>
+                    <tr>
+                      <th>Who</th>
+                      <th>When (UTC)</th>
+                      <th>Path</th>
+                      <th>Seat type</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${refusals.map(
+                      (r) =>
+                        html`<tr>
+                          <td>${r.email}</td>
+                          <td>${r.at.slice(0, 16).replace('T', ' ')}</td>
+                          <td>${r.path}</td>
+                          <td>${SEAT_NAME[r.seatType]}</td>
+                        </tr>`,
+                    )}
+                  </tbody>
+                </table>`
+              : html`<p>Nobody has been refused.</p>`
+          }
+        </section>`,
+    );
+  });
+
+  router.post('/console/alerts/:id/ack', forms, admin, requireCsrf, (req, res) => {
+    acknowledgeAlert(ctx, req.session!.orgId, req.params.id as string, by(req));
+    res.redirect(303, '/console');
+  });
+
+  const editor = (req: Request, res: Response, values: Record<string, unknown>, problem?: Html) => {
+    const field = (name: string, label: string) =>
+      html`<p>
+        <label for="${name}">${label}</label>
+        <input type="number" min="0" step="1" id="${name}" name="${name}" value="${String(values[name] ?? 0)}" />
+      </p>`;
+    page(
+      req,
+      res,
+      'Change seats',
+      html`${problem ?? ''}${seatUsageSection(ctx, req)}
+        <form method="post" action="/console/seats/review">
+          ${csrfField(req)}
+          ${field('addStandard', 'Add Standard seats')}${field('addPremium', 'Add Premium seats')}${field('upgradeStandardToPremium', 'Upgrade Standard → Premium')}
+          <p><button type="submit">Review</button> <a href="/console">Cancel</a></p>
+        </form>`,
+      problem ? 400 : 200,
+    );
+  };
+
+  router.get('/console/seats/edit', owner, (req, res) => editor(req, res, {}));
+
+  router.post('/console/seats/review', forms, owner, requireCsrf, (req, res) => {
+    const change = changeFrom(req.body);
+    let quote;
+    try {
+      quote = quoteSeatChange(ctx, req.session!.orgId, change);
+    } catch (err) {
+      return editor(req, res, req.body, errorBox(err));
+    }
+    const key = crypto.randomUUID();
+    page(
+      req,
+      res,
+      'Review the change',
+      html`<p>
+          Charged now, prorated for the ${quote.remainingMonths} remaining month${quote.remainingMonths === 1 ? '' : 's'} of the term (to
+          ${quote.termEnd}).
+        </p>
+        <table>
+          <thead>
+            <tr>
+              <th>Change</th>
+              <th class="num">Quantity</th>
+              <th class="num">Each</th>
+              <th class="num">Amount</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${quote.lines.map(
+              (l) =>
+                html`<tr>
+                  <td>${l.description}</td>
+                  <td class="num">${l.quantity}</td>
+                  <td class="num">${formatMoney(l.unitAmount, quote.currency)}</td>
+                  <td class="num">${formatMoney(l.amount, quote.currency)}</td>
+                </tr>`,
+            )}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th colspan="3">Total</th>
+              <td class="num"><strong data-testid="quote-total">${formatMoney(quote.total, quote.currency)}</strong></td>
+            </tr>
+          </tfoot>
+        </table>
+        <p>After the change: ${quote.seatsAfter.standard.purchased} Standard and ${quote.seatsAfter.premium.purchased} Premium seats.</p>
+        <form method="post" action="/console/seats/confirm">
+          ${csrfField(req)}
+          <input type="hidden" name="idempotencyKey" value="${key}" />
+          <input type="hidden" name="addStandard" value="${change.add.standard}" /><input
+            type="hidden"
+            name="addPremium"
+            value="${change.add.premium}"
+          />
+          <input type="hidden" name="upgradeStandardToPremium" value="${change.upgrade.standardToPremium}" />
+          <p><button type="submit">Upgrade</button> <a href="/console/seats/edit">Back</a></p>
+        </form>`,
+    );
+  });
+
+  router.post('/console/seats/confirm', forms, owner, requireCsrf, (req, res) => {
+    const key = typeof req.body.idempotencyKey === 'string' ? req.body.idempotencyKey : '';
+    try {
+      const { invoice } = confirmSeatChange(ctx, req.session!.orgId, changeFrom(req.body), { idempotencyKey: key, actor: by(req).actor });
+      res.redirect(303, `/console/invoices/${invoice.id}?new=1`);
+    } catch (err) {
+      editor(req, res, req.body, errorBox(err));
+    }
+  });
+
+  router.get('/console/invoices', owner, (req, res) => {
+    const invoices = listInvoices(ctx, req.session!.orgId);
+    page(
+      req,
+      res,
+      'Invoices',
+      invoices.length
+        ? html`<table>
+            <thead>
+              <tr>
+                <th>Number</th>
+                <th>Issued</th>
+                <th class="num">Total</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${invoices.map(
+                (i) =>
+                  html`<tr>
+                    <td><a href="/console/invoices/${i.id}">${i.number}</a></td>
+                    <td>${i.issuedAt.slice(0, 10)}</td>
+                    <td class="num">${formatMoney(i.total, i.currency)}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+        : html`<p>No invoices yet.</p>`,
+    );
+  });
+
+  router.get('/console/invoices/:id', owner, (req, res) => {
+    const invoice = getInvoice(ctx, req.session!.orgId, req.params.id as string);
+    const resolvedNow = req.query.new ? listAlerts(ctx, req.session!.orgId, ['open', 'acknowledged']).length === 0 : false;
+    page(
+      req,
+      res,
+      `Invoice ${invoice.number}`,
+      html`${req.query.new ? html`<p class="notice" role="status">Seats updated and invoiced.${resolvedNow ? ' No seat alert is open any more.' : ''}</p>` : ''}
+        <p>
+          Issued ${invoice.issuedAt.slice(0, 10)}, effective ${invoice.effectiveDate}, ${invoice.remainingMonths} months remaining in the
+          term.
+        </p>
+        <table>
+          <thead>
+            <tr>
+              <th>Line</th>
+              <th class="num">Quantity</th>
+              <th class="num">Each</th>
+              <th class="num">Amount</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${invoice.lines.map(
+              (l) =>
+                html`<tr>
+                  <td>${l.description}</td>
+                  <td class="num">${l.quantity}</td>
+                  <td class="num">${formatMoney(l.unitAmount, invoice.currency)}</td>
+                  <td class="num">${formatMoney(l.amount, invoice.currency)}</td>
+                </tr>`,
+            )}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th colspan="3">Total</th>
+              <td class="num"><strong data-testid="invoice-total">${formatMoney(invoice.total, invoice.currency)}</strong></td>
+            </tr>
+          </tfoot>
+        </table>
+        <p><a href="/console">Back to seats</a></p>`,
+    );
+  });
+
+  router.get('/console/members', admin, (req, res) => {
+    const orgId = req.session!.orgId;
+    const { members } = listMembers(ctx, orgId, { limit: 500, offset: 0 });
+    const invitations = listInvitations(ctx, orgId, 'pending').concat(listInvitations(ctx, orgId, 'expired'));
+    const org = getOrg(ctx, orgId);
+    const seatSelect = (name: string, selected: SeatType, id?: string) =>
+      html`<select name="${name}" ${id ? html`id="${id}"` : ''}>
+        ${SEAT_TYPES.map((t) => html`<option value="${t}" ${t === selected ? ' selected' : ''}>${SEAT_NAME[t]}</option>`)}
+      </select>`;
+    page(
+      req,
+      res,
+      'Members',
+      html`<section aria-labelledby="invite-h">
+          <h2 id="invite-h">Invite</h2>
+          <form method="post" action="/console/members">
+            ${csrfField(req)}
+            <p><label for="email">Email (${org.domains.join(', ')})</label> <input type="email" id="email" name="email" required /></p>
+            <p>
+              <label for="role">Role</label>
+              <select id="role" name="role">
+                <option value="member">Member</option>
+                <option value="admin">Admin</option>
+                ${isOwner(req.session!.member.role) ? html`<option value="owner">Owner</option>` : ''}
+              </select>
+            </p>
+            <p><label for="seatType">Seat type</label> ${seatSelect('seatType', org.defaultSeatType, 'seatType')}</p>
+            <p><button type="submit">Send invitation</button></p>
+          </form>
+        </section>
+        <section aria-labelledby="members-h">
+          <h2 id="members-h">Members</h2>
+          <table>
+            <thead>
+              <tr>
+                <th>Email</th>
+                <th>Role</th>
+                <th>Status</th>
+                <th>Seat type</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${members.map(
+                (m) =>
+                  html`<tr>
+                    <td>${m.email}</td>
+                    <td>${m.role.replace('_', ' ')}</td>
+                    <td>${m.status.replace('_', ' ')}</td>
+                    <td>
+                      <form method="post" action="/console/members/${m.id}/seat-type">
+                        ${csrfField(req)}${seatSelect('seatType', m.seatType)} <button type="submit">Change</button>
+                      </form>
+                    </td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>
+        </section>
+        <section aria-labelledby="inv-h">
+          <h2 id="inv-h">Invitations</h2>
+          ${
+            invitations.length
+              ? html`<table>
+                  <thead>
+                    <tr>
+                      <th>Email</th>
+                      <th>Status</th>
+                      <th>Expires</th>
+                      <th></th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    ${invitations.map(
+                      (i) =>
+                        html`<tr>
+                          <td>${i.email}</td>
+                          <td>${i.status}</td>
+                          <td>${i.expiresAt.slice(0, 10)}</td>
+                          <td>
+                            <form method="post" action="/console/invitations/${i.id}/resend" style="display:inline">
+                              ${csrfField(req)}<button type="submit">Resend</button>
+                            </form>
+                            ${i.status === 'pending' ? html`<form method="post" action="/console/invitations/${i.id}/revoke" style="display:inline">${csrfField(req)}<button type="submit">Revoke</button></form>` : ''}
+                          </td>
+                        </tr>`,
+                    )}
+                  </tbody>
+                </table>`
+              : html`<p>No pending or expired invitations.</p>`
+          }
+        </section>`,
+    );
+  });
+
+  const act = (work: (req: Request) => unknown | Promise<unknown>) => async (req: Request, res: Response) => {
+    try {
+      await work(req);
+      res.redirect(303, '/console/members');
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      logger.info({ err: err.message }, 'console action refused');
+      page(
+        req,
+        res,
+        'Members',
+        html`${errorBox(err)}
+          <p><a href="/console/members">Back to members</a></p>`,
+        400,
+      );
+    }
+  };
+
+  router.post(
+    '/console/members',
+    forms,
+    admin,
+    requireCsrf,
+    act((req) => inviteMember(ctx, req.session!.orgId, parseInput(consoleInviteForm, req.body), by(req))),
+  );
+  router.post(
+    '/console/members/:id/seat-type',
+    forms,
+    admin,
+    requireCsrf,
+    act((req) =>
+      updateMemberSettings(
+        ctx,
+        req.session!.orgId,
+        req.params.id as string,
+        { seatType: parseInput(seatTypeForm, req.body).seatType },
+        by(req),
+      ),
+    ),
+  );
+  router.post(
+    '/console/invitations/:id/resend',
+    forms,
+    admin,
+    requireCsrf,
+    act((req) => resendInvitation(ctx, req.session!.orgId, req.params.id as string, by(req))),
+  );
+  router.post(
+    '/console/invitations/:id/revoke',
+    forms,
+    admin,
+    requireCsrf,
+    act((req) => revokeInvitation(ctx, req.session!.orgId, req.params.id as string, by(req))),
+  );
+
+  return router;
+}

@@ -1,0 +1,82 @@
+import { escapeHtml } from '../../domain/escapeHtml';
+
+/** Tagged template that escapes every interpolated value unless it is already `Html`. */
+export class Html {
+  constructor(readonly value: string) {}
+  toString(): string {
+    return this.value;
+  }
+}
+
+export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
+  let out = strings[0]!;
+  values.forEach((v, i) => {
+    out += render(v) + strings[i + 1]!;
+  });
+  return new Html(out);
+}
+
+function render(v: unknown): string {
+  if (v instanceof Html) return v.value;
+  if (Array.isArray(v)) return v.map(render).join('');
+  if (v === null || v === undefined || v === false) return '';
+  return escapeHtml(String(v));
+}
+
+/** Minor units to a display string without floating point: 450000 USD → "USD 4,500.00". */
+export function formatMoney(amount: number, currency: string): string {
+  const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  const negative = amount < 0;
+  const text = String(Math.abs(amount)).padStart(digits + 1, '0');
+  const major = text.slice(0, text.length - digits) || '0';
+  const minor = digits ? `.${text.slice(text.length - digits)}` : '';
+  return `${negative ? '−' : ''}${currency} ${major.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${minor}`;
+}
+
+const STYLE = `
+body{font-family:system-ui,sans-serif;margin:0;color:#1b1f23;line-height:1.45}
+header{background:#1b1f23;color:#fff;padding:.6rem 1.2rem;display:flex;gap:1.2rem;align-items:center}
+header a{color:#fff}header form{margin-left:auto}
+main{max-width:64rem;margin:1.5rem auto;padding:0 1.2rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #ddd}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+.bar{background:#e5e7eb;border-radius:4px;height:1rem;width:20rem;max-width:100%;overflow:hidden;display:inline-block;vertical-align:middle}
+.bar>span{display:block;height:100%;background:#2563eb}.bar.full>span{background:#dc2626}
+.alert{border-left:4px solid #dc2626;background:#fef2f2;padding:.5rem .8rem;margin:.5rem 0}
+.notice{border-left:4px solid #16a34a;background:#f0fdf4;padding:.5rem .8rem;margin:.5rem 0}
+.error{border-left:4px solid #dc2626;background:#fef2f2;padding:.5rem .8rem;margin:.5rem 0}
+button,.button{font:inherit;padding:.3rem .8rem;cursor:pointer}
+label{display:inline-block;min-width:14rem}input[type=number]{width:6rem}
+.pencil{text-decoration:none;font-size:1.1rem}
+`;
+
+export function layout(input: { title: string; orgName: string; csrfToken: string; role: string; body: Html }): string {
+  return html`<!doctype html>
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${input.title} · ${input.orgName} · seatd</title>
+        <style>
+          ${new Html(STYLE)}
+        </style>
+      </head>
+      <body>
+        <header>
+          <strong>${input.orgName}</strong>
+          <nav aria-label="Console">
+            <a href="/console">Seats</a> ·
+            <a href="/console/members">Members</a
+            >${input.role === 'owner' || input.role === 'primary_owner' ? html` · <a href="/console/invoices">Invoices</a>` : ''}
+          </nav>
+          <form method="post" action="/logout">
+            <input type="hidden" name="_csrf" value="${input.csrfToken}" /><button type="submit">Sign out</button>
+          </form>
+        </header>
+        <main>
+          <h1>${input.title}</h1>
+          ${input.body}
+        </main>
+      </body>
+    </html>`.value;
+}

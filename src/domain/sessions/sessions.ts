@@ -1,0 +1,140 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import { loginLinks, sessions } from '../../../db/schema';
+import { recordAudit } from '../audit/auditLog';
+import { inTransaction, type Actor, type DomainContext } from '../context';
+import { Conflict, Forbidden, NotFound } from '../errors';
+import { newSecret, sha256Hex } from '../ids';
+import { findMember, findMemberByEmail } from '../orgs/memberRepository';
+import { toMember, type Member } from '../orgs/members';
+import { findOrg } from '../orgs/orgRepository';
+
+export const SESSION_IDLE_MS = 8 * 3_600_000;
+export const SESSION_ABSOLUTE_MS = 24 * 3_600_000;
+export const LOGIN_LINK_LIFETIME_MS = 15 * 60_000;
+/** lastSeenAt is only rewritten when older than this, so reads stay reads. */
+const TOUCH_EVERY_MS = 60_000;
+
+export type StartedSession = { cookieValue: string; csrfToken: string; expiresAt: string };
+export type ActiveSession = { id: string; orgId: string; orgName: string; member: Member; csrfToken: string };
+
+/**
+ * A new server-side session for a member who just signed in. It is always a fresh id (rotation at
+ * sign-in), and the session the browser held before, if any, is ended.
+ */
+export function startSession(
+  ctx: DomainContext,
+  input: { orgId: string; memberId: string; via: string; previousCookie?: string },
+): StartedSession {
+  const now = ctx.clock.now();
+  const cookieValue = newSecret();
+  const csrfToken = newSecret();
+  const expiresAt = new Date(now.getTime() + SESSION_ABSOLUTE_MS).toISOString();
+  inTransaction(ctx, (tx) => {
+    if (input.previousCookie) {
+      tx.update(sessions)
+        .set({ endedAt: now.toISOString() })
+        .where(eq(sessions.id, sha256Hex(input.previousCookie)))
+        .run();
+    }
+    tx.insert(sessions)
+      .values({
+        id: sha256Hex(cookieValue),
+        orgId: input.orgId,
+        memberId: input.memberId,
+        csrfToken,
+        via: input.via,
+        createdAt: now.toISOString(),
+        lastSeenAt: now.toISOString(),
+        expiresAt,
+      })
+      .run();
+    recordAudit(tx, now, {
+      orgId: input.orgId,
+      actor: `member:${input.memberId}`,
+      action: 'session.start',
+      target: input.memberId,
+      outcome: 'success',
+      details: { via: input.via },
+    });
+  });
+  return { cookieValue, csrfToken, expiresAt };
+}
+
+/** The session behind a cookie, if it is live: not ended, within its idle and absolute limits, its member active. */
+export function resolveSession(ctx: DomainContext, cookieValue: string): ActiveSession | null {
+  const id = sha256Hex(cookieValue);
+  const row = ctx.db
+    .select()
+    .from(sessions)
+    .where(and(eq(sessions.id, id), isNull(sessions.endedAt)))
+    .get();
+  if (!row) return null;
+  const now = ctx.clock.now();
+  const idleLimit = new Date(row.lastSeenAt).getTime() + SESSION_IDLE_MS;
+  if (now.toISOString() >= row.expiresAt || now.getTime() >= idleLimit) return null;
+  const member = findMember(ctx.db, row.orgId, row.memberId);
+  const org = findOrg(ctx.db, row.orgId);
+  if (!member || member.status !== 'active' || !org) return null;
+  if (now.getTime() - new Date(row.lastSeenAt).getTime() > TOUCH_EVERY_MS) {
+    inTransaction(ctx, (tx) => tx.update(sessions).set({ lastSeenAt: now.toISOString() }).where(eq(sessions.id, id)).run());
+  }
+  return { id, orgId: row.orgId, orgName: org.name, member: toMember(member), csrfToken: row.csrfToken };
+}
+
+export function endSession(ctx: DomainContext, cookieValue: string): void {
+  const now = ctx.clock.now();
+  inTransaction(ctx, (tx) => {
+    const row = tx
+      .select()
+      .from(sessions)
+      .where(eq(sessions.id, sha256Hex(cookieValue)))
+      .get();
+    if (!row || row.endedAt) return;
+    tx.update(sessions).set({ endedAt: now.toISOString() }).where(eq(sessions.id, row.id)).run();
+    recordAudit(tx, now, {
+      orgId: row.orgId,
+      actor: `member:${row.memberId}`,
+      action: 'session.end',
+      target: row.memberId,
+      outcome: 'success',
+    });
+  });
+}
+
+/** A one-time, 15-minute console sign-in link for an active member: for bootstrapping and tests. */
+export function createLoginLink(ctx: DomainContext, orgId: string, email: string, actor: Actor): { url: string; expiresAt: string } {
+  const now = ctx.clock.now();
+  const token = newSecret();
+  const expiresAt = new Date(now.getTime() + LOGIN_LINK_LIFETIME_MS).toISOString();
+  inTransaction(ctx, (tx) => {
+    if (!findOrg(tx, orgId)) throw new NotFound('organization', orgId);
+    const member = findMemberByEmail(tx, orgId, email.trim().toLowerCase());
+    if (!member) throw new NotFound('member', email);
+    if (member.status !== 'active')
+      throw new Conflict(`${member.email} is ${member.status}, not active; accept the invitation first`, 'member-not-active');
+    tx.insert(loginLinks)
+      .values({ tokenHash: sha256Hex(token), orgId, memberId: member.id, createdAt: now.toISOString(), expiresAt })
+      .run();
+    recordAudit(tx, now, { orgId, actor, action: 'login-link.create', target: member.email, outcome: 'success', details: { expiresAt } });
+  });
+  return { url: `${ctx.publicUrl}/login/${token}`, expiresAt };
+}
+
+/** Uses a login link up; answers whom it signs in. */
+export function consumeLoginLink(ctx: DomainContext, token: string): { orgId: string; memberId: string } {
+  const now = ctx.clock.now();
+  return inTransaction(ctx, (tx) => {
+    const link = tx
+      .select()
+      .from(loginLinks)
+      .where(eq(loginLinks.tokenHash, sha256Hex(token)))
+      .get();
+    if (!link) throw new NotFound('login link', 'for this URL');
+    if (link.usedAt) throw new Conflict('This sign-in link was already used', 'login-link-used');
+    if (now.toISOString() >= link.expiresAt) throw new Conflict('This sign-in link has expired', 'login-link-expired');
+    const member = findMember(tx, link.orgId, link.memberId);
+    if (member?.status !== 'active') throw new Forbidden('This member is not active');
+    tx.update(loginLinks).set({ usedAt: now.toISOString() }).where(eq(loginLinks.tokenHash, link.tokenHash)).run();
+    return { orgId: link.orgId, memberId: link.memberId };
+  });
+}

@@ -1,0 +1,64 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type { DomainContext } from '../domain/context';
+import { resolveSession, startSession, SESSION_ABSOLUTE_MS, type ActiveSession } from '../domain/sessions/sessions';
+import { roleAtLeast } from '../domain/provisioning/roles';
+import type { Role } from '../domain/seatTypes';
+
+export const SESSION_COOKIE = 'seatd_session';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    session?: ActiveSession;
+    sessionCookie?: string;
+  }
+}
+
+export function readCookie(req: Request, name: string): string | undefined {
+  for (const part of (req.get('cookie') ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return undefined;
+}
+
+/** Attaches the live session, if the browser has one, as req.session. */
+export function sessionMiddleware(ctx: DomainContext): RequestHandler {
+  return (req, _res, next) => {
+    const cookie = readCookie(req, SESSION_COOKIE);
+    if (cookie) {
+      req.sessionCookie = cookie;
+      req.session = resolveSession(ctx, cookie) ?? undefined;
+    }
+    next();
+  };
+}
+
+/** Where a signed-in person lands: the console for admins and above, the welcome page for members. */
+export function landingPathFor(role: Role): string {
+  return roleAtLeast(role, 'admin') ? '/console' : '/welcome';
+}
+
+/**
+ * Signs a member in: a fresh server-side session (the one the browser held is ended), in an
+ * httpOnly, SameSite=Lax cookie, Secure whenever seatd is served over https.
+ */
+export function signIn(
+  ctx: DomainContext,
+  req: Request,
+  res: Response,
+  who: { orgId: string; memberId: string; role: Role; via: string },
+): string {
+  const started = startSession(ctx, { orgId: who.orgId, memberId: who.memberId, via: who.via, previousCookie: req.sessionCookie });
+  res.cookie(SESSION_COOKIE, started.cookieValue, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: ctx.publicUrl.startsWith('https://'),
+    path: '/',
+    maxAge: SESSION_ABSOLUTE_MS,
+  });
+  return landingPathFor(who.role);
+}
+
+export function clearSessionCookie(ctx: DomainContext, res: Response): void {
+  res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure: ctx.publicUrl.startsWith('https://'), path: '/' });
+}

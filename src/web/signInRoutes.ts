@@ -1,0 +1,47 @@
+import express, { Router } from 'express';
+import type { DomainContext } from '../domain/context';
+import { DomainError, NotFound } from '../domain/errors';
+import { findMember } from '../domain/orgs/memberRepository';
+import { consumeLoginLink, endSession } from '../domain/sessions/sessions';
+import { digestsEqual, sha256Hex } from '../domain/ids';
+import { clearSessionCookie, signIn } from '../sso/session';
+import { sendPage } from './page';
+
+/** One-time console sign-in links, the members' welcome page and sign-out. */
+export function signInRoutes(ctx: DomainContext): Router {
+  const router = Router();
+
+  router.get('/login/:token', (req, res) => {
+    try {
+      const who = consumeLoginLink(ctx, req.params.token as string);
+      const member = findMember(ctx.db, who.orgId, who.memberId)!;
+      res.redirect(303, signIn(ctx, req, res, { orgId: who.orgId, memberId: who.memberId, role: member.role, via: 'login-link' }));
+    } catch (err) {
+      if (err instanceof NotFound)
+        return sendPage(res, 401, 'Sign-in link not valid', ['This sign-in link is not valid. Ask for a new one.']);
+      if (err instanceof DomainError) return sendPage(res, 401, 'Sign-in link not usable', [err.message, 'Ask for a new one.']);
+      throw err;
+    }
+  });
+
+  router.get('/welcome', (req, res) => {
+    if (!req.session) return sendPage(res, 401, 'Sign in first', ["Sign in through your organization's single sign-on."]);
+    sendPage(res, 200, `Welcome, ${req.session.member.email}`, [
+      `You are signed in to ${req.session.orgName} with a ${req.session.member.seatType === 'premium' ? 'Premium' : 'Standard'} seat.`,
+    ]);
+  });
+
+  router.post('/logout', express.urlencoded({ extended: false }), (req, res) => {
+    if (req.session) {
+      const sent = typeof req.body?._csrf === 'string' ? req.body._csrf : (req.get('x-csrf-token') ?? '');
+      if (!sent || !digestsEqual(sha256Hex(sent), sha256Hex(req.session.csrfToken))) {
+        return sendPage(res, 403, 'Form expired', ['Reload the page and sign out again.']);
+      }
+      endSession(ctx, req.sessionCookie!);
+    }
+    clearSessionCookie(ctx, res);
+    sendPage(res, 200, 'Signed out', ['You are signed out.']);
+  });
+
+  return router;
+}
