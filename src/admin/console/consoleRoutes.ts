@@ -144,7 +144,7 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger): Router {
     page(
       req,
       res,
-      'Seats',
+      'Overview',
       html`${notice}${seatUsageSection(ctx, req)}
         <section aria-labelledby="alerts-h">
           <h2 id="alerts-h">Open alerts</h2>
