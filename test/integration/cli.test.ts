@@ -1,0 +1,133 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+import { createApp } from '../../src/app';
+import { migrateDatabase, openDatabase } from '../../db/connection';
+import { ManualClock } from '../../src/domain/clock';
+import { createLogger } from '../../src/logger';
+import { createOutboxMailer } from '../../src/mail/mailer';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+function seatd(args: string[], env: Record<string, string>, input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      ['bin/seatd.js', ...args],
+      { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'silent', ...env }, timeout: 60_000 },
+      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+    if (input !== undefined) child.stdin!.end(input);
+  });
+}
+
+describe('the seatd CLI', () => {
+  let dir: string;
+  let env: Record<string, string>;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seatd-cli-'));
+    env = { DATABASE_PATH: path.join(dir, 'seatd.db'), OUTBOX_DIR: path.join(dir, 'outbox'), PUBLIC_URL: 'http://seatd.test' };
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('prints help naming its commands', async () => {
+    const { code, stdout } = await seatd(['--help'], env);
+    expect(code).toBe(0);
+    for (const command of ['serve', 'migrate', 'org', 'token', 'login-link']) expect(stdout).toContain(command);
+  });
+
+  it('migrates, creates an org and an owner token that works against the API on the same database', async () => {
+    const migrated = await seatd(['migrate'], env);
+    expect(migrated).toMatchObject({ code: 0, stdout: 'database migrated\n' });
+    const created = await seatd(
+      [
+        'org',
+        'create',
+        '--name',
+        'Acme CLI',
+        '--domain',
+        'cli.example',
+        '--owner-email',
+        'owner@cli.example',
+        '--term-start',
+        '2026-01-01',
+        '--standard-price',
+        '36000',
+        '--premium-price',
+        '72000',
+        '--standard-seats',
+        '100',
+      ],
+      env,
+    );
+    expect(created.code).toBe(0);
+    const org = JSON.parse(created.stdout);
+    expect(org).toMatchObject({ name: 'Acme CLI', seats: { standard: { purchased: 100, assigned: 1 } } });
+    expect(fs.readdirSync(env.OUTBOX_DIR!).some((f) => f.endsWith('-owner@cli.example.eml'))).toBe(true);
+
+    const token = await seatd(['token', 'create', '--org', org.id, '--role', 'owner', '--label', 'laptop'], env);
+    expect(token.code).toBe(0);
+    const { token: secret } = JSON.parse(token.stdout);
+
+    const db = openDatabase(env.DATABASE_PATH!);
+    migrateDatabase(db);
+    try {
+      const ctx = {
+        db,
+        clock: new ManualClock('2026-03-01T09:00:00Z'),
+        mailer: createOutboxMailer(env.OUTBOX_DIR!, 'x', createLogger('silent')),
+        publicUrl: 'http://seatd.test',
+      };
+      const app = createApp({ ctx, config: { operatorToken: undefined, publicUrl: ctx.publicUrl }, logger: createLogger('silent') });
+      const quote = await request(app)
+        .post(`/api/v1/orgs/${org.id}/seats/quote`)
+        .set('Authorization', `Bearer ${secret}`)
+        .send({ add: { standard: 5 }, upgrade: { standardToPremium: 10 }, effectiveDate: '2026-03-01' })
+        .expect(200);
+      expect(quote.body.total).toBe(450000);
+    } finally {
+      db.$client.close();
+    }
+  });
+
+  it('reads the org as JSON from stdin', async () => {
+    const body = {
+      name: 'Json Org',
+      domains: ['json.example'],
+      primaryOwnerEmail: 'boss@json.example',
+      contract: { termStart: '2026-01-01', currency: 'EUR', prices: { standard: 1000, premium: 2000 }, seats: { standard: 0, premium: 3 } },
+    };
+    const created = await seatd(['org', 'create', '--json', '-'], env, JSON.stringify(body));
+    expect(created.code).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({ name: 'Json Org', primaryOwner: { invitation: { seatType: 'premium' } } });
+  });
+
+  it('fails with a readable message naming the bad field', async () => {
+    const bad = await seatd(
+      [
+        'org',
+        'create',
+        '--name',
+        'Bad',
+        '--domain',
+        'bad.example',
+        '--owner-email',
+        'x@other.example',
+        '--standard-price',
+        '1',
+        '--premium-price',
+        '2',
+        '--standard-seats',
+        '1',
+      ],
+      env,
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('primaryOwnerEmail: domain other.example is not one of the organization');
+    const badFlag = await seatd(['org', 'create', '--standard-seats', 'many'], env);
+    expect(badFlag.code).not.toBe(0);
+    expect(badFlag.stderr).toContain('must be a whole number');
+  });
+});

@@ -1,0 +1,32 @@
+// A separate process on the same SQLite file, for tests of cross-process concurrency.
+// Usage: node -r tsx/cjs test/support/dbWorker.ts '<json job>'; prints one JSON line of outcomes.
+import { openDatabase } from '../../db/connection';
+import { ManualClock } from '../../src/domain/clock';
+import { confirmSeatChange } from '../../src/domain/ledger/ledger';
+import { admitSsoUser } from '../../src/domain/provisioning/admission';
+import type { SeatChange } from '../../src/domain/ledger/seatChange';
+
+type Job =
+  | { op: 'confirm'; dbFile: string; now: string; orgId: string; change: SeatChange; key: string; times: number }
+  | { op: 'admit'; dbFile: string; now: string; orgId: string; emails: string[] };
+
+const job = JSON.parse(process.argv[2]!) as Job;
+const db = openDatabase(job.dbFile);
+const ctx = { db, clock: new ManualClock(job.now), mailer: { send: async () => {} }, publicUrl: 'http://seatd.test' };
+const outcomes: string[] = [];
+const attempts = job.op === 'confirm' ? Array.from({ length: job.times }, () => job.key) : job.emails;
+for (const item of attempts) {
+  try {
+    if (job.op === 'confirm')
+      outcomes.push(
+        confirmSeatChange(ctx, job.orgId, job.change, { idempotencyKey: item, actor: `pid:${process.pid}` }).replayed
+          ? 'replayed'
+          : 'created',
+      );
+    else outcomes.push(admitSsoUser(ctx, job.orgId, { email: item }).created ? 'admitted' : 'existing');
+  } catch (err) {
+    outcomes.push(err instanceof Error ? err.constructor.name : 'error');
+  }
+}
+db.$client.close();
+process.stdout.write(`${JSON.stringify(outcomes)}\n`);

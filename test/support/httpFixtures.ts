@@ -1,0 +1,29 @@
+import request from 'supertest';
+import type { Express } from 'express';
+import { OPERATOR_TOKEN } from './testApp';
+import { seedOrgInput, type SeedOrgOverrides } from './testContext';
+
+export const operator = { Authorization: `Bearer ${OPERATOR_TOKEN}` };
+
+/** Creates an org through the operator API and an org API token of the role; answers both. */
+export async function orgWithToken(app: Express, role: 'owner' | 'admin' = 'owner', overrides: SeedOrgOverrides = {}) {
+  const created = await request(app).post('/api/v1/orgs').set(operator).send(seedOrgInput(overrides)).expect(201);
+  const token = await request(app)
+    .post(`/api/v1/orgs/${created.body.id}/api-tokens`)
+    .set(operator)
+    .send({ role, label: 'test' })
+    .expect(201);
+  return {
+    org: created.body,
+    orgId: created.body.id as string,
+    auth: { Authorization: `Bearer ${token.body.token}` },
+    token: token.body.token as string,
+  };
+}
+
+export async function tokenFor(app: Express, orgId: string, role: 'owner' | 'admin') {
+  const res = await request(app).post(`/api/v1/orgs/${orgId}/api-tokens`).set(operator).send({ role, label: role }).expect(201);
+  return { Authorization: `Bearer ${res.body.token}` };
+}
+
+export const SEED_CHANGE = { add: { standard: 5, premium: 0 }, upgrade: { standardToPremium: 10 }, effectiveDate: '2026-03-01' };
