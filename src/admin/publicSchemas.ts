@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { createOrgInput } from '../domain/orgs/orgInput';
 import { provisioningSettingsInput } from '../domain/provisioning/settings';
+import { alertSettingsInput } from '../domain/alerts/alertSettings';
 import { apiTokenBody, inviteBody, memberPatchBody, seatChangeBody } from './requestSchemas';
 
 /** Request bodies of the public surface; `schemas/*.json` are generated from these by `npm run schemas`. */
@@ -11,6 +12,7 @@ export const publicRequestSchemas = {
   invite: inviteBody,
   'member-patch': memberPatchBody,
   'provisioning-settings': provisioningSettingsInput,
+  'alert-settings': alertSettingsInput,
 } as const;
 
 export function jsonSchemaOf(name: keyof typeof publicRequestSchemas): Record<string, unknown> {
