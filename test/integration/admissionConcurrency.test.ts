@@ -1,0 +1,61 @@
+import { getSeatUsage } from '../../src/domain/ledger/ledger';
+import { admitSsoUser } from '../../src/domain/provisioning/admission';
+import { updateProvisioningSettings } from '../../src/domain/provisioning/settings';
+import { createSeedOrg, createTestContext, type TestContext } from '../support/testContext';
+import { seatHoldersByType } from '../support/dbCounts';
+import { runWorkers } from '../support/runWorkers';
+
+/** 200 people sign in at once for 50 free seats: exactly 50 get in, 150 are refused and recorded. */
+describe('admission under concurrency, on a real SQLite file', () => {
+  let ctx: TestContext;
+  let orgId: string;
+  let domain: string;
+  beforeEach(async () => {
+    ctx = createTestContext('2026-03-01T09:00:00Z');
+    const org = await createSeedOrg(ctx, { contract: { seats: { standard: 51, premium: 0 } } }); // the owner's invitation holds one
+    orgId = org.id;
+    domain = org.domains[0]!;
+    updateProvisioningSettings(ctx, orgId, { mode: 'jit' }, { actor: 'test', role: 'owner' });
+  });
+  afterEach(() => ctx.close());
+
+  const count = (sql: string) => (ctx.db.$client.prepare(sql).get(orgId) as { n: number }).n;
+
+  function expectExactly50() {
+    expect(count("SELECT count(*) AS n FROM members WHERE org_id = ? AND source = 'jit' AND status = 'active'")).toBe(50);
+    expect(count("SELECT count(*) AS n FROM seat_refusals WHERE org_id = ? AND path = 'jit'")).toBe(150);
+    expect(getSeatUsage(ctx, orgId).standard).toEqual({ purchased: 51, assigned: 51, available: 0 });
+    expect(seatHoldersByType(ctx.db, orgId).standard).toBe(51);
+    expect(count("SELECT count(*) AS n FROM audit_log WHERE org_id = ? AND action = 'provisioning.jit' AND outcome = 'success'")).toBe(50);
+    expect(count("SELECT count(*) AS n FROM audit_log WHERE org_id = ? AND action = 'provisioning.jit' AND outcome = 'refused'")).toBe(150);
+    expect(count("SELECT event_count AS n FROM alerts WHERE org_id = ? AND kind = 'seat_refused'")).toBe(150);
+  }
+
+  it('in one process: 200 parallel admissions', async () => {
+    const started = Date.now();
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 200 }, async (_, i) => admitSsoUser(ctx, orgId, { email: `p${i}@${domain}` })),
+    );
+    console.log(`200 admissions in one process: ${Date.now() - started} ms`);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(50);
+    expectExactly50();
+  });
+
+  it('across 4 processes sharing the file: 4 × 50 admissions', async () => {
+    const started = Date.now();
+    const results = await runWorkers(
+      Array.from({ length: 4 }, (_, w) => ({
+        op: 'admit',
+        dbFile: ctx.dbFile,
+        now: '2026-03-01T09:00:00Z',
+        orgId,
+        emails: Array.from({ length: 50 }, (_, i) => `w${w}-p${i}@${domain}`),
+      })),
+    );
+    console.log(`200 admissions across 4 processes: ${Date.now() - started} ms`);
+    const outcomes = results.flat();
+    expect(outcomes.filter((o) => o === 'admitted')).toHaveLength(50);
+    expect(outcomes.filter((o) => o === 'NoSeatAvailable')).toHaveLength(150);
+    expectExactly50();
+  });
+});
