@@ -7,6 +7,7 @@ import { adminApi } from './admin/adminApi';
 import { createMetrics } from './admin/metrics';
 import type { OrgCreatedHook } from './admin/operatorRoutes';
 import { invitePage } from './web/invitePage';
+import { scimRouter } from './scim/scimRouter';
 import { signInRoutes } from './web/signInRoutes';
 import { consoleRoutes } from './admin/console/consoleRoutes';
 import { sessionMiddleware } from './sso/session';
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(metrics.router);
   app.use(sessionMiddleware(deps.ctx));
   app.use('/api/v1', adminApi(deps));
+  app.use('/scim/v2', scimRouter(deps.ctx, deps.logger));
   app.use(invitePage(deps.ctx, deps.logger));
   app.use(signInRoutes(deps.ctx));
   app.use(consoleRoutes(deps.ctx, deps.logger));

@@ -3,6 +3,7 @@ import type { AppDeps } from '../app';
 import { alertRoutes } from './alertRoutes';
 import { auditRoutes } from './auditRoutes';
 import { memberRoutes } from './memberRoutes';
+import { scimTokenRoutes } from './scimTokenRoutes';
 import { openApiDocument } from './openapi';
 import { operatorRoutes } from './operatorRoutes';
 import { problemErrorHandler, sendProblem } from './problem';
@@ -20,6 +21,7 @@ export function adminApi(deps: AppDeps): Router {
   api.use('/orgs/:org', seatRoutes(ctx));
   api.use('/orgs/:org', auditRoutes(ctx));
   api.use('/orgs/:org', memberRoutes(ctx));
+  api.use('/orgs/:org', scimTokenRoutes(ctx));
   api.use('/orgs/:org', alertRoutes(ctx));
   api.use((req, res) => {
     sendProblem(res, 404, 'not-found', 'Not found', `No API route for ${req.method} ${req.originalUrl}`);

@@ -385,6 +385,22 @@ export function openApiDocument(publicUrl: string) {
           responses: { '200': ok('Settings', { type: 'object' }), ...errors },
         },
       },
+      '/api/v1/orgs/{org}/scim-tokens': {
+        post: {
+          summary: 'Create a SCIM bearer token for Okta / Entra ID (shown once)',
+          security: orgSecurity,
+          parameters: [orgParam],
+          responses: { '201': ok('The token, shown once', { type: 'object', required: ['token'] }), ...errors },
+        },
+      },
+      '/api/v1/orgs/{org}/scim-tokens/{id}': {
+        delete: {
+          summary: 'Revoke a SCIM token',
+          security: orgSecurity,
+          parameters: [orgParam, idParam('Token')],
+          responses: { '204': { description: 'Revoked' }, ...errors },
+        },
+      },
       '/api/v1/orgs/{org}/alerts': {
         get: {
           summary: 'Seat alerts (?status=open,acknowledged)',

@@ -19,6 +19,9 @@ export type Member = {
   externalId: string | null;
   createdAt: string;
   updatedAt: string;
+  /** Grows with every change; SCIM's meta.version (ETag). */
+  version: number;
+  scimAttributes: Record<string, unknown> | null;
 };
 
 export function toMember(row: MemberRow): Member {
@@ -36,6 +39,8 @@ export function toMember(row: MemberRow): Member {
     externalId: row.externalId,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
+    version: row.version,
+    scimAttributes: row.scimAttributes ?? null,
   };
 }
 

@@ -25,7 +25,7 @@ export function changeSeatType(ctx: DomainContext, orgId: string, memberId: stri
   return inTransaction(ctx, (tx) => changeSeatTypeIn(ctx, tx, orgId, memberId, seatType, by));
 }
 
-function changeSeatTypeIn(ctx: DomainContext, tx: Tx, orgId: string, memberId: string, seatType: SeatType, by: By): Member {
+export function changeSeatTypeIn(ctx: DomainContext, tx: Tx, orgId: string, memberId: string, seatType: SeatType, by: By): Member {
   requireAdmin(by);
   const member = memberIn(tx, orgId, memberId);
   if (member.seatType === seatType) return toMember(member);
@@ -98,7 +98,7 @@ export function setMemberActive(
   );
 }
 
-function setMemberActiveIn(ctx: DomainContext, tx: Tx, orgId: string, memberId: string, active: boolean, by: By): Member {
+export function setMemberActiveIn(ctx: DomainContext, tx: Tx, orgId: string, memberId: string, active: boolean, by: By): Member {
   const member = memberIn(tx, orgId, memberId);
   const now = ctx.clock.now();
   const at = now.toISOString();

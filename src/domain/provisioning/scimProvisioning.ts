@@ -2,7 +2,8 @@ import { recordAudit } from '../audit/auditLog';
 import { inTransaction, type Actor, type DomainContext } from '../context';
 import { Conflict, Invalid, NotFound } from '../errors';
 import { newId } from '../ids';
-import { findMemberByEmail, insertMember } from '../orgs/memberRepository';
+import { findMember, findMemberByEmail, insertMember, updateMember } from '../orgs/memberRepository';
+import { changeSeatTypeIn, setMemberActiveIn } from './memberChanges';
 import { toMember, type Member } from '../orgs/members';
 import { findOrg, listOrgDomains } from '../orgs/orgRepository';
 import type { SeatType } from '../seatTypes';
@@ -68,6 +69,61 @@ export function provisionScimUser(ctx: DomainContext, orgId: string, input: Scim
         details: { memberId: id, active: input.active, seatType },
       });
       return toMember(findMemberByEmail(tx, orgId, email)!);
+    }),
+  );
+}
+
+/** The identity provider's actor: it is the source of truth for the users it provisions. */
+export function scimBy(actor: Actor) {
+  return { actor, role: 'owner' as const };
+}
+
+export type ScimUserUpdate = Omit<ScimUserInput, 'groups'> & { groups?: string[] };
+
+/**
+ * The IdP replaced or patched a user: attributes, then activation (re-activation needs a free
+ * seat), then the seat type (explicit, else from mapped groups when they are given) — in one
+ * transaction, with a refusal recorded when a seat is missing.
+ */
+export function updateScimUser(ctx: DomainContext, orgId: string, memberId: string, input: ScimUserUpdate, actor: Actor): Member {
+  const email = input.email.trim().toLowerCase();
+  return refusingWithoutSeat(ctx, { orgId, email, path: 'scim', actor }, () =>
+    inTransaction(ctx, (tx) => {
+      const org = findOrg(tx, orgId);
+      const member = findMember(tx, orgId, memberId);
+      if (!org || !member) throw new NotFound('user', memberId);
+      if (email !== member.email) {
+        const domain = email.split('@')[1] ?? '';
+        if (!listOrgDomains(tx, orgId).includes(domain))
+          throw Invalid.field('userName', `the domain ${domain} is not a verified domain of this organization`);
+        if (findMemberByEmail(tx, orgId, email)) throw new Conflict(`A user with userName ${email} already exists`, 'uniqueness');
+      }
+      const now = ctx.clock.now();
+      updateMember(tx, orgId, memberId, {
+        email,
+        givenName: input.givenName ?? null,
+        familyName: input.familyName ?? null,
+        displayName: input.displayName ?? null,
+        externalId: input.externalId ?? null,
+        scimAttributes: input.scimAttributes ?? null,
+        updatedAt: now.toISOString(),
+        version: member.version + 1,
+      });
+      const by = scimBy(actor);
+      const wantActive = input.active;
+      if (wantActive !== (member.status === 'active' || member.status === 'invited'))
+        setMemberActiveIn(ctx, tx, orgId, memberId, wantActive, by);
+      const seatType = input.seatType ?? (input.groups ? seatTypeForGroups(org, input.groups) : undefined);
+      if (seatType && seatType !== member.seatType) changeSeatTypeIn(ctx, tx, orgId, memberId, seatType, by);
+      recordAudit(tx, now, {
+        orgId,
+        actor,
+        action: 'provisioning.scim-update',
+        target: email,
+        outcome: 'success',
+        details: { memberId, active: wantActive, seatType: seatType ?? member.seatType },
+      });
+      return toMember(findMember(tx, orgId, memberId)!);
     }),
   );
 }

@@ -1,0 +1,63 @@
+import seatdExtension from '../../schemas/seatd-user-extension.scim.json';
+import { scimmy } from './scimmySchemas';
+import { CORE_USER, SEATD_USER } from './userFilter';
+import { ENTERPRISE_USER } from './userResource';
+
+const LIST = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
+
+export function listResponse(resources: unknown[], totalResults = resources.length, startIndex = 1) {
+  return { schemas: [LIST], totalResults, startIndex, itemsPerPage: resources.length, Resources: resources };
+}
+
+export function serviceProviderConfig(baseUrl: string) {
+  return {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'],
+    documentationUri: `${baseUrl.replace(/\/scim\/v2$/, '')}/api/v1/openapi.json`,
+    patch: { supported: true },
+    bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+    filter: { supported: true, maxResults: 1000 },
+    changePassword: { supported: false },
+    sort: { supported: true },
+    etag: { supported: true },
+    authenticationSchemes: [
+      {
+        type: 'oauthbearertoken',
+        name: 'Bearer token',
+        description: 'A SCIM token created with POST /api/v1/orgs/{org}/scim-tokens',
+        primary: true,
+      },
+    ],
+    meta: { resourceType: 'ServiceProviderConfig', location: `${baseUrl}/ServiceProviderConfig` },
+  };
+}
+
+export function resourceTypes(baseUrl: string) {
+  return [
+    {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'],
+      id: 'User',
+      name: 'User',
+      endpoint: '/Users',
+      description: 'A member of the organization, holding a seat while active',
+      schema: CORE_USER,
+      schemaExtensions: [
+        { schema: ENTERPRISE_USER, required: false },
+        { schema: SEATD_USER, required: false },
+      ],
+      meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/User` },
+    },
+  ];
+}
+
+export function schemaDocuments(baseUrl: string) {
+  const S = scimmy();
+  const described = [S.Schemas.User, S.Schemas.EnterpriseUser].map((s) => s.definition.describe(baseUrl) as Record<string, unknown>);
+  return [
+    ...described.filter((d) => d.id !== SEATD_USER),
+    {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:Schema'],
+      ...seatdExtension,
+      meta: { ...seatdExtension.meta, location: `${baseUrl}/Schemas/${SEATD_USER}` },
+    },
+  ];
+}

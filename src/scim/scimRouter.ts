@@ -1,0 +1,191 @@
+import express, { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { DomainContext } from '../domain/context';
+import { getMember, type Member } from '../domain/orgs/members';
+import { queryMembers } from '../domain/orgs/memberQuery';
+import { removeMember } from '../domain/provisioning/memberChanges';
+import { provisionScimUser, scimBy, updateScimUser } from '../domain/provisioning/scimProvisioning';
+import { NotFound } from '../domain/errors';
+import type { Logger } from '../logger';
+import { listResponse, resourceTypes, schemaDocuments, serviceProviderConfig } from './discovery';
+import { parseFilter } from './filterParser';
+import { requireScimToken } from './scimAuth';
+import { ScimError, scimErrorHandler, sendScimError } from './scimError';
+import { scimmy } from './scimmySchemas';
+import { sortField, userFilter } from './userFilter';
+import { etagOf, fromScimUser, normalizeUserPayload, project, toScimUser } from './userResource';
+
+const MAX_COUNT = 1000;
+
+const listParams = z.object({
+  filter: z.string().optional(),
+  sortBy: z.string().optional(),
+  sortOrder: z.enum(['ascending', 'descending']).optional(),
+  startIndex: z.coerce.number().int().optional(),
+  count: z.coerce.number().int().optional(),
+  attributes: z.string().optional(),
+  excludedAttributes: z.string().optional(),
+});
+
+function readListParams(source: unknown) {
+  const parsed = listParams.safeParse(source ?? {});
+  if (!parsed.success)
+    throw new ScimError(400, 'invalidValue', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  return parsed.data;
+}
+
+/** Express 5 hands JSON bodies to us only for the media types we list; SCIM clients send application/scim+json. */
+const scimJson = express.json({ type: ['application/scim+json', 'application/json'], limit: '1mb' });
+
+function send(res: Response, status: number, body: unknown): void {
+  res.status(status).type('application/scim+json').send(JSON.stringify(body));
+}
+
+/** If-Match on writes: a stale version is refused with 412. */
+function checkIfMatch(req: Request, member: Member): void {
+  const ifMatch = req.get('if-match');
+  if (
+    ifMatch &&
+    ifMatch.trim() !== '*' &&
+    !ifMatch
+      .split(',')
+      .map((s) => s.trim())
+      .includes(etagOf(member))
+  ) {
+    throw new ScimError(412, undefined, `The user changed since version ${ifMatch}; it is now ${etagOf(member)}`);
+  }
+}
+
+/** /scim/v2: Users, discovery and search, for Okta and Entra ID; one org per SCIM token. */
+export function scimRouter(ctx: DomainContext, logger: Logger): Router {
+  const router = Router();
+  const baseUrl = () => `${ctx.publicUrl}/scim/v2`;
+  router.use(requireScimToken(ctx));
+  router.use(scimJson);
+
+  const memberOf = (req: Request): Member => {
+    try {
+      return getMember(ctx, req.scimOrgId!, req.params.id as string);
+    } catch (err) {
+      if (err instanceof NotFound) throw new ScimError(404, undefined, `User ${req.params.id} not found`);
+      throw err;
+    }
+  };
+
+  const listUsers = (req: Request, res: Response, params: ReturnType<typeof readListParams>) => {
+    const startIndex = Math.max(1, params.startIndex ?? 1);
+    const count = Math.min(MAX_COUNT, Math.max(0, params.count ?? 100));
+    const page = queryMembers(ctx, req.scimOrgId!, {
+      filter: params.filter ? userFilter(parseFilter(params.filter)) : undefined,
+      sortBy: params.sortBy ? sortField(params.sortBy) : undefined,
+      descending: params.sortOrder === 'descending',
+      offset: startIndex - 1,
+      limit: count,
+    });
+    const resources = page.members.map((m) => project(toScimUser(m, baseUrl()), params.attributes, params.excludedAttributes));
+    send(res, 200, listResponse(resources, page.total, startIndex));
+  };
+
+  router.get('/ServiceProviderConfig', (_req, res) => send(res, 200, serviceProviderConfig(baseUrl())));
+  router.get('/ResourceTypes', (_req, res) => send(res, 200, listResponse(resourceTypes(baseUrl()))));
+  router.get('/ResourceTypes/:id', (req, res) => {
+    const found = resourceTypes(baseUrl()).find((r) => r.id === req.params.id);
+    if (!found) throw new ScimError(404, undefined, `Resource type ${req.params.id} not found`);
+    send(res, 200, found);
+  });
+  router.get('/Schemas', (_req, res) => send(res, 200, listResponse(schemaDocuments(baseUrl()))));
+  router.get('/Schemas/:id', (req, res) => {
+    const found = schemaDocuments(baseUrl()).find((s) => s.id === req.params.id);
+    if (!found) throw new ScimError(404, undefined, `Schema ${req.params.id} not found`);
+    send(res, 200, found);
+  });
+
+  router.get('/Users', (req, res) => listUsers(req, res, readListParams(req.query)));
+  const search = (req: Request, res: Response) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (!Array.isArray(body.schemas) || !body.schemas.includes('urn:ietf:params:scim:api:messages:2.0:SearchRequest')) {
+      throw new ScimError(400, 'invalidSyntax', 'A search needs schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"]');
+    }
+    const join = (v: unknown) => (Array.isArray(v) ? v.join(',') : v);
+    listUsers(req, res, readListParams({ ...body, attributes: join(body.attributes), excludedAttributes: join(body.excludedAttributes) }));
+  };
+  router.post('/Users/.search', search);
+  router.post('/.search', search);
+
+  router.post('/Users', (req, res) => {
+    const input = fromScimUser(req.body);
+    const member = provisionScimUser(ctx, req.scimOrgId!, input, req.scimActor!);
+    const resource = toScimUser(member, baseUrl());
+    res.location((resource.meta as { location: string }).location).set('ETag', etagOf(member));
+    send(res, 201, resource);
+  });
+
+  router.get('/Users/:id', (req, res) => {
+    const member = memberOf(req);
+    if (
+      req
+        .get('if-none-match')
+        ?.split(',')
+        .map((s) => s.trim())
+        .includes(etagOf(member))
+    )
+      return void res.status(304).end();
+    res.set('ETag', etagOf(member));
+    send(res, 200, project(toScimUser(member, baseUrl()), req.query.attributes as string, req.query.excludedAttributes as string));
+  });
+
+  router.put('/Users/:id', (req, res) => {
+    const current = memberOf(req);
+    checkIfMatch(req, current);
+    const member = updateScimUser(ctx, req.scimOrgId!, current.id, fromScimUser(req.body), req.scimActor!);
+    res.set('ETag', etagOf(member));
+    send(res, 200, toScimUser(member, baseUrl()));
+  });
+
+  router.patch('/Users/:id', async (req, res) => {
+    const current = memberOf(req);
+    checkIfMatch(req, current);
+    const S = scimmy();
+    const body = req.body as { Operations?: { value?: unknown }[] };
+    // Entra sends "False" for booleans and dotted extension keys in no-path values; even them out first.
+    const operations = Array.isArray(body?.Operations)
+      ? body.Operations.map((op) =>
+          op && op.value && typeof op.value === 'object' && !Array.isArray(op.value)
+            ? { ...op, value: normalizeUserPayload(op.value as Record<string, unknown>) }
+            : op?.value !== undefined
+              ? {
+                  ...op,
+                  value: typeof op.value === 'string' && /^(true|false)$/i.test(op.value) ? op.value.toLowerCase() === 'true' : op.value,
+                }
+              : op,
+        )
+      : body?.Operations;
+    let patched: Record<string, unknown> | undefined;
+    try {
+      const message = new S.Messages.PatchOp({ ...req.body, Operations: operations });
+      const resource = new S.Schemas.User(toScimUser(current, baseUrl()), 'in');
+      patched = (await message.apply(resource, async (r) => r as unknown as Record<string, unknown>)) as unknown as
+        Record<string, unknown> | undefined;
+    } catch (err) {
+      const e = err as { status?: number; scimType?: string; message: string };
+      throw new ScimError(e.status ?? 400, e.scimType ?? 'invalidValue', e.message);
+    }
+    const member = patched
+      ? updateScimUser(ctx, req.scimOrgId!, current.id, fromScimUser(JSON.parse(JSON.stringify(patched))), req.scimActor!)
+      : current;
+    res.set('ETag', etagOf(member));
+    send(res, 200, toScimUser(member, baseUrl()));
+  });
+
+  router.delete('/Users/:id', (req, res) => {
+    const current = memberOf(req);
+    checkIfMatch(req, current);
+    removeMember(ctx, req.scimOrgId!, current.id, scimBy(req.scimActor!));
+    res.status(204).end();
+  });
+
+  router.all('/Groups{/*rest}', (_req, res) => sendScimError(res, 501, undefined, 'Groups are not supported yet by this seatd version'));
+  router.use((req, res) => sendScimError(res, 404, undefined, `No SCIM endpoint ${req.method} ${req.path}`));
+  router.use(scimErrorHandler(logger));
+  return router;
+}

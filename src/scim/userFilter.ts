@@ -1,0 +1,96 @@
+import type { MemberField, MemberQueryFilter } from '../domain/orgs/memberQuery';
+import type { FilterNode } from './filterParser';
+import { ScimError } from './scimError';
+
+export const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+export const SEATD_USER = 'urn:ietf:params:scim:schemas:extension:seatd:2.0:User';
+
+/** SCIM User attribute paths (case-insensitive, optionally URN-qualified) → member fields. */
+const FIELDS: Record<string, MemberField> = {
+  id: 'id',
+  username: 'email',
+  externalid: 'externalId',
+  'name.givenname': 'givenName',
+  'name.familyname': 'familyName',
+  displayname: 'displayName',
+  active: 'active',
+  emails: 'email',
+  'emails.value': 'email',
+  'meta.created': 'createdAt',
+  'meta.lastmodified': 'updatedAt',
+  [`${SEATD_USER.toLowerCase()}:seattype`]: 'seatType',
+};
+
+function normalize(path: string): string {
+  const lower = path.toLowerCase();
+  const core = `${CORE_USER.toLowerCase()}:`;
+  return lower.startsWith(core) ? lower.slice(core.length) : lower;
+}
+
+function fieldOf(path: string): MemberField {
+  const field = FIELDS[normalize(path)];
+  if (!field) throw new ScimError(400, 'invalidFilter', `Filtering on "${path}" is not supported`);
+  return field;
+}
+
+function scalar(value: unknown, path: string): string | boolean | null {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+  throw new ScimError(400, 'invalidFilter', `"${path}" cannot be compared with ${JSON.stringify(value)}`);
+}
+
+/** Inside emails[…]: seatd keeps one email per member, of type "work" and primary. */
+function emailSubFilter(node: FilterNode): MemberQueryFilter {
+  switch (node.kind) {
+    case 'and':
+      return { and: [emailSubFilter(node.left), emailSubFilter(node.right)] };
+    case 'or':
+      return { or: [emailSubFilter(node.left), emailSubFilter(node.right)] };
+    case 'not':
+      return { not: emailSubFilter(node.expr) };
+    case 'present':
+      return ['value', 'type', 'primary'].includes(node.path.toLowerCase());
+    case 'compare': {
+      const sub = node.path.toLowerCase();
+      if (sub === 'value') return { field: 'email', op: node.op, value: scalar(node.value, node.path) };
+      if (sub === 'type' && (node.op === 'eq' || node.op === 'ne'))
+        return (String(node.value).toLowerCase() === 'work') === (node.op === 'eq');
+      if (sub === 'primary' && (node.op === 'eq' || node.op === 'ne')) return (node.value === true) === (node.op === 'eq');
+      throw new ScimError(400, 'invalidFilter', `Filtering emails on "${node.path} ${node.op}" is not supported`);
+    }
+    case 'valuePath':
+      throw new ScimError(400, 'invalidFilter', 'Value paths cannot be nested');
+  }
+}
+
+/** Translates a parsed filter into the member query the domain runs as SQL. */
+export function userFilter(node: FilterNode): MemberQueryFilter {
+  switch (node.kind) {
+    case 'and':
+      return { and: [userFilter(node.left), userFilter(node.right)] };
+    case 'or':
+      return { or: [userFilter(node.left), userFilter(node.right)] };
+    case 'not':
+      return { not: userFilter(node.expr) };
+    case 'present':
+      return { field: fieldOf(node.path), op: 'pr' };
+    case 'compare': {
+      const field = fieldOf(node.path);
+      if (field === 'active' && typeof node.value !== 'boolean')
+        throw new ScimError(400, 'invalidFilter', 'active compares with true or false');
+      if (field === 'active' && node.op !== 'eq' && node.op !== 'ne')
+        throw new ScimError(400, 'invalidFilter', 'active supports eq and ne');
+      return { field, op: node.op, value: scalar(node.value, node.path) };
+    }
+    case 'valuePath':
+      if (normalize(node.path) !== 'emails')
+        throw new ScimError(400, 'invalidFilter', `Value path filters on "${node.path}" are not supported`);
+      return emailSubFilter(node.filter);
+  }
+}
+
+/** sortBy → member field; active cannot be sorted on. */
+export function sortField(path: string): Exclude<MemberField, 'active'> {
+  const field = FIELDS[normalize(path)];
+  if (!field || field === 'active') throw new ScimError(400, 'invalidValue', `Sorting by "${path}" is not supported`);
+  return field;
+}

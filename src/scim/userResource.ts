@@ -1,0 +1,131 @@
+import type { Member } from '../domain/orgs/members';
+import type { ScimUserInput } from '../domain/provisioning/scimProvisioning';
+import { SEAT_TYPES, type SeatType } from '../domain/seatTypes';
+import { ScimError } from './scimError';
+import { scimmy } from './scimmySchemas';
+import { CORE_USER, SEATD_USER } from './userFilter';
+
+export const ENTERPRISE_USER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+type Json = Record<string, unknown>;
+
+/** Attributes seatd answers from its own columns; everything else the IdP sent is kept and echoed. */
+const MANAGED = new Set(['schemas', 'id', 'meta', 'userName', 'name', 'displayName', 'active', 'emails', 'externalId', SEATD_USER]);
+
+export function etagOf(member: Pick<Member, 'version'>): string {
+  return `W/"${member.version}"`;
+}
+
+export function toScimUser(member: Member, baseUrl: string): Json {
+  const kept = Object.fromEntries(Object.entries(member.scimAttributes ?? {}).filter(([k]) => !MANAGED.has(k)));
+  const storedName = (member.scimAttributes?.name ?? {}) as Json;
+  const name = {
+    ...storedName,
+    ...(member.givenName ? { givenName: member.givenName } : {}),
+    ...(member.familyName ? { familyName: member.familyName } : {}),
+  };
+  return {
+    schemas: [CORE_USER, ...(kept[ENTERPRISE_USER] ? [ENTERPRISE_USER] : []), SEATD_USER],
+    id: member.id,
+    ...(member.externalId ? { externalId: member.externalId } : {}),
+    userName: member.email,
+    ...(Object.keys(name).length ? { name } : {}),
+    ...(member.displayName ? { displayName: member.displayName } : {}),
+    active: member.holdsSeat,
+    emails: [{ value: member.email, type: 'work', primary: true }],
+    ...kept,
+    [SEATD_USER]: { seatType: member.seatType },
+    meta: {
+      resourceType: 'User',
+      created: member.createdAt,
+      lastModified: member.updatedAt,
+      location: `${baseUrl}/Users/${member.id}`,
+      version: etagOf(member),
+    },
+  };
+}
+
+function truthy(v: unknown): unknown {
+  if (typeof v === 'string' && /^(true|false)$/i.test(v)) return v.toLowerCase() === 'true';
+  return v;
+}
+
+/**
+ * Evens out what Okta and Entra ID send: booleans as strings ("False"), a manager given as a bare
+ * id, dotted keys for extension attributes in no-path PATCH values.
+ */
+export function normalizeUserPayload(body: Json): Json {
+  const out: Json = { ...body };
+  if ('active' in out) out.active = truthy(out.active);
+  const ent = out[ENTERPRISE_USER];
+  if (ent && typeof ent === 'object') {
+    const e = { ...(ent as Json) };
+    if (typeof e.manager === 'string') e.manager = { value: e.manager };
+    out[ENTERPRISE_USER] = e;
+  }
+  if (Array.isArray(out.emails))
+    out.emails = out.emails.map((m) => (m && typeof m === 'object' ? { ...(m as Json), primary: truthy((m as Json).primary) } : m));
+  return out;
+}
+
+/** Validates a User resource with scimmy's schema and reads what the engine needs from it. */
+export function fromScimUser(body: unknown): ScimUserInput & { raw: Json } {
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw new ScimError(400, 'invalidSyntax', 'The request body must be a SCIM User object');
+  const normalized = normalizeUserPayload(body as Json);
+  let user: Json;
+  try {
+    user = JSON.parse(JSON.stringify(new (scimmy().Schemas.User)(normalized, 'in'))) as Json;
+  } catch (err) {
+    if (err instanceof ScimError) throw err;
+    const e = err as { status?: number; scimType?: string; message: string };
+    throw new ScimError(e.status ?? 400, e.scimType ?? 'invalidValue', e.message);
+  }
+  const userName = String(user.userName ?? '')
+    .trim()
+    .toLowerCase();
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(userName))
+    throw new ScimError(400, 'invalidValue', 'userName must be the person’s email address in one of the organization’s domains');
+  const name = (user.name ?? {}) as Json;
+  const seatTypeValue = ((user[SEATD_USER] ?? {}) as Json).seatType;
+  let seatType: SeatType | undefined;
+  if (seatTypeValue !== undefined && seatTypeValue !== null) {
+    const lower = String(seatTypeValue).toLowerCase();
+    if (!SEAT_TYPES.includes(lower as SeatType))
+      throw new ScimError(400, 'invalidValue', `seatType must be one of ${SEAT_TYPES.join(', ')}`);
+    seatType = lower as SeatType;
+  }
+  const { meta: _meta, schemas: _schemas, ...raw } = user;
+  return {
+    email: userName,
+    active: user.active === undefined ? true : user.active === true,
+    seatType,
+    givenName: (name.givenName as string | undefined) ?? null,
+    familyName: (name.familyName as string | undefined) ?? null,
+    displayName: (user.displayName as string | undefined) ?? null,
+    externalId: (user.externalId as string | undefined) ?? ((body as Json).externalId as string | undefined) ?? null,
+    scimAttributes: raw,
+    raw,
+  };
+}
+
+/** Keeps only the attributes asked for (or drops the excluded ones); id and schemas always stay. */
+export function project(resource: Json, attributes?: string, excluded?: string): Json {
+  const list = (s?: string) =>
+    s
+      ? s
+          .split(',')
+          .map((a) => a.trim().toLowerCase())
+          .filter(Boolean)
+      : [];
+  const strip = (key: string) => key.toLowerCase().replace(`${CORE_USER.toLowerCase()}:`, '');
+  const wanted = list(attributes).map(strip);
+  const unwanted = list(excluded).map(strip);
+  if (!wanted.length && !unwanted.length) return resource;
+  const keep = (key: string) => {
+    const k = key.toLowerCase();
+    if (k === 'id' || k === 'schemas') return true;
+    if (wanted.length) return wanted.some((w) => w === k || w.startsWith(`${k}.`) || w.startsWith(`${k}:`));
+    return !unwanted.includes(k);
+  };
+  return Object.fromEntries(Object.entries(resource).filter(([k]) => keep(k)));
+}
