@@ -13,7 +13,11 @@ describe('GET /metrics', () => {
 
   it('serves seats per org and type, refusals and request latencies per area to loopback', async () => {
     const { org, orgId, auth } = await orgWithToken(t.app, 'owner', { contract: { seats: { standard: 1, premium: 0 } } });
-    await request(t.app).post(`/api/v1/orgs/${orgId}/members`).set(auth).send({ email: `full@${org.domains[0]}` }).expect(409); // the owner holds the only seat
+    await request(t.app)
+      .post(`/api/v1/orgs/${orgId}/members`)
+      .set(auth)
+      .send({ email: `full@${org.domains[0]}` })
+      .expect(409); // the owner holds the only seat
     const res = await request(t.app).get('/metrics').expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     expect(res.text).toContain(`seatd_seats{org="${orgId}",seat_type="standard",state="purchased"} 1`);
@@ -23,7 +27,11 @@ describe('GET /metrics', () => {
   });
 
   it('asks for METRICS_TOKEN when one is set', async () => {
-    const app = createApp({ ctx: t.ctx, config: { operatorToken: undefined, publicUrl: t.ctx.publicUrl, metricsToken: 'metrics-token-0123456789' }, logger: createLogger('silent') });
+    const app = createApp({
+      ctx: t.ctx,
+      config: { operatorToken: undefined, publicUrl: t.ctx.publicUrl, metricsToken: 'metrics-token-0123456789' },
+      logger: createLogger('silent'),
+    });
     await request(app).get('/metrics').expect(401);
     await request(app).get('/metrics').set('Authorization', 'Bearer metrics-token-0123456789').expect(200);
   });

@@ -27,10 +27,6 @@ const COLUMNS = {
 /** Text fields compared without regard to case (SCIM's caseExact=false); email is stored lower-cased so its index serves. */
 const CASE_INSENSITIVE = new Set<MemberField>(['email', 'givenName', 'familyName', 'displayName']);
 
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 function conditionSql(c: Condition): SQL {
   if (c.field === 'active') {
     const holding = inArray(members.status, ['active', 'invited']);
@@ -54,14 +50,15 @@ function conditionSql(c: Condition): SQL {
     case 'ne':
       base = value === null ? isNotNull(column) : sql`(${target} <> ${value} OR ${column} IS NULL)`;
       break;
+    // instr/substr compare exactly; case-insensitive fields are lower-cased on both sides above.
     case 'co':
-      base = sql`${target} LIKE ${`%${escapeLike(value ?? '')}%`} ESCAPE '\\'`;
+      base = sql`instr(${target}, ${value ?? ''}) > 0`;
       break;
     case 'sw':
-      base = sql`${target} LIKE ${`${escapeLike(value ?? '')}%`} ESCAPE '\\'`;
+      base = sql`substr(${target}, 1, length(${value ?? ''})) = ${value ?? ''}`;
       break;
     case 'ew':
-      base = sql`${target} LIKE ${`%${escapeLike(value ?? '')}`} ESCAPE '\\'`;
+      base = sql`(length(${target}) >= length(${value ?? ''}) AND substr(${target}, length(${target}) - length(${value ?? ''}) + 1) = ${value ?? ''})`;
       break;
     case 'gt':
       base = sql`${target} > ${value ?? ''}`;
@@ -96,7 +93,7 @@ export type MemberPageQuery = {
   limit: number;
 };
 
-/** One page of an org's members, filtered, sorted and paged in SQL (LIKE is case-insensitive for ASCII in SQLite). */
+/** One page of an org's members, filtered, sorted and paged in SQL. */
 export function queryMembers(ctx: DomainContext, orgId: string, query: MemberPageQuery): { total: number; members: Member[] } {
   const where = and(eq(members.orgId, orgId), filterSql(query.filter));
   const total = ctx.db.select({ n: count() }).from(members).where(where).get()?.n ?? 0;
