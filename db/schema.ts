@@ -168,6 +168,8 @@ export const members = sqliteTable(
     uniqueIndex('members_org_email_unique').on(t.orgId, t.email),
     index('members_org_status_idx').on(t.orgId, t.status),
     index('members_org_external_id_idx').on(t.orgId, t.externalId),
+    /** SCIM lists in creation order and pages with OFFSET over this covering index. */
+    index('members_org_created_idx').on(t.orgId, t.createdAt, t.id),
   ],
 );
 

@@ -1,0 +1,207 @@
+/*
+ * SCIM benchmark: prints numbers, asserts nothing. Run with `npm run bench`.
+ *  1. POST /Users throughput next to a bare Express handler doing one SQLite insert (same machine, same run).
+ *  2. filter=userName eq "…" latency with 1k and with 100k users in the org.
+ *  3. Paging latency at startIndex 1 and at startIndex 90,000 (100k users).
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import Database from 'better-sqlite3';
+import express from 'express';
+import { createApp } from '../src/app';
+import { createLogger } from '../src/logger';
+import { migrateDatabase, openDatabase } from '../db/connection';
+import { systemClock } from '../src/domain/clock';
+import { createOrg } from '../src/domain/orgs/orgs';
+import { createToken } from '../src/domain/orgs/tokens';
+import { updateProvisioningSettings } from '../src/domain/provisioning/settings';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seatd-bench-'));
+const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+
+function call(port: number, method: string, pathname: string, token: string, body?: unknown): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path: pathname,
+        agent,
+        headers: {
+          Authorization: `Bearer ${token}`,
+          ...(payload ? { 'Content-Type': 'application/scim+json', 'Content-Length': Buffer.byteLength(payload) } : {}),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+async function throughput(label: string, n: number, concurrency: number, one: (i: number) => Promise<number>): Promise<number> {
+  let next = 0;
+  let failures = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) {
+        const status = await one(next++);
+        if (status >= 300) failures++;
+      }
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const rate = n / seconds;
+  console.log(`${label.padEnd(44)} ${rate.toFixed(0).padStart(7)} req/s  (${n} requests, concurrency ${concurrency}, ${failures} failed)`);
+  return rate;
+}
+
+async function latency(label: string, n: number, one: () => Promise<number>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = process.hrtime.bigint();
+    const status = await one();
+    if (status !== 200) throw new Error(`${label}: status ${status}`);
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  const median = times[Math.floor(n / 2)]!;
+  console.log(
+    `${label.padEnd(44)} median ${median.toFixed(2).padStart(7)} ms  p95 ${times[Math.floor(n * 0.95)]!.toFixed(2)} ms  (${n} requests)`,
+  );
+  return median;
+}
+
+function listen(app: express.Express): Promise<http.Server> {
+  return new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+}
+
+/** Seeds users straight into the tables in one transaction: only the benchmark's fixture, never the product's path. */
+function seedUsers(file: string, orgId: string, domain: string, count: number): void {
+  const db = new Database(file);
+  const now = new Date().toISOString();
+  const insert = db.prepare(
+    "INSERT INTO members (id, org_id, email, role, status, seat_type, source, given_name, family_name, version, created_at, updated_at) VALUES (?, ?, ?, 'member', 'active', 'standard', 'scim', ?, ?, 1, ?, ?)",
+  );
+  db.transaction(() => {
+    for (let i = 0; i < count; i++)
+      insert.run(
+        `mem_seed${orgId.slice(-6)}${String(i).padStart(8, '0')}`,
+        orgId,
+        `user${i}@${domain}`,
+        `Given${i}`,
+        `Family${i}`,
+        now,
+        now,
+      );
+    db.prepare("UPDATE seat_pools SET assigned = assigned + ? WHERE org_id = ? AND seat_type = 'standard'").run(count, orgId);
+  })();
+  db.close();
+}
+
+async function main() {
+  console.log(`seatd SCIM benchmark — node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}`);
+  const file = path.join(dir, 'bench.db');
+  const db = openDatabase(file);
+  migrateDatabase(db);
+  const logger = createLogger('silent');
+  const ctx = { db, clock: systemClock, mailer: { send: async () => {} }, publicUrl: 'http://bench.local' };
+  const makeOrg = async (name: string, seats: number) => {
+    const domain = `${name}.bench`;
+    const org = await createOrg(
+      ctx,
+      {
+        name,
+        domains: [domain],
+        primaryOwnerEmail: `owner@${domain}`,
+        provisioningMode: 'scim',
+        contract: {
+          termStart: new Date().toISOString().slice(0, 10),
+          currency: 'USD',
+          prices: { standard: 1000, premium: 2000 },
+          seats: { standard: seats, premium: 0 },
+        },
+      },
+      'bench',
+    );
+    updateProvisioningSettings(ctx, org.id, { mode: 'scim' }, { actor: 'bench', role: 'owner' });
+    return { id: org.id, domain, token: createToken(ctx, org.id, { kind: 'scim', role: null, label: 'bench' }, 'bench').token };
+  };
+
+  const seatdServer = await listen(createApp({ ctx, config: { operatorToken: undefined, publicUrl: ctx.publicUrl }, logger }));
+  const port = (seatdServer.address() as AddressInfo).port;
+
+  // 1. throughput, next to a bare handler on its own table in the same file
+  const bare = express();
+  bare.use(express.json({ type: ['application/json', 'application/scim+json'] }));
+  db.$client.exec('CREATE TABLE IF NOT EXISTS bench_bare (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
+  const bareInsert = db.$client.prepare('INSERT INTO bench_bare (body) VALUES (?)');
+  bare.post('/Users', (req, res) => {
+    bareInsert.run(JSON.stringify(req.body));
+    res.status(201).json({ id: 1 });
+  });
+  const bareServer = await listen(bare);
+  const barePort = (bareServer.address() as AddressInfo).port;
+  const N = Number(process.env.BENCH_CREATES ?? 3000);
+  const writer = await makeOrg('writer', N + 10);
+  const user = (i: number, domain: string) => ({
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+    userName: `u${i}@${domain}`,
+    name: { givenName: 'U', familyName: String(i) },
+    emails: [{ value: `u${i}@${domain}`, type: 'work', primary: true }],
+    active: true,
+  });
+  await throughput('warm-up (bare)', 300, 8, (i) => call(barePort, 'POST', '/Users', 'x', user(i, 'warm.bench')));
+  const bareRate = await throughput('bare Express + one SQLite insert', N, 8, (i) =>
+    call(barePort, 'POST', '/Users', 'x', user(i, 'bare.bench')),
+  );
+  const scimRate = await throughput('seatd POST /scim/v2/Users', N, 8, (i) =>
+    call(port, 'POST', '/scim/v2/Users', writer.token, user(i, writer.domain)),
+  );
+  console.log(`→ seatd reaches ${((scimRate / bareRate) * 100).toFixed(0)}% of the bare handler (target ≥ 50%)\n`);
+
+  // 2. filter latency, 1k vs 100k users
+  const small = await makeOrg('small', 1_100);
+  const big = await makeOrg('big', 100_100);
+  seedUsers(file, small.id, small.domain, 1_000);
+  seedUsers(file, big.id, big.domain, 100_000);
+  db.$client.exec('ANALYZE');
+  const filterOf = (domain: string, i: number) => `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "user${i}@${domain}"`)}`;
+  let k = 0;
+  const f1k = await latency('filter userName eq, 1k users', 400, () => call(port, 'GET', filterOf(small.domain, k++ % 1000), small.token));
+  const f100k = await latency('filter userName eq, 100k users', 400, () =>
+    call(port, 'GET', filterOf(big.domain, (k++ * 7919) % 100_000), big.token),
+  );
+  console.log(`→ 100k / 1k = ${(f100k / f1k).toFixed(2)}× (target ≤ 2×)\n`);
+
+  // 3. paging at the start and deep in the 100k org
+  const p1 = await latency('page startIndex=1 count=100, 100k users', 100, () =>
+    call(port, 'GET', '/scim/v2/Users?startIndex=1&count=100', big.token),
+  );
+  const p90k = await latency('page startIndex=90000 count=100, 100k users', 100, () =>
+    call(port, 'GET', '/scim/v2/Users?startIndex=90000&count=100', big.token),
+  );
+  console.log(`→ deep / first page = ${(p90k / p1).toFixed(2)}× (target ≤ 2×)`);
+
+  agent.destroy();
+  await new Promise<void>((r) => seatdServer.close(() => r()));
+  await new Promise<void>((r) => bareServer.close(() => r()));
+  db.$client.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,1 @@
+CREATE INDEX `members_org_created_idx` ON `members` (`org_id`,`created_at`,`id`);
