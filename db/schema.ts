@@ -294,3 +294,30 @@ export const loginLinks = sqliteTable('login_links', {
   expiresAt: text('expires_at').notNull(),
   usedAt: text('used_at'),
 });
+
+export const scimGroups = sqliteTable(
+  'scim_groups',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id').notNull().references(() => orgs.id),
+    displayName: text('display_name').notNull(),
+    externalId: text('external_id'),
+    version: integer('version').notNull().default(1),
+    createdAt: createdAt(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [index('scim_groups_org_name_idx').on(t.orgId, t.displayName), index('scim_groups_org_created_idx').on(t.orgId, t.createdAt, t.id)],
+);
+
+export const scimGroupMembers = sqliteTable(
+  'scim_group_members',
+  {
+    groupId: text('group_id')
+      .notNull()
+      .references(() => scimGroups.id, { onDelete: 'cascade' }),
+    memberId: text('member_id')
+      .notNull()
+      .references(() => members.id, { onDelete: 'cascade' }),
+  },
+  (t) => [uniqueIndex('scim_group_members_unique').on(t.groupId, t.memberId), index('scim_group_members_member_idx').on(t.memberId)],
+);

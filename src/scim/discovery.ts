@@ -46,12 +46,23 @@ export function resourceTypes(baseUrl: string) {
       ],
       meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/User` },
     },
+    {
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'],
+      id: 'Group',
+      name: 'Group',
+      endpoint: '/Groups',
+      description: 'A group pushed by the identity provider; mapped groups decide seat types',
+      schema: 'urn:ietf:params:scim:schemas:core:2.0:Group',
+      meta: { resourceType: 'ResourceType', location: `${baseUrl}/ResourceTypes/Group` },
+    },
   ];
 }
 
 export function schemaDocuments(baseUrl: string) {
   const S = scimmy();
-  const described = [S.Schemas.User, S.Schemas.EnterpriseUser].map((s) => s.definition.describe(baseUrl) as Record<string, unknown>);
+  const described = [S.Schemas.User, S.Schemas.EnterpriseUser, S.Schemas.Group].map(
+    (s) => s.definition.describe(baseUrl) as Record<string, unknown>,
+  );
   return [
     ...described.filter((d) => d.id !== SEATD_USER),
     {

@@ -6,6 +6,8 @@ import { queryMembers } from '../domain/orgs/memberQuery';
 import { removeMember } from '../domain/provisioning/memberChanges';
 import { provisionScimUser, scimBy, updateScimUser } from '../domain/provisioning/scimProvisioning';
 import { NotFound } from '../domain/errors';
+import { createGroup, deleteGroup, getGroup, queryGroups, replaceGroup, type Group } from '../domain/provisioning/groups';
+import { applyGroupPatch, fromScimGroup, groupEtag, groupFilter, toScimGroup } from './groupResource';
 import type { Logger } from '../logger';
 import { listResponse, resourceTypes, schemaDocuments, serviceProviderConfig } from './discovery';
 import { parseFilter } from './filterParser';
@@ -184,7 +186,88 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
     res.status(204).end();
   });
 
-  router.all('/Groups{/*rest}', (_req, res) => sendScimError(res, 501, undefined, 'Groups are not supported yet by this seatd version'));
+  const groupOf = (req: Request): Group => {
+    try {
+      return getGroup(ctx, req.scimOrgId!, req.params.id as string);
+    } catch (err) {
+      if (err instanceof NotFound) throw new ScimError(404, undefined, `Group ${req.params.id} not found`);
+      throw err;
+    }
+  };
+  const groupIfMatch = (req: Request, group: Group) => {
+    const ifMatch = req.get('if-match');
+    if (
+      ifMatch &&
+      ifMatch.trim() !== '*' &&
+      !ifMatch
+        .split(',')
+        .map((s) => s.trim())
+        .includes(groupEtag(group))
+    ) {
+      throw new ScimError(412, undefined, `The group changed since version ${ifMatch}`);
+    }
+  };
+  const withoutMembers = (req: Request) => /(^|,)\s*members\s*(,|$)/i.test(String(req.query.excludedAttributes ?? ''));
+
+  router.get('/Groups', (req, res) => {
+    const params = readListParams(req.query);
+    const startIndex = Math.max(1, params.startIndex ?? 1);
+    const count = Math.min(MAX_COUNT, Math.max(0, params.count ?? 100));
+    const page = queryGroups(ctx, req.scimOrgId!, {
+      ...(params.filter ? groupFilter(params.filter) : {}),
+      offset: startIndex - 1,
+      limit: count,
+      withMembers: !withoutMembers(req),
+    });
+    send(
+      res,
+      200,
+      listResponse(
+        page.groups.map((g) => toScimGroup(g, baseUrl(), !withoutMembers(req))),
+        page.total,
+        startIndex,
+      ),
+    );
+  });
+
+  router.post('/Groups', (req, res) => {
+    const group = createGroup(ctx, req.scimOrgId!, fromScimGroup(req.body), req.scimActor!);
+    res.location(`${baseUrl()}/Groups/${group.id}`).set('ETag', groupEtag(group));
+    send(res, 201, toScimGroup(group, baseUrl()));
+  });
+
+  router.get('/Groups/:id', (req, res) => {
+    const group = groupOf(req);
+    res.set('ETag', groupEtag(group));
+    send(res, 200, toScimGroup(group, baseUrl(), !withoutMembers(req)));
+  });
+
+  router.put('/Groups/:id', (req, res) => {
+    groupIfMatch(req, groupOf(req));
+    const group = replaceGroup(ctx, req.scimOrgId!, req.params.id as string, fromScimGroup(req.body), req.scimActor!);
+    res.set('ETag', groupEtag(group));
+    send(res, 200, toScimGroup(group, baseUrl()));
+  });
+
+  router.patch('/Groups/:id', (req, res) => {
+    const current = groupOf(req);
+    groupIfMatch(req, current);
+    const next = applyGroupPatch(
+      { displayName: current.displayName, externalId: current.externalId, memberIds: current.members.map((m) => m.id) },
+      req.body,
+    );
+    const group = replaceGroup(ctx, req.scimOrgId!, current.id, next, req.scimActor!);
+    res.set('ETag', groupEtag(group));
+    // Entra and Okta accept 204 or 200 with the group; the group is more useful.
+    send(res, 200, toScimGroup(group, baseUrl()));
+  });
+
+  router.delete('/Groups/:id', (req, res) => {
+    groupIfMatch(req, groupOf(req));
+    deleteGroup(ctx, req.scimOrgId!, req.params.id as string, req.scimActor!);
+    res.status(204).end();
+  });
+
   router.use((req, res) => sendScimError(res, 404, undefined, `No SCIM endpoint ${req.method} ${req.path}`));
   router.use(scimErrorHandler(logger));
   return router;

@@ -248,8 +248,14 @@ describe('SCIM /Users', () => {
     });
     const types = await request(t.app).get('/scim/v2/ResourceTypes').set(scim).expect(200);
     expect(types.body.Resources[0].schemaExtensions.map((e: { schema: string }) => e.schema)).toEqual([ENTERPRISE, SEATD]);
+    expect(types.body.Resources.map((r: { id: string }) => r.id)).toEqual(['User', 'Group']);
     const schemas = await request(t.app).get('/scim/v2/Schemas').set(scim).expect(200);
-    expect(schemas.body.Resources.map((s: { id: string }) => s.id)).toEqual([CORE, ENTERPRISE, SEATD]);
+    expect(schemas.body.Resources.map((s: { id: string }) => s.id)).toEqual([
+      CORE,
+      ENTERPRISE,
+      'urn:ietf:params:scim:schemas:core:2.0:Group',
+      SEATD,
+    ]);
     await request(t.app).get(`/scim/v2/Schemas/${SEATD}`).set(scim).expect(200);
   });
 });

@@ -1,0 +1,225 @@
+import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { members, scimGroupMembers, scimGroups, seatRefusals } from '../../../db/schema';
+import { noteRefusal } from '../alerts/alerts';
+import { recordAudit } from '../audit/auditLog';
+import { inTransaction, type Actor, type DomainContext, type Tx } from '../context';
+import { Invalid, NoSeatAvailable, NotFound } from '../errors';
+import { newId } from '../ids';
+import { findMember } from '../orgs/memberRepository';
+import { findOrg } from '../orgs/orgRepository';
+import { seatTypeForGroups } from './admission';
+import { changeSeatTypeIn } from './memberChanges';
+
+export type Group = {
+  id: string;
+  displayName: string;
+  externalId: string | null;
+  members: { id: string; email: string }[];
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+};
+
+export type GroupInput = { displayName: string; externalId?: string | null; memberIds: string[] };
+
+function groupRow(q: Tx | DomainContext['db'], orgId: string, groupId: string) {
+  return q
+    .select()
+    .from(scimGroups)
+    .where(and(eq(scimGroups.orgId, orgId), eq(scimGroups.id, groupId)))
+    .get();
+}
+
+function membersOf(q: Tx | DomainContext['db'], groupIds: string[]): Map<string, { id: string; email: string }[]> {
+  const byGroup = new Map<string, { id: string; email: string }[]>();
+  if (!groupIds.length) return byGroup;
+  const rows = q
+    .select({ groupId: scimGroupMembers.groupId, id: members.id, email: members.email })
+    .from(scimGroupMembers)
+    .innerJoin(members, eq(members.id, scimGroupMembers.memberId))
+    .where(inArray(scimGroupMembers.groupId, groupIds))
+    .orderBy(asc(members.email))
+    .all();
+  for (const r of rows) byGroup.set(r.groupId, [...(byGroup.get(r.groupId) ?? []), { id: r.id, email: r.email }]);
+  return byGroup;
+}
+
+function toGroup(row: typeof scimGroups.$inferSelect, groupMembers: { id: string; email: string }[]): Group {
+  return {
+    id: row.id,
+    displayName: row.displayName,
+    externalId: row.externalId,
+    members: groupMembers,
+    version: row.version,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+/**
+ * A member's seat type follows the org's group → seat type map: the first mapped group wins; with
+ * no mapped group the type stays. Without a free seat of the new type the membership still counts
+ * (it is the IdP's fact), the member keeps the old type, and the refusal is recorded and alerted.
+ */
+function applyGroupSeatTypes(ctx: DomainContext, tx: Tx, orgId: string, memberIds: string[], actor: Actor): void {
+  const org = findOrg(tx, orgId)!;
+  if (!Object.keys(org.groupSeatTypes).length) return;
+  for (const memberId of new Set(memberIds)) {
+    const member = findMember(tx, orgId, memberId);
+    if (!member) continue;
+    const groupNames = tx
+      .select({ name: scimGroups.displayName })
+      .from(scimGroupMembers)
+      .innerJoin(scimGroups, eq(scimGroups.id, scimGroupMembers.groupId))
+      .where(eq(scimGroupMembers.memberId, memberId))
+      .orderBy(asc(scimGroups.createdAt))
+      .all()
+      .map((r) => r.name);
+    if (!groupNames.some((g) => org.groupSeatTypes[g])) continue;
+    const wanted = seatTypeForGroups(org, groupNames);
+    if (wanted === member.seatType) continue;
+    try {
+      tx.transaction((savepoint) => changeSeatTypeIn(ctx, savepoint, orgId, memberId, wanted, { actor, role: 'owner' }));
+    } catch (err) {
+      if (!(err instanceof NoSeatAvailable)) throw err;
+      const at = ctx.clock.now();
+      tx.insert(seatRefusals).values({ orgId, email: member.email, path: 'scim', seatType: wanted, at: at.toISOString() }).run();
+      recordAudit(tx, at, {
+        orgId,
+        actor,
+        action: 'member.seat-type',
+        target: member.email,
+        outcome: 'refused',
+        details: { reason: 'no-seat-available', wanted, via: 'group' },
+      });
+      noteRefusal(ctx, tx, orgId, wanted, at);
+    }
+  }
+}
+
+function requireMembers(tx: Tx, orgId: string, memberIds: string[]): void {
+  if (!memberIds.length) return;
+  const found = tx
+    .select({ n: count() })
+    .from(members)
+    .where(and(eq(members.orgId, orgId), inArray(members.id, [...new Set(memberIds)])))
+    .get()!.n;
+  if (found !== new Set(memberIds).size) throw Invalid.field('members', 'lists a user that does not exist in this organization');
+}
+
+function writeMembership(tx: Tx, groupId: string, memberIds: string[]): void {
+  tx.delete(scimGroupMembers).where(eq(scimGroupMembers.groupId, groupId)).run();
+  const unique = [...new Set(memberIds)];
+  if (unique.length)
+    tx.insert(scimGroupMembers)
+      .values(unique.map((memberId) => ({ groupId, memberId })))
+      .run();
+}
+
+export function createGroup(ctx: DomainContext, orgId: string, input: GroupInput, actor: Actor): Group {
+  return inTransaction(ctx, (tx) => {
+    requireMembers(tx, orgId, input.memberIds);
+    const now = ctx.clock.now();
+    const id = newId('grp');
+    tx.insert(scimGroups)
+      .values({
+        id,
+        orgId,
+        displayName: input.displayName,
+        externalId: input.externalId ?? null,
+        createdAt: now.toISOString(),
+        updatedAt: now.toISOString(),
+      })
+      .run();
+    writeMembership(tx, id, input.memberIds);
+    applyGroupSeatTypes(ctx, tx, orgId, input.memberIds, actor);
+    recordAudit(tx, now, {
+      orgId,
+      actor,
+      action: 'group.create',
+      target: input.displayName,
+      outcome: 'success',
+      details: { groupId: id, members: input.memberIds.length },
+    });
+    return toGroup(groupRow(tx, orgId, id)!, membersOf(tx, [id]).get(id) ?? []);
+  });
+}
+
+/** Replaces a group's name and members (PUT, and PATCH once applied); seat types follow. */
+export function replaceGroup(ctx: DomainContext, orgId: string, groupId: string, input: GroupInput, actor: Actor): Group {
+  return inTransaction(ctx, (tx) => {
+    const row = groupRow(tx, orgId, groupId);
+    if (!row) throw new NotFound('group', groupId);
+    requireMembers(tx, orgId, input.memberIds);
+    const before = (membersOf(tx, [groupId]).get(groupId) ?? []).map((m) => m.id);
+    const now = ctx.clock.now();
+    tx.update(scimGroups)
+      .set({ displayName: input.displayName, externalId: input.externalId ?? null, version: row.version + 1, updatedAt: now.toISOString() })
+      .where(eq(scimGroups.id, groupId))
+      .run();
+    writeMembership(tx, groupId, input.memberIds);
+    applyGroupSeatTypes(ctx, tx, orgId, [...before, ...input.memberIds], actor);
+    const added = input.memberIds.filter((m) => !before.includes(m)).length;
+    const removed = before.filter((m) => !input.memberIds.includes(m)).length;
+    recordAudit(tx, now, {
+      orgId,
+      actor,
+      action: 'group.update',
+      target: input.displayName,
+      outcome: 'success',
+      details: { groupId, added, removed },
+    });
+    return toGroup(groupRow(tx, orgId, groupId)!, membersOf(tx, [groupId]).get(groupId) ?? []);
+  });
+}
+
+export function deleteGroup(ctx: DomainContext, orgId: string, groupId: string, actor: Actor): void {
+  inTransaction(ctx, (tx) => {
+    const row = groupRow(tx, orgId, groupId);
+    if (!row) throw new NotFound('group', groupId);
+    const before = (membersOf(tx, [groupId]).get(groupId) ?? []).map((m) => m.id);
+    tx.delete(scimGroups).where(eq(scimGroups.id, groupId)).run();
+    applyGroupSeatTypes(ctx, tx, orgId, before, actor);
+    recordAudit(tx, ctx.clock.now(), {
+      orgId,
+      actor,
+      action: 'group.delete',
+      target: row.displayName,
+      outcome: 'success',
+      details: { groupId },
+    });
+  });
+}
+
+export function getGroup(ctx: DomainContext, orgId: string, groupId: string): Group {
+  const row = groupRow(ctx.db, orgId, groupId);
+  if (!row) throw new NotFound('group', groupId);
+  return toGroup(row, membersOf(ctx.db, [groupId]).get(groupId) ?? []);
+}
+
+export type GroupQuery = { displayName?: string; externalId?: string; id?: string; offset: number; limit: number; withMembers: boolean };
+
+/** Groups of an org, filtered by exact displayName / externalId / id (what Okta and Entra ask), paged in SQL. */
+export function queryGroups(ctx: DomainContext, orgId: string, query: GroupQuery): { total: number; groups: Group[] } {
+  const conditions: SQL[] = [eq(scimGroups.orgId, orgId)];
+  if (query.displayName !== undefined) conditions.push(sql`lower(${scimGroups.displayName}) = ${query.displayName.toLowerCase()}`);
+  if (query.externalId !== undefined) conditions.push(eq(scimGroups.externalId, query.externalId));
+  if (query.id !== undefined) conditions.push(eq(scimGroups.id, query.id));
+  const where = and(...conditions);
+  const total = ctx.db.select({ n: count() }).from(scimGroups).where(where).get()?.n ?? 0;
+  const rows = ctx.db
+    .select()
+    .from(scimGroups)
+    .where(where)
+    .orderBy(asc(scimGroups.createdAt), asc(scimGroups.id))
+    .limit(query.limit)
+    .offset(query.offset)
+    .all();
+  const groupMembers = query.withMembers
+    ? membersOf(
+        ctx.db,
+        rows.map((r) => r.id),
+      )
+    : new Map();
+  return { total, groups: rows.map((r) => toGroup(r, groupMembers.get(r.id) ?? [])) };
+}

@@ -1,0 +1,123 @@
+import type { Group, GroupInput } from '../domain/provisioning/groups';
+import { parseFilter, type FilterNode } from './filterParser';
+import { ScimError } from './scimError';
+
+export const CORE_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+type Json = Record<string, unknown>;
+
+export function groupEtag(group: Pick<Group, 'version'>): string {
+  return `W/"${group.version}"`;
+}
+
+export function toScimGroup(group: Group, baseUrl: string, withMembers = true): Json {
+  return {
+    schemas: [CORE_GROUP],
+    id: group.id,
+    displayName: group.displayName,
+    ...(group.externalId ? { externalId: group.externalId } : {}),
+    ...(withMembers
+      ? { members: group.members.map((m) => ({ value: m.id, display: m.email, $ref: `${baseUrl}/Users/${m.id}`, type: 'User' })) }
+      : {}),
+    meta: {
+      resourceType: 'Group',
+      created: group.createdAt,
+      lastModified: group.updatedAt,
+      location: `${baseUrl}/Groups/${group.id}`,
+      version: groupEtag(group),
+    },
+  };
+}
+
+function memberIdsOf(value: unknown): string[] {
+  const list = Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+  return list.map((m) => {
+    const id = m && typeof m === 'object' ? (m as Json).value : undefined;
+    if (typeof id !== 'string' || !id) throw new ScimError(400, 'invalidValue', 'Each member needs a "value" with the user id');
+    return id;
+  });
+}
+
+export function fromScimGroup(body: unknown): GroupInput {
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw new ScimError(400, 'invalidSyntax', 'The request body must be a SCIM Group object');
+  const b = body as Json;
+  if (typeof b.displayName !== 'string' || !b.displayName.trim()) throw new ScimError(400, 'invalidValue', 'displayName is required');
+  return {
+    displayName: b.displayName.trim(),
+    externalId: typeof b.externalId === 'string' ? b.externalId : null,
+    memberIds: memberIdsOf(b.members),
+  };
+}
+
+/** `members[value eq "id"]`, alone or or-ed: the ids it names. */
+function idsInMemberFilter(node: FilterNode): string[] {
+  if (node.kind === 'or') return [...idsInMemberFilter(node.left), ...idsInMemberFilter(node.right)];
+  if (node.kind === 'compare' && node.path.toLowerCase() === 'value' && node.op === 'eq' && typeof node.value === 'string')
+    return [node.value];
+  throw new ScimError(400, 'invalidFilter', 'Member filters must be of the form members[value eq "<user id>"]');
+}
+
+/**
+ * Applies a PatchOp to a group as Okta and Entra ID send them: add / replace / remove (any case) of
+ * displayName, externalId and members, with no path (a value map), with path "members", with
+ * members[value eq "…"], and Entra's remove of "members" with a value array.
+ */
+export function applyGroupPatch(current: GroupInput, body: unknown): GroupInput {
+  const ops = (body as Json | undefined)?.Operations;
+  const schemas = (body as Json | undefined)?.schemas;
+  if (!Array.isArray(schemas) || !schemas.includes('urn:ietf:params:scim:api:messages:2.0:PatchOp') || !Array.isArray(ops)) {
+    throw new ScimError(400, 'invalidSyntax', 'A PATCH needs the PatchOp schema and an Operations array');
+  }
+  const next: GroupInput = { ...current, memberIds: [...current.memberIds] };
+  for (const raw of ops as Json[]) {
+    const op = String(raw.op ?? '').toLowerCase();
+    if (!['add', 'replace', 'remove'].includes(op)) throw new ScimError(400, 'invalidValue', `Unknown PATCH op "${String(raw.op)}"`);
+    const path = typeof raw.path === 'string' ? raw.path.trim() : undefined;
+    const value = raw.value;
+    if (!path) {
+      if (op === 'remove') throw new ScimError(400, 'noTarget', 'A remove needs a path');
+      if (!value || typeof value !== 'object' || Array.isArray(value))
+        throw new ScimError(400, 'invalidValue', 'A PATCH without a path needs an object value');
+      for (const [key, v] of Object.entries(value as Json)) applyOne(next, op, key, v);
+      continue;
+    }
+    applyOne(next, op, path, value);
+  }
+  return next;
+}
+
+function applyOne(next: GroupInput, op: string, path: string, value: unknown): void {
+  const lower = path.toLowerCase();
+  if (lower === 'displayname') {
+    if (op === 'remove' || typeof value !== 'string' || !value.trim())
+      throw new ScimError(400, 'invalidValue', 'displayName must stay a non-empty string');
+    next.displayName = value.trim();
+  } else if (lower === 'externalid') {
+    next.externalId = op === 'remove' ? null : typeof value === 'string' ? value : null;
+  } else if (lower === 'members') {
+    const ids = memberIdsOf(value);
+    if (op === 'add') next.memberIds = [...new Set([...next.memberIds, ...ids])];
+    else if (op === 'replace') next.memberIds = ids;
+    else next.memberIds = value === undefined ? [] : next.memberIds.filter((m) => !ids.includes(m));
+  } else if (lower.startsWith('members[')) {
+    const m = /^members\[(.*)\]$/i.exec(path);
+    if (!m || op !== 'remove') throw new ScimError(400, 'invalidPath', `Unsupported path "${path}"`);
+    const ids = idsInMemberFilter(parseFilter(m[1]!));
+    next.memberIds = next.memberIds.filter((id) => !ids.includes(id));
+  } else if (lower !== 'id' && lower !== 'schemas') {
+    throw new ScimError(400, 'invalidPath', `Unknown Group attribute "${path}"`);
+  }
+}
+
+/** Group filters Okta and Entra send: displayName / externalId / id eq "…". */
+export function groupFilter(filter: string): { displayName?: string; externalId?: string; id?: string } {
+  const node = parseFilter(filter);
+  if (node.kind !== 'compare' || node.op !== 'eq' || typeof node.value !== 'string') {
+    throw new ScimError(400, 'invalidFilter', 'Groups can be filtered by displayName, externalId or id with eq');
+  }
+  const attr = node.path.toLowerCase().replace(`${CORE_GROUP.toLowerCase()}:`, '');
+  if (attr === 'displayname') return { displayName: node.value };
+  if (attr === 'externalid') return { externalId: node.value };
+  if (attr === 'id') return { id: node.value };
+  throw new ScimError(400, 'invalidFilter', `Filtering groups on "${node.path}" is not supported`);
+}

@@ -1,0 +1,122 @@
+import request from 'supertest';
+import { createTestApp, type TestApp } from '../support/testApp';
+import { orgWithToken } from '../support/httpFixtures';
+
+const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+const SEATD = 'urn:ietf:params:scim:schemas:extension:seatd:2.0:User';
+
+describe('SCIM /Groups', () => {
+  let t: TestApp;
+  let orgId: string;
+  let domain: string;
+  let scim: Record<string, string>;
+  let admin: Record<string, string>;
+
+  beforeEach(async () => {
+    t = createTestApp('2026-03-01T09:00:00Z');
+    const created = await orgWithToken(t.app, 'admin', { provisioningMode: 'scim', contract: { seats: { standard: 5, premium: 1 } } });
+    ({ orgId } = created);
+    admin = created.auth;
+    domain = created.org.domains[0];
+    const token = await request(t.app).post(`/api/v1/orgs/${orgId}/scim-tokens`).set(admin).send({}).expect(201);
+    scim = { Authorization: `Bearer ${token.body.token}`, 'Content-Type': 'application/scim+json' };
+  });
+  afterEach(() => t.ctx.close());
+
+  const newUser = async (name: string) =>
+    (
+      await request(t.app)
+        .post('/scim/v2/Users')
+        .set(scim)
+        .send({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `${name}@${domain}`, active: true })
+        .expect(201)
+    ).body.id as string;
+  const patch = (id: string, Operations: unknown[]) =>
+    request(t.app)
+      .patch(`/scim/v2/Groups/${id}`)
+      .set(scim)
+      .send({ schemas: [PATCH], Operations });
+  const seatTypeOf = async (id: string) => (await request(t.app).get(`/scim/v2/Users/${id}`).set(scim).expect(200)).body[SEATD].seatType;
+
+  it('pushes a group, adds and removes members in the forms Okta and Entra send, renames it and deletes it', async () => {
+    const [a, b, c] = [await newUser('a'), await newUser('b'), await newUser('c')];
+    const created = await request(t.app)
+      .post('/scim/v2/Groups')
+      .set(scim)
+      .send({ schemas: [GROUP], displayName: 'Engineering', members: [{ value: a }] })
+      .expect(201);
+    const id = created.body.id;
+    expect(created.body).toMatchObject({
+      displayName: 'Engineering',
+      members: [{ value: a, display: `a@${domain}` }],
+      meta: { resourceType: 'Group', version: 'W/"1"' },
+    });
+
+    await patch(id, [{ op: 'add', path: 'members', value: [{ value: b }, { value: c }] }]).expect(200); // Okta
+    await patch(id, [{ op: 'remove', path: `members[value eq "${a}"]` }]).expect(200); // Okta, RFC form
+    const entra = await patch(id, [{ op: 'Remove', path: 'members', value: [{ value: b }] }]).expect(200); // Entra's value array
+    expect(entra.body.members.map((m: { value: string }) => m.value)).toEqual([c]);
+    const renamed = await patch(id, [{ op: 'replace', value: { id, displayName: 'Eng' } }]).expect(200); // Okta rename
+    expect(renamed.body).toMatchObject({ displayName: 'Eng', meta: { version: 'W/"5"' } });
+
+    const byName = await request(t.app)
+      .get(`/scim/v2/Groups?filter=${encodeURIComponent('displayName eq "eng"')}&excludedAttributes=members`)
+      .set(scim)
+      .expect(200);
+    expect(byName.body.totalResults).toBe(1);
+    expect(byName.body.Resources[0].members).toBeUndefined();
+
+    await request(t.app).delete(`/scim/v2/Groups/${id}`).set(scim).expect(204);
+    await request(t.app).get(`/scim/v2/Groups/${id}`).set(scim).expect(404);
+    await request(t.app).get(`/scim/v2/Users/${c}`).set(scim).expect(200); // members stay
+  });
+
+  it('moves members to the seat type their mapped group gives, and records a refusal when none is free', async () => {
+    await request(t.app)
+      .put(`/api/v1/orgs/${orgId}/provisioning`)
+      .set(admin)
+      .send({ mode: 'scim', groupSeatTypes: { Designers: 'premium' } })
+      .expect(200);
+    const [a, b] = [await newUser('a'), await newUser('b')];
+    const group = await request(t.app)
+      .post('/scim/v2/Groups')
+      .set(scim)
+      .send({ schemas: [GROUP], displayName: 'Designers', members: [{ value: a }] })
+      .expect(201);
+    expect(await seatTypeOf(a)).toBe('premium');
+    await patch(group.body.id, [{ op: 'Add', path: 'members', value: [{ value: b }] }]).expect(200);
+    expect(await seatTypeOf(b)).toBe('standard'); // the only Premium seat is a's
+    const refusals = await request(t.app).get(`/api/v1/orgs/${orgId}/refusals`).set(admin).expect(200);
+    expect(refusals.body.refusals[0]).toMatchObject({ email: `b@${domain}`, path: 'scim', seatType: 'premium' });
+    await patch(group.body.id, [{ op: 'remove', path: `members[value eq "${a}"]` }]).expect(200);
+    const seats = (await request(t.app).get(`/api/v1/orgs/${orgId}/seats`).set(admin).expect(200)).body;
+    expect(seats.premium.assigned).toBe(1); // a keeps Premium until a mapping says otherwise
+  });
+
+  it('refuses unknown members, bad ops and unsupported filters with SCIM errors', async () => {
+    const bad = await request(t.app)
+      .post('/scim/v2/Groups')
+      .set(scim)
+      .send({ schemas: [GROUP], displayName: 'X', members: [{ value: 'mem_00000000000000000000' }] })
+      .expect(400);
+    expect(bad.body.scimType).toBe('invalidValue');
+    const g = await request(t.app)
+      .post('/scim/v2/Groups')
+      .set(scim)
+      .send({ schemas: [GROUP], displayName: 'X' })
+      .expect(201);
+    expect((await patch(g.body.id, [{ op: 'move', path: 'members' }]).expect(400)).body.scimType).toBe('invalidValue');
+    expect((await patch(g.body.id, [{ op: 'add', path: 'owners', value: 'x' }]).expect(400)).body.scimType).toBe('invalidPath');
+    const filter = await request(t.app)
+      .get(`/scim/v2/Groups?filter=${encodeURIComponent('displayName co "x"')}`)
+      .set(scim)
+      .expect(400);
+    expect(filter.body.scimType).toBe('invalidFilter');
+    await request(t.app)
+      .post('/scim/v2/Groups')
+      .set(scim)
+      .send({ schemas: [GROUP] })
+      .expect(400);
+  });
+});
