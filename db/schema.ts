@@ -150,6 +150,8 @@ export const members = sqliteTable(
       .notNull()
       .references(() => orgs.id),
     email: text('email').notNull(),
+    /** SCIM userName, lower-cased; the email unless the IdP sends another (Entra's UPN, say). */
+    userName: text('user_name'),
     role: text('role', { enum: ['primary_owner', 'owner', 'admin', 'member'] }).notNull(),
     /** invited and active members hold a seat; the others do not. */
     status: text('status', { enum: ['invited', 'active', 'invitation_expired', 'deactivated'] }).notNull(),
@@ -166,6 +168,7 @@ export const members = sqliteTable(
   },
   (t) => [
     uniqueIndex('members_org_email_unique').on(t.orgId, t.email),
+    uniqueIndex('members_org_user_name_unique').on(t.orgId, t.userName),
     index('members_org_status_idx').on(t.orgId, t.status),
     index('members_org_external_id_idx').on(t.orgId, t.externalId),
     /** SCIM lists in creation order and pages with OFFSET over this covering index. */

@@ -257,9 +257,8 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
       req.body,
     );
     const group = replaceGroup(ctx, req.scimOrgId!, current.id, next, req.scimActor!);
-    res.set('ETag', groupEtag(group));
-    // Entra and Okta accept 204 or 200 with the group; the group is more useful.
-    send(res, 200, toScimGroup(group, baseUrl()));
+    // Okta and Entra ID both document 204 for group PATCH; a body with every member is what Entra advises against.
+    res.set('ETag', groupEtag(group)).status(204).end();
   });
 
   router.delete('/Groups/:id', (req, res) => {

@@ -8,7 +8,7 @@ export const SEATD_USER = 'urn:ietf:params:scim:schemas:extension:seatd:2.0:User
 /** SCIM User attribute paths (case-insensitive, optionally URN-qualified) → member fields. */
 const FIELDS: Record<string, MemberField> = {
   id: 'id',
-  username: 'email',
+  username: 'userName',
   externalid: 'externalId',
   'name.givenname': 'givenName',
   'name.familyname': 'familyName',

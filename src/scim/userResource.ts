@@ -7,6 +7,7 @@ import { CORE_USER, SEATD_USER } from './userFilter';
 
 export const ENTERPRISE_USER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 type Json = Record<string, unknown>;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 /** Attributes seatd answers from its own columns; everything else the IdP sent is kept and echoed. */
 const MANAGED = new Set(['schemas', 'id', 'meta', 'userName', 'name', 'displayName', 'active', 'emails', 'externalId', SEATD_USER]);
@@ -83,8 +84,19 @@ export function fromScimUser(body: unknown): ScimUserInput & { raw: Json } {
   const userName = String(user.userName ?? '')
     .trim()
     .toLowerCase();
-  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(userName))
-    throw new ScimError(400, 'invalidValue', 'userName must be the person’s email address in one of the organization’s domains');
+  const emails = Array.isArray(user.emails) ? (user.emails as Json[]) : [];
+  const chosen = emails.find((e) => e.primary === true) ?? emails.find((e) => String(e.type ?? '').toLowerCase() === 'work') ?? emails[0];
+  // The member's email: the primary (else work) email the IdP sends, else a userName that is an email (Okta's default).
+  const email = String(chosen?.value ?? (EMAIL.test(userName) ? userName : ''))
+    .trim()
+    .toLowerCase();
+  if (!EMAIL.test(email)) {
+    throw new ScimError(
+      400,
+      'invalidValue',
+      'The user needs an email address (emails[primary] or an email-shaped userName) in one of the organization’s domains',
+    );
+  }
   const name = (user.name ?? {}) as Json;
   const seatTypeValue = ((user[SEATD_USER] ?? {}) as Json).seatType;
   let seatType: SeatType | undefined;
@@ -96,7 +108,8 @@ export function fromScimUser(body: unknown): ScimUserInput & { raw: Json } {
   }
   const { meta: _meta, schemas: _schemas, ...raw } = user;
   return {
-    email: userName,
+    userName,
+    email,
     active: user.active === undefined ? true : user.active === true,
     seatType,
     givenName: (name.givenName as string | undefined) ?? null,

@@ -37,6 +37,7 @@ describe('SCIM /Groups', () => {
       .patch(`/scim/v2/Groups/${id}`)
       .set(scim)
       .send({ schemas: [PATCH], Operations });
+  const groupBody = async (id: string) => (await request(t.app).get(`/scim/v2/Groups/${id}`).set(scim).expect(200)).body;
   const seatTypeOf = async (id: string) => (await request(t.app).get(`/scim/v2/Users/${id}`).set(scim).expect(200)).body[SEATD].seatType;
 
   it('pushes a group, adds and removes members in the forms Okta and Entra send, renames it and deletes it', async () => {
@@ -53,12 +54,13 @@ describe('SCIM /Groups', () => {
       meta: { resourceType: 'Group', version: 'W/"1"' },
     });
 
-    await patch(id, [{ op: 'add', path: 'members', value: [{ value: b }, { value: c }] }]).expect(200); // Okta
-    await patch(id, [{ op: 'remove', path: `members[value eq "${a}"]` }]).expect(200); // Okta, RFC form
-    const entra = await patch(id, [{ op: 'Remove', path: 'members', value: [{ value: b }] }]).expect(200); // Entra's value array
-    expect(entra.body.members.map((m: { value: string }) => m.value)).toEqual([c]);
-    const renamed = await patch(id, [{ op: 'replace', value: { id, displayName: 'Eng' } }]).expect(200); // Okta rename
-    expect(renamed.body).toMatchObject({ displayName: 'Eng', meta: { version: 'W/"5"' } });
+    await patch(id, [{ op: 'add', path: 'members', value: [{ value: b }, { value: c }] }]).expect(204); // Okta
+    await patch(id, [{ op: 'remove', path: `members[value eq "${a}"]` }]).expect(204); // Okta, RFC form
+    await patch(id, [{ op: 'Remove', path: 'members', value: [{ value: b }] }]).expect(204); // Entra's value array
+    expect((await groupBody(id)).members.map((m: { value: string }) => m.value)).toEqual([c]);
+    const renamed = await patch(id, [{ op: 'replace', value: { id, displayName: 'Eng' } }]).expect(204); // Okta rename
+    expect(renamed.headers.etag).toBe('W/"5"');
+    expect(await groupBody(id)).toMatchObject({ displayName: 'Eng', meta: { version: 'W/"5"' } });
 
     const byName = await request(t.app)
       .get(`/scim/v2/Groups?filter=${encodeURIComponent('displayName eq "eng"')}&excludedAttributes=members`)
@@ -85,11 +87,11 @@ describe('SCIM /Groups', () => {
       .send({ schemas: [GROUP], displayName: 'Designers', members: [{ value: a }] })
       .expect(201);
     expect(await seatTypeOf(a)).toBe('premium');
-    await patch(group.body.id, [{ op: 'Add', path: 'members', value: [{ value: b }] }]).expect(200);
+    await patch(group.body.id, [{ op: 'Add', path: 'members', value: [{ value: b }] }]).expect(204);
     expect(await seatTypeOf(b)).toBe('standard'); // the only Premium seat is a's
     const refusals = await request(t.app).get(`/api/v1/orgs/${orgId}/refusals`).set(admin).expect(200);
     expect(refusals.body.refusals[0]).toMatchObject({ email: `b@${domain}`, path: 'scim', seatType: 'premium' });
-    await patch(group.body.id, [{ op: 'remove', path: `members[value eq "${a}"]` }]).expect(200);
+    await patch(group.body.id, [{ op: 'remove', path: `members[value eq "${a}"]` }]).expect(204);
     const seats = (await request(t.app).get(`/api/v1/orgs/${orgId}/seats`).set(admin).expect(200)).body;
     expect(seats.premium.assigned).toBe(1); // a keeps Premium until a mapping says otherwise
   });

@@ -5,7 +5,17 @@ import { toMember, type Member } from './members';
 
 /** Member fields a query may test; adapters (SCIM) map their attribute names onto these. */
 export type MemberField =
-  'id' | 'email' | 'externalId' | 'givenName' | 'familyName' | 'displayName' | 'active' | 'seatType' | 'createdAt' | 'updatedAt';
+  | 'id'
+  | 'email'
+  | 'userName'
+  | 'externalId'
+  | 'givenName'
+  | 'familyName'
+  | 'displayName'
+  | 'active'
+  | 'seatType'
+  | 'createdAt'
+  | 'updatedAt';
 export type Comparison = 'eq' | 'ne' | 'co' | 'sw' | 'ew' | 'gt' | 'ge' | 'lt' | 'le' | 'pr';
 export type Condition = { field: MemberField; op: Comparison; value?: string | boolean | null };
 /** A boolean tree of conditions; `true`/`false` stand for tests known in advance (e.g. an email type seatd does not store). */
@@ -15,6 +25,7 @@ export type MemberQueryFilter =
 const COLUMNS = {
   id: members.id,
   email: members.email,
+  userName: members.userName,
   externalId: members.externalId,
   givenName: members.givenName,
   familyName: members.familyName,
@@ -25,7 +36,7 @@ const COLUMNS = {
 } as const;
 
 /** Text fields compared without regard to case (SCIM's caseExact=false); email is stored lower-cased so its index serves. */
-const CASE_INSENSITIVE = new Set<MemberField>(['email', 'givenName', 'familyName', 'displayName']);
+const CASE_INSENSITIVE = new Set<MemberField>(['email', 'userName', 'givenName', 'familyName', 'displayName']);
 
 function conditionSql(c: Condition): SQL {
   if (c.field === 'active') {
@@ -35,7 +46,8 @@ function conditionSql(c: Condition): SQL {
     return (c.op === 'eq') === Boolean(c.value) ? holding : inactive;
   }
   const column = COLUMNS[c.field];
-  const insensitive = CASE_INSENSITIVE.has(c.field) && c.field !== 'email';
+  // email and userName are stored lower-cased, so their indexes serve; the names are lower-cased here.
+  const insensitive = CASE_INSENSITIVE.has(c.field) && c.field !== 'email' && c.field !== 'userName';
   const target: SQL = insensitive ? sql`lower(${column})` : sql`${column}`;
   const raw = c.value === null || c.value === undefined ? null : String(c.value);
   const value = raw !== null && CASE_INSENSITIVE.has(c.field) ? raw.toLowerCase() : raw;

@@ -29,7 +29,17 @@ export function findMemberByEmail(q: Queryable, orgId: string, email: string): M
 }
 
 export function insertMember(q: Queryable, row: typeof members.$inferInsert): void {
-  q.insert(members).values(row).run();
+  q.insert(members)
+    .values({ ...row, userName: row.userName ?? row.email })
+    .run();
+}
+
+export function findMemberByUserName(q: Queryable, orgId: string, userName: string): MemberRow | undefined {
+  return q
+    .select()
+    .from(members)
+    .where(and(eq(members.orgId, orgId), eq(members.userName, userName)))
+    .get();
 }
 
 export function updateMember(q: Queryable, orgId: string, memberId: string, values: Partial<typeof members.$inferInsert>): void {

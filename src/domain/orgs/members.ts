@@ -8,6 +8,7 @@ import { findMember, type MemberRow, type MemberStatus } from './memberRepositor
 export type Member = {
   id: string;
   email: string;
+  userName: string;
   role: Role;
   status: MemberStatus;
   seatType: SeatType;
@@ -28,6 +29,7 @@ export function toMember(row: MemberRow): Member {
   return {
     id: row.id,
     email: row.email,
+    userName: row.userName ?? row.email,
     role: row.role,
     status: row.status,
     seatType: row.seatType,

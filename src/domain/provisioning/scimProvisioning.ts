@@ -2,7 +2,7 @@ import { recordAudit } from '../audit/auditLog';
 import { inTransaction, type Actor, type DomainContext } from '../context';
 import { Conflict, Invalid, NotFound } from '../errors';
 import { newId } from '../ids';
-import { findMember, findMemberByEmail, insertMember, updateMember } from '../orgs/memberRepository';
+import { findMember, findMemberByEmail, findMemberByUserName, insertMember, updateMember } from '../orgs/memberRepository';
 import { changeSeatTypeIn, setMemberActiveIn } from './memberChanges';
 import { toMember, type Member } from '../orgs/members';
 import { findOrg, listOrgDomains } from '../orgs/orgRepository';
@@ -12,6 +12,8 @@ import { refusingWithoutSeat } from './refusals';
 import { reserveSeat } from './seatReservation';
 
 export type ScimUserInput = {
+  /** The IdP's userName; the email when not given. */
+  userName?: string;
   email: string;
   active: boolean;
   seatType?: SeatType;
@@ -36,9 +38,11 @@ export function provisionScimUser(ctx: DomainContext, orgId: string, input: Scim
       if (!org) throw new NotFound('organization', orgId);
       const domain = email.split('@')[1] ?? '';
       if (!listOrgDomains(tx, orgId).includes(domain)) {
-        throw Invalid.field('userName', `the domain ${domain} is not a verified domain of this organization`);
+        throw Invalid.field('emails', `the domain ${domain} is not a verified domain of this organization`);
       }
-      if (findMemberByEmail(tx, orgId, email)) throw new Conflict(`A user with userName ${email} already exists`, 'uniqueness');
+      const userName = (input.userName ?? email).trim().toLowerCase();
+      if (findMemberByUserName(tx, orgId, userName)) throw new Conflict(`A user with userName ${userName} already exists`, 'uniqueness');
+      if (findMemberByEmail(tx, orgId, email)) throw new Conflict(`A user with the email ${email} already exists`, 'uniqueness');
       const seatType = input.seatType ?? seatTypeForGroups(org, input.groups);
       if (input.active) reserveSeat(ctx, tx, orgId, seatType);
       const now = ctx.clock.now();
@@ -48,6 +52,7 @@ export function provisionScimUser(ctx: DomainContext, orgId: string, input: Scim
         id,
         orgId,
         email,
+        userName,
         role: 'member',
         status: input.active ? 'active' : 'deactivated',
         seatType,
@@ -94,13 +99,19 @@ export function updateScimUser(ctx: DomainContext, orgId: string, memberId: stri
       if (!org || !member) throw new NotFound('user', memberId);
       if (email !== member.email) {
         const domain = email.split('@')[1] ?? '';
-        if (!listOrgDomains(tx, orgId).includes(domain))
-          throw Invalid.field('userName', `the domain ${domain} is not a verified domain of this organization`);
-        if (findMemberByEmail(tx, orgId, email)) throw new Conflict(`A user with userName ${email} already exists`, 'uniqueness');
+        if (!listOrgDomains(tx, orgId).includes(domain)) {
+          throw Invalid.field('emails', `the domain ${domain} is not a verified domain of this organization`);
+        }
+        if (findMemberByEmail(tx, orgId, email)) throw new Conflict(`A user with the email ${email} already exists`, 'uniqueness');
+      }
+      const userName = (input.userName ?? email).trim().toLowerCase();
+      if (userName !== member.userName && findMemberByUserName(tx, orgId, userName)) {
+        throw new Conflict(`A user with userName ${userName} already exists`, 'uniqueness');
       }
       const now = ctx.clock.now();
       updateMember(tx, orgId, memberId, {
         email,
+        userName,
         givenName: input.givenName ?? null,
         familyName: input.familyName ?? null,
         displayName: input.displayName ?? null,
