@@ -28,7 +28,7 @@ export function toScimUser(member: Member, baseUrl: string): Json {
     schemas: [CORE_USER, ...(kept[ENTERPRISE_USER] ? [ENTERPRISE_USER] : []), SEATD_USER],
     id: member.id,
     ...(member.externalId ? { externalId: member.externalId } : {}),
-    userName: member.email,
+    userName: member.userName,
     ...(Object.keys(name).length ? { name } : {}),
     ...(member.displayName ? { displayName: member.displayName } : {}),
     active: member.holdsSeat,
@@ -106,7 +106,8 @@ export function fromScimUser(body: unknown): ScimUserInput & { raw: Json } {
       throw new ScimError(400, 'invalidValue', `seatType must be one of ${SEAT_TYPES.join(', ')}`);
     seatType = lower as SeatType;
   }
-  const { meta: _meta, schemas: _schemas, ...raw } = user;
+  // seatd has no passwords (people sign in through SSO): one sent by the IdP is dropped, never stored.
+  const { meta: _meta, schemas: _schemas, password: _password, ...raw } = user;
   return {
     userName,
     email,

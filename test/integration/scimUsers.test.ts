@@ -40,8 +40,10 @@ describe('SCIM /Users', () => {
     const created = await request(t.app)
       .post('/scim/v2/Users')
       .set(scim)
-      .send(user('ada', { externalId: '00u1' }))
+      .send(user('ada', { externalId: '00u1', password: 'Sup3rSecret!' }))
       .expect(201);
+    expect(created.body).not.toHaveProperty('password');
+    expect(JSON.stringify(t.ctx.db.$client.prepare('SELECT * FROM members').all())).not.toContain('Sup3rSecret!');
     expect(created.headers['content-type']).toMatch(/^application\/scim\+json/);
     expect(created.body).toMatchObject({
       userName: `ada@${domain}`,
