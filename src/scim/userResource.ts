@@ -75,7 +75,8 @@ export function fromScimUser(body: unknown): ScimUserInput & { raw: Json } {
   const normalized = normalizeUserPayload(body as Json);
   let user: Json;
   try {
-    user = JSON.parse(JSON.stringify(new (scimmy().Schemas.User)(normalized, 'in'))) as Json;
+    // the definition's coerce validates the same as a Schemas.User instance, without building property accessors (4x faster)
+    user = JSON.parse(JSON.stringify(scimmy().Schemas.User.definition.coerce(normalized, 'in'))) as Json;
   } catch (err) {
     if (err instanceof ScimError) throw err;
     const e = err as { status?: number; scimType?: string; message: string };

@@ -1,6 +1,7 @@
-import { and, desc, eq, lt } from 'drizzle-orm';
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import { auditLog } from '../../../db/schema';
 import type { Actor, Queryable } from '../context';
+import { prepared } from '../prepared';
 
 export type AuditOutcome = 'success' | 'refused' | 'failure';
 
@@ -17,17 +18,29 @@ export type AuditRecord = AuditEntry & { id: number; at: string };
 
 /** Appends one entry; callers pass their transaction so the entry commits or rolls back with the change. */
 export function recordAudit(q: Queryable, at: Date, entry: AuditEntry): void {
-  q.insert(auditLog)
-    .values({
-      orgId: entry.orgId,
-      at: at.toISOString(),
-      actor: entry.actor,
-      action: entry.action,
-      target: entry.target ?? null,
-      outcome: entry.outcome,
-      details: entry.details ?? null,
-    })
-    .run();
+  const statement = prepared(q, 'recordAudit', (db) =>
+    db
+      .insert(auditLog)
+      .values({
+        orgId: sql.placeholder('orgId'),
+        at: sql.placeholder('at'),
+        actor: sql.placeholder('actor'),
+        action: sql.placeholder('action'),
+        target: sql.placeholder('target'),
+        outcome: sql.placeholder('outcome'),
+        details: sql.placeholder('details'),
+      })
+      .prepare(),
+  );
+  statement.run({
+    orgId: entry.orgId,
+    at: at.toISOString(),
+    actor: entry.actor,
+    action: entry.action,
+    target: entry.target ?? null,
+    outcome: entry.outcome,
+    details: entry.details ?? null,
+  });
 }
 
 /** Newest first, paged by id. */

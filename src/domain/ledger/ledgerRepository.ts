@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gt, like, lt, sql } from 'drizzle-orm';
 import { contracts, invoiceLines, invoices, seatLedgerEntries, seatPools } from '../../../db/schema';
 import type { Queryable } from '../context';
+import { prepared } from '../prepared';
 import type { SeatType } from '../seatTypes';
 import type { PricedLine, SeatPools } from './seatChange';
 
@@ -17,9 +18,15 @@ export function insertContract(q: Queryable, row: typeof contracts.$inferInsert)
 }
 
 export function readPools(q: Queryable, orgId: string): SeatPools {
-  const rows = q.select().from(seatPools).where(eq(seatPools.orgId, orgId)).all();
+  const statement = prepared(q, 'readPools', (db) =>
+    db
+      .select()
+      .from(seatPools)
+      .where(eq(seatPools.orgId, sql.placeholder('orgId')))
+      .prepare(),
+  );
   const pools: SeatPools = { standard: { purchased: 0, assigned: 0 }, premium: { purchased: 0, assigned: 0 } };
-  for (const r of rows) pools[r.seatType] = { purchased: r.purchased, assigned: r.assigned };
+  for (const r of statement.all({ orgId })) pools[r.seatType] = { purchased: r.purchased, assigned: r.assigned };
   return pools;
 }
 
@@ -41,12 +48,20 @@ export function setPurchased(q: Queryable, orgId: string, seatType: SeatType, pu
 
 /** Takes one seat if one is free, atomically; false when the pool is full. */
 export function takeSeat(q: Queryable, orgId: string, seatType: SeatType): boolean {
-  const result = q
-    .update(seatPools)
-    .set({ assigned: sql`${seatPools.assigned} + 1` })
-    .where(and(eq(seatPools.orgId, orgId), eq(seatPools.seatType, seatType), lt(seatPools.assigned, seatPools.purchased)))
-    .run();
-  return result.changes === 1;
+  const statement = prepared(q, 'takeSeat', (db) =>
+    db
+      .update(seatPools)
+      .set({ assigned: sql`${seatPools.assigned} + 1` })
+      .where(
+        and(
+          eq(seatPools.orgId, sql.placeholder('orgId')),
+          eq(seatPools.seatType, sql.placeholder('seatType')),
+          lt(seatPools.assigned, seatPools.purchased),
+        ),
+      )
+      .prepare(),
+  );
+  return statement.run({ orgId, seatType }).changes === 1;
 }
 
 export function giveBackSeat(q: Queryable, orgId: string, seatType: SeatType): void {

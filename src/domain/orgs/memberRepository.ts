@@ -1,4 +1,5 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { prepared } from '../prepared';
 import { members } from '../../../db/schema';
 import type { Queryable } from '../context';
 
@@ -13,33 +14,72 @@ export function holdsSeat(status: MemberStatus): boolean {
 }
 
 export function findMember(q: Queryable, orgId: string, memberId: string): MemberRow | undefined {
-  return q
-    .select()
-    .from(members)
-    .where(and(eq(members.orgId, orgId), eq(members.id, memberId)))
-    .get();
+  const statement = prepared(q, 'findMember', (db) =>
+    db
+      .select()
+      .from(members)
+      .where(and(eq(members.orgId, sql.placeholder('orgId')), eq(members.id, sql.placeholder('memberId'))))
+      .prepare(),
+  );
+  return statement.get({ orgId, memberId });
 }
 
 export function findMemberByEmail(q: Queryable, orgId: string, email: string): MemberRow | undefined {
-  return q
-    .select()
-    .from(members)
-    .where(and(eq(members.orgId, orgId), eq(members.email, email)))
-    .get();
+  const statement = prepared(q, 'findMemberByEmail', (db) =>
+    db
+      .select()
+      .from(members)
+      .where(and(eq(members.orgId, sql.placeholder('orgId')), eq(members.email, sql.placeholder('email'))))
+      .prepare(),
+  );
+  return statement.get({ orgId, email });
 }
 
 export function insertMember(q: Queryable, row: typeof members.$inferInsert): void {
-  q.insert(members)
-    .values({ ...row, userName: row.userName ?? row.email })
-    .run();
+  const statement = prepared(q, 'insertMember', (db) =>
+    db
+      .insert(members)
+      .values({
+        id: sql.placeholder('id'),
+        orgId: sql.placeholder('orgId'),
+        email: sql.placeholder('email'),
+        userName: sql.placeholder('userName'),
+        role: sql.placeholder('role'),
+        status: sql.placeholder('status'),
+        seatType: sql.placeholder('seatType'),
+        source: sql.placeholder('source'),
+        givenName: sql.placeholder('givenName'),
+        familyName: sql.placeholder('familyName'),
+        displayName: sql.placeholder('displayName'),
+        externalId: sql.placeholder('externalId'),
+        scimAttributes: sql.placeholder('scimAttributes'),
+        version: sql.placeholder('version'),
+        createdAt: sql.placeholder('createdAt'),
+        updatedAt: sql.placeholder('updatedAt'),
+      })
+      .prepare(),
+  );
+  statement.run({
+    givenName: null,
+    familyName: null,
+    displayName: null,
+    externalId: null,
+    scimAttributes: null,
+    version: 1,
+    ...row,
+    userName: row.userName ?? row.email,
+  });
 }
 
 export function findMemberByUserName(q: Queryable, orgId: string, userName: string): MemberRow | undefined {
-  return q
-    .select()
-    .from(members)
-    .where(and(eq(members.orgId, orgId), eq(members.userName, userName)))
-    .get();
+  const statement = prepared(q, 'findMemberByUserName', (db) =>
+    db
+      .select()
+      .from(members)
+      .where(and(eq(members.orgId, sql.placeholder('orgId')), eq(members.userName, sql.placeholder('userName'))))
+      .prepare(),
+  );
+  return statement.get({ orgId, userName });
 }
 
 export function updateMember(q: Queryable, orgId: string, memberId: string, values: Partial<typeof members.$inferInsert>): void {

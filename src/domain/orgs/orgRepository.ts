@@ -1,11 +1,18 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
+import { prepared } from '../prepared';
 import { orgDomains, orgs } from '../../../db/schema';
 import type { Queryable } from '../context';
 
 export type OrgRow = typeof orgs.$inferSelect;
 
 export function findOrg(q: Queryable, orgId: string): OrgRow | undefined {
-  return q.select().from(orgs).where(eq(orgs.id, orgId)).get();
+  return prepared(q, 'findOrg', (db) =>
+    db
+      .select()
+      .from(orgs)
+      .where(eq(orgs.id, sql.placeholder('orgId')))
+      .prepare(),
+  ).get({ orgId });
 }
 
 export function insertOrg(q: Queryable, row: typeof orgs.$inferInsert): void {
@@ -17,12 +24,14 @@ export function updateOrg(q: Queryable, orgId: string, values: Partial<typeof or
 }
 
 export function listOrgDomains(q: Queryable, orgId: string): string[] {
-  return q
-    .select({ domain: orgDomains.domain })
-    .from(orgDomains)
-    .where(eq(orgDomains.orgId, orgId))
-    .all()
-    .map((r) => r.domain);
+  const statement = prepared(q, 'listOrgDomains', (db) =>
+    db
+      .select({ domain: orgDomains.domain })
+      .from(orgDomains)
+      .where(eq(orgDomains.orgId, sql.placeholder('orgId')))
+      .prepare(),
+  );
+  return statement.all({ orgId }).map((r) => r.domain);
 }
 
 export function findDomainOwner(q: Queryable, domain: string): string | undefined {

@@ -1,4 +1,5 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { prepared } from '../prepared';
 import { apiTokens } from '../../../db/schema';
 import { recordAudit } from '../audit/auditLog';
 import { inTransaction, type Actor, type DomainContext } from '../context';
@@ -62,11 +63,14 @@ export function createToken(
 export function authenticateToken(ctx: DomainContext, kind: TokenKind, presented: string): TokenPrincipal | null {
   const m = /^([a-z]+)_(tok_[0-9a-f]{20})\.([A-Za-z0-9_-]{20,})$/.exec(presented);
   if (!m || m[1] !== PREFIX[kind]) return null;
-  const row = ctx.db
-    .select()
-    .from(apiTokens)
-    .where(and(eq(apiTokens.id, m[2]!), eq(apiTokens.kind, kind), isNull(apiTokens.revokedAt)))
-    .get();
+  const statement = prepared(ctx.db, 'findLiveToken', (db) =>
+    db
+      .select()
+      .from(apiTokens)
+      .where(and(eq(apiTokens.id, sql.placeholder('id')), eq(apiTokens.kind, sql.placeholder('kind')), isNull(apiTokens.revokedAt)))
+      .prepare(),
+  );
+  const row = statement.get({ id: m[2]!, kind });
   if (!row || !digestsEqual(sha256Hex(m[3]!), row.secretHash)) return null;
   return { tokenId: row.id, orgId: row.orgId, kind: row.kind, role: row.role };
 }
