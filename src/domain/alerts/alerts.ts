@@ -6,6 +6,7 @@ import { escapeHtml } from '../escapeHtml';
 import { Conflict, NotFound } from '../errors';
 import { newId } from '../ids';
 import { readPools } from '../ledger/ledgerRepository';
+import type { SeatPool } from '../ledger/seatChange';
 import { findOrg, type OrgRow } from '../orgs/orgRepository';
 import type { By } from '../provisioning/roles';
 import { SEAT_TYPES, type SeatType } from '../seatTypes';
@@ -141,13 +142,14 @@ function openAlert(
 }
 
 /** After a pool changed (a seat taken, an upgrade): opens an alert for each configured threshold the pool reached and has none open. */
-export function checkPoolThresholds(ctx: DomainContext, tx: Tx, orgId: string, seatType: SeatType): void {
+export function checkPoolThresholds(ctx: DomainContext, tx: Tx, orgId: string, seatType: SeatType, knownPool?: SeatPool): void {
   const org = findOrg(tx, orgId);
   if (!org) return;
-  const pool = readPools(tx, orgId)[seatType];
+  const pool = knownPool ?? readPools(tx, orgId)[seatType];
   for (const threshold of reachedThresholds(pool, org.alertThresholds)) {
-    if (!repo.findUnresolvedAlert(tx, orgId, 'pool_threshold', seatType, threshold))
+    if (!repo.findUnresolvedAlert(tx, orgId, 'pool_threshold', seatType, threshold)) {
       openAlert(ctx, tx, org, 'pool_threshold', seatType, threshold);
+    }
   }
 }
 

@@ -3,7 +3,7 @@ import { contracts, invoiceLines, invoices, seatLedgerEntries, seatPools } from 
 import type { Queryable } from '../context';
 import { prepared } from '../prepared';
 import type { SeatType } from '../seatTypes';
-import type { PricedLine, SeatPools } from './seatChange';
+import type { PricedLine, SeatPool, SeatPools } from './seatChange';
 
 export type ContractRow = typeof contracts.$inferSelect;
 export type InvoiceRow = typeof invoices.$inferSelect;
@@ -46,8 +46,8 @@ export function setPurchased(q: Queryable, orgId: string, seatType: SeatType, pu
     .run();
 }
 
-/** Takes one seat if one is free, atomically; false when the pool is full. */
-export function takeSeat(q: Queryable, orgId: string, seatType: SeatType): boolean {
+/** Takes one seat if one is free, atomically, and answers the pool after it; null when the pool is full. */
+export function takeSeat(q: Queryable, orgId: string, seatType: SeatType): SeatPool | null {
   const statement = prepared(q, 'takeSeat', (db) =>
     db
       .update(seatPools)
@@ -59,9 +59,10 @@ export function takeSeat(q: Queryable, orgId: string, seatType: SeatType): boole
           lt(seatPools.assigned, seatPools.purchased),
         ),
       )
+      .returning({ purchased: seatPools.purchased, assigned: seatPools.assigned })
       .prepare(),
   );
-  return statement.run({ orgId, seatType }).changes === 1;
+  return statement.get({ orgId, seatType }) ?? null;
 }
 
 export function giveBackSeat(q: Queryable, orgId: string, seatType: SeatType): void {

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, or, sql } from 'drizzle-orm';
 import { prepared } from '../prepared';
 import { members } from '../../../db/schema';
 import type { Queryable } from '../context';
@@ -93,4 +93,22 @@ export function deleteMember(q: Queryable, orgId: string, memberId: string): voi
   q.delete(members)
     .where(and(eq(members.orgId, orgId), eq(members.id, memberId)))
     .run();
+}
+
+/** A member holding this userName or this email, if any: one indexed look-up for both uniqueness checks. */
+export function findMemberClashing(q: Queryable, orgId: string, userName: string, email: string): Pick<MemberRow, 'userName' | 'email'> | undefined {
+  const statement = prepared(q, 'findMemberClashing', (db) =>
+    db
+      .select({ userName: members.userName, email: members.email })
+      .from(members)
+      .where(
+        and(
+          eq(members.orgId, sql.placeholder('orgId')),
+          or(eq(members.userName, sql.placeholder('userName')), eq(members.email, sql.placeholder('email'))),
+        ),
+      )
+      .limit(1)
+      .prepare(),
+  );
+  return statement.get({ orgId, userName, email });
 }

@@ -2,7 +2,7 @@ import { recordAudit } from '../audit/auditLog';
 import { inTransaction, type Actor, type DomainContext } from '../context';
 import { Conflict, Invalid, NotFound } from '../errors';
 import { newId } from '../ids';
-import { findMember, findMemberByEmail, findMemberByUserName, insertMember, updateMember } from '../orgs/memberRepository';
+import { findMember, findMemberByEmail, findMemberByUserName, findMemberClashing, insertMember, updateMember, type MemberRow } from '../orgs/memberRepository';
 import { changeSeatTypeIn, setMemberActiveIn } from './memberChanges';
 import { toMember, type Member } from '../orgs/members';
 import { findOrg, listOrgDomains } from '../orgs/orgRepository';
@@ -41,14 +41,19 @@ export function provisionScimUser(ctx: DomainContext, orgId: string, input: Scim
         throw Invalid.field('emails', `the domain ${domain} is not a verified domain of this organization`);
       }
       const userName = (input.userName ?? email).trim().toLowerCase();
-      if (findMemberByUserName(tx, orgId, userName)) throw new Conflict(`A user with userName ${userName} already exists`, 'uniqueness');
-      if (findMemberByEmail(tx, orgId, email)) throw new Conflict(`A user with the email ${email} already exists`, 'uniqueness');
+      const clash = findMemberClashing(tx, orgId, userName, email);
+      if (clash) {
+        throw new Conflict(
+          clash.userName === userName ? `A user with userName ${userName} already exists` : `A user with the email ${email} already exists`,
+          'uniqueness',
+        );
+      }
       const seatType = input.seatType ?? seatTypeForGroups(org, input.groups);
       if (input.active) reserveSeat(ctx, tx, orgId, seatType);
       const now = ctx.clock.now();
       const at = now.toISOString();
       const id = newId('mem');
-      insertMember(tx, {
+      const row: MemberRow = {
         id,
         orgId,
         email,
@@ -62,9 +67,11 @@ export function provisionScimUser(ctx: DomainContext, orgId: string, input: Scim
         displayName: input.displayName ?? null,
         externalId: input.externalId ?? null,
         scimAttributes: input.scimAttributes ?? null,
+        version: 1,
         createdAt: at,
         updatedAt: at,
-      });
+      };
+      insertMember(tx, row);
       recordAudit(tx, now, {
         orgId,
         actor,
@@ -73,7 +80,7 @@ export function provisionScimUser(ctx: DomainContext, orgId: string, input: Scim
         outcome: 'success',
         details: { memberId: id, active: input.active, seatType },
       });
-      return toMember(findMemberByEmail(tx, orgId, email)!);
+      return toMember(row);
     }),
   );
 }

@@ -37,7 +37,7 @@ export function expireDueInvitations(ctx: DomainContext, tx: Tx, orgId?: string)
 
 /** Takes a free seat for a new holder; if the pool is full, expired invitations are swept first. */
 export function reserveSeat(ctx: DomainContext, tx: Tx, orgId: string, seatType: SeatType): void {
-  const taken = takeSeat(tx, orgId, seatType) || (expireDueInvitations(ctx, tx, orgId) > 0 && takeSeat(tx, orgId, seatType));
-  if (!taken) throw new NoSeatAvailable(orgId, seatType);
-  checkPoolThresholds(ctx, tx, orgId, seatType);
+  const pool = takeSeat(tx, orgId, seatType) ?? (expireDueInvitations(ctx, tx, orgId) > 0 ? takeSeat(tx, orgId, seatType) : null);
+  if (!pool) throw new NoSeatAvailable(orgId, seatType);
+  checkPoolThresholds(ctx, tx, orgId, seatType, pool);
 }
