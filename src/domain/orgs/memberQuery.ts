@@ -109,11 +109,28 @@ export type MemberPageQuery = {
 export function queryMembers(ctx: DomainContext, orgId: string, query: MemberPageQuery): { total: number; members: Member[] } {
   const where = and(eq(members.orgId, orgId), filterSql(query.filter));
   const total = ctx.db.select({ n: count() }).from(members).where(where).get()?.n ?? 0;
+  if (query.limit === 0) return { total, members: [] };
   const sortColumn = query.sortBy ? COLUMNS[query.sortBy] : members.createdAt;
   const order = query.descending ? desc(sortColumn) : asc(sortColumn);
-  const rows =
-    query.limit === 0
-      ? []
-      : ctx.db.select().from(members).where(where).orderBy(order, asc(members.id)).limit(query.limit).offset(query.offset).all();
-  return { total, members: rows.map(toMember) };
+  // Page over ids first: with no filter the covering index (org_id, created_at, id) skips the
+  // offset without reading rows; then only the page's rows are read.
+  const ids = ctx.db
+    .select({ id: members.id })
+    .from(members)
+    .where(where)
+    .orderBy(order, asc(members.id))
+    .limit(query.limit)
+    .offset(query.offset)
+    .all()
+    .map((r) => r.id);
+  if (!ids.length) return { total, members: [] };
+  const byId = new Map(
+    ctx.db
+      .select()
+      .from(members)
+      .where(and(eq(members.orgId, orgId), inArray(members.id, ids)))
+      .all()
+      .map((r) => [r.id, r]),
+  );
+  return { total, members: ids.map((id) => toMember(byId.get(id)!)) };
 }
