@@ -44,17 +44,22 @@ function send(res: Response, status: number, body: unknown): void {
 }
 
 /** If-Match on writes: a stale version is refused with 412. */
-function checkIfMatch(req: Request, member: Member): void {
+function checkIfMatch(req: Request, etag: string, what: string): void {
   const ifMatch = req.get('if-match');
-  if (
-    ifMatch &&
-    ifMatch.trim() !== '*' &&
-    !ifMatch
-      .split(',')
-      .map((s) => s.trim())
-      .includes(etagOf(member))
-  ) {
-    throw new ScimError(412, undefined, `The user changed since version ${ifMatch}; it is now ${etagOf(member)}`);
+  const matches = (ifMatch ?? '*')
+    .split(',')
+    .map((s) => s.trim())
+    .some((tag) => tag === '*' || tag === etag);
+  if (!matches) throw new ScimError(412, undefined, `The ${what} changed since version ${ifMatch}; it is now ${etag}`);
+}
+
+/** Reads a resource of the token's org, answering a SCIM 404 when there is none. */
+function existing<T>(read: () => T, what: string, id: string): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof NotFound) throw new ScimError(404, undefined, `${what} ${id} not found`);
+    throw err;
   }
 }
 
@@ -65,14 +70,8 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
   router.use(requireScimToken(ctx));
   router.use(scimJson);
 
-  const memberOf = (req: Request): Member => {
-    try {
-      return getMember(ctx, req.scimOrgId!, req.params.id as string);
-    } catch (err) {
-      if (err instanceof NotFound) throw new ScimError(404, undefined, `User ${req.params.id} not found`);
-      throw err;
-    }
-  };
+  const memberOf = (req: Request): Member =>
+    existing(() => getMember(ctx, req.scimOrgId!, req.params.id as string), 'User', req.params.id as string);
 
   const listUsers = (req: Request, res: Response, params: ReturnType<typeof readListParams>) => {
     const startIndex = Math.max(1, params.startIndex ?? 1);
@@ -138,7 +137,7 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
 
   router.put('/Users/:id', (req, res) => {
     const current = memberOf(req);
-    checkIfMatch(req, current);
+    checkIfMatch(req, etagOf(current), 'user');
     const member = updateScimUser(ctx, req.scimOrgId!, current.id, fromScimUser(req.body), req.scimActor!);
     res.set('ETag', etagOf(member));
     send(res, 200, toScimUser(member, baseUrl()));
@@ -146,7 +145,7 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
 
   router.patch('/Users/:id', async (req, res) => {
     const current = memberOf(req);
-    checkIfMatch(req, current);
+    checkIfMatch(req, etagOf(current), 'user');
     const S = scimmy();
     const body = req.body as { Operations?: { value?: unknown }[] };
     // Entra sends "False" for booleans and dotted extension keys in no-path values; even them out first.
@@ -181,32 +180,13 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
 
   router.delete('/Users/:id', (req, res) => {
     const current = memberOf(req);
-    checkIfMatch(req, current);
+    checkIfMatch(req, etagOf(current), 'user');
     removeMember(ctx, req.scimOrgId!, current.id, scimBy(req.scimActor!));
     res.status(204).end();
   });
 
-  const groupOf = (req: Request): Group => {
-    try {
-      return getGroup(ctx, req.scimOrgId!, req.params.id as string);
-    } catch (err) {
-      if (err instanceof NotFound) throw new ScimError(404, undefined, `Group ${req.params.id} not found`);
-      throw err;
-    }
-  };
-  const groupIfMatch = (req: Request, group: Group) => {
-    const ifMatch = req.get('if-match');
-    if (
-      ifMatch &&
-      ifMatch.trim() !== '*' &&
-      !ifMatch
-        .split(',')
-        .map((s) => s.trim())
-        .includes(groupEtag(group))
-    ) {
-      throw new ScimError(412, undefined, `The group changed since version ${ifMatch}`);
-    }
-  };
+  const groupOf = (req: Request): Group =>
+    existing(() => getGroup(ctx, req.scimOrgId!, req.params.id as string), 'Group', req.params.id as string);
   const withoutMembers = (req: Request) => /(^|,)\s*members\s*(,|$)/i.test(String(req.query.excludedAttributes ?? ''));
 
   router.get('/Groups', (req, res) => {
@@ -243,7 +223,7 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
   });
 
   router.put('/Groups/:id', (req, res) => {
-    groupIfMatch(req, groupOf(req));
+    checkIfMatch(req, groupEtag(groupOf(req)), 'group');
     const group = replaceGroup(ctx, req.scimOrgId!, req.params.id as string, fromScimGroup(req.body), req.scimActor!);
     res.set('ETag', groupEtag(group));
     send(res, 200, toScimGroup(group, baseUrl()));
@@ -251,7 +231,7 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
 
   router.patch('/Groups/:id', (req, res) => {
     const current = groupOf(req);
-    groupIfMatch(req, current);
+    checkIfMatch(req, groupEtag(current), 'group');
     const next = applyGroupPatch(
       { displayName: current.displayName, externalId: current.externalId, memberIds: current.members.map((m) => m.id) },
       req.body,
@@ -262,7 +242,7 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
   });
 
   router.delete('/Groups/:id', (req, res) => {
-    groupIfMatch(req, groupOf(req));
+    checkIfMatch(req, groupEtag(groupOf(req)), 'group');
     deleteGroup(ctx, req.scimOrgId!, req.params.id as string, req.scimActor!);
     res.status(204).end();
   });

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/testApp';
-import { orgWithToken } from '../support/httpFixtures';
+import { orgWithToken, scimOrg } from '../support/httpFixtures';
 
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -15,12 +15,7 @@ describe('SCIM /Groups', () => {
 
   beforeEach(async () => {
     t = createTestApp('2026-03-01T09:00:00Z');
-    const created = await orgWithToken(t.app, 'admin', { provisioningMode: 'scim', contract: { seats: { standard: 5, premium: 1 } } });
-    ({ orgId } = created);
-    admin = created.auth;
-    domain = created.org.domains[0];
-    const token = await request(t.app).post(`/api/v1/orgs/${orgId}/scim-tokens`).set(admin).send({}).expect(201);
-    scim = { Authorization: `Bearer ${token.body.token}`, 'Content-Type': 'application/scim+json' };
+    ({ orgId, admin, domain, scim } = await scimOrg(t.app, { standard: 5, premium: 1 }));
   });
   afterEach(() => t.ctx.close());
 

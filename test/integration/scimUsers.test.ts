@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/testApp';
-import { orgWithToken } from '../support/httpFixtures';
+import { orgWithToken, scimOrg } from '../support/httpFixtures';
 
 const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -16,13 +16,9 @@ describe('SCIM /Users', () => {
 
   beforeEach(async () => {
     t = createTestApp('2026-03-01T09:00:00Z');
-    const created = await orgWithToken(t.app, 'admin', { provisioningMode: 'scim', contract: { seats: { standard: 3, premium: 1 } } });
-    ({ orgId } = created);
-    admin = created.auth;
-    domain = created.org.domains[0];
-    const token = await request(t.app).post(`/api/v1/orgs/${orgId}/scim-tokens`).set(admin).send({ label: 'okta' }).expect(201);
-    expect(token.body.token).toMatch(/^sdscim_tok_/);
-    scim = { Authorization: `Bearer ${token.body.token}`, 'Content-Type': 'application/scim+json' };
+    let scimToken: string;
+    ({ orgId, admin, domain, scim, scimToken } = await scimOrg(t.app, { standard: 3, premium: 1 }, 'okta'));
+    expect(scimToken).toMatch(/^sdscim_tok_/);
   });
   afterEach(() => t.ctx.close());
 

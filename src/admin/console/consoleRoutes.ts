@@ -5,7 +5,7 @@ import type { DomainContext } from '../../domain/context';
 import { DomainError } from '../../domain/errors';
 import { digestsEqual, sha256Hex } from '../../domain/ids';
 import { confirmSeatChange, getInvoice, getSeatUsage, listInvoices, quoteSeatChange } from '../../domain/ledger/ledger';
-import type { SeatChange } from '../../domain/ledger/seatChange';
+import type { PricedLine, SeatChange } from '../../domain/ledger/seatChange';
 import { listMembers } from '../../domain/orgs/members';
 import { inviteMember, listInvitations, resendInvitation, revokeInvitation } from '../../domain/provisioning/invitations';
 import { updateMemberSettings } from '../../domain/provisioning/memberChanges';
@@ -130,6 +130,37 @@ function seatUsageSection(ctx: DomainContext, req: Request): Html {
   </section>`;
 }
 
+/** The lines of a quote or an invoice, with their total: the review step shows what the invoice will say. */
+function linesTable(heading: string, lines: PricedLine[], currency: string, total: number, testId: string): Html {
+  return html`<table>
+    <thead>
+      <tr>
+        <th>${heading}</th>
+        <th class="num">Quantity</th>
+        <th class="num">Each</th>
+        <th class="num">Amount</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${lines.map(
+        (l) =>
+          html`<tr>
+            <td>${l.description}</td>
+            <td class="num">${l.quantity}</td>
+            <td class="num">${formatMoney(l.unitAmount, currency)}</td>
+            <td class="num">${formatMoney(l.amount, currency)}</td>
+          </tr>`,
+      )}
+    </tbody>
+    <tfoot>
+      <tr>
+        <th colspan="3">Total</th>
+        <td class="num"><strong data-testid="${testId}">${formatMoney(total, currency)}</strong></td>
+      </tr>
+    </tfoot>
+  </table>`;
+}
+
 export function consoleRoutes(ctx: DomainContext, logger: Logger): Router {
   const router = Router();
   const forms = express.urlencoded({ extended: false, limit: '64kb' });
@@ -235,33 +266,7 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger): Router {
           Charged now, prorated for the ${quote.remainingMonths} remaining month${quote.remainingMonths === 1 ? '' : 's'} of the term (to
           ${quote.termEnd}).
         </p>
-        <table>
-          <thead>
-            <tr>
-              <th>Change</th>
-              <th class="num">Quantity</th>
-              <th class="num">Each</th>
-              <th class="num">Amount</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${quote.lines.map(
-              (l) =>
-                html`<tr>
-                  <td>${l.description}</td>
-                  <td class="num">${l.quantity}</td>
-                  <td class="num">${formatMoney(l.unitAmount, quote.currency)}</td>
-                  <td class="num">${formatMoney(l.amount, quote.currency)}</td>
-                </tr>`,
-            )}
-          </tbody>
-          <tfoot>
-            <tr>
-              <th colspan="3">Total</th>
-              <td class="num"><strong data-testid="quote-total">${formatMoney(quote.total, quote.currency)}</strong></td>
-            </tr>
-          </tfoot>
-        </table>
+        ${linesTable('Change', quote.lines, quote.currency, quote.total, 'quote-total')}
         <p>After the change: ${quote.seatsAfter.standard.purchased} Standard and ${quote.seatsAfter.premium.purchased} Premium seats.</p>
         <form method="post" action="/console/seats/confirm">
           ${csrfField(req)}
@@ -329,33 +334,7 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger): Router {
           Issued ${invoice.issuedAt.slice(0, 10)}, effective ${invoice.effectiveDate}, ${invoice.remainingMonths} months remaining in the
           term.
         </p>
-        <table>
-          <thead>
-            <tr>
-              <th>Line</th>
-              <th class="num">Quantity</th>
-              <th class="num">Each</th>
-              <th class="num">Amount</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${invoice.lines.map(
-              (l) =>
-                html`<tr>
-                  <td>${l.description}</td>
-                  <td class="num">${l.quantity}</td>
-                  <td class="num">${formatMoney(l.unitAmount, invoice.currency)}</td>
-                  <td class="num">${formatMoney(l.amount, invoice.currency)}</td>
-                </tr>`,
-            )}
-          </tbody>
-          <tfoot>
-            <tr>
-              <th colspan="3">Total</th>
-              <td class="num"><strong data-testid="invoice-total">${formatMoney(invoice.total, invoice.currency)}</strong></td>
-            </tr>
-          </tfoot>
-        </table>
+        ${linesTable('Line', invoice.lines, invoice.currency, invoice.total, 'invoice-total')}
         <p><a href="/console">Back to seats</a></p>`,
     );
   });
