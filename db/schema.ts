@@ -324,3 +324,32 @@ export const scimGroupMembers = sqliteTable(
   },
   (t) => [uniqueIndex('scim_group_members_unique').on(t.groupId, t.memberId), index('scim_group_members_member_idx').on(t.memberId)],
 );
+
+export const ssoConnections = sqliteTable(
+  'sso_connections',
+  {
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    kind: text('kind', { enum: ['saml', 'oidc'] }).notNull(),
+    config: text('config', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    createdAt: createdAt(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('sso_connections_org_kind_unique').on(t.orgId, t.kind)],
+);
+
+/** Outstanding SAML AuthnRequest ids, in the database so every seatd process behind a load balancer agrees. */
+export const samlRequests = sqliteTable('saml_requests', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull(),
+  createdAt: createdAt(),
+  expiresAt: text('expires_at').notNull(),
+});
+
+/** Assertion ids already used, kept until they would have expired anyway: a replayed assertion is refused. */
+export const samlAssertions = sqliteTable('saml_assertions', {
+  id: text('id').primaryKey(),
+  orgId: text('org_id').notNull(),
+  expiresAt: text('expires_at').notNull(),
+});

@@ -9,6 +9,7 @@ import type { OrgCreatedHook } from './admin/operatorRoutes';
 import { invitePage } from './web/invitePage';
 import { scimRouter } from './scim/scimRouter';
 import { signInRoutes } from './web/signInRoutes';
+import { samlRouter } from './sso/saml';
 import { consoleRoutes } from './admin/console/consoleRoutes';
 import { sessionMiddleware } from './sso/session';
 
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/scim/v2', scimRouter(deps.ctx, deps.logger));
   app.use(invitePage(deps.ctx, deps.logger));
   app.use(signInRoutes(deps.ctx));
+  app.use(samlRouter(deps.ctx, deps.logger));
   app.use(consoleRoutes(deps.ctx, deps.logger));
   return app;
 }

@@ -4,6 +4,7 @@ import { alertRoutes } from './alertRoutes';
 import { auditRoutes } from './auditRoutes';
 import { memberRoutes } from './memberRoutes';
 import { scimTokenRoutes } from './scimTokenRoutes';
+import { ssoRoutes } from './ssoRoutes';
 import { openApiDocument } from './openapi';
 import { operatorRoutes } from './operatorRoutes';
 import { problemErrorHandler, sendProblem } from './problem';
@@ -22,6 +23,7 @@ export function adminApi(deps: AppDeps): Router {
   api.use('/orgs/:org', auditRoutes(ctx));
   api.use('/orgs/:org', memberRoutes(ctx));
   api.use('/orgs/:org', scimTokenRoutes(ctx));
+  api.use('/orgs/:org', ssoRoutes(ctx));
   api.use('/orgs/:org', alertRoutes(ctx));
   api.use((req, res) => {
     sendProblem(res, 404, 'not-found', 'Not found', `No API route for ${req.method} ${req.originalUrl}`);

@@ -96,7 +96,12 @@ export function deleteMember(q: Queryable, orgId: string, memberId: string): voi
 }
 
 /** A member holding this userName or this email, if any: one indexed look-up for both uniqueness checks. */
-export function findMemberClashing(q: Queryable, orgId: string, userName: string, email: string): Pick<MemberRow, 'userName' | 'email'> | undefined {
+export function findMemberClashing(
+  q: Queryable,
+  orgId: string,
+  userName: string,
+  email: string,
+): Pick<MemberRow, 'userName' | 'email'> | undefined {
   const statement = prepared(q, 'findMemberClashing', (db) =>
     db
       .select({ userName: members.userName, email: members.email })

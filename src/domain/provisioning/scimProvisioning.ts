@@ -2,7 +2,15 @@ import { recordAudit } from '../audit/auditLog';
 import { inTransaction, type Actor, type DomainContext } from '../context';
 import { Conflict, Invalid, NotFound } from '../errors';
 import { newId } from '../ids';
-import { findMember, findMemberByEmail, findMemberByUserName, findMemberClashing, insertMember, updateMember, type MemberRow } from '../orgs/memberRepository';
+import {
+  findMember,
+  findMemberByEmail,
+  findMemberByUserName,
+  findMemberClashing,
+  insertMember,
+  updateMember,
+  type MemberRow,
+} from '../orgs/memberRepository';
 import { changeSeatTypeIn, setMemberActiveIn } from './memberChanges';
 import { toMember, type Member } from '../orgs/members';
 import { findOrg, listOrgDomains } from '../orgs/orgRepository';

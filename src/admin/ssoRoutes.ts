@@ -1,0 +1,35 @@
+import { Router } from 'express';
+import type { DomainContext } from '../domain/context';
+import { getSamlConnection, setSamlConnection } from '../domain/sso/ssoConnections';
+import { samlUrls } from '../sso/saml';
+import { requireOrgRole } from './auth';
+
+/** SSO settings of an org (admins and above); answers also the URLs to give the IdP. */
+export function ssoRoutes(ctx: DomainContext): Router {
+  const router = Router({ mergeParams: true });
+  const admin = requireOrgRole(ctx, 'admin');
+  const describe = (orgId: string) => {
+    const urls = samlUrls(ctx.publicUrl, orgId);
+    return { serviceProvider: { entityId: urls.entityId, acsUrl: urls.acs, metadataUrl: urls.entityId, loginUrl: urls.login } };
+  };
+  router.put('/sso/saml', admin, (req, res) => {
+    const orgId = req.params.org as string;
+    const { idpCert: _cert, ...connection } = setSamlConnection(ctx, orgId, req.body, {
+      actor: req.principal!.actor,
+      role: req.principal!.role,
+    });
+    res.json({ ...connection, idpCertSet: true, ...describe(orgId) });
+  });
+  router.get('/sso/saml', admin, (req, res) => {
+    const orgId = req.params.org as string;
+    const connection = getSamlConnection(ctx, orgId);
+    res.json({
+      configured: Boolean(connection),
+      ...(connection
+        ? { entryPoint: connection.entryPoint, idpIssuer: connection.idpIssuer, allowIdpInitiated: connection.allowIdpInitiated }
+        : {}),
+      ...describe(orgId),
+    });
+  });
+  return router;
+}

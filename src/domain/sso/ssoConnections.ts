@@ -1,0 +1,138 @@
+import { and, eq, lt } from 'drizzle-orm';
+import { z } from 'zod';
+import { samlAssertions, samlRequests, ssoConnections } from '../../../db/schema';
+import { recordAudit } from '../audit/auditLog';
+import { inTransaction, type DomainContext } from '../context';
+import { Conflict, Invalid, NotFound } from '../errors';
+import { findOrg } from '../orgs/orgRepository';
+import type { By } from '../provisioning/roles';
+import { parseInput } from '../validation';
+
+const pemOrBase64 = z
+  .string()
+  .trim()
+  .transform((s) => s.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, ''))
+  .pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9+/]+=*$/, 'must be an X.509 certificate, PEM or base64')
+      .min(100, 'is too short for a certificate'),
+  );
+
+export const attributeMappingInput = z
+  .strictObject({
+    email: z.string().min(1).optional(),
+    givenName: z.string().min(1).optional(),
+    familyName: z.string().min(1).optional(),
+    groups: z.string().min(1).optional(),
+  })
+  .optional();
+
+export const samlConnectionInput = z.strictObject({
+  entryPoint: z.url({ protocol: /^https?$/, error: 'must be the IdP single sign-on URL' }),
+  idpIssuer: z.string().trim().min(1, 'is required (the IdP entity ID)'),
+  idpCert: pemOrBase64,
+  allowIdpInitiated: z.boolean().default(false),
+  attributeMapping: attributeMappingInput,
+});
+
+export type SamlConnection = z.infer<typeof samlConnectionInput>;
+
+/** Attribute names tried in order when the org maps none: Okta's defaults, then Entra ID's claim URIs. */
+export const DEFAULT_SAML_ATTRIBUTES = {
+  email: ['email', 'mail', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress', 'urn:oid:0.9.2342.19200300.100.1.3'],
+  givenName: ['firstName', 'givenName', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname'],
+  familyName: ['lastName', 'surname', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname'],
+  groups: ['groups', 'http://schemas.microsoft.com/ws/2008/06/identity/claims/groups'],
+};
+
+/** Reads entry point, issuer and signing certificate out of IdP metadata XML (what Okta and Entra offer to download). */
+export function samlConnectionFromMetadata(xml: string): Omit<SamlConnection, 'allowIdpInitiated' | 'attributeMapping'> {
+  const entityId = /<(?:\w+:)?EntityDescriptor[^>]*\sentityID="([^"]+)"/.exec(xml)?.[1];
+  const sso =
+    /<(?:\w+:)?SingleSignOnService[^>]*Binding="urn:oasis:names:tc:SAML:2\.0:bindings:HTTP-Redirect"[^>]*Location="([^"]+)"/.exec(
+      xml,
+    )?.[1] ??
+    /<(?:\w+:)?SingleSignOnService[^>]*Location="([^"]+)"[^>]*Binding="urn:oasis:names:tc:SAML:2\.0:bindings:HTTP-Redirect"/.exec(xml)?.[1];
+  const signing =
+    /<(?:\w+:)?KeyDescriptor(?![^>]*use="encryption")[^>]*>[\s\S]*?<(?:\w+:)?X509Certificate>([^<]+)<\/(?:\w+:)?X509Certificate>/.exec(
+      xml,
+    )?.[1];
+  if (!entityId || !sso || !signing) {
+    throw Invalid.field(
+      'idpMetadataXml',
+      'needs an EntityDescriptor entityID, an HTTP-Redirect SingleSignOnService and a signing X509Certificate',
+    );
+  }
+  return { entryPoint: sso, idpIssuer: entityId, idpCert: signing.replace(/\s+/g, '') };
+}
+
+export function setSamlConnection(ctx: DomainContext, orgId: string, input: unknown, by: By): SamlConnection {
+  const raw = (input ?? {}) as Record<string, unknown>;
+  const merged =
+    typeof raw.idpMetadataXml === 'string' ? { ...raw, ...samlConnectionFromMetadata(raw.idpMetadataXml), idpMetadataXml: undefined } : raw;
+  const { idpMetadataXml: _xml, ...rest } = merged as Record<string, unknown>;
+  const config = parseInput(samlConnectionInput, rest);
+  const now = ctx.clock.now().toISOString();
+  inTransaction(ctx, (tx) => {
+    if (!findOrg(tx, orgId)) throw new NotFound('organization', orgId);
+    tx.insert(ssoConnections)
+      .values({ orgId, kind: 'saml', config, createdAt: now, updatedAt: now })
+      .onConflictDoUpdate({ target: [ssoConnections.orgId, ssoConnections.kind], set: { config, updatedAt: now } })
+      .run();
+    recordAudit(tx, ctx.clock.now(), {
+      orgId,
+      actor: by.actor,
+      action: 'sso.saml.configure',
+      target: orgId,
+      outcome: 'success',
+      details: { entryPoint: config.entryPoint, idpIssuer: config.idpIssuer, allowIdpInitiated: config.allowIdpInitiated },
+    });
+  });
+  return config;
+}
+
+export function getSamlConnection(ctx: DomainContext, orgId: string): SamlConnection | undefined {
+  const row = ctx.db
+    .select()
+    .from(ssoConnections)
+    .where(and(eq(ssoConnections.orgId, orgId), eq(ssoConnections.kind, 'saml')))
+    .get();
+  return row ? (row.config as SamlConnection) : undefined;
+}
+
+/** Remembers an AuthnRequest id until it is answered or expires. */
+export function saveSamlRequest(ctx: DomainContext, orgId: string, id: string, lifetimeMs: number): void {
+  const now = ctx.clock.now();
+  inTransaction(ctx, (tx) => {
+    tx.delete(samlRequests).where(lt(samlRequests.expiresAt, now.toISOString())).run();
+    tx.insert(samlRequests)
+      .values({ id, orgId, createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + lifetimeMs).toISOString() })
+      .onConflictDoNothing()
+      .run();
+  });
+}
+
+export function findSamlRequest(ctx: DomainContext, orgId: string, id: string): string | null {
+  const row = ctx.db
+    .select()
+    .from(samlRequests)
+    .where(and(eq(samlRequests.id, id), eq(samlRequests.orgId, orgId)))
+    .get();
+  return row && row.expiresAt > ctx.clock.now().toISOString() ? row.createdAt : null;
+}
+
+export function removeSamlRequest(ctx: DomainContext, id: string): void {
+  inTransaction(ctx, (tx) => tx.delete(samlRequests).where(eq(samlRequests.id, id)).run());
+}
+
+/** Accepts an assertion id once; a second use before it expires is a replay. */
+export function useSamlAssertion(ctx: DomainContext, orgId: string, assertionId: string, expiresAt: string): void {
+  const now = ctx.clock.now().toISOString();
+  inTransaction(ctx, (tx) => {
+    tx.delete(samlAssertions).where(lt(samlAssertions.expiresAt, now)).run();
+    const seen = tx.select().from(samlAssertions).where(eq(samlAssertions.id, assertionId)).get();
+    if (seen) throw new Conflict('This SAML assertion was already used', 'assertion-replayed');
+    tx.insert(samlAssertions).values({ id: assertionId, orgId, expiresAt }).run();
+  });
+}

@@ -1,0 +1,198 @@
+import express, { Router, type Request, type Response } from 'express';
+import { SAML, ValidateInResponseTo, type CacheProvider, type Profile } from '@node-saml/node-saml';
+import { recordAudit } from '../domain/audit/auditLog';
+import { inTransaction, type DomainContext } from '../domain/context';
+import { DomainError, NoSeatAvailable } from '../domain/errors';
+import { admitSsoUser, SignInRefused } from '../domain/provisioning/admission';
+import {
+  DEFAULT_SAML_ATTRIBUTES,
+  findSamlRequest,
+  getSamlConnection,
+  removeSamlRequest,
+  saveSamlRequest,
+  useSamlAssertion,
+  type SamlConnection,
+} from '../domain/sso/ssoConnections';
+import { findOrg } from '../domain/orgs/orgRepository';
+import type { Logger } from '../logger';
+import { sendPage } from '../web/page';
+import { signIn } from './session';
+
+const REQUEST_LIFETIME_MS = 10 * 60_000;
+/** How far the IdP's clock may be from ours. */
+const CLOCK_SKEW_MS = 2 * 60_000;
+
+export function samlUrls(publicUrl: string, orgId: string) {
+  const base = `${publicUrl}/sso/${orgId}/saml`;
+  return { entityId: `${base}/metadata`, acs: `${base}/acs`, login: `${base}/login` };
+}
+
+/** InResponseTo ids live in the database, so several seatd processes agree on them. */
+function requestCache(ctx: DomainContext, orgId: string): CacheProvider {
+  return {
+    saveAsync: async (key) => {
+      saveSamlRequest(ctx, orgId, key, REQUEST_LIFETIME_MS);
+      return { value: key, createdAt: ctx.clock.now().getTime() };
+    },
+    getAsync: async (key) => findSamlRequest(ctx, orgId, key),
+    removeAsync: async (key) => {
+      if (key) removeSamlRequest(ctx, key);
+      return key;
+    },
+  };
+}
+
+/** One service provider per org, built from its connection: signed assertions, audience, recipient and InResponseTo checked. */
+function serviceProvider(ctx: DomainContext, orgId: string, connection: SamlConnection): SAML {
+  const urls = samlUrls(ctx.publicUrl, orgId);
+  return new SAML({
+    issuer: urls.entityId,
+    audience: urls.entityId,
+    callbackUrl: urls.acs,
+    entryPoint: connection.entryPoint,
+    idpIssuer: connection.idpIssuer,
+    idpCert: connection.idpCert,
+    wantAssertionsSigned: true,
+    wantAuthnResponseSigned: false,
+    acceptedClockSkewMs: CLOCK_SKEW_MS,
+    // An unsolicited response cannot be tied to a request, so IdP-initiated sign-in is off unless the org turns it on.
+    validateInResponseTo: connection.allowIdpInitiated ? ValidateInResponseTo.ifPresent : ValidateInResponseTo.always,
+    requestIdExpirationPeriodMs: REQUEST_LIFETIME_MS,
+    cacheProvider: requestCache(ctx, orgId),
+    identifierFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
+    disableRequestedAuthnContext: true,
+  });
+}
+
+function attribute(profile: Profile, names: readonly string[]): unknown {
+  for (const name of names) if (profile[name] !== undefined) return profile[name];
+  return undefined;
+}
+
+function text(value: unknown): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' && first.trim() ? first.trim() : undefined;
+}
+
+/** The identity in a validated assertion: the mapped (or usual Okta/Entra) attributes, else an email-shaped NameID. */
+function identityOf(profile: Profile, connection: SamlConnection) {
+  const map = connection.attributeMapping ?? {};
+  const pick = (key: keyof typeof DEFAULT_SAML_ATTRIBUTES) => attribute(profile, map[key] ? [map[key]] : DEFAULT_SAML_ATTRIBUTES[key]);
+  const email = text(pick('email')) ?? (/^[^@\s]+@[^@\s]+$/.test(profile.nameID ?? '') ? profile.nameID : undefined);
+  const groups = pick('groups');
+  return {
+    email,
+    givenName: text(pick('givenName')),
+    familyName: text(pick('familyName')),
+    groups: Array.isArray(groups) ? groups.map(String) : typeof groups === 'string' ? [groups] : [],
+  };
+}
+
+/**
+ * Checks node-saml leaves to its caller (it checks the issuer of logout messages only, and no
+ * recipient at all): the signed assertion's Issuer is the org's IdP, its SubjectConfirmationData
+ * Recipient is this org's ACS URL, and the Response, if it names a Destination, names it too.
+ */
+function checkIssuerAndRecipient(profile: Profile, expected: { issuer: string; acs: string }): void {
+  const assertion = profile.getAssertionXml?.() ?? '';
+  const issuer = /<(?:\w+:)?Issuer\b[^>]*>([^<]*)<\/(?:\w+:)?Issuer>/.exec(assertion)?.[1]?.trim();
+  if (issuer !== expected.issuer) throw new Error(`assertion issuer ${issuer ?? '(none)'} is not the configured IdP ${expected.issuer}`);
+  const recipients = [...assertion.matchAll(/<(?:\w+:)?SubjectConfirmationData\b[^>]*\sRecipient="([^"]*)"/g)].map((m) => m[1]);
+  if (!recipients.length || recipients.some((r) => r !== expected.acs)) {
+    throw new Error(`assertion recipient ${recipients.join(', ') || '(none)'} is not ${expected.acs}`);
+  }
+  const response = profile.getSamlResponseXml?.() ?? '';
+  const destination = /<(?:\w+:)?Response\b[^>]*\sDestination="([^"]*)"/.exec(response)?.[1];
+  if (destination !== undefined && destination !== expected.acs)
+    throw new Error(`response destination ${destination} is not ${expected.acs}`);
+}
+
+/** Id and expiry of the assertion, for replay protection. */
+function assertionKey(profile: Profile): { id: string; notOnOrAfter: string } | undefined {
+  const xml = profile.getAssertionXml?.() ?? '';
+  const id = /<(?:\w+:)?Assertion\b[^>]*\sID="([^"]+)"/.exec(xml)?.[1];
+  const notOnOrAfter = /<(?:\w+:)?Conditions\b[^>]*\sNotOnOrAfter="([^"]+)"/.exec(xml)?.[1];
+  return id ? { id, notOnOrAfter: notOnOrAfter ?? new Date(Date.now() + 3_600_000).toISOString() } : undefined;
+}
+
+export function samlRouter(ctx: DomainContext, logger: Logger): Router {
+  const router = Router();
+  const connectionOr404 = (req: Request, res: Response) => {
+    const orgId = req.params.org as string;
+    const connection = findOrg(ctx.db, orgId) ? getSamlConnection(ctx, orgId) : undefined;
+    if (!connection) sendPage(res, 404, 'Single sign-on is not set up', ['This organization has no SAML single sign-on configured.']);
+    return connection;
+  };
+
+  router.get('/sso/:org/saml/metadata', (req, res) => {
+    const orgId = req.params.org as string;
+    if (!findOrg(ctx.db, orgId)) return sendPage(res, 404, 'Unknown organization', ['There is no such organization.']);
+    const connection = getSamlConnection(ctx, orgId) ?? {
+      entryPoint: 'https://idp.invalid/',
+      idpIssuer: 'unset',
+      idpCert: 'unset',
+      allowIdpInitiated: false,
+    };
+    res.type('application/samlmetadata+xml').send(serviceProvider(ctx, orgId, connection).generateServiceProviderMetadata(null, null));
+  });
+
+  router.get('/sso/:org/saml/login', async (req, res) => {
+    const connection = connectionOr404(req, res);
+    if (!connection) return;
+    const url = await serviceProvider(ctx, req.params.org as string, connection).getAuthorizeUrlAsync('', req.get('host'), {});
+    res.redirect(302, url);
+  });
+
+  router.post('/sso/:org/saml/acs', express.urlencoded({ extended: false, limit: '2mb' }), async (req, res) => {
+    const orgId = req.params.org as string;
+    const connection = connectionOr404(req, res);
+    if (!connection) return;
+    const refuse = (status: 401 | 403, reason: string, paragraphs: string[]) => {
+      logger.warn({ orgId, reason }, 'SAML sign-in refused');
+      if (status === 401) {
+        inTransaction(ctx, (tx) =>
+          recordAudit(tx, ctx.clock.now(), {
+            orgId,
+            actor: 'sso:saml',
+            action: 'sso.saml.sign-in',
+            outcome: 'failure',
+            details: { reason },
+          }),
+        );
+      }
+      sendPage(res, status, status === 403 ? 'No free seat' : 'Sign-in failed', paragraphs);
+    };
+    let profile: Profile | null;
+    try {
+      ({ profile } = await serviceProvider(ctx, orgId, connection).validatePostResponseAsync({
+        SAMLResponse: String(req.body?.SAMLResponse ?? ''),
+      }));
+      if (!profile) throw new Error('no profile in the SAML response');
+      checkIssuerAndRecipient(profile, { issuer: connection.idpIssuer, acs: samlUrls(ctx.publicUrl, orgId).acs });
+      const key = assertionKey(profile);
+      if (!key) throw new Error('the assertion has no ID');
+      useSamlAssertion(ctx, orgId, key.id, key.notOnOrAfter);
+    } catch (err) {
+      return refuse(401, err instanceof Error ? err.message : String(err), [
+        'Your identity provider’s answer could not be accepted, so you are not signed in.',
+        'Try again from your company’s portal; if it keeps failing, your administrator can find the reason in seatd’s log.',
+      ]);
+    }
+    const identity = identityOf(profile, connection);
+    if (!identity.email) return refuse(401, 'no email in the assertion', ['Your identity provider did not send an email address.']);
+    try {
+      const { member } = admitSsoUser(ctx, orgId, { ...identity, email: identity.email });
+      res.redirect(303, signIn(ctx, req, res, { orgId, memberId: member.id, role: member.role, via: 'saml' }));
+    } catch (err) {
+      if (err instanceof NoSeatAvailable) {
+        return refuse(403, 'no seat available', [
+          `${findOrg(ctx.db, orgId)?.name ?? 'Your organization'} has no free ${err.seatType} seat, so your account could not be created.`,
+          'Its administrators have been told; try again once they have added seats.',
+        ]);
+      }
+      if (err instanceof SignInRefused || err instanceof DomainError) return refuse(401, err.message, [err.message]);
+      throw err;
+    }
+  });
+  return router;
+}
