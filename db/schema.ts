@@ -353,3 +353,13 @@ export const samlAssertions = sqliteTable('saml_assertions', {
   orgId: text('org_id').notNull(),
   expiresAt: text('expires_at').notNull(),
 });
+
+/** An OIDC sign-in in flight: PKCE verifier and nonce, found by the state the IdP sends back, used once. */
+export const oidcLogins = sqliteTable('oidc_logins', {
+  stateHash: text('state_hash').primaryKey(),
+  orgId: text('org_id').notNull(),
+  codeVerifier: text('code_verifier').notNull(),
+  nonce: text('nonce').notNull(),
+  createdAt: createdAt(),
+  expiresAt: text('expires_at').notNull(),
+});

@@ -10,6 +10,7 @@ import { invitePage } from './web/invitePage';
 import { scimRouter } from './scim/scimRouter';
 import { signInRoutes } from './web/signInRoutes';
 import { samlRouter } from './sso/saml';
+import { oidcRouter } from './sso/oidc';
 import { consoleRoutes } from './admin/console/consoleRoutes';
 import { sessionMiddleware } from './sso/session';
 
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(invitePage(deps.ctx, deps.logger));
   app.use(signInRoutes(deps.ctx));
   app.use(samlRouter(deps.ctx, deps.logger));
+  app.use(oidcRouter(deps.ctx, deps.logger));
   app.use(consoleRoutes(deps.ctx, deps.logger));
   return app;
 }

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { DomainContext } from '../domain/context';
-import { getSamlConnection, setSamlConnection } from '../domain/sso/ssoConnections';
+import { getSamlConnection, setOidcConnection, setSamlConnection } from '../domain/sso/ssoConnections';
+import { oidcRedirectUri } from '../sso/oidc';
 import { samlUrls } from '../sso/saml';
 import { requireOrgRole } from './auth';
 
@@ -19,6 +20,19 @@ export function ssoRoutes(ctx: DomainContext): Router {
       role: req.principal!.role,
     });
     res.json({ ...connection, idpCertSet: true, ...describe(orgId) });
+  });
+  router.put('/sso/oidc', admin, (req, res) => {
+    const orgId = req.params.org as string;
+    const { clientSecret: _secret, ...connection } = setOidcConnection(ctx, orgId, req.body, {
+      actor: req.principal!.actor,
+      role: req.principal!.role,
+    });
+    res.json({
+      ...connection,
+      clientSecretSet: true,
+      redirectUri: oidcRedirectUri(ctx.publicUrl, orgId),
+      loginUrl: `${ctx.publicUrl}/sso/${orgId}/oidc/login`,
+    });
   });
   router.get('/sso/saml', admin, (req, res) => {
     const orgId = req.params.org as string;

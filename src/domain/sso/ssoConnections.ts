@@ -1,10 +1,11 @@
 import { and, eq, lt } from 'drizzle-orm';
 import { z } from 'zod';
-import { samlAssertions, samlRequests, ssoConnections } from '../../../db/schema';
+import { oidcLogins, samlAssertions, samlRequests, ssoConnections } from '../../../db/schema';
 import { recordAudit } from '../audit/auditLog';
 import { inTransaction, type DomainContext } from '../context';
 import { Conflict, Invalid, NotFound } from '../errors';
 import { findOrg } from '../orgs/orgRepository';
+import { sha256Hex } from '../ids';
 import type { By } from '../provisioning/roles';
 import { parseInput } from '../validation';
 
@@ -134,5 +135,77 @@ export function useSamlAssertion(ctx: DomainContext, orgId: string, assertionId:
     const seen = tx.select().from(samlAssertions).where(eq(samlAssertions.id, assertionId)).get();
     if (seen) throw new Conflict('This SAML assertion was already used', 'assertion-replayed');
     tx.insert(samlAssertions).values({ id: assertionId, orgId, expiresAt }).run();
+  });
+}
+
+export const oidcConnectionInput = z.strictObject({
+  issuer: z.url({ protocol: /^https?$/, error: 'must be the IdP issuer URL' }),
+  clientId: z.string().trim().min(1, 'is required'),
+  clientSecret: z.string().min(1, 'is required'),
+  attributeMapping: attributeMappingInput,
+});
+
+export type OidcConnection = z.infer<typeof oidcConnectionInput>;
+
+export function setOidcConnection(ctx: DomainContext, orgId: string, input: unknown, by: By): OidcConnection {
+  const config = parseInput(oidcConnectionInput, input ?? {});
+  const now = ctx.clock.now().toISOString();
+  inTransaction(ctx, (tx) => {
+    if (!findOrg(tx, orgId)) throw new NotFound('organization', orgId);
+    tx.insert(ssoConnections)
+      .values({ orgId, kind: 'oidc', config, createdAt: now, updatedAt: now })
+      .onConflictDoUpdate({ target: [ssoConnections.orgId, ssoConnections.kind], set: { config, updatedAt: now } })
+      .run();
+    recordAudit(tx, ctx.clock.now(), {
+      orgId,
+      actor: by.actor,
+      action: 'sso.oidc.configure',
+      target: orgId,
+      outcome: 'success',
+      details: { issuer: config.issuer, clientId: config.clientId },
+    });
+  });
+  return config;
+}
+
+export function getOidcConnection(ctx: DomainContext, orgId: string): OidcConnection | undefined {
+  const row = ctx.db
+    .select()
+    .from(ssoConnections)
+    .where(and(eq(ssoConnections.orgId, orgId), eq(ssoConnections.kind, 'oidc')))
+    .get();
+  return row ? (row.config as OidcConnection) : undefined;
+}
+
+/** Keeps a sign-in's PKCE verifier and nonce under the hash of its state, for 10 minutes. */
+export function saveOidcLogin(ctx: DomainContext, orgId: string, state: string, codeVerifier: string, nonce: string): void {
+  const now = ctx.clock.now();
+  inTransaction(ctx, (tx) => {
+    tx.delete(oidcLogins).where(lt(oidcLogins.expiresAt, now.toISOString())).run();
+    tx.insert(oidcLogins)
+      .values({
+        stateHash: sha256Hex(state),
+        orgId,
+        codeVerifier,
+        nonce,
+        createdAt: now.toISOString(),
+        expiresAt: new Date(now.getTime() + 10 * 60_000).toISOString(),
+      })
+      .run();
+  });
+}
+
+/** Takes the sign-in a state belongs to, once; a stale, foreign or reused state finds nothing. */
+export function takeOidcLogin(ctx: DomainContext, orgId: string, state: string): { codeVerifier: string; nonce: string } | undefined {
+  return inTransaction(ctx, (tx) => {
+    const row = tx
+      .select()
+      .from(oidcLogins)
+      .where(eq(oidcLogins.stateHash, sha256Hex(state)))
+      .get();
+    if (!row) return undefined;
+    tx.delete(oidcLogins).where(eq(oidcLogins.stateHash, row.stateHash)).run();
+    if (row.orgId !== orgId || row.expiresAt <= ctx.clock.now().toISOString()) return undefined;
+    return { codeVerifier: row.codeVerifier, nonce: row.nonce };
   });
 }

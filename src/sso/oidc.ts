@@ -1,0 +1,161 @@
+import { Router, type Request, type Response } from 'express';
+import type * as OpenIdClient from 'openid-client';
+import type { DomainContext } from '../domain/context';
+import { DomainError, NoSeatAvailable } from '../domain/errors';
+import { findOrg } from '../domain/orgs/orgRepository';
+import { admitSsoUser, SignInRefused } from '../domain/provisioning/admission';
+import { getOidcConnection, saveOidcLogin, takeOidcLogin, type OidcConnection } from '../domain/sso/ssoConnections';
+import { recordAudit } from '../domain/audit/auditLog';
+import { inTransaction } from '../domain/context';
+import type { Logger } from '../logger';
+import { sendPage } from '../web/page';
+import { signIn } from './session';
+
+/** openid-client v6 is ESM-only; it is loaded on first use. */
+let openIdClient: Promise<typeof OpenIdClient> | undefined;
+const loadOpenIdClient = () => (openIdClient ??= import('openid-client'));
+
+export function oidcRedirectUri(publicUrl: string, orgId: string): string {
+  return `${publicUrl}/sso/${orgId}/oidc/callback`;
+}
+
+/** Plain http is accepted only for an IdP on this machine (a local demo or a test), never across a network. */
+function isLoopback(issuer: string): boolean {
+  const { protocol, hostname } = new URL(issuer);
+  return protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(hostname);
+}
+
+const discovered = new Map<string, { at: number; config: Promise<OpenIdClient.Configuration> }>();
+
+/** Discovery from the issuer, cached for ten minutes per org and issuer. */
+async function clientConfiguration(orgId: string, connection: OidcConnection): Promise<OpenIdClient.Configuration> {
+  const key = `${orgId} ${connection.issuer} ${connection.clientId}`;
+  const cached = discovered.get(key);
+  if (cached && Date.now() - cached.at < 10 * 60_000) return cached.config;
+  const oidc = await loadOpenIdClient();
+  const config = oidc.discovery(new URL(connection.issuer), connection.clientId, connection.clientSecret, undefined, {
+    execute: isLoopback(connection.issuer) ? [oidc.allowInsecureRequests] : [],
+  });
+  discovered.set(key, { at: Date.now(), config });
+  config.catch(() => discovered.delete(key));
+  return config;
+}
+
+function claimText(claims: Record<string, unknown>, name: string | undefined): string | undefined {
+  const v = name ? claims[name] : undefined;
+  return typeof v === 'string' && v.trim() ? v.trim() : undefined;
+}
+
+export function oidcRouter(ctx: DomainContext, logger: Logger): Router {
+  const router = Router();
+  const connectionOr404 = (req: Request, res: Response) => {
+    const orgId = req.params.org as string;
+    const connection = findOrg(ctx.db, orgId) ? getOidcConnection(ctx, orgId) : undefined;
+    if (!connection) sendPage(res, 404, 'Single sign-on is not set up', ['This organization has no OpenID Connect sign-in configured.']);
+    return connection;
+  };
+
+  router.get('/sso/:org/oidc/login', async (req, res) => {
+    const orgId = req.params.org as string;
+    const connection = connectionOr404(req, res);
+    if (!connection) return;
+    const oidc = await loadOpenIdClient();
+    let config: OpenIdClient.Configuration;
+    try {
+      config = await clientConfiguration(orgId, connection);
+    } catch (err) {
+      logger.warn({ orgId, err: err instanceof Error ? err.message : String(err) }, 'OIDC discovery failed');
+      return sendPage(res, 502, 'Identity provider unreachable', [
+        'Your organization’s identity provider could not be reached. Try again in a moment.',
+      ]);
+    }
+    const codeVerifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const nonce = oidc.randomNonce();
+    saveOidcLogin(ctx, orgId, state, codeVerifier, nonce);
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: oidcRedirectUri(ctx.publicUrl, orgId),
+      scope: 'openid email profile',
+      code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+    });
+    res.redirect(302, url.href);
+  });
+
+  router.get('/sso/:org/oidc/callback', async (req, res) => {
+    const orgId = req.params.org as string;
+    const connection = connectionOr404(req, res);
+    if (!connection) return;
+    const refuse = (status: 401 | 403, reason: string, paragraphs: string[]) => {
+      logger.warn({ orgId, reason }, 'OIDC sign-in refused');
+      if (status === 401) {
+        inTransaction(ctx, (tx) =>
+          recordAudit(tx, ctx.clock.now(), {
+            orgId,
+            actor: 'sso:oidc',
+            action: 'sso.oidc.sign-in',
+            outcome: 'failure',
+            details: { reason },
+          }),
+        );
+      }
+      sendPage(res, status, status === 403 ? 'No free seat' : 'Sign-in failed', paragraphs);
+    };
+    const state = typeof req.query.state === 'string' ? req.query.state : '';
+    const login = state ? takeOidcLogin(ctx, orgId, state) : undefined;
+    if (!login) {
+      return refuse(401, 'unknown, expired or reused state', [
+        'This sign-in link is not valid any more. Start again from the sign-in page.',
+      ]);
+    }
+    let claims: Record<string, unknown>;
+    try {
+      const oidc = await loadOpenIdClient();
+      const config = await clientConfiguration(orgId, connection);
+      // The redirect URI the IdP called back, rebuilt on PUBLIC_URL so a proxy in front does not change it.
+      const currentUrl = new URL(`${oidcRedirectUri(ctx.publicUrl, orgId)}${req.originalUrl.slice(req.originalUrl.indexOf('?'))}`);
+      const tokens = await oidc.authorizationCodeGrant(config, currentUrl, {
+        pkceCodeVerifier: login.codeVerifier,
+        expectedState: state,
+        expectedNonce: login.nonce,
+        idTokenExpected: true,
+      });
+      claims = (tokens.claims() ?? {}) as Record<string, unknown>;
+      if (claims.email === undefined && tokens.access_token) {
+        // Some providers keep profile claims out of the ID token (oidc-provider's default); ask UserInfo, bound to the same subject.
+        claims = { ...(await oidc.fetchUserInfo(config, tokens.access_token, String(claims.sub))), ...claims };
+      }
+    } catch (err) {
+      return refuse(401, err instanceof Error ? err.message : String(err), [
+        'Your identity provider’s answer could not be accepted, so you are not signed in.',
+        'Try again; if it keeps failing, your administrator can find the reason in seatd’s log.',
+      ]);
+    }
+    const map = connection.attributeMapping ?? {};
+    // Only a verified email identifies a person; an unverified one could be anybody's.
+    const email = claims.email_verified === true ? claimText(claims, map.email ?? 'email') : undefined;
+    if (!email) return refuse(401, 'no verified email in the ID token', ['Your identity provider did not send a verified email address.']);
+    const groupsClaim = claims[map.groups ?? 'groups'];
+    try {
+      const { member } = admitSsoUser(ctx, orgId, {
+        email,
+        givenName: claimText(claims, map.givenName ?? 'given_name'),
+        familyName: claimText(claims, map.familyName ?? 'family_name'),
+        groups: Array.isArray(groupsClaim) ? groupsClaim.map(String) : [],
+      });
+      res.redirect(303, signIn(ctx, req, res, { orgId, memberId: member.id, role: member.role, via: 'oidc' }));
+    } catch (err) {
+      if (err instanceof NoSeatAvailable) {
+        return refuse(403, 'no seat available', [
+          `${findOrg(ctx.db, orgId)?.name ?? 'Your organization'} has no free ${err.seatType} seat, so your account could not be created.`,
+          'Its administrators have been told; try again once they have added seats.',
+        ]);
+      }
+      if (err instanceof SignInRefused || err instanceof DomainError) return refuse(401, err.message, [err.message]);
+      throw err;
+    }
+  });
+  return router;
+}

@@ -1,0 +1,85 @@
+import request from 'supertest';
+import { createTestApp, type TestApp } from '../support/testApp';
+import { orgWithToken } from '../support/httpFixtures';
+import { browseIdp, startOidcProvider } from '../support/oidcIdp';
+
+/** OIDC sign-in against a real OpenID Provider (oidc-provider) running in the test. */
+describe('OIDC sign-in', () => {
+  let t: TestApp;
+  let idp: Awaited<ReturnType<typeof startOidcProvider>>;
+  let orgId: string;
+  let domain: string;
+  let admin: Record<string, string>;
+  let redirectUri: string;
+
+  beforeEach(async () => {
+    t = createTestApp(new Date().toISOString());
+    const created = await orgWithToken(t.app, 'admin', { provisioningMode: 'jit', contract: { seats: { standard: 2, premium: 0 } } });
+    ({ orgId } = created);
+    admin = created.auth;
+    domain = created.org.domains[0];
+    redirectUri = `http://seatd.test/sso/${orgId}/oidc/callback`;
+    idp = await startOidcProvider({ clientId: 'seatd', clientSecret: 'seatd-client-secret-0123456789', redirectUri });
+    const configured = await request(t.app)
+      .put(`/api/v1/orgs/${orgId}/sso/oidc`)
+      .set(admin)
+      .send({ issuer: idp.issuer, clientId: 'seatd', clientSecret: 'seatd-client-secret-0123456789' })
+      .expect(200);
+    expect(configured.body).toMatchObject({ redirectUri, clientSecretSet: true });
+    expect(configured.body.clientSecret).toBeUndefined();
+  });
+  afterEach(async () => {
+    await idp.close();
+    t.ctx.close();
+  });
+
+  /** seatd's login → the IdP (authorization code + PKCE, state, nonce) → back at seatd's callback URL. */
+  async function signInAtIdp(email: string, verified = true): Promise<URL> {
+    idp.signInAs(email, { email, email_verified: verified, given_name: 'Ada', family_name: 'Lovelace' });
+    const login = await request(t.app).get(`/sso/${orgId}/oidc/login`).expect(302);
+    const authorize = new URL(login.headers.location!);
+    expect(authorize.origin).toBe(idp.issuer);
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorize.searchParams.get('nonce')).toBeTruthy();
+    return browseIdp(login.headers.location!, redirectUri);
+  }
+  const callback = (url: URL) => request(t.app).get(`${url.pathname}${url.search}`);
+  const jitMembers = () =>
+    (t.ctx.db.$client.prepare("SELECT count(*) AS n FROM members WHERE org_id = ? AND source = 'jit'").get(orgId) as { n: number }).n;
+
+  it('admits an unknown person just in time, with a session, and lets an existing member back in', async () => {
+    const res = await callback(await signInAtIdp(`ada@${domain}`));
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/welcome');
+    expect(res.headers['set-cookie']![0]).toMatch(/^seatd_session=.+; HttpOnly; SameSite=Lax/);
+    expect(jitMembers()).toBe(1);
+    const again = await callback(await signInAtIdp(`ada@${domain}`)).expect(303);
+    expect(again.headers.location).toBe('/welcome');
+    expect(jitMembers()).toBe(1);
+  });
+
+  it('refuses with a 403 page when no seat is free', async () => {
+    await callback(await signInAtIdp(`ada@${domain}`)).expect(303); // the owner's invitation holds the other seat
+    const res = await callback(await signInAtIdp(`grace@${domain}`)).expect(403);
+    expect(res.text).toContain('has no free standard seat');
+    expect(jitMembers()).toBe(1);
+  });
+
+  it('refuses an unverified email, a tampered state and a replayed callback', async () => {
+    await callback(await signInAtIdp(`ada@${domain}`, false)).expect(401);
+    const url = await signInAtIdp(`ada@${domain}`);
+    const tampered = new URL(url);
+    tampered.searchParams.set('state', 'not-the-state-we-sent');
+    await callback(tampered).expect(401);
+    await callback(url).expect(303);
+    await callback(url).expect(401); // the state was used up
+    expect(jitMembers()).toBe(1);
+  });
+
+  it('refuses an unknown person in manual mode', async () => {
+    await request(t.app).put(`/api/v1/orgs/${orgId}/provisioning`).set(admin).send({ mode: 'manual' }).expect(200);
+    const res = await callback(await signInAtIdp(`ada@${domain}`)).expect(401);
+    expect(res.text).toContain('has not been invited');
+    expect(jitMembers()).toBe(0);
+  });
+});
