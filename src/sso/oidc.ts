@@ -34,7 +34,9 @@ async function clientConfiguration(orgId: string, connection: OidcConnection): P
   if (cached && Date.now() - cached.at < 10 * 60_000) return cached.config;
   const oidc = await loadOpenIdClient();
   const config = oidc.discovery(new URL(connection.issuer), connection.clientId, connection.clientSecret, undefined, {
-    execute: isLoopback(connection.issuer) ? [oidc.allowInsecureRequests] : [],
+    // openid-client skips ID token signature checks on the back channel (OIDC Core allows relying on
+    // TLS there); seatd checks them anyway, so a forged or mis-signed token is refused.
+    execute: [oidc.enableNonRepudiationChecks, ...(isLoopback(connection.issuer) ? [oidc.allowInsecureRequests] : [])],
   });
   discovered.set(key, { at: Date.now(), config });
   config.catch(() => discovered.delete(key));
@@ -44,6 +46,24 @@ async function clientConfiguration(orgId: string, connection: OidcConnection): P
 function claimText(claims: Record<string, unknown>, name: string | undefined): string | undefined {
   const v = name ? claims[name] : undefined;
   return typeof v === 'string' && v.trim() ? v.trim() : undefined;
+}
+
+/** openid-client's message plus the claim, algorithm or code behind it, for the admin's log. */
+function failureReason(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const details: string[] = [];
+  for (let e: unknown = err; e instanceof Error; e = (e as { cause?: unknown }).cause) {
+    const { code } = e as { code?: string };
+    if (e !== err) details.push(e.message);
+    if (code) details.push(code);
+    const cause = (e as { cause?: unknown }).cause as { claim?: string; header?: { alg?: string }; reason?: string } | undefined;
+    if (cause && !(cause instanceof Error)) {
+      if (cause.claim) details.push(`claim ${cause.claim}`);
+      if (cause.header?.alg) details.push(`alg ${cause.header.alg}`);
+      if (cause.reason) details.push(cause.reason);
+    }
+  }
+  return details.length ? `${err.message} (${[...new Set(details)].join(', ')})` : err.message;
 }
 
 export function oidcRouter(ctx: DomainContext, logger: Logger): Router {
@@ -128,7 +148,7 @@ export function oidcRouter(ctx: DomainContext, logger: Logger): Router {
         claims = { ...(await oidc.fetchUserInfo(config, tokens.access_token, String(claims.sub))), ...claims };
       }
     } catch (err) {
-      return refuse(401, err instanceof Error ? err.message : String(err), [
+      return refuse(401, failureReason(err), [
         'Your identity provider’s answer could not be accepted, so you are not signed in.',
         'Try again; if it keeps failing, your administrator can find the reason in seatd’s log.',
       ]);
