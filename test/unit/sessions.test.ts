@@ -1,0 +1,60 @@
+import { endSession, resolveSession, startSession, createLoginLink, consumeLoginLink } from '../../src/domain/sessions/sessions';
+import { acceptInvitation } from '../../src/domain/provisioning/invitations';
+import { createSeedOrg, createTestContext, type TestContext } from '../support/testContext';
+import { linkFromOutbox, tokenOf } from '../support/outbox';
+
+describe('sessions and login links', () => {
+  let ctx: TestContext;
+  let orgId: string;
+  let memberId: string;
+  let email: string;
+  beforeEach(async () => {
+    ctx = createTestContext('2026-03-01T09:00:00Z');
+    const org = await createSeedOrg(ctx);
+    orgId = org.id;
+    email = `owner@${org.domains[0]}`;
+    memberId = acceptInvitation(ctx, tokenOf(linkFromOutbox(ctx.outboxDir, email))).member.id;
+  });
+  afterEach(() => ctx.close());
+
+  it('keeps a session alive while used, ends it after 8 idle hours', () => {
+    const { cookieValue } = startSession(ctx, { orgId, memberId, via: 'test' });
+    ctx.clock.set('2026-03-01T16:00:00Z');
+    expect(resolveSession(ctx, cookieValue)?.member.id).toBe(memberId); // 7 h idle: alive, and touched
+    ctx.clock.set('2026-03-01T23:59:00Z');
+    expect(resolveSession(ctx, cookieValue)).not.toBeNull(); // 7 h 59 since the last use
+    ctx.clock.set('2026-03-02T08:00:00Z');
+    expect(resolveSession(ctx, cookieValue)).toBeNull(); // 8 h 01 idle
+  });
+
+  it('ends a session 24 hours after sign-in however busy it is', () => {
+    const { cookieValue } = startSession(ctx, { orgId, memberId, via: 'test' });
+    for (let hour = 1; hour < 24; hour += 2) {
+      ctx.clock.set(new Date(Date.parse('2026-03-01T09:00:00Z') + hour * 3_600_000));
+      expect(resolveSession(ctx, cookieValue)).not.toBeNull();
+    }
+    ctx.clock.set('2026-03-02T09:00:00Z');
+    expect(resolveSession(ctx, cookieValue)).toBeNull();
+  });
+
+  it('rotates at sign-in: the session held before is ended', () => {
+    const first = startSession(ctx, { orgId, memberId, via: 'test' });
+    const second = startSession(ctx, { orgId, memberId, via: 'test', previousCookie: first.cookieValue });
+    expect(resolveSession(ctx, first.cookieValue)).toBeNull();
+    expect(resolveSession(ctx, second.cookieValue)).not.toBeNull();
+    expect(second.cookieValue).not.toBe(first.cookieValue);
+    endSession(ctx, second.cookieValue);
+    expect(resolveSession(ctx, second.cookieValue)).toBeNull();
+    const stored = JSON.stringify(ctx.db.$client.prepare('SELECT * FROM sessions').all());
+    expect(stored).not.toContain(first.cookieValue); // only the hash is kept
+  });
+
+  it('makes login links that work once, for 15 minutes', () => {
+    const link = createLoginLink(ctx, orgId, email, 'test');
+    expect(consumeLoginLink(ctx, tokenOf(link.url))).toEqual({ orgId, memberId });
+    expect(() => consumeLoginLink(ctx, tokenOf(link.url))).toThrow(/already used/);
+    const late = createLoginLink(ctx, orgId, email, 'test');
+    ctx.clock.advanceDays(15 / (24 * 60));
+    expect(() => consumeLoginLink(ctx, tokenOf(late.url))).toThrow(/expired/);
+  });
+});
