@@ -401,6 +401,28 @@ export function openApiDocument(publicUrl: string) {
           responses: { '204': { description: 'Revoked' }, ...errors },
         },
       },
+      '/api/v1/orgs/{org}/sso/saml': {
+        get: {
+          summary: 'The SAML connection and the URLs to give the IdP',
+          security: orgSecurity,
+          parameters: [orgParam],
+          responses: { '200': ok('SAML settings', { type: 'object' }), ...errors },
+        },
+        put: {
+          summary: 'Connect a SAML IdP: {idpMetadataXml} or {entryPoint, idpIssuer, idpCert}, allowIdpInitiated, attributeMapping',
+          security: orgSecurity,
+          parameters: [orgParam],
+          responses: { '200': ok('Saved, with the SP entity ID, ACS and login URLs', { type: 'object' }), ...errors },
+        },
+      },
+      '/api/v1/orgs/{org}/sso/oidc': {
+        put: {
+          summary: 'Connect an OpenID Provider: {issuer, clientId, clientSecret, attributeMapping}',
+          security: orgSecurity,
+          parameters: [orgParam],
+          responses: { '200': ok('Saved, with the redirect URI to register', { type: 'object' }), ...errors },
+        },
+      },
       '/api/v1/orgs/{org}/alerts': {
         get: {
           summary: 'Seat alerts (?status=open,acknowledged)',
