@@ -11,6 +11,7 @@ import { scimRouter } from './scim/scimRouter';
 import { signInRoutes } from './web/signInRoutes';
 import { samlRouter } from './sso/saml';
 import { oidcRouter } from './sso/oidc';
+import { signInPage } from './web/signInPage';
 import { consoleRoutes } from './admin/console/consoleRoutes';
 import { sessionMiddleware } from './sso/session';
 
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(signInRoutes(deps.ctx));
   app.use(samlRouter(deps.ctx, deps.logger));
   app.use(oidcRouter(deps.ctx, deps.logger));
+  app.use(signInPage(deps.ctx));
   app.use(consoleRoutes(deps.ctx, deps.logger));
   return app;
 }

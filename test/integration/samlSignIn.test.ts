@@ -45,6 +45,13 @@ describe('SAML sign-in', () => {
   const memberCount = () =>
     (t.ctx.db.$client.prepare("SELECT count(*) AS n FROM members WHERE org_id = ? AND source = 'jit'").get(orgId) as { n: number }).n;
 
+  it('offers the configured sign-in on the org page', async () => {
+    const page = await request(t.app).get(`/sso/${orgId}`).expect(200);
+    expect(page.text).toContain(`href="/sso/${orgId}/saml/login"`);
+    expect(page.text).not.toContain('/oidc/login');
+    await request(t.app).get('/sso/org_00000000000000000000').expect(404);
+  });
+
   it('serves SP metadata with the ACS URL', async () => {
     const res = await request(t.app).get(`/sso/${orgId}/saml/metadata`).expect(200);
     expect(res.text).toContain(`entityID="${sp.entityId}"`);
