@@ -7,6 +7,7 @@ import { updateProvisioningSettings } from '../../src/domain/provisioning/settin
 import { listRefusals } from '../../src/domain/provisioning/refusals';
 import { getSeatUsage } from '../../src/domain/ledger/ledger';
 import { listAudit } from '../../src/domain/audit/auditLog';
+import { findMemberByEmail } from '../../src/domain/orgs/memberRepository';
 import type { ProvisioningMode } from '../../src/domain/seatTypes';
 import { createSeedOrg, createTestContext, type TestContext } from '../support/testContext';
 import { snapshot } from '../support/dbCounts';
@@ -67,14 +68,7 @@ describe('admitSsoUser: mode × known/unknown person × seat free/none', () => {
         ctx.clock.advanceDays(21);
         expect(() => acceptInvitation(ctx, tokenOf(linkFromOutbox(ctx.outboxDir, email)))).toThrow(/expired/);
       }
-      if (known === 'deactivated')
-        setMemberActive(
-          ctx,
-          org.id,
-          (await import('../../src/domain/orgs/memberRepository')).findMemberByEmail(ctx.db, org.id, email)!.id,
-          false,
-          owner,
-        );
+      if (known === 'deactivated') setMemberActive(ctx, org.id, findMemberByEmail(ctx.db, org.id, email)!.id, false, owner);
     }
     updateProvisioningSettings(ctx, org.id, { mode }, owner);
     if (seat === 'none') {
