@@ -153,8 +153,10 @@ async function main() {
   });
   const bareServer = await listen(bare);
   const barePort = (bareServer.address() as AddressInfo).port;
-  const N = Number(process.env.BENCH_CREATES ?? 3000);
-  const writer = await makeOrg('writer', N + 10);
+  const N = Number(process.env.BENCH_CREATES ?? 2000);
+  const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+  const writer = await makeOrg('writer', N * ROUNDS + 10);
+  const warm = await makeOrg('warm', 2010);
   const user = (i: number, domain: string) => ({
     schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
     userName: `u${i}@${domain}`,
@@ -162,14 +164,24 @@ async function main() {
     emails: [{ value: `u${i}@${domain}`, type: 'work', primary: true }],
     active: true,
   });
-  await throughput('warm-up (bare)', 300, 8, (i) => call(barePort, 'POST', '/Users', 'x', user(i, 'warm.bench')));
-  const bareRate = await throughput('bare Express + one SQLite insert', N, 8, (i) =>
-    call(barePort, 'POST', '/Users', 'x', user(i, 'bare.bench')),
+  await throughput('warm-up (bare)', 2000, 8, (i) => call(barePort, 'POST', '/Users', 'x', user(i, 'warm.bench')));
+  await throughput('warm-up (seatd)', 2000, 8, (i) => call(port, 'POST', '/scim/v2/Users', warm.token, user(i, warm.domain)));
+  // Rounds alternate so that a slow spell of a shared machine hits both sides; the median ratio is reported.
+  const ratios: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const bareRate = await throughput(`bare Express + one SQLite insert (round ${round + 1})`, N, 8, (i) =>
+      call(barePort, 'POST', '/Users', 'x', user(round * N + i, 'bare.bench')),
+    );
+    const scimRate = await throughput(`seatd POST /scim/v2/Users (round ${round + 1})`, N, 8, (i) =>
+      call(port, 'POST', '/scim/v2/Users', writer.token, user(round * N + i, writer.domain)),
+    );
+    ratios.push(scimRate / bareRate);
+  }
+  ratios.sort((a, b) => a - b);
+  const median = ratios[Math.floor(ratios.length / 2)]!;
+  console.log(
+    `→ seatd reaches ${(median * 100).toFixed(0)}% of the bare handler, median of ${ROUNDS} rounds (${ratios.map((r) => `${(r * 100).toFixed(0)}%`).join(', ')}; target ≥ 50%)\n`,
   );
-  const scimRate = await throughput('seatd POST /scim/v2/Users', N, 8, (i) =>
-    call(port, 'POST', '/scim/v2/Users', writer.token, user(i, writer.domain)),
-  );
-  console.log(`→ seatd reaches ${((scimRate / bareRate) * 100).toFixed(0)}% of the bare handler (target ≥ 50%)\n`);
 
   // 2. filter latency, 1k vs 100k users
   const small = await makeOrg('small', 1_100);

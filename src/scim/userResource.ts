@@ -2,7 +2,7 @@ import type { Member } from '../domain/orgs/members';
 import type { ScimUserInput } from '../domain/provisioning/scimProvisioning';
 import { SEAT_TYPES, type SeatType } from '../domain/seatTypes';
 import { ScimError } from './scimError';
-import { scimmy } from './scimmySchemas';
+import { coerceUser } from './userCoercion';
 import { CORE_USER, SEATD_USER } from './userFilter';
 
 export const ENTERPRISE_USER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -68,15 +68,14 @@ export function normalizeUserPayload(body: Json): Json {
   return out;
 }
 
-/** Validates a User resource with scimmy's schema and reads what the engine needs from it. */
+/** Validates a User resource against the User schema (see coerceUser) and reads what the engine needs from it. */
 export function fromScimUser(body: unknown): ScimUserInput & { raw: Json } {
   if (!body || typeof body !== 'object' || Array.isArray(body))
     throw new ScimError(400, 'invalidSyntax', 'The request body must be a SCIM User object');
   const normalized = normalizeUserPayload(body as Json);
   let user: Json;
   try {
-    // the definition's coerce validates the same as a Schemas.User instance, without building property accessors (4x faster)
-    user = JSON.parse(JSON.stringify(scimmy().Schemas.User.definition.coerce(normalized, 'in'))) as Json;
+    user = coerceUser(normalized);
   } catch (err) {
     if (err instanceof ScimError) throw err;
     const e = err as { status?: number; scimType?: string; message: string };

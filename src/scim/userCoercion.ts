@@ -1,0 +1,88 @@
+import { scimmy } from './scimmySchemas';
+import { CORE_USER, SEATD_USER } from './userFilter';
+
+type Json = Record<string, unknown>;
+
+const ENTERPRISE_USER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+const KNOWN_SCHEMAS = new Set([CORE_USER, ENTERPRISE_USER, SEATD_USER]);
+const STRINGS = ['externalId', 'userName', 'displayName', 'nickName', 'title', 'locale', 'preferredLanguage', 'timezone', 'password'];
+const COMMON = new Set(['schemas', 'meta', 'name', 'active', 'emails', 'roles', ...STRINGS]);
+const NAME_PARTS = new Set(['formatted', 'familyName', 'givenName', 'middleName', 'honorificPrefix', 'honorificSuffix']);
+const EMAIL_TYPES = new Set(['work', 'home', 'other']);
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function commonName(name: unknown): Json | undefined {
+  if (!isObject(name)) return undefined;
+  for (const [key, value] of Object.entries(name)) if (!NAME_PARTS.has(key) || typeof value !== 'string') return undefined;
+  return { ...name };
+}
+
+function commonEmails(emails: unknown): Json[] | undefined {
+  if (!Array.isArray(emails)) return undefined;
+  const out: Json[] = [];
+  for (const email of emails) {
+    if (!isObject(email) || typeof email.value !== 'string') return undefined;
+    for (const [key, value] of Object.entries(email)) {
+      const ok =
+        key === 'value' ||
+        (key === 'display' && typeof value === 'string') ||
+        (key === 'type' && typeof value === 'string' && EMAIL_TYPES.has(value)) ||
+        (key === 'primary' && typeof value === 'boolean');
+      if (!ok) return undefined;
+    }
+    out.push({ ...email });
+  }
+  return out;
+}
+
+/**
+ * The User that Okta and Entra ID send on almost every create and replace — core attributes only,
+ * each of the type the schema wants — coerced without scimmy's per-attribute property machinery,
+ * which costs more than the rest of a SCIM create together. Anything else (extensions, unknown or
+ * differently cased keys, a value of the wrong type) answers undefined and goes to scimmy, which
+ * stays the authority: a property test holds this to scimmy's own result on generated payloads.
+ */
+export function coerceCommonUser(body: Json): Json | undefined {
+  const out: Json = { schemas: [CORE_USER], meta: { resourceType: 'User' } };
+  for (const [key, value] of Object.entries(body)) {
+    if (!COMMON.has(key)) return undefined;
+    if (key === 'schemas') {
+      if (!Array.isArray(value) || !value.every((s) => typeof s === 'string' && KNOWN_SCHEMAS.has(s))) return undefined;
+      out.schemas = value.includes(CORE_USER) ? [...value] : [CORE_USER, ...value];
+    } else if (key === 'meta') {
+      if (!isObject(value) || Object.keys(value).some((k) => k !== 'resourceType') || (value.resourceType ?? 'User') !== 'User')
+        return undefined;
+    } else if (key === 'active') {
+      if (typeof value !== 'boolean') return undefined;
+      out.active = value;
+    } else if (key === 'name') {
+      const name = commonName(value);
+      if (!name) return undefined;
+      out.name = name;
+    } else if (key === 'emails') {
+      const emails = commonEmails(value);
+      if (!emails) return undefined;
+      out.emails = emails;
+    } else if (key === 'roles') {
+      if (!Array.isArray(value) || value.length > 0) return undefined;
+      out.roles = [];
+    } else {
+      if (typeof value !== 'string') return undefined;
+      out[key] = value;
+    }
+  }
+  if (typeof out.userName !== 'string') return undefined;
+  return out;
+}
+
+/** scimmy's validation and coercion of a User (core, Enterprise User and seatd extensions), as plain JSON. */
+export function coerceWithScimmy(body: Json): Json {
+  // the definition's coerce validates the same as a Schemas.User instance, without building property accessors (4x faster)
+  return JSON.parse(JSON.stringify(scimmy().Schemas.User.definition.coerce(body, 'in'))) as Json;
+}
+
+/** An inbound User as plain JSON: the common shape directly, everything else through scimmy. Throws scimmy's errors. */
+export function coerceUser(body: Json): Json {
+  return coerceCommonUser(body) ?? coerceWithScimmy(body);
+}
