@@ -12,6 +12,8 @@ import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import express from 'express';
 import { createApp } from '../src/app';
+import { createGroupCommit } from '../src/composition';
+import type { DomainContext } from '../src/domain/context';
 import { createLogger } from '../src/logger';
 import { migrateDatabase, openDatabase } from '../db/connection';
 import { systemClock } from '../src/domain/clock';
@@ -116,7 +118,8 @@ async function main() {
   const db = openDatabase(file);
   migrateDatabase(db);
   const logger = createLogger('silent');
-  const ctx = { db, clock: systemClock, mailer: { send: async () => {} }, publicUrl: 'http://bench.local' };
+  // as `seatd serve` runs: group commit on (CLI-style seeding below commits as it goes, before the server starts)
+  const ctx: DomainContext = { db, clock: systemClock, mailer: { send: async () => {} }, publicUrl: 'http://bench.local' };
   const makeOrg = async (name: string, seats: number) => {
     const domain = `${name}.bench`;
     const org = await createOrg(
@@ -139,6 +142,7 @@ async function main() {
     return { id: org.id, domain, token: createToken(ctx, org.id, { kind: 'scim', role: null, label: 'bench' }, 'bench').token };
   };
 
+  ctx.groupCommit = createGroupCommit(db, logger);
   const seatdServer = await listen(createApp({ ctx, config: { operatorToken: undefined, publicUrl: ctx.publicUrl }, logger }));
   const port = (seatdServer.address() as AddressInfo).port;
 

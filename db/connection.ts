@@ -17,6 +17,8 @@ export function openDatabase(file: string): Db {
   client.pragma('synchronous = NORMAL');
   client.pragma('foreign_keys = ON');
   client.pragma('busy_timeout = 5000');
+  // savepoints (every transaction under group commit) keep their undo pages in memory, not in a temp file
+  client.pragma('temp_store = MEMORY');
   return drizzle(client, { schema }) as Db;
 }
 

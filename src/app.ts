@@ -14,6 +14,7 @@ import { oidcRouter } from './sso/oidc';
 import { signInPage } from './web/signInPage';
 import { consoleRoutes } from './admin/console/consoleRoutes';
 import { sessionMiddleware } from './sso/session';
+import { durableResponses } from './durableResponses';
 
 export type AppDeps = {
   ctx: DomainContext;
@@ -29,6 +30,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  if (deps.ctx.groupCommit) app.use(durableResponses(deps.ctx.groupCommit, deps.logger));
   const metrics = createMetrics(deps.ctx, deps.config.metricsToken);
   app.use(metrics.observeRequests);
   if (deps.afterWrite) {

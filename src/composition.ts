@@ -1,16 +1,31 @@
 import { migrateDatabase, openDatabase } from '../db/connection';
+import { GroupCommit } from '../db/groupCommit';
 import type { Config } from './config';
 import { systemClock } from './domain/clock';
 import type { DomainContext } from './domain/context';
 import type { Logger } from './logger';
 import { createMailer } from './mail/mailer';
 
-/** Opens and migrates the database and wires the domain's clock and mailer; shared by the server and the CLI. */
+/**
+ * Opens and migrates the database and wires the domain's clock and mailer; shared by the server and
+ * the CLI. The server (a long-lived process answering concurrent requests) also gets group commit;
+ * a CLI command commits each change as it goes.
+ */
 export function openDomainContext(
   config: Pick<Config, 'databasePath' | 'publicUrl' | 'smtpUrl' | 'mailFrom' | 'outboxDir'>,
   logger: Logger,
+  options: { groupCommit?: boolean } = {},
 ): DomainContext {
   const db = openDatabase(config.databasePath);
   migrateDatabase(db);
-  return { db, clock: systemClock, mailer: createMailer(config, logger), publicUrl: config.publicUrl };
+  const ctx: DomainContext = { db, clock: systemClock, mailer: createMailer(config, logger), publicUrl: config.publicUrl };
+  if (options.groupCommit) ctx.groupCommit = createGroupCommit(db, logger);
+  return ctx;
+}
+
+export function createGroupCommit(db: DomainContext['db'], logger: Logger, beforeCommit?: () => void): GroupCommit {
+  return new GroupCommit(db.$client, {
+    onFailure: (err) => logger.error({ err }, 'group commit failed; its writes were rolled back'),
+    beforeCommit,
+  });
 }

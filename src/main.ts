@@ -9,7 +9,7 @@ import { createLogger } from './logger';
 /** Composition root: open and migrate the database, build the app, listen, and stop cleanly on SIGTERM/SIGINT. */
 export async function startServer(config: Config = loadConfig()): Promise<{ server: Server; stop: () => Promise<void> }> {
   const logger = createLogger(config.logLevel);
-  const ctx = openDomainContext(config, logger);
+  const ctx = openDomainContext(config, logger, { groupCommit: true });
   const { db } = ctx;
   const deliveries = startDeliveryWorker(ctx, logger, config.alertDeliverySeconds * 1000);
   const app = createApp({ ctx, config, logger, afterWrite: deliveries.nudge });
@@ -38,6 +38,7 @@ export async function startServer(config: Config = loadConfig()): Promise<{ serv
       clearInterval(sweep);
       void deliveries.stop();
       server.close(() => {
+        ctx.groupCommit?.flush();
         db.$client.close();
         logger.info('stopped');
         resolve();

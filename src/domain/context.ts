@@ -1,12 +1,14 @@
 import type { Db } from '../../db/connection';
+import type { GroupCommit } from '../../db/groupCommit';
 import type { Clock } from './clock';
 import type { Mailer } from './mail';
 
 /**
  * What domain operations need: the database, the time, a way to send mail and the public base URL
- * that links in mail point to. Built once in the composition root.
+ * that links in mail point to. Built once in the composition root. The server adds group commit:
+ * its transactions of one event-loop turn share one commit (db/groupCommit.ts).
  */
-export type DomainContext = { db: Db; clock: Clock; mailer: Mailer; publicUrl: string };
+export type DomainContext = { db: Db; clock: Clock; mailer: Mailer; publicUrl: string; groupCommit?: GroupCommit };
 
 /** A drizzle transaction handle; repository functions accept it or the database itself. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -15,7 +17,18 @@ export type Queryable = Db | Tx;
 /** Who asked for a change, as written in the audit log: `operator`, `cli`, `api-token:tok_…`, `member:mem_…`. */
 export type Actor = string;
 
-/** Runs `work` in one IMMEDIATE transaction: it takes the write lock first, so read-decide-write cannot interleave. */
+/**
+ * Runs `work` as one all-or-nothing unit under the write lock (IMMEDIATE: taken first, so
+ * read-decide-write cannot interleave). With group commit it is a savepoint of the turn's shared
+ * transaction, run on the database handle itself (same connection); see `committed`.
+ */
 export function inTransaction<T>(ctx: DomainContext, work: (tx: Tx) => T): T {
+  const { groupCommit } = ctx;
+  if (groupCommit) return groupCommit.run(() => work(ctx.db as unknown as Tx));
   return ctx.db.transaction(work, { behavior: 'immediate' });
+}
+
+/** Resolves once every change made so far is committed: wait on it before telling anyone outside (mail, webhooks). */
+export function committed(ctx: DomainContext): Promise<void> {
+  return ctx.groupCommit?.settled() ?? Promise.resolve();
 }

@@ -7,9 +7,9 @@ export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
 
 export type TestApp = { app: Express; ctx: TestContext };
 
-/** The real Express app over a real SQLite file, with the operator token set and a movable clock. */
-export function createTestApp(now?: string): TestApp {
-  const ctx = createTestContext(now);
+/** The real Express app over a real SQLite file, with the operator token set, a movable clock and group commit (as served). */
+export function createTestApp(now?: string, options: { beforeCommit?: () => void } = {}): TestApp {
+  const ctx = createTestContext(now, { groupCommit: true, ...options });
   const app = createApp({
     ctx,
     config: { operatorToken: OPERATOR_TOKEN, publicUrl: 'http://seatd.test' },

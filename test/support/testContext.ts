@@ -4,6 +4,7 @@ import path from 'node:path';
 import { migrateDatabase, openDatabase, type Db } from '../../db/connection';
 import { ManualClock } from '../../src/domain/clock';
 import type { DomainContext } from '../../src/domain/context';
+import { createGroupCommit } from '../../src/composition';
 import { createOrg, type CreatedOrg } from '../../src/domain/orgs/orgs';
 import { createOutboxMailer } from '../../src/mail/mailer';
 import { createLogger } from '../../src/logger';
@@ -11,14 +12,21 @@ import type { CreateOrgInput } from '../../src/domain/orgs/orgInput';
 
 export type TestContext = DomainContext & { db: Db; clock: ManualClock; dbFile: string; outboxDir: string; close: () => void };
 
-/** A real SQLite file in a fresh temp folder, migrated, with a clock the test moves and mail written to an outbox folder. */
-export function createTestContext(now = '2026-03-01T09:00:00Z'): TestContext {
+/**
+ * A real SQLite file in a fresh temp folder, migrated, with a clock the test moves and mail written
+ * to an outbox folder; with `groupCommit` (as the server runs) transactions of one turn share a commit.
+ */
+export function createTestContext(
+  now = '2026-03-01T09:00:00Z',
+  options: { groupCommit?: boolean; beforeCommit?: () => void } = {},
+): TestContext {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seatd-test-'));
   const dbFile = path.join(dir, 'seatd.db');
   const db = openDatabase(dbFile);
   migrateDatabase(db);
   const clock = new ManualClock(now);
   const outboxDir = path.join(dir, 'outbox');
+  const groupCommit = options.groupCommit ? createGroupCommit(db, createLogger('silent'), options.beforeCommit) : undefined;
   return {
     db,
     clock,
@@ -26,7 +34,9 @@ export function createTestContext(now = '2026-03-01T09:00:00Z'): TestContext {
     outboxDir,
     mailer: createOutboxMailer(outboxDir, 'seatd <no-reply@seatd.test>', createLogger('silent')),
     publicUrl: 'http://seatd.test',
+    ...(groupCommit ? { groupCommit } : {}),
     close: () => {
+      groupCommit?.flush();
       db.$client.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },

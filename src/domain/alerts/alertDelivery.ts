@@ -1,4 +1,4 @@
-import { inTransaction, type DomainContext } from '../context';
+import { committed, inTransaction, type DomainContext } from '../context';
 import type { Mailer } from '../mail';
 import { findOrg } from '../orgs/orgRepository';
 import * as repo from './alertRepository';
@@ -25,6 +25,7 @@ export async function processDueDeliveries(
   senders: { mailer: Mailer; webhook: WebhookSender },
   policy: DeliveryPolicy = defaultDeliveryPolicy,
 ): Promise<{ delivered: number; retried: number; failed: number }> {
+  await committed(ctx); // an alert is sent only once the change that raised it is committed
   const due = repo.dueDeliveries(ctx.db, ctx.clock.now().toISOString(), policy.batchSize);
   const tally = { delivered: 0, retried: 0, failed: 0 };
   for (const delivery of due) {

@@ -1,5 +1,5 @@
 import { recordAudit } from '../audit/auditLog';
-import { inTransaction, type Actor, type DomainContext, type Tx } from '../context';
+import { committed, inTransaction, type Actor, type DomainContext, type Tx } from '../context';
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors';
 import { newId, newSecret, sha256Hex } from '../ids';
 import { releaseSeat } from '../ledger/ledger';
@@ -120,6 +120,7 @@ export async function deliverInvitation(ctx: DomainContext, orgId: string, issue
     link: invitationLink(ctx.publicUrl, issued.token),
     expiresAt: issued.expiresAt,
   });
+  await committed(ctx); // never mail a link to an invitation that was not committed
   try {
     await ctx.mailer.send(mail);
     return 'sent';
