@@ -1,4 +1,5 @@
-import { and, eq, or, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { unionAll } from 'drizzle-orm/sqlite-core';
 import { prepared } from '../prepared';
 import { members } from '../../../db/schema';
 import type { Queryable } from '../context';
@@ -96,24 +97,25 @@ export function deleteMember(q: Queryable, orgId: string, memberId: string): voi
 }
 
 /** A member holding this userName or this email, if any: one indexed look-up for both uniqueness checks. */
+/**
+ * The member already holding this userName or this email, as two look-ups on the unique indexes.
+ * (As `user_name = ? OR email = ?`, SQLite's planner turns to scanning the org's members once
+ * ANALYZE has seen a large org: one full scan per SCIM create.)
+ */
+export function memberClashQuery(q: Queryable) {
+  const by = (column: typeof members.userName | typeof members.email, placeholder: string) =>
+    q
+      .select({ userName: members.userName, email: members.email })
+      .from(members)
+      .where(and(eq(members.orgId, sql.placeholder('orgId')), eq(column, sql.placeholder(placeholder))));
+  return unionAll(by(members.userName, 'userName'), by(members.email, 'email')).limit(1);
+}
+
 export function findMemberClashing(
   q: Queryable,
   orgId: string,
   userName: string,
   email: string,
 ): Pick<MemberRow, 'userName' | 'email'> | undefined {
-  const statement = prepared(q, 'findMemberClashing', (db) =>
-    db
-      .select({ userName: members.userName, email: members.email })
-      .from(members)
-      .where(
-        and(
-          eq(members.orgId, sql.placeholder('orgId')),
-          or(eq(members.userName, sql.placeholder('userName')), eq(members.email, sql.placeholder('email'))),
-        ),
-      )
-      .limit(1)
-      .prepare(),
-  );
-  return statement.get({ orgId, userName, email });
+  return prepared(q, 'findMemberClashing', (db) => memberClashQuery(db).prepare()).get({ orgId, userName, email });
 }
