@@ -158,7 +158,7 @@ async function main() {
   const bareServer = await listen(bare);
   const barePort = (bareServer.address() as AddressInfo).port;
   const N = Number(process.env.BENCH_CREATES ?? 2000);
-  const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+  const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
   const writer = await makeOrg('writer', N * ROUNDS + 10);
   const warm = await makeOrg('warm', 2010);
   const user = (i: number, domain: string) => ({

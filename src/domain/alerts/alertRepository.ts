@@ -1,4 +1,5 @@
-import { and, asc, desc, eq, gte, inArray, isNull, lte, ne, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lte, ne, or, sql, type SQL } from 'drizzle-orm';
+import { prepared } from '../prepared';
 import { alertDeliveries, alerts, seatRefusals } from '../../../db/schema';
 import type { Queryable } from '../context';
 import type { SeatType } from '../seatTypes';
@@ -7,6 +8,7 @@ export type AlertRow = typeof alerts.$inferSelect;
 export type AlertDeliveryRow = typeof alertDeliveries.$inferSelect;
 export type AlertStatus = AlertRow['status'];
 
+/** Checked on every seat taken once a pool is past a threshold, so prepared once per connection. */
 export function findUnresolvedAlert(
   q: Queryable,
   orgId: string,
@@ -14,19 +16,22 @@ export function findUnresolvedAlert(
   seatType: SeatType,
   threshold: number | null,
 ): AlertRow | undefined {
-  return q
-    .select()
-    .from(alerts)
-    .where(
-      and(
-        eq(alerts.orgId, orgId),
-        eq(alerts.kind, kind),
-        eq(alerts.seatType, seatType),
-        threshold === null ? isNull(alerts.threshold) : eq(alerts.threshold, threshold),
-        ne(alerts.status, 'resolved'),
-      ),
-    )
-    .get();
+  const statement = prepared(q, threshold === null ? 'findUnresolvedAlert:any' : 'findUnresolvedAlert:threshold', (db) =>
+    db
+      .select()
+      .from(alerts)
+      .where(
+        and(
+          eq(alerts.orgId, sql.placeholder('orgId')),
+          eq(alerts.kind, sql.placeholder('kind')),
+          eq(alerts.seatType, sql.placeholder('seatType')),
+          threshold === null ? isNull(alerts.threshold) : eq(alerts.threshold, sql.placeholder('threshold')),
+          ne(alerts.status, 'resolved'),
+        ),
+      )
+      .prepare(),
+  );
+  return statement.get({ orgId, kind, seatType, threshold });
 }
 
 export function unresolvedAlerts(q: Queryable, orgId: string): AlertRow[] {
