@@ -12,11 +12,11 @@ import { createMailer } from './mail/mailer';
  * a CLI command commits each change as it goes.
  */
 export function openDomainContext(
-  config: Pick<Config, 'databasePath' | 'publicUrl' | 'smtpUrl' | 'mailFrom' | 'outboxDir'>,
+  config: Pick<Config, 'databasePath' | 'publicUrl' | 'smtpUrl' | 'mailFrom' | 'outboxDir'> & Partial<Pick<Config, 'databaseCacheMb'>>,
   logger: Logger,
   options: { groupCommit?: boolean } = {},
 ): DomainContext {
-  const db = openDatabase(config.databasePath);
+  const db = openDatabase(config.databasePath, { cacheMb: config.databaseCacheMb });
   migrateDatabase(db);
   const ctx: DomainContext = { db, clock: systemClock, mailer: createMailer(config, logger), publicUrl: config.publicUrl };
   if (options.groupCommit) ctx.groupCommit = createGroupCommit(db, logger);

@@ -5,6 +5,7 @@ const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   DATABASE_PATH: z.string().min(1).default('./data/seatd.db'),
+  DATABASE_CACHE_MB: z.coerce.number().int().min(1).max(65536).default(64),
   PUBLIC_URL: z.url().default('http://localhost:3000'),
   SEATD_OPERATOR_TOKEN: z.string().min(16, 'SEATD_OPERATOR_TOKEN must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -20,6 +21,7 @@ export type Config = {
   port: number;
   host: string;
   databasePath: string;
+  databaseCacheMb: number;
   publicUrl: string;
   operatorToken: string | undefined;
   logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
@@ -43,6 +45,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: c.PORT,
     host: c.HOST,
     databasePath: c.DATABASE_PATH,
+    databaseCacheMb: c.DATABASE_CACHE_MB,
     publicUrl: c.PUBLIC_URL.replace(/\/+$/, ''),
     operatorToken: c.SEATD_OPERATOR_TOKEN || undefined,
     logLevel: c.LOG_LEVEL,
