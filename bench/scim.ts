@@ -11,9 +11,9 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import express from 'express';
-import { createApp } from '../src/app';
+import { createServerApp } from '../src/main';
 import { createGroupCommit } from '../src/composition';
-import type { DomainContext } from '../src/domain/context';
+import { committed, type DomainContext } from '../src/domain/context';
 import { createLogger } from '../src/logger';
 import { migrateDatabase, openDatabase } from '../db/connection';
 import { systemClock } from '../src/domain/clock';
@@ -143,7 +143,12 @@ async function main() {
   };
 
   ctx.groupCommit = createGroupCommit(db, logger);
-  const seatdServer = await listen(createApp({ ctx, config: { operatorToken: undefined, publicUrl: ctx.publicUrl }, logger }));
+  const served = createServerApp(
+    ctx,
+    { operatorToken: undefined, publicUrl: ctx.publicUrl, metricsToken: undefined, alertDeliverySeconds: 5 },
+    logger,
+  );
+  const seatdServer = await listen(served.app);
   const port = (seatdServer.address() as AddressInfo).port;
 
   // 1. throughput, next to a bare handler on its own table in the same file
@@ -190,6 +195,7 @@ async function main() {
   // 2. filter latency, 1k vs 100k users
   const small = await makeOrg('small', 1_100);
   const big = await makeOrg('big', 100_100);
+  await committed(ctx); // the seeding below writes through a connection of its own
   seedUsers(file, small.id, small.domain, 1_000);
   seedUsers(file, big.id, big.domain, 100_000);
   db.$client.exec('ANALYZE');
@@ -211,6 +217,7 @@ async function main() {
   console.log(`→ deep / first page = ${(p90k / p1).toFixed(2)}× (target ≤ 2×)`);
 
   agent.destroy();
+  await served.deliveries.stop();
   await new Promise<void>((r) => seatdServer.close(() => r()));
   await new Promise<void>((r) => bareServer.close(() => r()));
   db.$client.close();

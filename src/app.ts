@@ -21,8 +21,6 @@ export type AppDeps = {
   config: Pick<Config, 'operatorToken' | 'publicUrl'> & Partial<Pick<Config, 'metricsToken'>>;
   logger: Logger;
   onOrgCreated?: OrgCreatedHook;
-  /** Called after every request that may have written (non-GET): the alert outbox worker's nudge. */
-  afterWrite?: () => void;
 };
 
 /** The HTTP app: health, then each adapter mounted at its prefix. Nothing else lives here. */
@@ -33,13 +31,6 @@ export function createApp(deps: AppDeps): Express {
   if (deps.ctx.groupCommit) app.use(durableResponses(deps.ctx.groupCommit, deps.logger));
   const metrics = createMetrics(deps.ctx, deps.config.metricsToken);
   app.use(metrics.observeRequests);
-  if (deps.afterWrite) {
-    const afterWrite = deps.afterWrite;
-    app.use((req, res, next) => {
-      if (req.method !== 'GET' && req.method !== 'HEAD') res.on('finish', afterWrite);
-      next();
-    });
-  }
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {

@@ -4,15 +4,26 @@ import { loadConfig, type Config } from './config';
 import { startDeliveryWorker } from './alerts/deliveryWorker';
 import { openDomainContext } from './composition';
 import { sweepExpiredInvitations } from './domain/provisioning/invitations';
-import { createLogger } from './logger';
+import { createLogger, type Logger } from './logger';
+import type { DomainContext } from './domain/context';
+
+/** The app as `seatd serve` runs it, with the alert delivery worker started and told whenever a change queues a delivery. */
+export function createServerApp(
+  ctx: DomainContext,
+  config: Pick<Config, 'operatorToken' | 'publicUrl' | 'metricsToken' | 'alertDeliverySeconds'>,
+  logger: Logger,
+) {
+  const deliveries = startDeliveryWorker(ctx, logger, config.alertDeliverySeconds * 1000);
+  ctx.outboxQueued = deliveries.nudge;
+  return { app: createApp({ ctx, config, logger }), deliveries };
+}
 
 /** Composition root: open and migrate the database, build the app, listen, and stop cleanly on SIGTERM/SIGINT. */
 export async function startServer(config: Config = loadConfig()): Promise<{ server: Server; stop: () => Promise<void> }> {
   const logger = createLogger(config.logLevel);
   const ctx = openDomainContext(config, logger, { groupCommit: true });
   const { db } = ctx;
-  const deliveries = startDeliveryWorker(ctx, logger, config.alertDeliverySeconds * 1000);
-  const app = createApp({ ctx, config, logger, afterWrite: deliveries.nudge });
+  const { app, deliveries } = createServerApp(ctx, config, logger);
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
   });

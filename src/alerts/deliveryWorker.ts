@@ -3,7 +3,7 @@ import type { DomainContext } from '../domain/context';
 import type { Logger } from '../logger';
 import { createWebhookSender } from './webhook';
 
-/** Works off the alert outbox on a timer; `nudge()` runs it soon after a request queued something. */
+/** Works off the alert outbox on a timer; `nudge()` (wired to ctx.outboxQueued) runs it as soon as a change queued something. */
 export function startDeliveryWorker(
   ctx: DomainContext,
   logger: Logger,
@@ -12,21 +12,35 @@ export function startDeliveryWorker(
 ) {
   const webhook = createWebhookSender(() => ctx.clock.now());
   let running: Promise<void> | undefined;
-  const run = () =>
-    (running ??= processDueDeliveries(ctx, { mailer: ctx.mailer, webhook }, policy)
+  let queuedWhileRunning = false;
+  let stopped = false;
+  const run = (): Promise<void> => {
+    if (stopped) return Promise.resolve();
+    if (running) {
+      queuedWhileRunning = true; // picked up by one more pass when this one ends
+      return running;
+    }
+    running = processDueDeliveries(ctx, { mailer: ctx.mailer, webhook }, policy)
       .then((tally) => {
         if (tally.delivered || tally.retried || tally.failed) logger.info(tally, 'alert deliveries processed');
       })
       .catch((err) => logger.error({ err }, 'alert delivery failed'))
       .finally(() => {
         running = undefined;
-      }));
+        if (queuedWhileRunning) {
+          queuedWhileRunning = false;
+          void run();
+        }
+      });
+    return running;
+  };
   const timer = setInterval(run, intervalMs);
   timer.unref();
   return {
     nudge: () => void setImmediate(run),
     runOnce: run,
     stop: async () => {
+      stopped = true;
       clearInterval(timer);
       await running;
     },

@@ -8,7 +8,15 @@ import type { Mailer } from './mail';
  * that links in mail point to. Built once in the composition root. The server adds group commit:
  * its transactions of one event-loop turn share one commit (db/groupCommit.ts).
  */
-export type DomainContext = { db: Db; clock: Clock; mailer: Mailer; publicUrl: string; groupCommit?: GroupCommit };
+export type DomainContext = {
+  db: Db;
+  clock: Clock;
+  mailer: Mailer;
+  publicUrl: string;
+  groupCommit?: GroupCommit;
+  /** Told when a change queued outbound deliveries (alert webhooks and mail): the server's delivery worker listens. */
+  outboxQueued?: () => void;
+};
 
 /** A drizzle transaction handle; repository functions accept it or the database itself. */
 export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];

@@ -6,6 +6,11 @@ import { updateAlertSettings } from '../../src/domain/alerts/alertSettings';
 import { admitSsoUser } from '../../src/domain/provisioning/admission';
 import { createWebhookSender, SIGNATURE_HEADER, verifyWebhookSignature } from '../../src/alerts/webhook';
 import { createSeedOrg, createTestContext, type TestContext } from '../support/testContext';
+import request from 'supertest';
+import { createServerApp } from '../../src/main';
+import { createLogger } from '../../src/logger';
+import { OPERATOR_TOKEN } from '../support/testApp';
+import { scimOrg, tokenFor } from '../support/httpFixtures';
 
 type Received = { headers: http.IncomingHttpHeaders; body: string };
 
@@ -114,5 +119,39 @@ describe('alert webhook delivery', () => {
     expect(member.status).toBe('active');
     const tally = await processDueDeliveries(ctx, senders(), policy);
     expect(tally.retried).toBe(1);
+  });
+});
+
+describe('alert delivery in the served app', () => {
+  it('sends the webhook as soon as the change that raised the alert is committed, not at the next timer tick', async () => {
+    const receiver = await startReceiver([204]);
+    const ctx = createTestContext(new Date().toISOString(), { groupCommit: true });
+    // an hour between timer runs: only the nudge from the queued delivery can send it within this test
+    const served = createServerApp(
+      ctx,
+      { operatorToken: OPERATOR_TOKEN, publicUrl: ctx.publicUrl, metricsToken: undefined, alertDeliverySeconds: 3600 },
+      createLogger('silent'),
+    );
+    try {
+      const { orgId, scim, domain } = await scimOrg(served.app, { standard: 2, premium: 0 });
+      await request(served.app)
+        .put(`/api/v1/orgs/${orgId}/alert-settings`)
+        .set(await tokenFor(served.app, orgId, 'owner'))
+        .send({ webhookUrl: receiver.url, thresholds: [100] })
+        .expect(200);
+      await request(served.app)
+        .post('/scim/v2/Users')
+        .set(scim)
+        .send({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `ada@${domain}`, active: true })
+        .expect(201); // 2 of 2 seats: the 100% alert opens
+      const deadline = Date.now() + 5000;
+      while (receiver.received.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(receiver.received).toHaveLength(1);
+      expect(JSON.parse(receiver.received[0]!.body)).toMatchObject({ type: 'alert.opened', alert: { threshold: 100 } });
+    } finally {
+      await served.deliveries.stop();
+      ctx.close();
+      await receiver.close();
+    }
   });
 });

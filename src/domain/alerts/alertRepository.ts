@@ -86,14 +86,18 @@ export function insertDeliveries(q: Queryable, rows: (typeof alertDeliveries.$in
   if (rows.length) q.insert(alertDeliveries).values(rows).run();
 }
 
+/** The delivery worker asks after every write request, so prepared once per connection. */
 export function dueDeliveries(q: Queryable, nowIso: string, limit: number): AlertDeliveryRow[] {
-  return q
-    .select()
-    .from(alertDeliveries)
-    .where(and(eq(alertDeliveries.status, 'pending'), lte(alertDeliveries.nextAttemptAt, nowIso)))
-    .orderBy(asc(alertDeliveries.nextAttemptAt))
-    .limit(limit)
-    .all();
+  const statement = prepared(q, 'dueDeliveries', (db) =>
+    db
+      .select()
+      .from(alertDeliveries)
+      .where(and(eq(alertDeliveries.status, 'pending'), lte(alertDeliveries.nextAttemptAt, sql.placeholder('now'))))
+      .orderBy(asc(alertDeliveries.nextAttemptAt))
+      .limit(sql.placeholder('limit'))
+      .prepare(),
+  );
+  return statement.all({ now: nowIso, limit });
 }
 
 export function updateDelivery(q: Queryable, id: string, values: Partial<typeof alertDeliveries.$inferInsert>): void {

@@ -101,6 +101,7 @@ function enqueue(ctx: DomainContext, tx: Tx, org: OrgRow, row: repo.AlertRow, ev
     for (const to of ownerEmails(tx, org.id)) rows.push({ ...base, id: newId('dlv'), channel: 'email', destination: to, payload: mail });
   }
   repo.insertDeliveries(tx, rows);
+  if (rows.length) ctx.outboxQueued?.();
 }
 
 function openAlert(
