@@ -171,8 +171,8 @@ export const members = sqliteTable(
     uniqueIndex('members_org_user_name_unique').on(t.orgId, t.userName),
     index('members_org_status_idx').on(t.orgId, t.status),
     index('members_org_external_id_idx').on(t.orgId, t.externalId),
-    /** SCIM lists in creation order and pages with OFFSET over this covering index. */
-    index('members_org_created_idx').on(t.orgId, t.createdAt, t.id),
+    /** Lists page in creation order (rowid) with OFFSET over this index, the org's narrowest: (org_id) → rowid. */
+    index('members_org_idx').on(t.orgId),
   ],
 );
 

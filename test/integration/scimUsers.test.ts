@@ -171,6 +171,16 @@ describe('SCIM /Users', () => {
     expect(sorted.body.totalResults).toBe(4);
     const page2 = await q('sortBy=userName&count=2&startIndex=3');
     expect(page2.body.Resources.map((r: { userName: string }) => r.userName)).toEqual([`carol@${domain}`, `owner@${domain}`]);
+    const names = (res: { body: { Resources: { userName: string }[] } }) => res.body.Resources.map((r) => r.userName);
+    // without sortBy, pages follow creation order: the owner, then carol, alice, bob as they were pushed
+    expect(names(await q('count=2&startIndex=2'))).toEqual([`carol@${domain}`, `alice@${domain}`]);
+    expect(names(await q('count=2&startIndex=4'))).toEqual([`bob@${domain}`]);
+    expect(names(await q('sortBy=meta.created&sortOrder=descending'))).toEqual([
+      `bob@${domain}`,
+      `alice@${domain}`,
+      `carol@${domain}`,
+      `owner@${domain}`,
+    ]);
     const complex = await q(
       `filter=${encodeURIComponent('not (userName sw "a" or userName sw "b") and emails[type eq "work" and value co "@"]')}`,
     );

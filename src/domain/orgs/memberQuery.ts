@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, inArray, isNotNull, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { members } from '../../../db/schema';
 import type { DomainContext } from '../context';
+import { creationOrder } from './memberRepository';
 import { toMember, type Member } from './members';
 
 /** Member fields a query may test; adapters (SCIM) map their attribute names onto these. */
@@ -110,27 +111,27 @@ export function queryMembers(ctx: DomainContext, orgId: string, query: MemberPag
   const where = and(eq(members.orgId, orgId), filterSql(query.filter));
   const total = ctx.db.select({ n: count() }).from(members).where(where).get()?.n ?? 0;
   if (query.limit === 0) return { total, members: [] };
-  const sortColumn = query.sortBy ? COLUMNS[query.sortBy] : members.createdAt;
+  const sortColumn = !query.sortBy || query.sortBy === 'createdAt' ? creationOrder : COLUMNS[query.sortBy];
   const order = query.descending ? desc(sortColumn) : asc(sortColumn);
-  // Page over ids first: with no filter the covering index (org_id, created_at, id) skips the
-  // offset without reading rows; then only the page's rows are read.
-  const ids = ctx.db
-    .select({ id: members.id })
+  // Page over rowids first: the offset is skipped inside an index without reading rows; then
+  // only the page's rows are read.
+  const rowids = ctx.db
+    .select({ rowid: creationOrder })
     .from(members)
     .where(where)
-    .orderBy(order, asc(members.id))
+    .orderBy(order, asc(creationOrder))
     .limit(query.limit)
     .offset(query.offset)
     .all()
-    .map((r) => r.id);
-  if (!ids.length) return { total, members: [] };
-  const byId = new Map(
+    .map((r) => r.rowid);
+  if (!rowids.length) return { total, members: [] };
+  const byRowid = new Map(
     ctx.db
-      .select()
+      .select({ rowid: creationOrder, row: members })
       .from(members)
-      .where(and(eq(members.orgId, orgId), inArray(members.id, ids)))
+      .where(and(eq(members.orgId, orgId), inArray(creationOrder, rowids)))
       .all()
-      .map((r) => [r.id, r]),
+      .map((r) => [r.rowid, r.row]),
   );
-  return { total, members: ids.map((id) => toMember(byId.get(id)!)) };
+  return { total, members: rowids.map((rowid) => toMember(byRowid.get(rowid)!)) };
 }

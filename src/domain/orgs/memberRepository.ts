@@ -4,6 +4,13 @@ import { prepared } from '../prepared';
 import { members } from '../../../db/schema';
 import type { Queryable } from '../context';
 
+/**
+ * Creation order: a member's rowid is assigned in insertion order and never reused for an older
+ * row, so it orders members as they were created — and it is in every index, so ordering by it is
+ * free, and the org's own index (org_id → rowid) is the narrowest thing to count and skip over.
+ */
+export const creationOrder = sql<number>`${members}.rowid`;
+
 export type MemberRow = typeof members.$inferSelect;
 export type MemberStatus = MemberRow['status'];
 

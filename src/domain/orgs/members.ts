@@ -3,7 +3,7 @@ import { members } from '../../../db/schema';
 import type { DomainContext } from '../context';
 import { NotFound } from '../errors';
 import type { Role, SeatType } from '../seatTypes';
-import { findMember, type MemberRow, type MemberStatus } from './memberRepository';
+import { creationOrder, findMember, type MemberRow, type MemberStatus } from './memberRepository';
 
 export type Member = {
   id: string;
@@ -54,14 +54,7 @@ export function listMembers(ctx: DomainContext, orgId: string, filter: MemberFil
   if (filter.role) conditions.push(eq(members.role, filter.role));
   if (filter.seatType) conditions.push(eq(members.seatType, filter.seatType));
   const where = and(...conditions);
-  const rows = ctx.db
-    .select()
-    .from(members)
-    .where(where)
-    .orderBy(asc(members.createdAt), asc(members.id))
-    .limit(filter.limit)
-    .offset(filter.offset)
-    .all();
+  const rows = ctx.db.select().from(members).where(where).orderBy(asc(creationOrder)).limit(filter.limit).offset(filter.offset).all();
   const total = ctx.db.select({ n: count() }).from(members).where(where).get()?.n ?? 0;
   return { members: rows.map(toMember), total };
 }
