@@ -143,9 +143,10 @@ function openAlert(
 }
 
 /** After a pool changed (a seat taken, an upgrade): opens an alert for each configured threshold the pool reached and has none open. */
-export function checkPoolThresholds(ctx: DomainContext, tx: Tx, orgId: string, seatType: SeatType, knownPool?: SeatPool): void {
-  const org = findOrg(tx, orgId);
+export function checkPoolThresholds(ctx: DomainContext, tx: Tx, orgOrId: OrgRow | string, seatType: SeatType, knownPool?: SeatPool): void {
+  const org = typeof orgOrId === 'string' ? findOrg(tx, orgOrId) : orgOrId;
   if (!org) return;
+  const orgId = org.id;
   const pool = knownPool ?? readPools(tx, orgId)[seatType];
   for (const threshold of reachedThresholds(pool, org.alertThresholds)) {
     if (!repo.findUnresolvedAlert(tx, orgId, 'pool_threshold', seatType, threshold)) {

@@ -113,7 +113,7 @@ function admitInTransaction(ctx: DomainContext, orgId: string, email: string, id
       throw new SignInRefused(reason, message);
     }
     const seatType = seatTypeForGroups(org, identity.groups);
-    reserveSeat(ctx, tx, orgId, seatType);
+    reserveSeat(ctx, tx, org, seatType);
     const names = {
       givenName: identity.givenName ?? null,
       familyName: identity.familyName ?? null,

@@ -57,7 +57,7 @@ export function provisionScimUser(ctx: DomainContext, orgId: string, input: Scim
         );
       }
       const seatType = input.seatType ?? seatTypeForGroups(org, input.groups);
-      if (input.active) reserveSeat(ctx, tx, orgId, seatType);
+      if (input.active) reserveSeat(ctx, tx, org, seatType);
       const now = ctx.clock.now();
       const at = now.toISOString();
       const id = newId('mem');

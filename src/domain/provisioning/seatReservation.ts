@@ -5,6 +5,7 @@ import { NoSeatAvailable } from '../errors';
 import { releaseSeat } from '../ledger/ledger';
 import { takeSeat } from '../ledger/ledgerRepository';
 import { findMember, updateMember } from '../orgs/memberRepository';
+import type { OrgRow } from '../orgs/orgRepository';
 import type { SeatType } from '../seatTypes';
 import { endInvitation, findDueInvitations } from './invitationRepository';
 
@@ -35,9 +36,10 @@ export function expireDueInvitations(ctx: DomainContext, tx: Tx, orgId?: string)
   return due.length;
 }
 
-/** Takes a free seat for a new holder; if the pool is full, expired invitations are swept first. */
-export function reserveSeat(ctx: DomainContext, tx: Tx, orgId: string, seatType: SeatType): void {
+/** Takes a free seat for a new holder; if the pool is full, expired invitations are swept first. Pass the org row when you have it. */
+export function reserveSeat(ctx: DomainContext, tx: Tx, org: OrgRow | string, seatType: SeatType): void {
+  const orgId = typeof org === 'string' ? org : org.id;
   const pool = takeSeat(tx, orgId, seatType) ?? (expireDueInvitations(ctx, tx, orgId) > 0 ? takeSeat(tx, orgId, seatType) : null);
   if (!pool) throw new NoSeatAvailable(orgId, seatType);
-  checkPoolThresholds(ctx, tx, orgId, seatType, pool);
+  checkPoolThresholds(ctx, tx, org, seatType, pool);
 }
