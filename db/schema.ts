@@ -76,7 +76,8 @@ export const seatLedgerEntries = sqliteTable(
     orgId: text('org_id')
       .notNull()
       .references(() => orgs.id),
-    kind: text('kind', { enum: ['initial', 'add', 'upgrade'] }).notNull(),
+    /** initial purchase, add, upgrade, or renew: at a renewal the pool becomes the seats in use (a delta ≤ 0). */
+    kind: text('kind', { enum: ['initial', 'add', 'upgrade', 'renew'] }).notNull(),
     seatType: text('seat_type', { enum: ['standard', 'premium'] }).notNull(),
     /** Change to the purchased count of this seat type; an upgrade writes −n standard and +n premium. */
     purchasedDelta: integer('purchased_delta').notNull(),

@@ -4,6 +4,7 @@ import { loadConfig, type Config } from './config';
 import { startDeliveryWorker } from './alerts/deliveryWorker';
 import { openDomainContext } from './composition';
 import { sweepExpiredInvitations } from './domain/provisioning/invitations';
+import { renewDueContracts } from './domain/ledger/renewal';
 import { createLogger, type Logger } from './logger';
 import type { DomainContext } from './domain/context';
 
@@ -32,14 +33,21 @@ export async function startServer(config: Config = loadConfig()): Promise<{ serv
   logger.info({ port, database: config.databasePath, publicUrl: config.publicUrl }, 'seatd listening');
   if (!config.operatorToken) logger.warn('SEATD_OPERATOR_TOKEN is not set: the operator API is disabled (the CLI still works)');
 
-  const sweep = setInterval(() => {
+  const housekeeping = () => {
     try {
       const expired = sweepExpiredInvitations(ctx);
       if (expired) logger.info({ expired }, 'expired invitations released their seats');
     } catch (err) {
       logger.error({ err }, 'invitation sweep failed');
     }
-  }, config.invitationSweepSeconds * 1000);
+    try {
+      for (const renewal of renewDueContracts(ctx)) logger.info(renewal, 'contract renewed');
+    } catch (err) {
+      logger.error({ err }, 'contract renewal failed');
+    }
+  };
+  housekeeping();
+  const sweep = setInterval(housekeeping, config.invitationSweepSeconds * 1000);
   sweep.unref();
 
   let stopping: Promise<void> | undefined;

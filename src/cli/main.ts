@@ -9,6 +9,8 @@ import { createOrg } from '../domain/orgs/orgs';
 import { createToken } from '../domain/orgs/tokens';
 import { createLoginLink } from '../domain/sessions/sessions';
 import { startServer } from '../main';
+import { renewDueContracts } from '../domain/ledger/renewal';
+import { verifyLedgers } from '../domain/ledger/verify';
 
 function integer(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a whole number');
@@ -114,6 +116,24 @@ export function buildProgram(): Command {
       const link = createLoginLink(ctx, opts.org, opts.email, 'cli');
       process.stdout.write(`${link.url}\n`);
       process.stderr.write(`valid until ${link.expiresAt}, once\n`);
+    });
+
+  program
+    .command('renew')
+    .description('renew every auto-renewing contract whose term has ended, invoicing the seats in use (serve does this on its own)')
+    .action(() => {
+      const ctx = openContext(program.opts().database);
+      print(renewDueContracts(ctx));
+    });
+
+  program
+    .command('verify')
+    .description('check every seat pool against its ledger and its seat holders, and every invoice against its lines; exit 1 on a finding')
+    .action(() => {
+      const ctx = openContext(program.opts().database);
+      const report = verifyLedgers(ctx);
+      print(report);
+      if (report.findings.length) process.exitCode = 1;
     });
 
   return program;

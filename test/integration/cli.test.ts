@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import request from 'supertest';
 import { createApp } from '../../src/app';
 import { migrateDatabase, openDatabase } from '../../db/connection';
@@ -35,7 +36,7 @@ describe('the seatd CLI', () => {
   it('prints help naming its commands', async () => {
     const { code, stdout } = await seatd(['--help'], env);
     expect(code).toBe(0);
-    for (const command of ['serve', 'migrate', 'org', 'token', 'login-link']) expect(stdout).toContain(command);
+    for (const command of ['serve', 'migrate', 'org', 'token', 'login-link', 'renew', 'verify']) expect(stdout).toContain(command);
   });
 
   it('migrates, creates an org and an owner token that works against the API on the same database', async () => {
@@ -129,5 +130,60 @@ describe('the seatd CLI', () => {
     const badFlag = await seatd(['org', 'create', '--standard-seats', 'many'], env);
     expect(badFlag.code).not.toBe(0);
     expect(badFlag.stderr).toContain('must be a whole number');
+  });
+
+  it('renews ended auto-renewing contracts, and verify holds every pool to its ledger', async () => {
+    const own = { ...env, DATABASE_PATH: path.join(dir, 'renewals.db') };
+    const now = new Date();
+    const month = (offset: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1)).toISOString().slice(0, 10);
+    const made = await seatd(
+      [
+        'org',
+        'create',
+        '--name',
+        'Old Co',
+        '--domain',
+        'old.example',
+        '--owner-email',
+        'owner@old.example',
+        '--term-start',
+        month(-13),
+        '--standard-price',
+        '36000',
+        '--premium-price',
+        '72000',
+        '--standard-seats',
+        '10',
+      ],
+      own,
+    );
+    expect(made.code).toBe(0);
+    const orgId = JSON.parse(made.stdout).id;
+
+    const renewed = await seatd(['renew'], own);
+    expect(renewed.code).toBe(0);
+    // the owner's pending invitation is the one seat in use: 10 bought, 1 renewed
+    expect(JSON.parse(renewed.stdout)).toEqual([
+      {
+        orgId,
+        term: { start: month(-1), end: expect.any(String) },
+        seats: { standard: 1, premium: 0 },
+        invoice: { id: expect.any(String), number: expect.stringMatching(/^INV-\d{4}-000001$/), total: 36000, currency: 'USD' },
+      },
+    ]);
+    expect(JSON.parse((await seatd(['renew'], own)).stdout)).toEqual([]);
+
+    const healthy = await seatd(['verify'], own);
+    expect(healthy.code).toBe(0);
+    expect(JSON.parse(healthy.stdout)).toEqual({ orgs: 1, findings: [] });
+
+    const tamper = new Database(own.DATABASE_PATH);
+    tamper.prepare("UPDATE seat_pools SET purchased = purchased + 5 WHERE seat_type = 'standard'").run();
+    tamper.close();
+    const broken = await seatd(['verify'], own);
+    expect(broken.code).toBe(1);
+    expect(JSON.parse(broken.stdout).findings).toEqual([
+      { orgId, seatType: 'standard', problem: 'purchased-differs-from-ledger', purchased: 6, ledger: 1 },
+    ]);
   });
 });

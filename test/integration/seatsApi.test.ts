@@ -1,6 +1,8 @@
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/testApp';
 import { orgWithToken, SEED_CHANGE, tokenFor } from '../support/httpFixtures';
+import { linkFromOutbox, tokenOf } from '../support/outbox';
+import { renewDueContracts } from '../../src/domain/ledger/renewal';
 
 describe('org API: seats, quotes, purchases, invoices, renewal, audit', () => {
   let t: TestApp;
@@ -176,5 +178,34 @@ describe('org API: seats, quotes, purchases, invoices, renewal, audit', () => {
       .set(auth)
       .expect(200);
     expect(next.body.entries.map((e: { action: string }) => e.action)).toEqual(['invitation.create', 'org.create']);
+  });
+
+  it('shows the renewal once the term has ended: new term, the seats in use, the renewal invoice, the next quote', async () => {
+    await request(t.app).post(url('/seats/purchases')).set(auth).set('Idempotency-Key', 'seed').send(SEED_CHANGE).expect(201);
+    // the owner's invitation is accepted, so the owner holds the one seat in use at the end of the term
+    const invite = await request(t.app).get(url('/invitations')).set(auth).expect(200);
+    expect(invite.body.invitations).toHaveLength(1);
+    t.ctx.clock.set('2026-03-10T09:00:00Z');
+    await request(t.app)
+      .get(`/invite/${tokenOf(linkFromOutbox(t.ctx.outboxDir, invite.body.invitations[0].email))}`)
+      .expect(200);
+    t.ctx.clock.set('2027-01-01T00:00:30Z');
+    expect(renewDueContracts(t.ctx)).toHaveLength(1); // what `seatd serve` runs every INVITATION_SWEEP_SECONDS
+
+    const seats = await request(t.app).get(url('/seats')).set(auth).expect(200);
+    expect(seats.body).toEqual({
+      standard: { purchased: 1, assigned: 1, available: 0 },
+      premium: { purchased: 0, assigned: 0, available: 0 },
+      term: { start: '2027-01-01', end: '2027-12-31' },
+    });
+    const invoices = await request(t.app).get(url('/invoices')).set(auth).expect(200);
+    const renewalInvoice = invoices.body.invoices.find((i: { number: string }) => i.number === 'INV-2027-000001');
+    expect(renewalInvoice).toMatchObject({
+      effectiveDate: '2027-01-01',
+      total: 36000,
+      lines: [{ kind: 'renew_standard', quantity: 1, amount: 36000 }],
+    });
+    const next = await request(t.app).get(url('/renewal')).set(auth).expect(200);
+    expect(next.body).toMatchObject({ currentTermEnd: '2027-12-31', nextTerm: { start: '2028-01-01' }, seats: { standard: 1 } });
   });
 });

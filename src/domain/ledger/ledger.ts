@@ -7,7 +7,7 @@ import { newId, sha256Hex } from '../ids';
 import { SEAT_TYPES, type SeatType } from '../seatTypes';
 import * as repo from './ledgerRepository';
 import { prorateAmount, termEnd, type Term } from './proration';
-import { applySeatChange, priceSeatChange, type PricedLine, type SeatChange, type SeatChangeQuote } from './seatChange';
+import { applySeatChange, priceRenewal, priceSeatChange, type PricedLine, type SeatChange, type SeatChangeQuote } from './seatChange';
 
 export type SeatUsage = Record<SeatType, { purchased: number; assigned: number; available: number }> & {
   term: { start: string; end: string };
@@ -199,18 +199,7 @@ export function quoteRenewal(ctx: DomainContext, orgId: string): RenewalQuote {
   const term = termOf(contract);
   const nextStart = addMonths(term.start, term.months);
   const next: Term = { start: nextStart, months: term.months };
-  const price: Record<SeatType, number> = { standard: contract.standardPriceAmount, premium: contract.premiumPriceAmount };
-  const lines: PricedLine[] = SEAT_TYPES.filter((t) => pools[t].assigned > 0).map((t) => {
-    const annual = prorateAmount(1, price[t], term.months);
-    return {
-      kind: `renew_${t}` as const,
-      seatType: t,
-      quantity: pools[t].assigned,
-      unitAmount: annual,
-      amount: annual * pools[t].assigned,
-      description: `${t === 'standard' ? 'Standard' : 'Premium'} seat × ${pools[t].assigned}, full term`,
-    };
-  });
+  const lines = priceRenewal(contract, pools, term.months);
   return {
     autoRenew: contract.autoRenew,
     currency: contract.currency,
@@ -231,7 +220,7 @@ export function releaseSeat(q: Queryable, orgId: string, seatType: SeatType): vo
   repo.giveBackSeat(q, orgId, seatType);
 }
 
-/** Pools must equal what the append-only ledger sums to; used by tests and `seatd verify`. */
+/** Pools must equal what the append-only ledger sums to (`seatd verify` checks every org: see verify.ts). */
 export function checkLedgerConsistency(
   ctx: DomainContext,
   orgId: string,

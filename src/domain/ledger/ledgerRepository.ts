@@ -17,6 +17,15 @@ export function insertContract(q: Queryable, row: typeof contracts.$inferInsert)
   q.insert(contracts).values(row).run();
 }
 
+export function autoRenewingContracts(q: Queryable): ContractRow[] {
+  return q.select().from(contracts).where(eq(contracts.autoRenew, true)).all();
+}
+
+/** A renewal moves the contract into its next term; what the term held stays in the ledger and the invoices. */
+export function setTermStart(q: Queryable, orgId: string, termStart: string): void {
+  q.update(contracts).set({ termStart }).where(eq(contracts.orgId, orgId)).run();
+}
+
 export function readPools(q: Queryable, orgId: string): SeatPools {
   const statement = prepared(q, 'readPools', (db) =>
     db

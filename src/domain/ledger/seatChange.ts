@@ -1,6 +1,6 @@
 import { formatCalendarDate, type CalendarDate } from '../calendarDate';
 import { Conflict, Invalid } from '../errors';
-import type { SeatType } from '../seatTypes';
+import { SEAT_TYPES, type SeatType } from '../seatTypes';
 import { isWithinTerm, prorateAmount, remainingMonths, termEnd, type Term } from './proration';
 
 /** A requested change to the seats of a contract: additions and Standard→Premium upgrades. */
@@ -132,4 +132,20 @@ export function priceSeatChange(
     total: lines.reduce((sum, l) => sum + l.amount, 0),
     seatsAfter: { standard: { purchased: after.standard.purchased }, premium: { purchased: after.premium.purchased } },
   };
+}
+
+/** A renewal's lines: every seat in use, per type, for a full term (`months`) at the contract prices. */
+export function priceRenewal(prices: ContractPrices, pools: SeatPools, months: number): PricedLine[] {
+  const price: Record<SeatType, number> = { standard: prices.standardPriceAmount, premium: prices.premiumPriceAmount };
+  return SEAT_TYPES.filter((t) => pools[t].assigned > 0).map((t) => {
+    const unitAmount = prorateAmount(1, price[t], months);
+    return {
+      kind: `renew_${t}` as const,
+      seatType: t,
+      quantity: pools[t].assigned,
+      unitAmount,
+      amount: unitAmount * pools[t].assigned,
+      description: `${t === 'standard' ? 'Standard' : 'Premium'} seat × ${pools[t].assigned}, full term`,
+    };
+  });
 }

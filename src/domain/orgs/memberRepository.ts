@@ -1,7 +1,8 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, sql } from 'drizzle-orm';
 import { prepared } from '../prepared';
 import { members } from '../../../db/schema';
 import type { Queryable } from '../context';
+import type { SeatType } from '../seatTypes';
 
 /**
  * Creation order: a member's rowid is assigned in insertion order and never reused for an older
@@ -127,4 +128,17 @@ export function findMemberClashing(
   const byUserName = prepared(q, 'findMemberClashing:userName', (db) => memberClashQueries(db).byUserName.prepare());
   const byEmail = prepared(q, 'findMemberClashing:email', (db) => memberClashQueries(db).byEmail.prepare());
   return byUserName.get({ orgId, value: userName }) ?? byEmail.get({ orgId, value: email });
+}
+
+/** Members holding a seat (active, or invited with a reserved seat), per seat type. */
+export function countSeatHolders(q: Queryable, orgId: string): Record<SeatType, number> {
+  const rows = q
+    .select({ seatType: members.seatType, n: count() })
+    .from(members)
+    .where(and(eq(members.orgId, orgId), inArray(members.status, [...SEAT_HOLDING_STATUSES])))
+    .groupBy(members.seatType)
+    .all();
+  const counts: Record<SeatType, number> = { standard: 0, premium: 0 };
+  for (const r of rows) counts[r.seatType] = r.n;
+  return counts;
 }

@@ -15,6 +15,14 @@ export function findOrg(q: Queryable, orgId: string): OrgRow | undefined {
   ).get({ orgId });
 }
 
+export function listOrgIds(q: Queryable): string[] {
+  return q
+    .select({ id: orgs.id })
+    .from(orgs)
+    .all()
+    .map((r) => r.id);
+}
+
 export function insertOrg(q: Queryable, row: typeof orgs.$inferInsert): void {
   q.insert(orgs).values(row).run();
 }

@@ -1,0 +1,112 @@
+import { addMonths, calendarDateOf, compareCalendarDates, formatCalendarDate, parseCalendarDate } from '../calendarDate';
+import { checkPoolThresholds } from '../alerts/alerts';
+import { recordAudit } from '../audit/auditLog';
+import { inTransaction, type DomainContext, type Tx } from '../context';
+import { expireDueInvitations } from '../provisioning/seatReservation';
+import { newId, sha256Hex } from '../ids';
+import { SEAT_TYPES, type SeatType } from '../seatTypes';
+import * as repo from './ledgerRepository';
+import { termEnd } from './proration';
+import { priceRenewal } from './seatChange';
+
+export type Renewal = {
+  orgId: string;
+  term: { start: string; end: string };
+  /** The seats carried into the new term: those in use when the old one ended. */
+  seats: Record<SeatType, number>;
+  invoice: { id: string; number: string; total: number; currency: string } | null;
+};
+
+/**
+ * Rolls an auto-renewing contract into its next term once the current one has ended, as many
+ * times as terms have ended (a server that was down over a term end catches up): the new term
+ * keeps the seats in use at the end of the old one, per type (seats nobody used are not renewed),
+ * and is invoiced at once for the full term at the contract prices. One transaction per term;
+ * the renewal invoice's idempotency key (`renewal:<new term start>`) makes a second run a no-op.
+ * A contract that does not auto-renew is left as it is: after its end, seat changes are refused
+ * as outside the term.
+ */
+export function renewIfDue(ctx: DomainContext, orgId: string): Renewal[] {
+  const renewals: Renewal[] = [];
+  for (;;) {
+    const renewal = inTransaction(ctx, (tx) => renewOnce(ctx, tx, orgId));
+    if (!renewal) return renewals;
+    renewals.push(renewal);
+  }
+}
+
+/** Every auto-renewing contract whose term has ended, renewed. Run by the server's sweep and by `seatd renew`. */
+export function renewDueContracts(ctx: DomainContext): Renewal[] {
+  const today = formatCalendarDate(calendarDateOf(ctx.clock.now()));
+  return repo.autoRenewingContracts(ctx.db).flatMap((c) => (formatCalendarDate(nextTermStart(c)) <= today ? renewIfDue(ctx, c.orgId) : []));
+}
+
+function nextTermStart(contract: repo.ContractRow) {
+  return addMonths(parseCalendarDate(contract.termStart), contract.termMonths);
+}
+
+function renewOnce(ctx: DomainContext, tx: Tx, orgId: string): Renewal | null {
+  const contract = repo.findContract(tx, orgId);
+  if (!contract?.autoRenew) return null;
+  const now = ctx.clock.now();
+  const start = nextTermStart(contract);
+  if (compareCalendarDates(start, calendarDateOf(now)) > 0) return null;
+  const startText = formatCalendarDate(start);
+  expireDueInvitations(ctx, tx, orgId); // an invitation that ran out holds no seat into the next term
+  const pools = repo.readPools(tx, orgId);
+  const seats = { standard: pools.standard.assigned, premium: pools.premium.assigned };
+  const lines = priceRenewal(contract, pools, contract.termMonths);
+  const idempotencyKey = `renewal:${startText}`;
+  if (repo.findInvoiceByIdempotencyKey(tx, orgId, idempotencyKey)) return null;
+
+  let invoice: Renewal['invoice'] = null;
+  const invoiceId = newId('inv');
+  if (lines.length) {
+    const total = lines.reduce((sum, l) => sum + l.amount, 0);
+    const number = repo.nextInvoiceNumber(tx, now.getUTCFullYear());
+    repo.insertInvoice(
+      tx,
+      {
+        id: invoiceId,
+        orgId,
+        number,
+        issuedAt: now.toISOString(),
+        effectiveDate: startText,
+        remainingMonths: contract.termMonths,
+        currency: contract.currency,
+        totalAmount: total,
+        idempotencyKey,
+        requestHash: sha256Hex(JSON.stringify(['renewal', startText, seats.standard, seats.premium])),
+        createdBy: 'system',
+      },
+      lines,
+    );
+    invoice = { id: invoiceId, number, total, currency: contract.currency };
+  }
+  repo.appendLedgerEntries(
+    tx,
+    SEAT_TYPES.filter((t) => pools[t].purchased !== seats[t]).map((t) => ({
+      orgId,
+      kind: 'renew' as const,
+      seatType: t,
+      purchasedDelta: seats[t] - pools[t].purchased,
+      invoiceId: invoice ? invoiceId : null,
+      effectiveDate: startText,
+      createdAt: now.toISOString(),
+    })),
+  );
+  for (const t of SEAT_TYPES) if (pools[t].purchased !== seats[t]) repo.setPurchased(tx, orgId, t, seats[t]);
+  repo.setTermStart(tx, orgId, startText);
+  const term = { start: startText, end: formatCalendarDate(termEnd({ start, months: contract.termMonths })) };
+  recordAudit(tx, now, {
+    orgId,
+    actor: 'system',
+    action: 'contract.renew',
+    target: invoice?.number ?? null,
+    outcome: 'success',
+    details: { previousTermStart: contract.termStart, term, seats, total: invoice?.total ?? 0, currency: contract.currency },
+  });
+  // the renewed pools have exactly the seats in use: full, and the owners hear of it
+  for (const t of SEAT_TYPES) if (seats[t] > 0) checkPoolThresholds(ctx, tx, orgId, t);
+  return { orgId, term, seats, invoice };
+}
