@@ -6,7 +6,7 @@ import { DomainError } from '../../domain/errors';
 import { digestsEqual, sha256Hex } from '../../domain/ids';
 import { confirmSeatChange, getInvoice, getSeatUsage, listInvoices, quoteSeatChange } from '../../domain/ledger/ledger';
 import type { PricedLine, SeatChange } from '../../domain/ledger/seatChange';
-import { listMembers } from '../../domain/orgs/members';
+import { queryMembers } from '../../domain/orgs/memberQuery';
 import { inviteMember, listInvitations, resendInvitation, revokeInvitation } from '../../domain/provisioning/invitations';
 import { updateMemberSettings } from '../../domain/provisioning/memberChanges';
 import { listRefusals } from '../../domain/provisioning/refusals';
@@ -19,6 +19,9 @@ import { parseInput } from '../../domain/validation';
 import { inviteBody } from '../requestSchemas';
 import { z } from 'zod';
 import { formatMoney, html, layout, type Html } from './html';
+
+/** Members listed per console page; the rest are a Next link or a search away. */
+const MEMBERS_PER_PAGE = 100;
 
 const SEAT_NAME: Record<SeatType, string> = { standard: 'Standard', premium: 'Premium' };
 const consoleInviteForm = inviteBody.extend({ _csrf: z.string(), seatType: z.enum(SEAT_TYPES) });
@@ -341,7 +344,15 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger): Router {
 
   router.get('/console/members', admin, (req, res) => {
     const orgId = req.session!.orgId;
-    const { members } = listMembers(ctx, orgId, { limit: 500, offset: 0 });
+    const find = typeof req.query.q === 'string' ? req.query.q.trim().toLowerCase().slice(0, 200) : '';
+    const pageNumber = Math.max(1, Number.parseInt(String(req.query.page ?? '1'), 10) || 1);
+    const offset = (pageNumber - 1) * MEMBERS_PER_PAGE;
+    const { members, total } = queryMembers(ctx, orgId, {
+      filter: find ? { field: 'email', op: 'co', value: find } : undefined,
+      offset,
+      limit: MEMBERS_PER_PAGE,
+    });
+    const pageLink = (n: number) => `/console/members?${new URLSearchParams({ ...(find ? { q: find } : {}), page: String(n) })}`;
     const invitations = listInvitations(ctx, orgId, 'pending').concat(listInvitations(ctx, orgId, 'expired'));
     const org = getOrg(ctx, orgId);
     const seatSelect = (name: string, selected: SeatType, id?: string) =>
@@ -371,6 +382,21 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger): Router {
         </section>
         <section aria-labelledby="members-h">
           <h2 id="members-h">Members</h2>
+          <form method="get" action="/console/members" role="search">
+            <label for="q">Find by email</label> <input type="search" id="q" name="q" value="${find}" />
+            <button type="submit">Find</button>${find ? html` <a href="/console/members">Show all</a>` : ''}
+          </form>
+          <p id="members-range">
+            ${total ? `${offset + 1}–${offset + members.length} of ${total}` : find ? `No member’s email contains “${find}”.` : 'No members yet.'}
+          </p>
+          ${
+            total > MEMBERS_PER_PAGE
+              ? html`<nav aria-label="Member pages">
+                  ${pageNumber > 1 ? html`<a href="${pageLink(pageNumber - 1)}" rel="prev">Previous</a>` : ''}
+                  ${offset + members.length < total ? html`<a href="${pageLink(pageNumber + 1)}" rel="next">Next</a>` : ''}
+                </nav>`
+              : ''
+          }
           <table>
             <thead>
               <tr>
