@@ -9,10 +9,15 @@ DOMAIN=${TOUR_DOMAIN:-tour-$RANDOM.example}
 field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{let v=JSON.parse(s);for(const k of process.argv[1].split("."))v=v[k];console.log(v)})' "$1"; }
 say() { printf '\n== %s\n' "$*"; }
 
+# The spec's seed example (term from 1 January, change on 1 March) shifted to today: the term starts on
+# the 1st two months ago and the change is on the 1st of this month, so 10 months remain as in the spec.
+START=$(node -e 'const d=new Date();d.setUTCDate(1);d.setUTCMonth(d.getUTCMonth()-2);console.log(d.toISOString().slice(0,10))')
+CHANGE=$(node -e 'const d=new Date();d.setUTCDate(1);console.log(d.toISOString().slice(0,10))')
+
 say "create the org (operator API)"
 ORG=$(curl -fsS "$URL/api/v1/orgs" -H "Authorization: Bearer $SEATD_OPERATOR_TOKEN" -H 'Content-Type: application/json' -d "{
   \"name\": \"Tour Inc\", \"domains\": [\"$DOMAIN\"], \"primaryOwnerEmail\": \"owner@$DOMAIN\", \"provisioningMode\": \"manual\",
-  \"contract\": {\"termStart\": \"2026-01-01\", \"autoRenew\": true, \"currency\": \"USD\",
+  \"contract\": {\"termStart\": \"$START\", \"autoRenew\": true, \"currency\": \"USD\",
                \"prices\": {\"standard\": 36000, \"premium\": 72000}, \"seats\": {\"standard\": 100, \"premium\": 0}}}" | field id)
 echo "org: $ORG"
 
@@ -24,8 +29,8 @@ AUTH="Authorization: Bearer $TOKEN"
 say "seats"
 curl -fsS "$URL/api/v1/orgs/$ORG/seats" -H "$AUTH"; echo
 
-BODY='{"add":{"standard":5,"premium":0},"upgrade":{"standardToPremium":10},"effectiveDate":"2026-03-01"}'
-say "quote: on 1 March, +5 Standard and 10 upgrades"
+BODY='{"add":{"standard":5,"premium":0},"upgrade":{"standardToPremium":10},"effectiveDate":"'$CHANGE'"}'
+say "quote: on $CHANGE, two months into the term, +5 Standard and 10 upgrades"
 curl -fsS "$URL/api/v1/orgs/$ORG/seats/quote" -H "$AUTH" -H 'Content-Type: application/json' -d "$BODY"; echo
 
 say "purchase (201), then the same request again (200, same invoice)"
