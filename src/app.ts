@@ -18,7 +18,7 @@ import { durableResponses } from './durableResponses';
 
 export type AppDeps = {
   ctx: DomainContext;
-  config: Pick<Config, 'operatorToken' | 'publicUrl'> & Partial<Pick<Config, 'metricsToken'>>;
+  config: Pick<Config, 'operatorToken' | 'publicUrl'> & Partial<Pick<Config, 'metricsToken' | 'samlSp'>>;
   logger: Logger;
   onOrgCreated?: OrgCreatedHook;
 };
@@ -51,7 +51,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/scim/v2', scimRouter(deps.ctx, deps.logger));
   app.use(invitePage(deps.ctx, deps.logger));
   app.use(signInRoutes(deps.ctx));
-  app.use(samlRouter(deps.ctx, deps.logger));
+  app.use(samlRouter(deps.ctx, deps.logger, deps.config.samlSp));
   app.use(oidcRouter(deps.ctx, deps.logger));
   app.use(signInPage(deps.ctx));
   app.use(consoleRoutes(deps.ctx, deps.logger));

@@ -1,4 +1,6 @@
 import 'dotenv/config';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
 import { z } from 'zod';
 
 const configSchema = z.object({
@@ -15,6 +17,8 @@ const configSchema = z.object({
   INVITATION_SWEEP_SECONDS: z.coerce.number().int().positive().default(60),
   ALERT_DELIVERY_SECONDS: z.coerce.number().int().positive().default(5),
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+  SAML_SP_KEY_FILE: z.string().min(1).optional(),
+  SAML_SP_CERT_FILE: z.string().min(1).optional(),
 });
 
 export type Config = {
@@ -31,7 +35,35 @@ export type Config = {
   invitationSweepSeconds: number;
   alertDeliverySeconds: number;
   metricsToken: string | undefined;
+  /** seatd's own SAML key pair (PEM): identity providers encrypt assertions to its certificate. */
+  samlSp: { key: string; cert: string } | undefined;
 };
+
+/** Reads and checks the SAML service provider key pair: both files or neither, and the certificate must be the key's. */
+function loadSamlSp(keyFile: string | undefined, certFile: string | undefined): Config['samlSp'] {
+  if (!keyFile && !certFile) return undefined;
+  if (!keyFile || !certFile)
+    throw new Error('Invalid configuration:\n  SAML_SP_KEY_FILE and SAML_SP_CERT_FILE go together: set both or neither');
+  const read = (file: string, name: string) => {
+    try {
+      return fs.readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new Error(`Invalid configuration:\n  ${name}: cannot read ${file} (${(err as Error).message})`);
+    }
+  };
+  const key = read(keyFile, 'SAML_SP_KEY_FILE');
+  const cert = read(certFile, 'SAML_SP_CERT_FILE');
+  let matches: boolean;
+  try {
+    matches = new crypto.X509Certificate(cert).checkPrivateKey(crypto.createPrivateKey(key));
+  } catch (err) {
+    throw new Error(
+      `Invalid configuration:\n  SAML_SP_KEY_FILE / SAML_SP_CERT_FILE: not a PEM key and certificate (${(err as Error).message})`,
+    );
+  }
+  if (!matches) throw new Error('Invalid configuration:\n  SAML_SP_CERT_FILE is not the certificate of SAML_SP_KEY_FILE');
+  return { key, cert };
+}
 
 /** Reads and validates configuration once; a bad value stops start-up with the variable named. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -55,5 +87,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     invitationSweepSeconds: c.INVITATION_SWEEP_SECONDS,
     alertDeliverySeconds: c.ALERT_DELIVERY_SECONDS,
     metricsToken: c.METRICS_TOKEN || undefined,
+    samlSp: loadSamlSp(c.SAML_SP_KEY_FILE, c.SAML_SP_CERT_FILE),
   };
 }

@@ -11,7 +11,7 @@ import type { DomainContext } from './domain/context';
 /** The app as `seatd serve` runs it, with the alert delivery worker started and told whenever a change queues a delivery. */
 export function createServerApp(
   ctx: DomainContext,
-  config: Pick<Config, 'operatorToken' | 'publicUrl' | 'metricsToken' | 'alertDeliverySeconds'>,
+  config: Pick<Config, 'operatorToken' | 'publicUrl' | 'metricsToken' | 'alertDeliverySeconds'> & Partial<Pick<Config, 'samlSp'>>,
   logger: Logger,
 ) {
   const deliveries = startDeliveryWorker(ctx, logger, config.alertDeliverySeconds * 1000);

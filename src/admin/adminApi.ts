@@ -23,7 +23,7 @@ export function adminApi(deps: AppDeps): Router {
   api.use('/orgs/:org', auditRoutes(ctx));
   api.use('/orgs/:org', memberRoutes(ctx));
   api.use('/orgs/:org', scimTokenRoutes(ctx));
-  api.use('/orgs/:org', ssoRoutes(ctx));
+  api.use('/orgs/:org', ssoRoutes(ctx, deps.config.samlSp?.cert));
   api.use('/orgs/:org', alertRoutes(ctx));
   api.use((req, res) => {
     sendProblem(res, 404, 'not-found', 'Not found', `No API route for ${req.method} ${req.originalUrl}`);

@@ -403,7 +403,8 @@ export function openApiDocument(publicUrl: string) {
       },
       '/api/v1/orgs/{org}/sso/saml': {
         get: {
-          summary: 'The SAML connection and the URLs to give the IdP',
+          summary:
+            'The SAML connection and what to give the IdP: serviceProvider {entityId, acsUrl, metadataUrl, loginUrl, encryptionCertificate when seatd has a key pair}',
           security: orgSecurity,
           parameters: [orgParam],
           responses: { '200': ok('SAML settings', { type: 'object' }), ...errors },
@@ -412,7 +413,12 @@ export function openApiDocument(publicUrl: string) {
           summary: 'Connect a SAML IdP: {idpMetadataXml} or {entryPoint, idpIssuer, idpCert}, allowIdpInitiated, attributeMapping',
           security: orgSecurity,
           parameters: [orgParam],
-          responses: { '200': ok('Saved, with the SP entity ID, ACS and login URLs', { type: 'object' }), ...errors },
+          responses: {
+            '200': ok('Saved, with the SP entity ID, ACS and login URLs (and the encryption certificate when configured)', {
+              type: 'object',
+            }),
+            ...errors,
+          },
         },
       },
       '/api/v1/orgs/{org}/sso/oidc': {

@@ -6,12 +6,21 @@ import { samlUrls } from '../sso/saml';
 import { requireOrgRole } from './auth';
 
 /** SSO settings of an org (admins and above); answers also the URLs to give the IdP. */
-export function ssoRoutes(ctx: DomainContext): Router {
+export function ssoRoutes(ctx: DomainContext, samlEncryptionCert?: string): Router {
   const router = Router({ mergeParams: true });
   const admin = requireOrgRole(ctx, 'admin');
   const describe = (orgId: string) => {
     const urls = samlUrls(ctx.publicUrl, orgId);
-    return { serviceProvider: { entityId: urls.entityId, acsUrl: urls.acs, metadataUrl: urls.entityId, loginUrl: urls.login } };
+    return {
+      serviceProvider: {
+        entityId: urls.entityId,
+        acsUrl: urls.acs,
+        metadataUrl: urls.entityId,
+        loginUrl: urls.login,
+        // the certificate IdPs encrypt assertions to (Entra: token encryption; Okta: assertion encryption), when seatd has one
+        ...(samlEncryptionCert ? { encryptionCertificate: samlEncryptionCert } : {}),
+      },
+    };
   };
   router.put('/sso/saml', admin, (req, res) => {
     const orgId = req.params.org as string;

@@ -42,8 +42,11 @@ function requestCache(ctx: DomainContext, orgId: string): CacheProvider {
   };
 }
 
-/** One service provider per org, built from its connection: signed assertions, audience, recipient and InResponseTo checked. */
-function serviceProvider(ctx: DomainContext, orgId: string, connection: SamlConnection): SAML {
+/**
+ * One service provider per org, built from its connection: signed assertions, audience, recipient
+ * and InResponseTo checked; with seatd's key pair configured, encrypted assertions are decrypted.
+ */
+function serviceProvider(ctx: DomainContext, orgId: string, connection: SamlConnection, sp?: SamlSpKeyPair): SAML {
   const urls = samlUrls(ctx.publicUrl, orgId);
   return new SAML({
     issuer: urls.entityId,
@@ -61,6 +64,7 @@ function serviceProvider(ctx: DomainContext, orgId: string, connection: SamlConn
     cacheProvider: requestCache(ctx, orgId),
     identifierFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
     disableRequestedAuthnContext: true,
+    ...(sp ? { decryptionPvk: sp.key } : {}),
   });
 }
 
@@ -115,7 +119,9 @@ function assertionKey(profile: Profile): { id: string; notOnOrAfter: string } | 
   return id ? { id, notOnOrAfter: notOnOrAfter ?? new Date(Date.now() + 3_600_000).toISOString() } : undefined;
 }
 
-export function samlRouter(ctx: DomainContext, logger: Logger): Router {
+export type SamlSpKeyPair = { key: string; cert: string };
+
+export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPair): Router {
   const router = Router();
   const connectionOr404 = (req: Request, res: Response) => {
     const orgId = req.params.org as string;
@@ -133,13 +139,15 @@ export function samlRouter(ctx: DomainContext, logger: Logger): Router {
       idpCert: 'unset',
       allowIdpInitiated: false,
     };
-    res.type('application/samlmetadata+xml').send(serviceProvider(ctx, orgId, connection).generateServiceProviderMetadata(null, null));
+    res
+      .type('application/samlmetadata+xml')
+      .send(serviceProvider(ctx, orgId, connection, sp).generateServiceProviderMetadata(sp?.cert ?? null, null));
   });
 
   router.get('/sso/:org/saml/login', async (req, res) => {
     const connection = connectionOr404(req, res);
     if (!connection) return;
-    const url = await serviceProvider(ctx, req.params.org as string, connection).getAuthorizeUrlAsync('', req.get('host'), {});
+    const url = await serviceProvider(ctx, req.params.org as string, connection, sp).getAuthorizeUrlAsync('', req.get('host'), {});
     res.redirect(302, url);
   });
 
@@ -164,7 +172,7 @@ export function samlRouter(ctx: DomainContext, logger: Logger): Router {
     };
     let profile: Profile | null;
     try {
-      ({ profile } = await serviceProvider(ctx, orgId, connection).validatePostResponseAsync({
+      ({ profile } = await serviceProvider(ctx, orgId, connection, sp).validatePostResponseAsync({
         SAMLResponse: String(req.body?.SAMLResponse ?? ''),
       }));
       if (!profile) throw new Error('no profile in the SAML response');

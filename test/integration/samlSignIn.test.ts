@@ -1,7 +1,15 @@
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/testApp';
 import { orgWithToken } from '../support/httpFixtures';
-import { authnRequestId, createTestIdp, samlResponse, type ResponseOptions, type TestIdp } from '../support/samlIdp';
+import {
+  authnRequestId,
+  createServiceProviderKeys,
+  createTestIdp,
+  encryptedSamlResponse,
+  samlResponse,
+  type ResponseOptions,
+  type TestIdp,
+} from '../support/samlIdp';
 
 /** SAML sign-in against responses signed by a real key, and the attacks it must stop. */
 describe('SAML sign-in', () => {
@@ -151,5 +159,93 @@ describe('SAML sign-in', () => {
     const res = await post(respond({ inResponseTo: await startLogin() })).expect(401);
     expect(res.text).toContain('has not been provisioned');
     expect(memberCount()).toBe(0);
+  });
+});
+
+/** Assertions encrypted to seatd's own certificate (SAML_SP_KEY_FILE / SAML_SP_CERT_FILE), as Entra and Okta can send them. */
+describe('SAML sign-in with encrypted assertions', () => {
+  let idp: TestIdp;
+  let spKeys: { key: string; cert: string };
+  let strangerKeys: { key: string; cert: string };
+
+  beforeAll(async () => {
+    [idp, spKeys, strangerKeys] = await Promise.all([createTestIdp(), createServiceProviderKeys(), createServiceProviderKeys()]);
+  });
+
+  async function setUp(samlSp?: { key: string; cert: string }) {
+    const t = createTestApp(new Date().toISOString(), { samlSp });
+    const created = await orgWithToken(t.app, 'admin', { provisioningMode: 'jit', contract: { seats: { standard: 5, premium: 0 } } });
+    const configured = await request(t.app)
+      .put(`/api/v1/orgs/${created.orgId}/sso/saml`)
+      .set(created.auth)
+      .send({ entryPoint: 'https://idp.test/sso', idpIssuer: idp.issuer, idpCert: idp.cert })
+      .expect(200);
+    // each response answers a login of its own (a request id is used up by the first answer, good or bad)
+    const response = async (encryptTo: string, overrides: Partial<ResponseOptions> = {}) => {
+      const login = await request(t.app).get(`/sso/${created.orgId}/saml/login`).expect(302);
+      return encryptedSamlResponse({
+        idp,
+        encryptTo,
+        audience: configured.body.serviceProvider.entityId,
+        recipient: configured.body.serviceProvider.acsUrl,
+        nameId: `ada@${created.org.domains[0]}`,
+        inResponseTo: authnRequestId(login.headers.location!),
+        ...overrides,
+      });
+    };
+    const post = (SAMLResponse: string) => request(t.app).post(`/sso/${created.orgId}/saml/acs`).type('form').send({ SAMLResponse });
+    return { t, orgId: created.orgId, serviceProvider: configured.body.serviceProvider, response, post };
+  }
+
+  it('publishes the encryption certificate, decrypts the assertion, checks its signature and signs the person in', async () => {
+    const s = await setUp(spKeys);
+    try {
+      const bare = (pem: string) => pem.replace(/-----(BEGIN|END) CERTIFICATE-----|\s+/g, '');
+      expect(s.serviceProvider.encryptionCertificate).toBe(spKeys.cert);
+      const metadata = await request(s.t.app).get(`/sso/${s.orgId}/saml/metadata`).expect(200);
+      expect(metadata.text).toMatch(/<KeyDescriptor use="encryption">/);
+      expect(metadata.text.replace(/\s+/g, '')).toContain(bare(spKeys.cert));
+
+      const encrypted = await s.response(spKeys.cert);
+      expect(Buffer.from(encrypted, 'base64').toString('utf8')).toContain('EncryptedAssertion');
+      expect(Buffer.from(encrypted, 'base64').toString('utf8')).not.toContain('ada@');
+      const res = await s.post(encrypted).expect(303);
+      expect(res.headers.location).toBe('/welcome');
+    } finally {
+      s.t.ctx.close();
+    }
+  });
+
+  it('refuses an assertion encrypted to another certificate, and one encrypted but not signed', async () => {
+    const s = await setUp(spKeys);
+    try {
+      const res = await s.post(await s.response(strangerKeys.cert)).expect(401);
+      expect(res.text).toContain('could not be accepted');
+      await s.post(await s.response(spKeys.cert, { signWith: null })).expect(401);
+      const audit = s.t.ctx.db.$client
+        .prepare("SELECT details FROM audit_log WHERE action = 'sso.saml.sign-in' ORDER BY id DESC LIMIT 1")
+        .get() as { details: string };
+      expect(JSON.parse(audit.details).reason).toMatch(/signature/i);
+      const members = s.t.ctx.db.$client.prepare("SELECT count(*) AS n FROM members WHERE source = 'jit'").get() as { n: number };
+      expect(members.n).toBe(0);
+    } finally {
+      s.t.ctx.close();
+    }
+  });
+
+  it('without a key pair configured, publishes no encryption certificate and refuses encrypted assertions', async () => {
+    const s = await setUp(undefined);
+    try {
+      expect(s.serviceProvider.encryptionCertificate).toBeUndefined();
+      const metadata = await request(s.t.app).get(`/sso/${s.orgId}/saml/metadata`).expect(200);
+      expect(metadata.text).not.toContain('use="encryption"');
+      await s.post(await s.response(spKeys.cert)).expect(401);
+      const audit = s.t.ctx.db.$client
+        .prepare("SELECT details FROM audit_log WHERE action = 'sso.saml.sign-in' ORDER BY id DESC LIMIT 1")
+        .get() as { details: string };
+      expect(JSON.parse(audit.details).reason).toMatch(/decrypt/i);
+    } finally {
+      s.t.ctx.close();
+    }
   });
 });

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import zlib from 'node:zlib';
 import selfsigned from 'selfsigned';
 import { SignedXml } from 'xml-crypto';
+import xmlenc from 'xml-encryption';
 
 /** A test identity provider: a real RSA key and X.509 certificate, and SAML responses signed with them. */
 export type TestIdp = { issuer: string; key: string; cert: string; certBase64: string };
@@ -34,6 +35,35 @@ export type ResponseOptions = {
   /** Adds, after signing, a second unsigned assertion (XML signature wrapping). */
   wrapWith?: { nameId: string };
 };
+
+/** A key pair for seatd as a SAML service provider, as an operator would make one (SAML_SP_KEY_FILE, SAML_SP_CERT_FILE). */
+export async function createServiceProviderKeys(): Promise<{ key: string; cert: string }> {
+  const pems = await selfsigned.generate([{ name: 'commonName', value: 'seatd.test' }], { keySize: 2048, algorithm: 'sha256' });
+  return { key: pems.private, cert: pems.cert };
+}
+
+/**
+ * The same SAMLResponse with its signed assertion encrypted to the service provider's certificate
+ * (AES-256-GCM content key wrapped with RSA-OAEP), as Entra's token encryption and Okta's assertion
+ * encryption send it.
+ */
+export async function encryptedSamlResponse(o: ResponseOptions & { encryptTo: string }): Promise<string> {
+  const xml = Buffer.from(samlResponse(o), 'base64').toString('utf8');
+  const assertion = /<saml:Assertion\b[\s\S]*<\/saml:Assertion>/.exec(xml)![0];
+  const encrypted = await new Promise<string>((resolve, reject) =>
+    xmlenc.encrypt(
+      assertion,
+      {
+        rsa_pub: crypto.createPublicKey(o.encryptTo).export({ type: 'spki', format: 'pem' }).toString(),
+        pem: o.encryptTo,
+        encryptionAlgorithm: 'http://www.w3.org/2009/xmlenc11#aes256-gcm',
+        keyEncryptionAlgorithm: 'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p',
+      },
+      (err, result) => (err ? reject(err) : resolve(result)),
+    ),
+  );
+  return Buffer.from(xml.replace(assertion, `<saml:EncryptedAssertion>${encrypted}</saml:EncryptedAssertion>`)).toString('base64');
+}
 
 const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 

@@ -8,11 +8,11 @@ export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
 export type TestApp = { app: Express; ctx: TestContext };
 
 /** The real Express app over a real SQLite file, with the operator token set, a movable clock and group commit (as served). */
-export function createTestApp(now?: string, options: { beforeCommit?: () => void } = {}): TestApp {
-  const ctx = createTestContext(now, { groupCommit: true, ...options });
+export function createTestApp(now?: string, options: { beforeCommit?: () => void; samlSp?: { key: string; cert: string } } = {}): TestApp {
+  const ctx = createTestContext(now, { groupCommit: true, beforeCommit: options.beforeCommit });
   const app = createApp({
     ctx,
-    config: { operatorToken: OPERATOR_TOKEN, publicUrl: 'http://seatd.test' },
+    config: { operatorToken: OPERATOR_TOKEN, publicUrl: 'http://seatd.test', samlSp: options.samlSp },
     logger: createLogger('silent'),
   });
   return { app, ctx };

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../db/connection';
 import { loadConfig } from '../../src/config';
+import { createServiceProviderKeys } from '../support/samlIdp';
 
 describe('loadConfig', () => {
   it('has working defaults for a first start', () => {
@@ -28,5 +29,32 @@ describe('loadConfig', () => {
 
   it('names a short operator token instead of starting with it', () => {
     expect(() => loadConfig({ SEATD_OPERATOR_TOKEN: 'short' })).toThrow(/SEATD_OPERATOR_TOKEN must be at least 16 characters/);
+  });
+});
+
+describe('loadConfig: the SAML service provider key pair', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seatd-config-sp-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  async function writeKeys(name: string) {
+    const keys = await createServiceProviderKeys();
+    fs.writeFileSync(path.join(dir, `${name}.key`), keys.key);
+    fs.writeFileSync(path.join(dir, `${name}.crt`), keys.cert);
+    return { key: path.join(dir, `${name}.key`), cert: path.join(dir, `${name}.crt`), pems: keys };
+  }
+
+  it('reads a matching key and certificate, and wants both or neither', async () => {
+    const a = await writeKeys('a');
+    expect(loadConfig({ SAML_SP_KEY_FILE: a.key, SAML_SP_CERT_FILE: a.cert }).samlSp).toEqual(a.pems);
+    expect(loadConfig({}).samlSp).toBeUndefined();
+    expect(() => loadConfig({ SAML_SP_KEY_FILE: a.key })).toThrow(/SAML_SP_KEY_FILE and SAML_SP_CERT_FILE go together/);
+  });
+
+  it('refuses a certificate that is not the key’s, and a file it cannot read', async () => {
+    const [a, b] = [await writeKeys('c'), await writeKeys('d')];
+    expect(() => loadConfig({ SAML_SP_KEY_FILE: a.key, SAML_SP_CERT_FILE: b.cert })).toThrow(/is not the certificate of SAML_SP_KEY_FILE/);
+    expect(() => loadConfig({ SAML_SP_KEY_FILE: path.join(dir, 'missing.key'), SAML_SP_CERT_FILE: a.cert })).toThrow(
+      /SAML_SP_KEY_FILE: cannot read/,
+    );
   });
 });
