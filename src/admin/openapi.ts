@@ -410,7 +410,8 @@ export function openApiDocument(publicUrl: string) {
           responses: { '200': ok('SAML settings', { type: 'object' }), ...errors },
         },
         put: {
-          summary: 'Connect a SAML IdP: {idpMetadataXml} or {entryPoint, idpIssuer, idpCert}, allowIdpInitiated, attributeMapping',
+          summary:
+            'Connect a SAML IdP: {idpMetadataXml} or {entryPoint, idpIssuer, idpCert}, allowIdpInitiated, signAuthnRequests, attributeMapping',
           security: orgSecurity,
           parameters: [orgParam],
           responses: {

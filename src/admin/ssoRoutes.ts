@@ -4,6 +4,7 @@ import { getSamlConnection, setOidcConnection, setSamlConnection } from '../doma
 import { oidcRedirectUri } from '../sso/oidc';
 import { samlUrls } from '../sso/saml';
 import { requireOrgRole } from './auth';
+import { Invalid } from '../domain/errors';
 
 /** SSO settings of an org (admins and above); answers also the URLs to give the IdP. */
 export function ssoRoutes(ctx: DomainContext, samlEncryptionCert?: string): Router {
@@ -24,6 +25,9 @@ export function ssoRoutes(ctx: DomainContext, samlEncryptionCert?: string): Rout
   };
   router.put('/sso/saml', admin, (req, res) => {
     const orgId = req.params.org as string;
+    if (req.body?.signAuthnRequests === true && !samlEncryptionCert) {
+      throw Invalid.field('signAuthnRequests', 'needs seatd’s SAML key pair: set SAML_SP_KEY_FILE and SAML_SP_CERT_FILE first');
+    }
     const { idpCert: _cert, ...connection } = setSamlConnection(ctx, orgId, req.body, {
       actor: req.principal!.actor,
       role: req.principal!.role,
@@ -49,7 +53,12 @@ export function ssoRoutes(ctx: DomainContext, samlEncryptionCert?: string): Rout
     res.json({
       configured: Boolean(connection),
       ...(connection
-        ? { entryPoint: connection.entryPoint, idpIssuer: connection.idpIssuer, allowIdpInitiated: connection.allowIdpInitiated }
+        ? {
+            entryPoint: connection.entryPoint,
+            idpIssuer: connection.idpIssuer,
+            allowIdpInitiated: connection.allowIdpInitiated,
+            signAuthnRequests: connection.signAuthnRequests ?? false,
+          }
         : {}),
       ...describe(orgId),
     });

@@ -65,6 +65,7 @@ function serviceProvider(ctx: DomainContext, orgId: string, connection: SamlConn
     identifierFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
     disableRequestedAuthnContext: true,
     ...(sp ? { decryptionPvk: sp.key } : {}),
+    ...(sp && connection.signAuthnRequests ? { privateKey: sp.key, signatureAlgorithm: 'sha256' as const } : {}),
   });
 }
 
@@ -138,10 +139,16 @@ export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPai
       idpIssuer: 'unset',
       idpCert: 'unset',
       allowIdpInitiated: false,
+      signAuthnRequests: false,
     };
     res
       .type('application/samlmetadata+xml')
-      .send(serviceProvider(ctx, orgId, connection, sp).generateServiceProviderMetadata(sp?.cert ?? null, null));
+      .send(
+        serviceProvider(ctx, orgId, connection, sp).generateServiceProviderMetadata(
+          sp?.cert ?? null,
+          sp && connection.signAuthnRequests ? sp.cert : null,
+        ),
+      );
   });
 
   router.get('/sso/:org/saml/login', async (req, res) => {

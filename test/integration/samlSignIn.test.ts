@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/testApp';
 import { orgWithToken } from '../support/httpFixtures';
@@ -246,6 +247,57 @@ describe('SAML sign-in with encrypted assertions', () => {
       expect(JSON.parse(audit.details).reason).toMatch(/decrypt/i);
     } finally {
       s.t.ctx.close();
+    }
+  });
+
+  it('signs AuthnRequests when the org asks for it, verifiable with the published certificate', async () => {
+    const t = createTestApp(new Date().toISOString(), { samlSp: spKeys });
+    try {
+      const created = await orgWithToken(t.app, 'admin', { provisioningMode: 'jit' });
+      const put = (signAuthnRequests: boolean) =>
+        request(t.app)
+          .put(`/api/v1/orgs/${created.orgId}/sso/saml`)
+          .set(created.auth)
+          .send({ entryPoint: 'https://idp.test/sso', idpIssuer: idp.issuer, idpCert: idp.cert, signAuthnRequests });
+      await put(false).expect(200);
+      const unsigned = new URL((await request(t.app).get(`/sso/${created.orgId}/saml/login`).expect(302)).headers.location!);
+      expect(unsigned.searchParams.has('Signature')).toBe(false);
+
+      expect((await put(true).expect(200)).body).toMatchObject({ signAuthnRequests: true });
+      const metadata = await request(t.app).get(`/sso/${created.orgId}/saml/metadata`).expect(200);
+      expect(metadata.text).toContain('AuthnRequestsSigned="true"');
+      expect(metadata.text).toMatch(/<KeyDescriptor use="signing">/);
+      const location = (await request(t.app).get(`/sso/${created.orgId}/saml/login`).expect(302)).headers.location!;
+      const url = new URL(location);
+      expect(url.searchParams.get('SigAlg')).toBe('http://www.w3.org/2001/04/xmldsig-more#rsa-sha256');
+      // HTTP-Redirect binding: the signature covers SAMLRequest, RelayState (if any) and SigAlg exactly as they appear in the query
+      const signedPart = url.search
+        .slice(1)
+        .split('&')
+        .filter((p) => /^(SAMLRequest|RelayState|SigAlg)=/.test(p))
+        .join('&');
+      const signature = Buffer.from(url.searchParams.get('Signature')!, 'base64');
+      expect(crypto.verify('sha256', Buffer.from(signedPart), spKeys.cert, signature)).toBe(true);
+      expect(crypto.verify('sha256', Buffer.from(signedPart), strangerKeys.cert, signature)).toBe(false);
+    } finally {
+      t.ctx.close();
+    }
+  });
+
+  it('refuses signAuthnRequests when seatd has no key pair, naming the field', async () => {
+    const t = createTestApp(new Date().toISOString());
+    try {
+      const created = await orgWithToken(t.app, 'admin');
+      const res = await request(t.app)
+        .put(`/api/v1/orgs/${created.orgId}/sso/saml`)
+        .set(created.auth)
+        .send({ entryPoint: 'https://idp.test/sso', idpIssuer: idp.issuer, idpCert: idp.cert, signAuthnRequests: true })
+        .expect(400);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(JSON.stringify(res.body)).toContain('signAuthnRequests');
+      expect(JSON.stringify(res.body)).toContain('SAML_SP_KEY_FILE');
+    } finally {
+      t.ctx.close();
     }
   });
 });

@@ -34,6 +34,8 @@ export const samlConnectionInput = z.strictObject({
   idpIssuer: z.string().trim().min(1, 'is required (the IdP entity ID)'),
   idpCert: pemOrBase64,
   allowIdpInitiated: z.boolean().default(false),
+  /** Sign AuthnRequests with seatd's SAML key (for IdPs set to require signed requests). */
+  signAuthnRequests: z.boolean().default(false),
   attributeMapping: attributeMappingInput,
 });
 
@@ -48,7 +50,7 @@ export const DEFAULT_SAML_ATTRIBUTES = {
 };
 
 /** Reads entry point, issuer and signing certificate out of IdP metadata XML (what Okta and Entra offer to download). */
-export function samlConnectionFromMetadata(xml: string): Omit<SamlConnection, 'allowIdpInitiated' | 'attributeMapping'> {
+export function samlConnectionFromMetadata(xml: string): Pick<SamlConnection, 'entryPoint' | 'idpIssuer' | 'idpCert'> {
   const entityId = /<(?:\w+:)?EntityDescriptor[^>]*\sentityID="([^"]+)"/.exec(xml)?.[1];
   const sso =
     /<(?:\w+:)?SingleSignOnService[^>]*Binding="urn:oasis:names:tc:SAML:2\.0:bindings:HTTP-Redirect"[^>]*Location="([^"]+)"/.exec(
@@ -87,7 +89,12 @@ export function setSamlConnection(ctx: DomainContext, orgId: string, input: unkn
       action: 'sso.saml.configure',
       target: orgId,
       outcome: 'success',
-      details: { entryPoint: config.entryPoint, idpIssuer: config.idpIssuer, allowIdpInitiated: config.allowIdpInitiated },
+      details: {
+        entryPoint: config.entryPoint,
+        idpIssuer: config.idpIssuer,
+        allowIdpInitiated: config.allowIdpInitiated,
+        signAuthnRequests: config.signAuthnRequests,
+      },
     });
   });
   return config;
