@@ -4,6 +4,8 @@ import { updateProvisioningSettings } from '../../src/domain/provisioning/settin
 import { createSeedOrg, createTestContext, type TestContext } from '../support/testContext';
 import { seatHoldersByType } from '../support/dbCounts';
 import { runWorkers } from '../support/runWorkers';
+import { createGroupCommit } from '../../src/composition';
+import { createLogger } from '../../src/logger';
 
 /** 200 people sign in at once for 50 free seats: exactly 50 get in, 150 are refused and recorded. */
 describe('admission under concurrency, on a real SQLite file', () => {
@@ -56,6 +58,43 @@ describe('admission under concurrency, on a real SQLite file', () => {
     const outcomes = results.flat();
     expect(outcomes.filter((o) => o === 'admitted')).toHaveLength(50);
     expect(outcomes.filter((o) => o === 'NoSeatAvailable')).toHaveLength(150);
+    expectExactly50();
+  });
+
+  it('with the server under group commit and 2 other processes writing the same file at the same time', async () => {
+    // as `seatd serve` runs: the transactions of one event-loop turn share a commit, holding the write lock for that turn
+    ctx.groupCommit = createGroupCommit(ctx.db, createLogger('silent'));
+    const workers = runWorkers(
+      Array.from({ length: 2 }, (_, w) => ({
+        op: 'admit',
+        dbFile: ctx.dbFile,
+        now: '2026-03-01T09:00:00Z',
+        orgId,
+        emails: Array.from({ length: 50 }, (_, i) => `w${w}-p${i}@${domain}`),
+        pauseMs: 5,
+      })),
+    );
+    // the server's burst starts once the other processes are writing, and runs over many turns, as requests arrive
+    const workerRows = ctx.db.$client.prepare("SELECT count(*) AS n FROM audit_log WHERE org_id = ? AND actor LIKE 'sso:w%'");
+    while ((workerRows.get(orgId) as { n: number }).n === 0) await new Promise((r) => setTimeout(r, 5));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 100 }, async (_, i) => {
+        await new Promise((r) => setTimeout(r, i * 3));
+        return admitSsoUser(ctx, orgId, { email: `s${i}@${domain}` });
+      }),
+    );
+    const workerOutcomes = (await workers).flat();
+    await ctx.groupCommit.settled();
+    const admitted = outcomes.filter((o) => o.status === 'fulfilled').length + workerOutcomes.filter((o) => o === 'admitted').length;
+    expect(admitted).toBe(50);
+    expect(workerOutcomes.filter((o) => o !== 'admitted' && o !== 'NoSeatAvailable')).toEqual([]); // nobody timed out on the lock
+    // and they did meet: in the audit log the server's decisions and the other processes' alternate
+    const writers = (
+      ctx.db.$client.prepare("SELECT actor FROM audit_log WHERE org_id = ? AND action = 'provisioning.jit' ORDER BY id").all(orgId) as {
+        actor: string;
+      }[]
+    ).map((r) => (r.actor.startsWith('sso:s') ? 's' : 'w'));
+    expect(writers.join('').replace(/(.)\1+/g, '$1').length).toBeGreaterThan(3);
     expectExactly50();
   });
 });

@@ -8,25 +8,29 @@ import type { SeatChange } from '../../src/domain/ledger/seatChange';
 
 type Job =
   | { op: 'confirm'; dbFile: string; now: string; orgId: string; change: SeatChange; key: string; times: number }
-  | { op: 'admit'; dbFile: string; now: string; orgId: string; emails: string[] };
+  | { op: 'admit'; dbFile: string; now: string; orgId: string; emails: string[]; pauseMs?: number };
 
 const job = JSON.parse(process.argv[2]!) as Job;
 const db = openDatabase(job.dbFile);
 const ctx = { db, clock: new ManualClock(job.now), mailer: { send: async () => {} }, publicUrl: 'http://seatd.test' };
 const outcomes: string[] = [];
 const attempts = job.op === 'confirm' ? Array.from({ length: job.times }, () => job.key) : job.emails;
-for (const item of attempts) {
-  try {
-    if (job.op === 'confirm')
-      outcomes.push(
-        confirmSeatChange(ctx, job.orgId, job.change, { idempotencyKey: item, actor: `pid:${process.pid}` }).replayed
-          ? 'replayed'
-          : 'created',
-      );
-    else outcomes.push(admitSsoUser(ctx, job.orgId, { email: item }).created ? 'admitted' : 'existing');
-  } catch (err) {
-    outcomes.push(err instanceof Error ? err.constructor.name : 'error');
+async function main() {
+  for (const item of attempts) {
+    if (job.op === 'admit' && job.pauseMs) await new Promise((r) => setTimeout(r, job.pauseMs));
+    try {
+      if (job.op === 'confirm')
+        outcomes.push(
+          confirmSeatChange(ctx, job.orgId, job.change, { idempotencyKey: item, actor: `pid:${process.pid}` }).replayed
+            ? 'replayed'
+            : 'created',
+        );
+      else outcomes.push(admitSsoUser(ctx, job.orgId, { email: item }).created ? 'admitted' : 'existing');
+    } catch (err) {
+      outcomes.push(err instanceof Error ? err.constructor.name : 'error');
+    }
   }
+  db.$client.close();
+  process.stdout.write(`${JSON.stringify(outcomes)}\n`);
 }
-db.$client.close();
-process.stdout.write(`${JSON.stringify(outcomes)}\n`);
+void main();
