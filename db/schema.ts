@@ -286,8 +286,11 @@ export const sessions = sqliteTable(
     lastSeenAt: text('last_seen_at').notNull(),
     expiresAt: text('expires_at').notNull(),
     endedAt: text('ended_at'),
+    /** For a SAML sign-in: the assertion's NameID and SessionIndex, which an IdP's LogoutRequest names. */
+    samlNameId: text('saml_name_id'),
+    samlSessionIndex: text('saml_session_index'),
   },
-  (t) => [index('sessions_member_idx').on(t.memberId)],
+  (t) => [index('sessions_member_idx').on(t.memberId), index('sessions_org_saml_name_id_idx').on(t.orgId, t.samlNameId)],
 );
 
 export const loginLinks = sqliteTable('login_links', {

@@ -18,6 +18,7 @@ export function ssoRoutes(ctx: DomainContext, samlEncryptionCert?: string): Rout
         acsUrl: urls.acs,
         metadataUrl: urls.entityId,
         loginUrl: urls.login,
+        singleLogoutUrl: urls.slo,
         // the certificate IdPs encrypt assertions to (Entra: token encryption; Okta: assertion encryption), when seatd has one
         ...(samlEncryptionCert ? { encryptionCertificate: samlEncryptionCert } : {}),
       },
@@ -56,6 +57,7 @@ export function ssoRoutes(ctx: DomainContext, samlEncryptionCert?: string): Rout
         ? {
             entryPoint: connection.entryPoint,
             idpIssuer: connection.idpIssuer,
+            logoutUrl: connection.logoutUrl ?? null,
             allowIdpInitiated: connection.allowIdpInitiated,
             signAuthnRequests: connection.signAuthnRequests ?? false,
           }

@@ -17,6 +17,7 @@ import { findOrg } from '../domain/orgs/orgRepository';
 import type { Logger } from '../logger';
 import { sendPage } from '../web/page';
 import { signIn } from './session';
+import { endSamlSessions } from '../domain/sessions/sessions';
 
 const REQUEST_LIFETIME_MS = 10 * 60_000;
 /** How far the IdP's clock may be from ours. */
@@ -24,7 +25,7 @@ const CLOCK_SKEW_MS = 2 * 60_000;
 
 export function samlUrls(publicUrl: string, orgId: string) {
   const base = `${publicUrl}/sso/${orgId}/saml`;
-  return { entityId: `${base}/metadata`, acs: `${base}/acs`, login: `${base}/login` };
+  return { entityId: `${base}/metadata`, acs: `${base}/acs`, login: `${base}/login`, slo: `${base}/slo` };
 }
 
 /** InResponseTo ids live in the database, so several seatd processes agree on them. */
@@ -53,6 +54,8 @@ function serviceProvider(ctx: DomainContext, orgId: string, connection: SamlConn
     audience: urls.entityId,
     callbackUrl: urls.acs,
     entryPoint: connection.entryPoint,
+    logoutUrl: connection.logoutUrl ?? connection.entryPoint,
+    logoutCallbackUrl: urls.slo,
     idpIssuer: connection.idpIssuer,
     idpCert: connection.idpCert,
     wantAssertionsSigned: true,
@@ -197,7 +200,8 @@ export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPai
     if (!identity.email) return refuse(401, 'no email in the assertion', ['Your identity provider did not send an email address.']);
     try {
       const { member } = admitSsoUser(ctx, orgId, { ...identity, email: identity.email });
-      res.redirect(303, signIn(ctx, req, res, { orgId, memberId: member.id, role: member.role, via: 'saml' }));
+      const saml = { nameId: profile.nameID, ...(profile.sessionIndex ? { sessionIndex: profile.sessionIndex } : {}) };
+      res.redirect(303, signIn(ctx, req, res, { orgId, memberId: member.id, role: member.role, via: 'saml', saml }));
     } catch (err) {
       if (err instanceof NoSeatAvailable) {
         return refuse(403, 'no seat available', [
@@ -209,5 +213,48 @@ export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPai
       throw err;
     }
   });
+
+  /**
+   * Single logout, IdP-initiated: the org's IdP says a person signed out, and their SAML sessions
+   * here end. The LogoutRequest must be signed by the IdP — node-saml accepts an unsigned one on
+   * the redirect binding, which would let anyone sign anyone out — and seatd answers with a
+   * LogoutResponse to the IdP's logout URL. A LogoutResponse arriving here (after a logout the IdP
+   * started elsewhere) just shows the signed-out page.
+   */
+  const singleLogout = async (req: Request, res: Response, binding: 'redirect' | 'post') => {
+    const orgId = req.params.org as string;
+    const connection = connectionOr404(req, res);
+    if (!connection) return;
+    const message = (binding === 'redirect' ? req.query : (req.body ?? {})) as Record<string, unknown>;
+    const container = Object.fromEntries(Object.entries(message).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+    const provider = serviceProvider(ctx, orgId, connection, sp);
+    const refuse = (reason: string) => {
+      logger.warn({ orgId, reason }, 'SAML logout refused');
+      inTransaction(ctx, (tx) =>
+        recordAudit(tx, ctx.clock.now(), { orgId, actor: 'sso:saml', action: 'sso.saml.logout', outcome: 'failure', details: { reason } }),
+      );
+      sendPage(res, 401, 'Sign-out request refused', ['The sign-out request could not be verified, so nothing was changed.']);
+    };
+    if (!container.SAMLRequest && !container.SAMLResponse) return refuse('neither SAMLRequest nor SAMLResponse');
+    try {
+      if (container.SAMLResponse) {
+        if (binding === 'redirect') await provider.validateRedirectAsync(container, req.originalUrl.split('?')[1] ?? '');
+        else await provider.validatePostResponseAsync(container);
+        return sendPage(res, 200, 'Signed out', ['You are signed out.']);
+      }
+      if (binding === 'redirect' && (!container.Signature || !container.SigAlg)) throw new Error('the LogoutRequest is not signed');
+      const { profile } =
+        binding === 'redirect'
+          ? await provider.validateRedirectAsync(container, req.originalUrl.split('?')[1] ?? '')
+          : await provider.validatePostRequestAsync(container);
+      if (!profile?.nameID) throw new Error('the LogoutRequest names nobody');
+      endSamlSessions(ctx, orgId, profile.nameID, profile.sessionIndex);
+      res.redirect(302, await provider.getLogoutResponseUrlAsync(profile, container.RelayState ?? '', {}, true));
+    } catch (err) {
+      refuse(err instanceof Error ? err.message : String(err));
+    }
+  };
+  router.get('/sso/:org/saml/slo', (req, res) => singleLogout(req, res, 'redirect'));
+  router.post('/sso/:org/saml/slo', express.urlencoded({ extended: false, limit: '2mb' }), (req, res) => singleLogout(req, res, 'post'));
   return router;
 }

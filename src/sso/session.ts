@@ -46,9 +46,15 @@ export function signIn(
   ctx: DomainContext,
   req: Request,
   res: Response,
-  who: { orgId: string; memberId: string; role: Role; via: string },
+  who: { orgId: string; memberId: string; role: Role; via: string; saml?: { nameId: string; sessionIndex?: string } },
 ): string {
-  const started = startSession(ctx, { orgId: who.orgId, memberId: who.memberId, via: who.via, previousCookie: req.sessionCookie });
+  const started = startSession(ctx, {
+    orgId: who.orgId,
+    memberId: who.memberId,
+    via: who.via,
+    previousCookie: req.sessionCookie,
+    ...(who.saml ? { saml: who.saml } : {}),
+  });
   res.cookie(SESSION_COOKIE, started.cookieValue, {
     httpOnly: true,
     sameSite: 'lax',

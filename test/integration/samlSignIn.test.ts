@@ -7,6 +7,9 @@ import {
   createServiceProviderKeys,
   createTestIdp,
   encryptedSamlResponse,
+  inflatedMessage,
+  logoutRequestQuery,
+  postedLogoutRequest,
   samlResponse,
   type ResponseOptions,
   type TestIdp,
@@ -61,10 +64,33 @@ describe('SAML sign-in', () => {
     await request(t.app).get('/sso/org_00000000000000000000').expect(404);
   });
 
-  it('serves SP metadata with the ACS URL', async () => {
+  it('serves SP metadata with the ACS and single logout URLs', async () => {
     const res = await request(t.app).get(`/sso/${orgId}/saml/metadata`).expect(200);
     expect(res.text).toContain(`entityID="${sp.entityId}"`);
     expect(res.text).toContain(`Location="${sp.acsUrl}"`);
+    expect(res.text).toMatch(new RegExp(`<SingleLogoutService [^>]*Location="${sp.acsUrl.replace(/\/acs$/, '/slo')}"`));
+  });
+
+  it('reads the sign-on URL, entity ID, signing certificate and single logout URL from IdP metadata, as Okta and Entra offer it', async () => {
+    const metadata =
+      `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="${idp.issuer}">` +
+      `<md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">` +
+      `<md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>${idp.certBase64}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>` +
+      `<md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.test/slo"/>` +
+      `<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://idp.test/sso/post"/>` +
+      `<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="https://idp.test/sso/redirect"/>` +
+      `</md:IDPSSODescriptor></md:EntityDescriptor>`;
+    await request(t.app).put(`/api/v1/orgs/${orgId}/sso/saml`).set(admin).send({ idpMetadataXml: metadata }).expect(200);
+    const settings = await request(t.app).get(`/api/v1/orgs/${orgId}/sso/saml`).set(admin).expect(200);
+    expect(settings.body).toMatchObject({
+      configured: true,
+      entryPoint: 'https://idp.test/sso/redirect',
+      idpIssuer: idp.issuer,
+      logoutUrl: 'https://idp.test/slo',
+      serviceProvider: { singleLogoutUrl: sp.acsUrl.replace(/\/acs$/, '/slo') },
+    });
+    const login = await request(t.app).get(`/sso/${orgId}/saml/login`).expect(302);
+    expect(login.headers.location).toMatch(/^https:\/\/idp\.test\/sso\/redirect\?SAMLRequest=/);
   });
 
   it('admits an unknown person just in time and signs them in', async () => {
@@ -87,6 +113,71 @@ describe('SAML sign-in', () => {
     expect(res.text).toContain('administrators have been told');
     const refusals = await request(t.app).get(`/api/v1/orgs/${orgId}/refusals`).set(admin).expect(200);
     expect(refusals.body.refusals[0]).toMatchObject({ email: `grace@${domain}`, path: 'jit' });
+  });
+
+  describe('single logout started by the IdP', () => {
+    async function signedIn(name: string) {
+      const assertionId = `_a${crypto.randomBytes(8).toString('hex')}`;
+      const res = await post(respond({ inResponseTo: await startLogin(), nameId: `${name}@${domain}`, assertionId })).expect(303);
+      const cookie = res.headers['set-cookie']![0]!.split(';')[0]!;
+      await request(t.app).get('/welcome').set('Cookie', cookie).expect(200);
+      return { cookie, sessionIndex: `_s${assertionId}` };
+    }
+    const slo = (query: string) => request(t.app).get(`/sso/${orgId}/saml/slo?${query}`);
+    const destination = () => sp.acsUrl.replace(/\/acs$/, '/slo');
+
+    it('ends the session the signed LogoutRequest names, and answers the IdP with a LogoutResponse', async () => {
+      const ada = await signedIn('ada');
+      const res = await slo(
+        logoutRequestQuery({ idp, destination: destination(), nameId: `ada@${domain}`, sessionIndex: ada.sessionIndex }),
+      ).expect(302);
+      expect(res.headers.location).toMatch(/^https:\/\/idp\.test\/sso\?SAMLResponse=/);
+      expect(inflatedMessage(res.headers.location!, 'SAMLResponse')).toContain('urn:oasis:names:tc:SAML:2.0:status:Success');
+      await request(t.app).get('/welcome').set('Cookie', ada.cookie).expect(401);
+      const audit = t.ctx.db.$client
+        .prepare("SELECT details FROM audit_log WHERE action = 'session.end' ORDER BY id DESC LIMIT 1")
+        .get() as { details: string };
+      expect(JSON.parse(audit.details)).toMatchObject({ via: 'saml-logout', sessions: 1 });
+    });
+
+    it('refuses an unsigned request, one signed by another key, and one from another issuer; the session lives on', async () => {
+      const ada = await signedIn('ada');
+      const base = { idp, destination: destination(), nameId: `ada@${domain}`, sessionIndex: ada.sessionIndex };
+      for (const query of [
+        logoutRequestQuery({ ...base, signWith: null }),
+        logoutRequestQuery({ ...base, signWith: { key: otherIdp.key } }),
+        logoutRequestQuery({ ...base, issuer: 'http://evil.test/metadata' }),
+      ]) {
+        const res = await slo(query).expect(401);
+        expect(res.text).toContain('could not be verified');
+      }
+      await request(t.app).get('/welcome').set('Cookie', ada.cookie).expect(200);
+    });
+
+    it('takes the HTTP-POST binding too, with the request’s XML signature required', async () => {
+      const ada = await signedIn('ada');
+      const postSlo = (SAMLRequest: string) => request(t.app).post(`/sso/${orgId}/saml/slo`).type('form').send({ SAMLRequest });
+      const base = { idp, destination: destination(), nameId: `ada@${domain}`, sessionIndex: ada.sessionIndex };
+      await postSlo(postedLogoutRequest({ ...base, signed: false })).expect(401);
+      await request(t.app).get('/welcome').set('Cookie', ada.cookie).expect(200);
+      const res = await postSlo(postedLogoutRequest(base)).expect(302);
+      expect(inflatedMessage(res.headers.location!, 'SAMLResponse')).toContain('LogoutResponse');
+      await request(t.app).get('/welcome').set('Cookie', ada.cookie).expect(401);
+    });
+
+    it('ends only what it names: another person leaves Ada signed in, a SessionIndex ends that one session', async () => {
+      const laptop = await signedIn('ada');
+      const phone = await signedIn('ada');
+      const request_ = (nameId: string, sessionIndex?: string) =>
+        slo(logoutRequestQuery({ idp, destination: destination(), nameId, ...(sessionIndex ? { sessionIndex } : {}) })).expect(302);
+      const alive = async (cookie: string) => (await request(t.app).get('/welcome').set('Cookie', cookie)).status === 200;
+      await request_(`grace@${domain}`);
+      expect([await alive(laptop.cookie), await alive(phone.cookie)]).toEqual([true, true]);
+      await request_(`ada@${domain}`, phone.sessionIndex);
+      expect([await alive(laptop.cookie), await alive(phone.cookie)]).toEqual([true, false]);
+      await request_(`ada@${domain}`);
+      expect(await alive(laptop.cookie)).toBe(false);
+    });
   });
 
   describe('refuses with 401 and creates nobody', () => {

@@ -126,3 +126,57 @@ export function samlResponse(o: ResponseOptions): string {
     `</samlp:Response>`;
   return Buffer.from(xml).toString('base64');
 }
+
+const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
+
+/**
+ * The query of an IdP-initiated LogoutRequest on the HTTP-Redirect binding: deflated, base64, and
+ * signed over `SAMLRequest=…&SigAlg=…` as the binding defines (unsigned when `signWith` is null).
+ */
+export function logoutRequestQuery(o: LogoutRequestOptions & { signWith?: { key: string } | null }): string {
+  const xml = logoutRequestXml(o);
+  const request = `SAMLRequest=${encodeURIComponent(zlib.deflateRawSync(Buffer.from(xml)).toString('base64'))}`;
+  const signer = o.signWith === undefined ? { key: o.idp.key } : o.signWith;
+  if (!signer) return request;
+  const signed = `${request}&SigAlg=${encodeURIComponent(RSA_SHA256)}`;
+  const signature = crypto.sign('sha256', Buffer.from(signed), signer.key).toString('base64');
+  return `${signed}&Signature=${encodeURIComponent(signature)}`;
+}
+
+type LogoutRequestOptions = { idp: TestIdp; destination: string; nameId: string; sessionIndex?: string; issuer?: string };
+
+function logoutRequestXml(o: LogoutRequestOptions): string {
+  return (
+    `<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_lr${crypto.randomBytes(12).toString('hex')}" Version="2.0" IssueInstant="${iso(new Date())}" Destination="${o.destination}">` +
+    `<saml:Issuer>${o.issuer ?? o.idp.issuer}</saml:Issuer>` +
+    `<saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">${o.nameId}</saml:NameID>` +
+    (o.sessionIndex ? `<samlp:SessionIndex>${o.sessionIndex}</samlp:SessionIndex>` : '') +
+    `</samlp:LogoutRequest>`
+  );
+}
+
+/** A LogoutRequest for the HTTP-POST binding: base64 XML with an enveloped XML signature (unsigned when `signed` is false). */
+export function postedLogoutRequest(o: LogoutRequestOptions & { signed?: boolean }): string {
+  let xml = logoutRequestXml(o);
+  if (o.signed !== false) {
+    const sig = new SignedXml({
+      privateKey: o.idp.key,
+      publicCert: o.idp.cert,
+      signatureAlgorithm: RSA_SHA256,
+      canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#',
+    });
+    sig.addReference({
+      xpath: "/*[local-name(.)='LogoutRequest']",
+      transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
+      digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
+    });
+    sig.computeSignature(xml, { location: { reference: "/*[local-name(.)='LogoutRequest']/*[local-name(.)='Issuer']", action: 'after' } });
+    xml = sig.getSignedXml();
+  }
+  return Buffer.from(xml).toString('base64');
+}
+
+/** The SAML message in a redirect-binding URL, inflated. */
+export function inflatedMessage(url: string, param: 'SAMLRequest' | 'SAMLResponse'): string {
+  return zlib.inflateRawSync(Buffer.from(new URL(url).searchParams.get(param)!, 'base64')).toString('utf8');
+}

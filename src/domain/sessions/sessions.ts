@@ -23,7 +23,7 @@ export type ActiveSession = { id: string; orgId: string; orgName: string; member
  */
 export function startSession(
   ctx: DomainContext,
-  input: { orgId: string; memberId: string; via: string; previousCookie?: string },
+  input: { orgId: string; memberId: string; via: string; previousCookie?: string; saml?: { nameId: string; sessionIndex?: string } },
 ): StartedSession {
   const now = ctx.clock.now();
   const cookieValue = newSecret();
@@ -46,6 +46,8 @@ export function startSession(
         createdAt: now.toISOString(),
         lastSeenAt: now.toISOString(),
         expiresAt,
+        samlNameId: input.saml?.nameId ?? null,
+        samlSessionIndex: input.saml?.sessionIndex ?? null,
       })
       .run();
     recordAudit(tx, now, {
@@ -98,6 +100,40 @@ export function endSession(ctx: DomainContext, cookieValue: string): void {
       target: row.memberId,
       outcome: 'success',
     });
+  });
+}
+
+/**
+ * The org's IdP says a person signed out (SAML single logout): their live sessions from SAML
+ * sign-ins with this NameID end — only the one the IdP names when it gives a SessionIndex.
+ */
+export function endSamlSessions(ctx: DomainContext, orgId: string, nameId: string, sessionIndex?: string): number {
+  const now = ctx.clock.now();
+  return inTransaction(ctx, (tx) => {
+    const live = tx
+      .select({ id: sessions.id, memberId: sessions.memberId })
+      .from(sessions)
+      .where(
+        and(
+          eq(sessions.orgId, orgId),
+          eq(sessions.samlNameId, nameId),
+          isNull(sessions.endedAt),
+          ...(sessionIndex ? [eq(sessions.samlSessionIndex, sessionIndex)] : []),
+        ),
+      )
+      .all();
+    for (const session of live) {
+      tx.update(sessions).set({ endedAt: now.toISOString() }).where(eq(sessions.id, session.id)).run();
+    }
+    recordAudit(tx, now, {
+      orgId,
+      actor: 'sso:saml',
+      action: 'session.end',
+      target: nameId,
+      outcome: 'success',
+      details: { via: 'saml-logout', sessions: live.length, sessionIndex: sessionIndex ?? null },
+    });
+    return live.length;
   });
 }
 

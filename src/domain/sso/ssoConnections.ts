@@ -33,6 +33,8 @@ export const samlConnectionInput = z.strictObject({
   entryPoint: z.url({ protocol: /^https?$/, error: 'must be the IdP single sign-on URL' }),
   idpIssuer: z.string().trim().min(1, 'is required (the IdP entity ID)'),
   idpCert: pemOrBase64,
+  /** The IdP's single logout URL, where seatd answers its LogoutRequests; the sign-on URL when not given (as Entra). */
+  logoutUrl: z.url({ protocol: /^https?$/, error: 'must be the IdP single logout URL' }).optional(),
   allowIdpInitiated: z.boolean().default(false),
   /** Sign AuthnRequests with seatd's SAML key (for IdPs set to require signed requests). */
   signAuthnRequests: z.boolean().default(false),
@@ -50,7 +52,7 @@ export const DEFAULT_SAML_ATTRIBUTES = {
 };
 
 /** Reads entry point, issuer and signing certificate out of IdP metadata XML (what Okta and Entra offer to download). */
-export function samlConnectionFromMetadata(xml: string): Pick<SamlConnection, 'entryPoint' | 'idpIssuer' | 'idpCert'> {
+export function samlConnectionFromMetadata(xml: string): Pick<SamlConnection, 'entryPoint' | 'idpIssuer' | 'idpCert' | 'logoutUrl'> {
   const entityId = /<(?:\w+:)?EntityDescriptor[^>]*\sentityID="([^"]+)"/.exec(xml)?.[1];
   const sso =
     /<(?:\w+:)?SingleSignOnService[^>]*Binding="urn:oasis:names:tc:SAML:2\.0:bindings:HTTP-Redirect"[^>]*Location="([^"]+)"/.exec(
@@ -61,13 +63,18 @@ export function samlConnectionFromMetadata(xml: string): Pick<SamlConnection, 'e
     /<(?:\w+:)?KeyDescriptor(?![^>]*use="encryption")[^>]*>[\s\S]*?<(?:\w+:)?X509Certificate>([^<]+)<\/(?:\w+:)?X509Certificate>/.exec(
       xml,
     )?.[1];
+  const slo =
+    /<(?:\w+:)?SingleLogoutService[^>]*Binding="urn:oasis:names:tc:SAML:2\.0:bindings:HTTP-Redirect"[^>]*Location="([^"]+)"/.exec(
+      xml,
+    )?.[1] ??
+    /<(?:\w+:)?SingleLogoutService[^>]*Location="([^"]+)"[^>]*Binding="urn:oasis:names:tc:SAML:2\.0:bindings:HTTP-Redirect"/.exec(xml)?.[1];
   if (!entityId || !sso || !signing) {
     throw Invalid.field(
       'idpMetadataXml',
       'needs an EntityDescriptor entityID, an HTTP-Redirect SingleSignOnService and a signing X509Certificate',
     );
   }
-  return { entryPoint: sso, idpIssuer: entityId, idpCert: signing.replace(/\s+/g, '') };
+  return { entryPoint: sso, idpIssuer: entityId, idpCert: signing.replace(/\s+/g, ''), ...(slo ? { logoutUrl: slo } : {}) };
 }
 
 export function setSamlConnection(ctx: DomainContext, orgId: string, input: unknown, by: By): SamlConnection {
