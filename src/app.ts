@@ -9,7 +9,7 @@ import type { OrgCreatedHook } from './admin/operatorRoutes';
 import { invitePage } from './web/invitePage';
 import { scimRouter } from './scim/scimRouter';
 import { signInRoutes } from './web/signInRoutes';
-import { samlRouter } from './sso/saml';
+import { idpLogoutUrl, samlRouter } from './sso/saml';
 import { oidcRouter } from './sso/oidc';
 import { signInPage } from './web/signInPage';
 import { consoleRoutes } from './admin/console/consoleRoutes';
@@ -50,7 +50,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', adminApi(deps));
   app.use('/scim/v2', scimRouter(deps.ctx, deps.logger));
   app.use(invitePage(deps.ctx, deps.logger));
-  app.use(signInRoutes(deps.ctx));
+  app.use(signInRoutes(deps.ctx, { idpLogoutUrl: (session) => idpLogoutUrl(deps.ctx, deps.config.samlSp, session) }));
   app.use(samlRouter(deps.ctx, deps.logger, deps.config.samlSp));
   app.use(oidcRouter(deps.ctx, deps.logger));
   app.use(signInPage(deps.ctx));

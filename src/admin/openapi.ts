@@ -411,7 +411,7 @@ export function openApiDocument(publicUrl: string) {
         },
         put: {
           summary:
-            'Connect a SAML IdP: {idpMetadataXml} or {entryPoint, idpIssuer, idpCert}, allowIdpInitiated, signAuthnRequests, attributeMapping',
+            'Connect a SAML IdP: {idpMetadataXml} or {entryPoint, idpIssuer, idpCert}, logoutUrl, allowIdpInitiated, signAuthnRequests, signOutAtIdp, attributeMapping',
           security: orgSecurity,
           parameters: [orgParam],
           responses: {

@@ -60,6 +60,7 @@ export function ssoRoutes(ctx: DomainContext, samlEncryptionCert?: string): Rout
             logoutUrl: connection.logoutUrl ?? null,
             allowIdpInitiated: connection.allowIdpInitiated,
             signAuthnRequests: connection.signAuthnRequests ?? false,
+            signOutAtIdp: connection.signOutAtIdp ?? false,
           }
         : {}),
       ...describe(orgId),

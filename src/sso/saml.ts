@@ -17,7 +17,7 @@ import { findOrg } from '../domain/orgs/orgRepository';
 import type { Logger } from '../logger';
 import { sendPage } from '../web/page';
 import { signIn } from './session';
-import { endSamlSessions } from '../domain/sessions/sessions';
+import { endSamlSessions, type ActiveSession } from '../domain/sessions/sessions';
 
 const REQUEST_LIFETIME_MS = 10 * 60_000;
 /** How far the IdP's clock may be from ours. */
@@ -47,7 +47,13 @@ function requestCache(ctx: DomainContext, orgId: string): CacheProvider {
  * One service provider per org, built from its connection: signed assertions, audience, recipient
  * and InResponseTo checked; with seatd's key pair configured, encrypted assertions are decrypted.
  */
-function serviceProvider(ctx: DomainContext, orgId: string, connection: SamlConnection, sp?: SamlSpKeyPair): SAML {
+function serviceProvider(
+  ctx: DomainContext,
+  orgId: string,
+  connection: SamlConnection,
+  sp?: SamlSpKeyPair,
+  signRequests = connection.signAuthnRequests,
+): SAML {
   const urls = samlUrls(ctx.publicUrl, orgId);
   return new SAML({
     issuer: urls.entityId,
@@ -68,7 +74,7 @@ function serviceProvider(ctx: DomainContext, orgId: string, connection: SamlConn
     identifierFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
     disableRequestedAuthnContext: true,
     ...(sp ? { decryptionPvk: sp.key } : {}),
-    ...(sp && connection.signAuthnRequests ? { privateKey: sp.key, signatureAlgorithm: 'sha256' as const } : {}),
+    ...(sp && signRequests ? { privateKey: sp.key, signatureAlgorithm: 'sha256' as const } : {}),
   });
 }
 
@@ -125,6 +131,24 @@ function assertionKey(profile: Profile): { id: string; notOnOrAfter: string } | 
 
 export type SamlSpKeyPair = { key: string; cert: string };
 
+/**
+ * Where to send someone signing out of seatd so that their IdP signs them out too: a LogoutRequest
+ * naming the NameID and SessionIndex of their SAML sign-in, signed when seatd has a key pair (Okta
+ * requires it). Undefined unless the org turned `signOutAtIdp` on and the session came from SAML.
+ */
+export async function idpLogoutUrl(ctx: DomainContext, sp: SamlSpKeyPair | undefined, session: ActiveSession): Promise<string | undefined> {
+  if (!session.saml) return undefined;
+  const connection = getSamlConnection(ctx, session.orgId);
+  if (!connection?.signOutAtIdp) return undefined;
+  const user = {
+    issuer: connection.idpIssuer,
+    nameID: session.saml.nameId,
+    nameIDFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
+    ...(session.saml.sessionIndex ? { sessionIndex: session.saml.sessionIndex } : {}),
+  } as Profile;
+  return serviceProvider(ctx, session.orgId, connection, sp, true).getLogoutUrlAsync(user, '', {});
+}
+
 export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPair): Router {
   const router = Router();
   const connectionOr404 = (req: Request, res: Response) => {
@@ -143,6 +167,7 @@ export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPai
       idpCert: 'unset',
       allowIdpInitiated: false,
       signAuthnRequests: false,
+      signOutAtIdp: false,
     };
     res
       .type('application/samlmetadata+xml')

@@ -2,10 +2,20 @@ import type { Response } from 'express';
 import { escapeHtml } from '../domain/escapeHtml';
 
 /** A small, readable HTML page for people in a browser (invitations, sign-in outcomes). */
-export function sendPage(res: Response, status: number, title: string, paragraphs: string[], link?: { href: string; text: string }): void {
+export function sendPage(
+  res: Response,
+  status: number,
+  title: string,
+  paragraphs: string[],
+  link?: { href: string; text: string },
+  button?: { action: string; csrfToken: string; label: string },
+): void {
   const body =
     paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n    ') +
-    (link ? `\n    <p><a href="${escapeHtml(link.href)}">${escapeHtml(link.text)}</a></p>` : '');
+    (link ? `\n    <p><a href="${escapeHtml(link.href)}">${escapeHtml(link.text)}</a></p>` : '') +
+    (button
+      ? `\n    <form method="post" action="${escapeHtml(button.action)}"><input type="hidden" name="_csrf" value="${escapeHtml(button.csrfToken)}"><button type="submit">${escapeHtml(button.label)}</button></form>`
+      : '');
   res
     .status(status)
     .type('html')

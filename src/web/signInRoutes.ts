@@ -2,13 +2,16 @@ import express, { Router } from 'express';
 import type { DomainContext } from '../domain/context';
 import { DomainError, NotFound } from '../domain/errors';
 import { findMember } from '../domain/orgs/memberRepository';
-import { consumeLoginLink, endSession } from '../domain/sessions/sessions';
+import { consumeLoginLink, endSession, type ActiveSession } from '../domain/sessions/sessions';
 import { digestsEqual, sha256Hex } from '../domain/ids';
 import { clearSessionCookie, signIn } from '../sso/session';
 import { sendPage } from './page';
 
-/** One-time console sign-in links, the members' welcome page and sign-out. */
-export function signInRoutes(ctx: DomainContext): Router {
+/** One-time console sign-in links, the members' welcome page and sign-out (also at the IdP, when the org asks: see idpLogoutUrl). */
+export function signInRoutes(
+  ctx: DomainContext,
+  options: { idpLogoutUrl?: (session: ActiveSession) => Promise<string | undefined> } = {},
+): Router {
   const router = Router();
 
   router.get('/login/:token', (req, res) => {
@@ -26,20 +29,28 @@ export function signInRoutes(ctx: DomainContext): Router {
 
   router.get('/welcome', (req, res) => {
     if (!req.session) return sendPage(res, 401, 'Sign in first', ["Sign in through your organization's single sign-on."]);
-    sendPage(res, 200, `Welcome, ${req.session.member.email}`, [
-      `You are signed in to ${req.session.orgName} with a ${req.session.member.seatType === 'premium' ? 'Premium' : 'Standard'} seat.`,
-    ]);
+    sendPage(
+      res,
+      200,
+      `Welcome, ${req.session.member.email}`,
+      [`You are signed in to ${req.session.orgName} with a ${req.session.member.seatType === 'premium' ? 'Premium' : 'Standard'} seat.`],
+      undefined,
+      { action: '/logout', csrfToken: req.session.csrfToken, label: 'Sign out' },
+    );
   });
 
-  router.post('/logout', express.urlencoded({ extended: false }), (req, res) => {
+  router.post('/logout', express.urlencoded({ extended: false }), async (req, res) => {
+    let atIdp: string | undefined;
     if (req.session) {
       const sent = typeof req.body?._csrf === 'string' ? req.body._csrf : (req.get('x-csrf-token') ?? '');
       if (!sent || !digestsEqual(sha256Hex(sent), sha256Hex(req.session.csrfToken))) {
         return sendPage(res, 403, 'Form expired', ['Reload the page and sign out again.']);
       }
+      atIdp = await options.idpLogoutUrl?.(req.session);
       endSession(ctx, req.sessionCookie!);
     }
     clearSessionCookie(ctx, res);
+    if (atIdp) return res.redirect(303, atIdp);
     sendPage(res, 200, 'Signed out', ['You are signed out.']);
   });
 

@@ -9,6 +9,7 @@ import {
   encryptedSamlResponse,
   inflatedMessage,
   logoutRequestQuery,
+  logoutResponseQuery,
   postedLogoutRequest,
   samlResponse,
   type ResponseOptions,
@@ -177,6 +178,53 @@ describe('SAML sign-in', () => {
       expect([await alive(laptop.cookie), await alive(phone.cookie)]).toEqual([true, false]);
       await request_(`ada@${domain}`);
       expect(await alive(laptop.cookie)).toBe(false);
+    });
+  });
+
+  describe('signing out of seatd', () => {
+    async function signedInWelcome() {
+      const res = await post(respond({ inResponseTo: await startLogin() })).expect(303);
+      const cookie = res.headers['set-cookie']![0]!.split(';')[0]!;
+      const welcome = await request(t.app).get('/welcome').set('Cookie', cookie).expect(200);
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(welcome.text)![1]!;
+      return { cookie, csrf };
+    }
+    const signOut = (s: { cookie: string; csrf: string }) =>
+      request(t.app).post('/logout').set('Cookie', s.cookie).type('form').send({ _csrf: s.csrf });
+    const configure = (extra: Record<string, unknown>) =>
+      request(t.app)
+        .put(`/api/v1/orgs/${orgId}/sso/saml`)
+        .set(admin)
+        .send({ entryPoint: 'https://idp.test/sso', idpIssuer: idp.issuer, idpCert: idp.cert, ...extra })
+        .expect(200);
+
+    it('ends only the local session unless the org asks to sign out at the IdP too', async () => {
+      const ada = await signedInWelcome();
+      const res = await signOut(ada).expect(200);
+      expect(res.text).toContain('You are signed out.');
+      await request(t.app).get('/welcome').set('Cookie', ada.cookie).expect(401);
+    });
+
+    it('with signOutAtIdp, sends the person to the IdP with a LogoutRequest for their sign-in, and takes the IdP’s answer', async () => {
+      await configure({ logoutUrl: 'https://idp.test/slo', signOutAtIdp: true });
+      const ada = await signedInWelcome();
+      const res = await signOut(ada).expect(303);
+      expect(res.headers.location).toMatch(/^https:\/\/idp\.test\/slo\?SAMLRequest=/);
+      const logoutRequest = inflatedMessage(res.headers.location!, 'SAMLRequest');
+      expect(logoutRequest).toContain(`>ada@${domain}</saml:NameID>`);
+      expect(logoutRequest).toMatch(/<(\w+:)?SessionIndex\b[^>]*>_s_a[0-9a-f]+<\/(\w+:)?SessionIndex>/);
+      await request(t.app).get('/welcome').set('Cookie', ada.cookie).expect(401);
+
+      const id = /\sID="([^"]+)"/.exec(logoutRequest)![1]!;
+      const slo = sp.acsUrl.replace(/\/acs$/, '/slo');
+      const answered = await request(t.app)
+        .get(`/sso/${orgId}/saml/slo?${logoutResponseQuery({ idp, inResponseTo: id, destination: slo })}`)
+        .expect(200);
+      expect(answered.text).toContain('You are signed out.');
+      // an answer to a request seatd never sent is refused
+      await request(t.app)
+        .get(`/sso/${orgId}/saml/slo?${logoutResponseQuery({ idp, inResponseTo: '_never-sent', destination: slo })}`)
+        .expect(401);
     });
   });
 
@@ -370,6 +418,47 @@ describe('SAML sign-in with encrypted assertions', () => {
       const signature = Buffer.from(url.searchParams.get('Signature')!, 'base64');
       expect(crypto.verify('sha256', Buffer.from(signedPart), spKeys.cert, signature)).toBe(true);
       expect(crypto.verify('sha256', Buffer.from(signedPart), strangerKeys.cert, signature)).toBe(false);
+    } finally {
+      t.ctx.close();
+    }
+  });
+
+  it('signs the LogoutRequest of a sign-out at the IdP with the same key', async () => {
+    const t = createTestApp(new Date().toISOString(), { samlSp: spKeys });
+    try {
+      const created = await orgWithToken(t.app, 'admin', { provisioningMode: 'jit' });
+      const configured = await request(t.app)
+        .put(`/api/v1/orgs/${created.orgId}/sso/saml`)
+        .set(created.auth)
+        .send({ entryPoint: 'https://idp.test/sso', idpIssuer: idp.issuer, idpCert: idp.cert, signOutAtIdp: true })
+        .expect(200);
+      const login = await request(t.app).get(`/sso/${created.orgId}/saml/login`).expect(302);
+      const signedIn = await request(t.app)
+        .post(`/sso/${created.orgId}/saml/acs`)
+        .type('form')
+        .send({
+          SAMLResponse: samlResponse({
+            idp,
+            audience: configured.body.serviceProvider.entityId,
+            recipient: configured.body.serviceProvider.acsUrl,
+            nameId: `ada@${created.org.domains[0]}`,
+            inResponseTo: authnRequestId(login.headers.location!),
+          }),
+        })
+        .expect(303);
+      const cookie = signedIn.headers['set-cookie']![0]!.split(';')[0]!;
+      const csrf = /name="_csrf" value="([^"]+)"/.exec((await request(t.app).get('/welcome').set('Cookie', cookie).expect(200)).text)![1]!;
+      const out = await request(t.app).post('/logout').set('Cookie', cookie).type('form').send({ _csrf: csrf }).expect(303);
+      const url = new URL(out.headers.location!);
+      expect(url.origin + url.pathname).toBe('https://idp.test/sso'); // no logoutUrl given: the sign-on URL, as Entra uses
+      const signedPart = url.search
+        .slice(1)
+        .split('&')
+        .filter((p) => /^(SAMLRequest|RelayState|SigAlg)=/.test(p))
+        .join('&');
+      expect(crypto.verify('sha256', Buffer.from(signedPart), spKeys.cert, Buffer.from(url.searchParams.get('Signature')!, 'base64'))).toBe(
+        true,
+      );
     } finally {
       t.ctx.close();
     }

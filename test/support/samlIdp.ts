@@ -180,3 +180,13 @@ export function postedLogoutRequest(o: LogoutRequestOptions & { signed?: boolean
 export function inflatedMessage(url: string, param: 'SAMLRequest' | 'SAMLResponse'): string {
   return zlib.inflateRawSync(Buffer.from(new URL(url).searchParams.get(param)!, 'base64')).toString('utf8');
 }
+
+/** The IdP's answer to seatd's LogoutRequest, on the HTTP-Redirect binding (unsigned, as Entra sends it). */
+export function logoutResponseQuery(o: { idp: TestIdp; inResponseTo: string; destination: string; issuer?: string }): string {
+  const xml =
+    `<samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_lo${crypto.randomBytes(12).toString('hex')}" Version="2.0" IssueInstant="${iso(new Date())}" Destination="${o.destination}" InResponseTo="${o.inResponseTo}">` +
+    `<saml:Issuer>${o.issuer ?? o.idp.issuer}</saml:Issuer>` +
+    `<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>` +
+    `</samlp:LogoutResponse>`;
+  return `SAMLResponse=${encodeURIComponent(zlib.deflateRawSync(Buffer.from(xml)).toString('base64'))}`;
+}

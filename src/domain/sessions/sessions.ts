@@ -15,7 +15,15 @@ export const LOGIN_LINK_LIFETIME_MS = 15 * 60_000;
 const TOUCH_EVERY_MS = 60_000;
 
 export type StartedSession = { cookieValue: string; csrfToken: string; expiresAt: string };
-export type ActiveSession = { id: string; orgId: string; orgName: string; member: Member; csrfToken: string };
+export type ActiveSession = {
+  id: string;
+  orgId: string;
+  orgName: string;
+  member: Member;
+  csrfToken: string;
+  /** Set for a SAML sign-in: what a LogoutRequest to the IdP names. */
+  saml?: { nameId: string; sessionIndex?: string };
+};
 
 /**
  * A new server-side session for a member who just signed in. It is always a fresh id (rotation at
@@ -80,7 +88,10 @@ export function resolveSession(ctx: DomainContext, cookieValue: string): ActiveS
   if (now.getTime() - new Date(row.lastSeenAt).getTime() > TOUCH_EVERY_MS) {
     inTransaction(ctx, (tx) => tx.update(sessions).set({ lastSeenAt: now.toISOString() }).where(eq(sessions.id, id)).run());
   }
-  return { id, orgId: row.orgId, orgName: org.name, member: toMember(member), csrfToken: row.csrfToken };
+  const saml = row.samlNameId
+    ? { nameId: row.samlNameId, ...(row.samlSessionIndex ? { sessionIndex: row.samlSessionIndex } : {}) }
+    : undefined;
+  return { id, orgId: row.orgId, orgName: org.name, member: toMember(member), csrfToken: row.csrfToken, ...(saml ? { saml } : {}) };
 }
 
 export function endSession(ctx: DomainContext, cookieValue: string): void {

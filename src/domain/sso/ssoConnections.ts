@@ -38,6 +38,8 @@ export const samlConnectionInput = z.strictObject({
   allowIdpInitiated: z.boolean().default(false),
   /** Sign AuthnRequests with seatd's SAML key (for IdPs set to require signed requests). */
   signAuthnRequests: z.boolean().default(false),
+  /** Signing out of seatd also signs the person out at the IdP (and so of every app it serves): opt-in. */
+  signOutAtIdp: z.boolean().default(false),
   attributeMapping: attributeMappingInput,
 });
 
@@ -101,6 +103,7 @@ export function setSamlConnection(ctx: DomainContext, orgId: string, input: unkn
         idpIssuer: config.idpIssuer,
         allowIdpInitiated: config.allowIdpInitiated,
         signAuthnRequests: config.signAuthnRequests,
+        signOutAtIdp: config.signOutAtIdp,
       },
     });
   });
