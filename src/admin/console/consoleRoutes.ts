@@ -4,7 +4,7 @@ import { acknowledgeAlert, forecastSeats, listAlerts } from '../../domain/alerts
 import type { DomainContext } from '../../domain/context';
 import { DomainError } from '../../domain/errors';
 import { digestsEqual, sha256Hex } from '../../domain/ids';
-import { confirmSeatChange, getInvoice, getSeatUsage, listInvoices, quoteSeatChange } from '../../domain/ledger/ledger';
+import { confirmSeatChange, getInvoice, getSeatUsage, listInvoices, quoteRenewal, quoteSeatChange } from '../../domain/ledger/ledger';
 import type { PricedLine, SeatChange } from '../../domain/ledger/seatChange';
 import { queryMembers } from '../../domain/orgs/memberQuery';
 import { inviteMember, listInvitations, resendInvitation, revokeInvitation } from '../../domain/provisioning/invitations';
@@ -88,6 +88,16 @@ function errorBox(err: unknown): Html {
   throw err;
 }
 
+/** What the end of the term brings, for owners (who pay): the renewal with the seats in use, or that the contract ends. */
+function renewalLine(ctx: DomainContext, orgId: string): Html {
+  const renewal = quoteRenewal(ctx, orgId);
+  if (!renewal.autoRenew) return html` The contract ends then; it does not renew by itself.`;
+  const seats = SEAT_TYPES.filter((t) => renewal.seats[t] > 0).map((t) => `${renewal.seats[t]} ${SEAT_NAME[t]}`);
+  return html` It renews on ${renewal.nextTerm.start} with the seats in use then (today ${seats.length ? seats.join(' and ') : 'none'}:
+    <span data-testid="renewal-total">${formatMoney(renewal.total, renewal.currency)}</span> for the year); seats nobody uses are not
+    renewed.`;
+}
+
 function seatUsageSection(ctx: DomainContext, req: Request): Html {
   const orgId = req.session!.orgId;
   const usage = getSeatUsage(ctx, orgId);
@@ -114,7 +124,7 @@ function seatUsageSection(ctx: DomainContext, req: Request): Html {
       Seats
       ${isOwner(req.session!.member.role) ? html`<a class="pencil" href="/console/seats/edit" aria-label="Edit seats" title="Add seats or upgrade">✎</a>` : ''}
     </h2>
-    <p>Term ${usage.term.start} to ${usage.term.end}.</p>
+    <p>Term ${usage.term.start} to ${usage.term.end}.${isOwner(req.session!.member.role) ? renewalLine(ctx, orgId) : ''}</p>
     <table>
       <thead>
         <tr>

@@ -6,7 +6,7 @@ import { createSeedOrg } from '../support/testContext';
 import { createTestApp, type TestApp } from '../support/testApp';
 import { linkFromOutbox, tokenOf } from '../support/outbox';
 
-describe('the console members page of a large org', () => {
+describe('the console of a large org: members pages, search, the renewal line', () => {
   let t: TestApp;
   let agent: ReturnType<typeof request.agent>;
 
@@ -46,5 +46,11 @@ describe('the console members page of a large org', () => {
     const none = await agent.get(`/console/members?q=${encodeURIComponent('<b>nobody')}`).expect(200);
     expect(none.text).toContain('No member’s email contains “&lt;b&gt;nobody”.');
     expect(none.text).not.toContain('<b>nobody');
+  });
+
+  it('tells the owner on the overview what the renewal will take: the seats in use, priced for the year', async () => {
+    const overview = await agent.get('/console').expect(200);
+    expect(overview.text).toContain('It renews on 2027-01-01 with the seats in use then (today 231 Standard:');
+    expect(overview.text).toContain('<span data-testid="renewal-total">USD 83,160.00</span>');
   });
 });
