@@ -289,6 +289,8 @@ export const sessions = sqliteTable(
     /** For a SAML sign-in: the assertion's NameID and SessionIndex, which an IdP's LogoutRequest names. */
     samlNameId: text('saml_name_id'),
     samlSessionIndex: text('saml_session_index'),
+    /** For an OIDC sign-in: the ID token, the id_token_hint of a logout at the IdP (Okta requires one). */
+    oidcIdToken: text('oidc_id_token'),
   },
   (t) => [index('sessions_member_idx').on(t.memberId), index('sessions_org_saml_name_id_idx').on(t.orgId, t.samlNameId)],
 );

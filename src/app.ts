@@ -10,7 +10,7 @@ import { invitePage } from './web/invitePage';
 import { scimRouter } from './scim/scimRouter';
 import { signInRoutes } from './web/signInRoutes';
 import { idpLogoutUrl, samlRouter } from './sso/saml';
-import { oidcRouter } from './sso/oidc';
+import { oidcLogoutUrl, oidcRouter } from './sso/oidc';
 import { signInPage } from './web/signInPage';
 import { consoleRoutes } from './admin/console/consoleRoutes';
 import { sessionMiddleware } from './sso/session';
@@ -50,7 +50,11 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', adminApi(deps));
   app.use('/scim/v2', scimRouter(deps.ctx, deps.logger));
   app.use(invitePage(deps.ctx, deps.logger));
-  app.use(signInRoutes(deps.ctx, { idpLogoutUrl: (session) => idpLogoutUrl(deps.ctx, deps.config.samlSp, session) }));
+  app.use(
+    signInRoutes(deps.ctx, {
+      idpLogoutUrl: (session) => (session.saml ? idpLogoutUrl(deps.ctx, deps.config.samlSp, session) : oidcLogoutUrl(deps.ctx, session)),
+    }),
+  );
   app.use(samlRouter(deps.ctx, deps.logger, deps.config.samlSp));
   app.use(oidcRouter(deps.ctx, deps.logger));
   app.use(signInPage(deps.ctx));

@@ -424,10 +424,13 @@ export function openApiDocument(publicUrl: string) {
       },
       '/api/v1/orgs/{org}/sso/oidc': {
         put: {
-          summary: 'Connect an OpenID Provider: {issuer, clientId, clientSecret, attributeMapping}',
+          summary: 'Connect an OpenID Provider: {issuer, clientId, clientSecret, signOutAtIdp, attributeMapping}',
           security: orgSecurity,
           parameters: [orgParam],
-          responses: { '200': ok('Saved, with the redirect URI to register', { type: 'object' }), ...errors },
+          responses: {
+            '200': ok('Saved, with the redirect URI (and post-logout redirect URI) to register', { type: 'object' }),
+            ...errors,
+          },
         },
       },
       '/api/v1/orgs/{org}/alerts': {

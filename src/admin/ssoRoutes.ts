@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { DomainContext } from '../domain/context';
 import { getSamlConnection, setOidcConnection, setSamlConnection } from '../domain/sso/ssoConnections';
-import { oidcRedirectUri } from '../sso/oidc';
+import { oidcPostLogoutRedirectUri, oidcRedirectUri } from '../sso/oidc';
 import { samlUrls } from '../sso/saml';
 import { requireOrgRole } from './auth';
 import { Invalid } from '../domain/errors';
@@ -45,6 +45,7 @@ export function ssoRoutes(ctx: DomainContext, samlEncryptionCert?: string): Rout
       ...connection,
       clientSecretSet: true,
       redirectUri: oidcRedirectUri(ctx.publicUrl, orgId),
+      postLogoutRedirectUri: oidcPostLogoutRedirectUri(ctx.publicUrl, orgId),
       loginUrl: `${ctx.publicUrl}/sso/${orgId}/oidc/login`,
     });
   });

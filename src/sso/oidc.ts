@@ -10,6 +10,7 @@ import { inTransaction } from '../domain/context';
 import type { Logger } from '../logger';
 import { sendPage } from '../web/page';
 import { signIn } from './session';
+import type { ActiveSession } from '../domain/sessions/sessions';
 
 /** openid-client v6 is ESM-only; it is loaded on first use. */
 let openIdClient: Promise<typeof OpenIdClient> | undefined;
@@ -17,6 +18,11 @@ const loadOpenIdClient = () => (openIdClient ??= import('openid-client'));
 
 export function oidcRedirectUri(publicUrl: string, orgId: string): string {
   return `${publicUrl}/sso/${orgId}/oidc/callback`;
+}
+
+/** Where the OpenID Provider sends the browser after a logout seatd started; register it with the IdP. */
+export function oidcPostLogoutRedirectUri(publicUrl: string, orgId: string): string {
+  return `${publicUrl}/sso/${orgId}/oidc/signed-out`;
 }
 
 /** Plain http is accepted only for an IdP on this machine (a local demo or a test), never across a network. */
@@ -64,6 +70,24 @@ function failureReason(err: unknown): string {
     }
   }
   return details.length ? `${err.message} (${[...new Set(details)].join(', ')})` : err.message;
+}
+
+/**
+ * Where to send someone signing out of seatd so that the OpenID Provider signs them out too
+ * (RP-initiated logout, with their ID token as id_token_hint). Undefined unless the org turned
+ * `signOutAtIdp` on, the session came from OIDC, and the provider has an end_session_endpoint.
+ */
+export async function oidcLogoutUrl(ctx: DomainContext, session: ActiveSession): Promise<string | undefined> {
+  if (!session.oidc) return undefined;
+  const connection = getOidcConnection(ctx, session.orgId);
+  if (!connection?.signOutAtIdp) return undefined;
+  const oidc = await loadOpenIdClient();
+  const config = await clientConfiguration(session.orgId, connection);
+  if (!config.serverMetadata().end_session_endpoint) return undefined;
+  return oidc.buildEndSessionUrl(config, {
+    id_token_hint: session.oidc.idToken,
+    post_logout_redirect_uri: oidcPostLogoutRedirectUri(ctx.publicUrl, session.orgId),
+  }).href;
 }
 
 export function oidcRouter(ctx: DomainContext, logger: Logger): Router {
@@ -131,6 +155,7 @@ export function oidcRouter(ctx: DomainContext, logger: Logger): Router {
       ]);
     }
     let claims: Record<string, unknown>;
+    let idToken: string | undefined;
     try {
       const oidc = await loadOpenIdClient();
       const config = await clientConfiguration(orgId, connection);
@@ -143,6 +168,7 @@ export function oidcRouter(ctx: DomainContext, logger: Logger): Router {
         idTokenExpected: true,
       });
       claims = (tokens.claims() ?? {}) as Record<string, unknown>;
+      idToken = tokens.id_token;
       if (claims.email === undefined && tokens.access_token) {
         // Some providers keep profile claims out of the ID token (oidc-provider's default); ask UserInfo, bound to the same subject.
         claims = { ...(await oidc.fetchUserInfo(config, tokens.access_token, String(claims.sub))), ...claims };
@@ -165,7 +191,8 @@ export function oidcRouter(ctx: DomainContext, logger: Logger): Router {
         familyName: claimText(claims, map.familyName ?? 'family_name'),
         groups: Array.isArray(groupsClaim) ? groupsClaim.map(String) : [],
       });
-      res.redirect(303, signIn(ctx, req, res, { orgId, memberId: member.id, role: member.role, via: 'oidc' }));
+      const oidc = idToken ? { idToken } : undefined;
+      res.redirect(303, signIn(ctx, req, res, { orgId, memberId: member.id, role: member.role, via: 'oidc', ...(oidc ? { oidc } : {}) }));
     } catch (err) {
       if (err instanceof NoSeatAvailable) {
         return refuse(403, 'no seat available', [
@@ -177,5 +204,6 @@ export function oidcRouter(ctx: DomainContext, logger: Logger): Router {
       throw err;
     }
   });
+  router.get('/sso/:org/oidc/signed-out', (_req, res) => sendPage(res, 200, 'Signed out', ['You are signed out.']));
   return router;
 }

@@ -46,7 +46,14 @@ export function signIn(
   ctx: DomainContext,
   req: Request,
   res: Response,
-  who: { orgId: string; memberId: string; role: Role; via: string; saml?: { nameId: string; sessionIndex?: string } },
+  who: {
+    orgId: string;
+    memberId: string;
+    role: Role;
+    via: string;
+    saml?: { nameId: string; sessionIndex?: string };
+    oidc?: { idToken: string };
+  },
 ): string {
   const started = startSession(ctx, {
     orgId: who.orgId,
@@ -54,6 +61,7 @@ export function signIn(
     via: who.via,
     previousCookie: req.sessionCookie,
     ...(who.saml ? { saml: who.saml } : {}),
+    ...(who.oidc ? { oidc: who.oidc } : {}),
   });
   res.cookie(SESSION_COOKIE, started.cookieValue, {
     httpOnly: true,

@@ -46,7 +46,8 @@ export function signInRoutes(
       if (!sent || !digestsEqual(sha256Hex(sent), sha256Hex(req.session.csrfToken))) {
         return sendPage(res, 403, 'Form expired', ['Reload the page and sign out again.']);
       }
-      atIdp = await options.idpLogoutUrl?.(req.session);
+      // an IdP that cannot be reached must not keep anyone signed in here: the local sign-out goes ahead
+      atIdp = await options.idpLogoutUrl?.(req.session).catch(() => undefined);
       endSession(ctx, req.sessionCookie!);
     }
     clearSessionCookie(ctx, res);

@@ -19,13 +19,22 @@ describe('OIDC sign-in', () => {
     admin = created.auth;
     domain = created.org.domains[0];
     redirectUri = `http://seatd.test/sso/${orgId}/oidc/callback`;
-    idp = await startOidcProvider({ clientId: 'seatd', clientSecret: 'seatd-client-secret-0123456789', redirectUri });
+    idp = await startOidcProvider({
+      clientId: 'seatd',
+      clientSecret: 'seatd-client-secret-0123456789',
+      redirectUri,
+      postLogoutRedirectUri: `http://seatd.test/sso/${orgId}/oidc/signed-out`,
+    });
     const configured = await request(t.app)
       .put(`/api/v1/orgs/${orgId}/sso/oidc`)
       .set(admin)
       .send({ issuer: idp.issuer, clientId: 'seatd', clientSecret: 'seatd-client-secret-0123456789' })
       .expect(200);
-    expect(configured.body).toMatchObject({ redirectUri, clientSecretSet: true });
+    expect(configured.body).toMatchObject({
+      redirectUri,
+      postLogoutRedirectUri: `http://seatd.test/sso/${orgId}/oidc/signed-out`,
+      clientSecretSet: true,
+    });
     expect(configured.body.clientSecret).toBeUndefined();
   });
   afterEach(async () => {
@@ -81,5 +90,43 @@ describe('OIDC sign-in', () => {
     const res = await callback(await signInAtIdp(`ada@${domain}`)).expect(401);
     expect(res.text).toContain('has not been invited');
     expect(jitMembers()).toBe(0);
+  });
+
+  describe('signing out of seatd', () => {
+    async function signedIn() {
+      const res = await callback(await signInAtIdp(`ada@${domain}`)).expect(303);
+      const cookie = res.headers['set-cookie']![0]!.split(';')[0]!;
+      const csrf = /name="_csrf" value="([^"]+)"/.exec((await request(t.app).get('/welcome').set('Cookie', cookie).expect(200)).text)![1]!;
+      return { cookie, csrf };
+    }
+    const signOut = (s: { cookie: string; csrf: string }) =>
+      request(t.app).post('/logout').set('Cookie', s.cookie).type('form').send({ _csrf: s.csrf });
+
+    it('ends only the local session by default', async () => {
+      const ada = await signedIn();
+      expect((await signOut(ada).expect(200)).text).toContain('You are signed out.');
+      await request(t.app).get('/welcome').set('Cookie', ada.cookie).expect(401);
+    });
+
+    it('with signOutAtIdp, sends the person to the provider’s end-session endpoint with their ID token, which the provider accepts', async () => {
+      await request(t.app)
+        .put(`/api/v1/orgs/${orgId}/sso/oidc`)
+        .set(admin)
+        .send({ issuer: idp.issuer, clientId: 'seatd', clientSecret: 'seatd-client-secret-0123456789', signOutAtIdp: true })
+        .expect(200);
+      const ada = await signedIn();
+      const res = await signOut(ada).expect(303);
+      const endSession = new URL(res.headers.location!);
+      expect(endSession.origin).toBe(idp.issuer);
+      expect(endSession.searchParams.get('post_logout_redirect_uri')).toBe(`http://seatd.test/sso/${orgId}/oidc/signed-out`);
+      const hint = JSON.parse(Buffer.from(endSession.searchParams.get('id_token_hint')!.split('.')[1]!, 'base64url').toString('utf8'));
+      expect(hint).toMatchObject({ sub: `ada@${domain}`, aud: 'seatd', iss: idp.issuer });
+      await request(t.app).get('/welcome').set('Cookie', ada.cookie).expect(401);
+      // the provider checks the hint and the registered post-logout URI before asking the person to confirm
+      const atProvider = await fetch(endSession, { redirect: 'manual' });
+      expect(atProvider.status).toBe(200);
+      expect(await atProvider.text()).toMatch(/logout/i);
+      await request(t.app).get(`/sso/${orgId}/oidc/signed-out`).expect(200);
+    });
   });
 });

@@ -7,7 +7,12 @@ export type OidcAccount = { email: string; email_verified: boolean; given_name?:
  * A real OpenID Provider (panva/oidc-provider) on a loopback port. Its login step signs in
  * whichever account the test chose with `signInAs`; consent is granted automatically.
  */
-export async function startOidcProvider(client: { clientId: string; clientSecret: string; redirectUri: string }) {
+export async function startOidcProvider(client: {
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
+  postLogoutRedirectUri?: string;
+}) {
   const { default: Provider } = await import('oidc-provider');
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -20,6 +25,7 @@ export async function startOidcProvider(client: { clientId: string; clientSecret
         client_id: client.clientId,
         client_secret: client.clientSecret,
         redirect_uris: [client.redirectUri],
+        ...(client.postLogoutRedirectUri ? { post_logout_redirect_uris: [client.postLogoutRedirectUri] } : {}),
         grant_types: ['authorization_code'],
         response_types: ['code'],
       },

@@ -23,6 +23,8 @@ export type ActiveSession = {
   csrfToken: string;
   /** Set for a SAML sign-in: what a LogoutRequest to the IdP names. */
   saml?: { nameId: string; sessionIndex?: string };
+  /** Set for an OIDC sign-in: the ID token, the hint of a logout at the IdP. */
+  oidc?: { idToken: string };
 };
 
 /**
@@ -31,7 +33,14 @@ export type ActiveSession = {
  */
 export function startSession(
   ctx: DomainContext,
-  input: { orgId: string; memberId: string; via: string; previousCookie?: string; saml?: { nameId: string; sessionIndex?: string } },
+  input: {
+    orgId: string;
+    memberId: string;
+    via: string;
+    previousCookie?: string;
+    saml?: { nameId: string; sessionIndex?: string };
+    oidc?: { idToken: string };
+  },
 ): StartedSession {
   const now = ctx.clock.now();
   const cookieValue = newSecret();
@@ -56,6 +65,7 @@ export function startSession(
         expiresAt,
         samlNameId: input.saml?.nameId ?? null,
         samlSessionIndex: input.saml?.sessionIndex ?? null,
+        oidcIdToken: input.oidc?.idToken ?? null,
       })
       .run();
     recordAudit(tx, now, {
@@ -91,7 +101,15 @@ export function resolveSession(ctx: DomainContext, cookieValue: string): ActiveS
   const saml = row.samlNameId
     ? { nameId: row.samlNameId, ...(row.samlSessionIndex ? { sessionIndex: row.samlSessionIndex } : {}) }
     : undefined;
-  return { id, orgId: row.orgId, orgName: org.name, member: toMember(member), csrfToken: row.csrfToken, ...(saml ? { saml } : {}) };
+  return {
+    id,
+    orgId: row.orgId,
+    orgName: org.name,
+    member: toMember(member),
+    csrfToken: row.csrfToken,
+    ...(saml ? { saml } : {}),
+    ...(row.oidcIdToken ? { oidc: { idToken: row.oidcIdToken } } : {}),
+  };
 }
 
 export function endSession(ctx: DomainContext, cookieValue: string): void {

@@ -159,6 +159,8 @@ export const oidcConnectionInput = z.strictObject({
   issuer: z.url({ protocol: /^https?$/, error: 'must be the IdP issuer URL' }),
   clientId: z.string().trim().min(1, 'is required'),
   clientSecret: z.string().min(1, 'is required'),
+  /** Signing out of seatd also signs the person out at the OpenID Provider (RP-initiated logout): opt-in. */
+  signOutAtIdp: z.boolean().default(false),
   attributeMapping: attributeMappingInput,
 });
 
