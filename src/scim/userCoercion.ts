@@ -6,7 +6,8 @@ type Json = Record<string, unknown>;
 const ENTERPRISE_USER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const KNOWN_SCHEMAS = new Set([CORE_USER, ENTERPRISE_USER, SEATD_USER]);
 const STRINGS = ['externalId', 'userName', 'displayName', 'nickName', 'title', 'locale', 'preferredLanguage', 'timezone', 'password'];
-const COMMON = new Set(['schemas', 'meta', 'name', 'active', 'emails', 'roles', ...STRINGS]);
+const COMMON = new Set(['schemas', 'id', 'meta', 'name', 'active', 'emails', 'roles', SEATD_USER, ...STRINGS]);
+const SEAT_TYPES = new Set(['standard', 'premium']);
 const NAME_PARTS = new Set(['formatted', 'familyName', 'givenName', 'middleName', 'honorificPrefix', 'honorificSuffix']);
 const EMAIL_TYPES = new Set(['work', 'home', 'other']);
 
@@ -37,9 +38,10 @@ function commonEmails(emails: unknown): Json[] | undefined {
 }
 
 /**
- * The User that Okta and Entra ID send on almost every create and replace — core attributes only,
- * each of the type the schema wants — coerced without scimmy's per-attribute property machinery,
- * which costs more than the rest of a SCIM create together. Anything else (extensions, unknown or
+ * The User that Okta and Entra ID send on almost every create and replace — core attributes, each
+ * of the type the schema wants, and seatd's seatType — and what seatd itself hands back (with id
+ * and meta, after a PATCH), coerced without scimmy's per-attribute property machinery, which costs
+ * more than the rest of a SCIM create together. Anything else (the Enterprise extension, unknown or
  * differently cased keys, a value of the wrong type) answers undefined and goes to scimmy, which
  * stays the authority: a property test holds this to scimmy's own result on generated payloads.
  */
@@ -50,9 +52,15 @@ export function coerceCommonUser(body: Json): Json | undefined {
     if (key === 'schemas') {
       if (!Array.isArray(value) || !value.every((s) => typeof s === 'string' && KNOWN_SCHEMAS.has(s))) return undefined;
       out.schemas = value.includes(CORE_USER) ? [...value] : [CORE_USER, ...value];
-    } else if (key === 'meta') {
-      if (!isObject(value) || Object.keys(value).some((k) => k !== 'resourceType') || (value.resourceType ?? 'User') !== 'User')
-        return undefined;
+    } else if (key === 'meta' || key === 'id') {
+      // read-only: scimmy ignores what a client sends for them (a resource read back and sent again carries both)
+      if (key === 'id' && typeof value !== 'string') return undefined;
+    } else if (key === SEATD_USER) {
+      if (!isObject(value) || Object.keys(value).some((k) => k !== 'seatType')) return undefined;
+      if (value.seatType !== undefined) {
+        if (typeof value.seatType !== 'string' || !SEAT_TYPES.has(value.seatType)) return undefined;
+        out[SEATD_USER] = { seatType: value.seatType };
+      }
     } else if (key === 'active') {
       if (typeof value !== 'boolean') return undefined;
       out.active = value;
@@ -73,6 +81,8 @@ export function coerceCommonUser(body: Json): Json | undefined {
     }
   }
   if (typeof out.userName !== 'string') return undefined;
+  // as scimmy does: an extension's object in the body puts the extension among the schemas
+  if (SEATD_USER in body && !(out.schemas as string[]).includes(SEATD_USER)) out.schemas = [...(out.schemas as string[]), SEATD_USER];
   return out;
 }
 

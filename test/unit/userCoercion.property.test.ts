@@ -67,19 +67,41 @@ const user = withOddKey(
       name,
       emails: maybeOdd(fc.array(email, { maxLength: 3 })),
       roles: fc.constantFrom([], [], [{ value: 'admin' }]),
-      meta: fc.constantFrom(
+      meta: fc.constantFrom<unknown>(
         { resourceType: 'User' },
-        { resourceType: 'User' },
+        {
+          resourceType: 'User',
+          created: '2020-01-01T00:00:00Z',
+          lastModified: 'x',
+          location: 'http://seatd.test/scim/v2/Users/1',
+          version: 'W/"3"',
+        },
         { resourceType: 'Group' },
-        { created: '2020-01-01T00:00:00Z' },
+        { created: 5 },
+        'not an object',
+        [1],
+      ),
+      id: maybeOdd(text),
+      [SEATD]: maybeOdd(
+        withOddKey(
+          fc.record(
+            {
+              seatType: fc.oneof(
+                { weight: 6, arbitrary: fc.constantFrom('standard', 'premium') },
+                { weight: 1, arbitrary: fc.constantFrom('Premium', 'gold', null, 5) },
+              ),
+            },
+            { requiredKeys: [] },
+          ),
+          fc.tuple(fc.constantFrom('SeatType', 'tier'), text),
+        ),
       ),
     },
     { requiredKeys: [] },
   ),
   fc.oneof(
-    fc.tuple(fc.constantFrom('UserName', 'id', 'groups', 'x509Certificates', 'unknownAttribute'), fc.oneof(text, fc.constant([]))),
+    fc.tuple(fc.constantFrom('UserName', 'groups', 'x509Certificates', 'unknownAttribute'), fc.oneof(text, fc.constant([]))),
     fc.tuple(fc.constant(ENTERPRISE), fc.record({ department: text })),
-    fc.tuple(fc.constant(SEATD), fc.record({ seatType: fc.constantFrom('standard', 'premium', 'gold') })),
   ),
 );
 
