@@ -13,9 +13,9 @@ import { listResponse, resourceTypes, schemaDocuments, serviceProviderConfig } f
 import { parseFilter } from './filterParser';
 import { requireScimToken } from './scimAuth';
 import { ScimError, scimErrorHandler, sendScimError } from './scimError';
-import { scimmy } from './scimmySchemas';
 import { sortField, userFilter } from './userFilter';
-import { etagOf, fromScimUser, normalizeUserPayload, project, toScimUser } from './userResource';
+import { etagOf, fromScimUser, project, toScimUser } from './userResource';
+import { patchUser } from './userPatch';
 
 const MAX_COUNT = 1000;
 
@@ -146,34 +146,8 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
   router.patch('/Users/:id', async (req, res) => {
     const current = memberOf(req);
     checkIfMatch(req, etagOf(current), 'user');
-    const S = scimmy();
-    const body = req.body as { Operations?: { value?: unknown }[] };
-    // Entra sends "False" for booleans and dotted extension keys in no-path values; even them out first.
-    const operations = Array.isArray(body?.Operations)
-      ? body.Operations.map((op) =>
-          op && op.value && typeof op.value === 'object' && !Array.isArray(op.value)
-            ? { ...op, value: normalizeUserPayload(op.value as Record<string, unknown>) }
-            : op?.value !== undefined
-              ? {
-                  ...op,
-                  value: typeof op.value === 'string' && /^(true|false)$/i.test(op.value) ? op.value.toLowerCase() === 'true' : op.value,
-                }
-              : op,
-        )
-      : body?.Operations;
-    let patched: Record<string, unknown> | undefined;
-    try {
-      const message = new S.Messages.PatchOp({ ...req.body, Operations: operations });
-      const resource = new S.Schemas.User(toScimUser(current, baseUrl()), 'in');
-      patched = (await message.apply(resource, async (r) => r as unknown as Record<string, unknown>)) as unknown as
-        Record<string, unknown> | undefined;
-    } catch (err) {
-      const e = err as { status?: number; scimType?: string; message: string };
-      throw new ScimError(e.status ?? 400, e.scimType ?? 'invalidValue', e.message);
-    }
-    const member = patched
-      ? updateScimUser(ctx, req.scimOrgId!, current.id, fromScimUser(JSON.parse(JSON.stringify(patched))), req.scimActor!)
-      : current;
+    const patched = await patchUser(toScimUser(current, baseUrl()), req.body);
+    const member = patched ? updateScimUser(ctx, req.scimOrgId!, current.id, fromScimUser(patched), req.scimActor!) : current;
     res.set('ETag', etagOf(member));
     send(res, 200, toScimUser(member, baseUrl()));
   });
