@@ -57,18 +57,29 @@ function idsInMemberFilter(node: FilterNode): string[] {
   throw new ScimError(400, 'invalidFilter', 'Member filters must be of the form members[value eq "<user id>"]');
 }
 
+/** What a group PATCH asks: the new name and externalId, and either members added and removed or the whole new membership. */
+export type GroupPatch = {
+  displayName: string;
+  externalId: string | null;
+  /** Set when the message replaces the whole membership (later operations are folded into it). */
+  members?: string[];
+  add: string[];
+  remove: string[];
+};
+
 /**
- * Applies a PatchOp to a group as Okta and Entra ID send them: add / replace / remove (any case) of
+ * Reads a PatchOp to a group as Okta and Entra ID send them: add / replace / remove (any case) of
  * displayName, externalId and members, with no path (a value map), with path "members", with
- * members[value eq "…"], and Entra's remove of "members" with a value array.
+ * members[value eq "…"], and Entra's remove of "members" with a value array. Member additions and
+ * removals stay a delta, so a group of 50,000 is not rewritten to add one person.
  */
-export function applyGroupPatch(current: GroupInput, body: unknown): GroupInput {
+export function applyGroupPatch(current: { displayName: string; externalId: string | null }, body: unknown): GroupPatch {
   const ops = (body as Json | undefined)?.Operations;
   const schemas = (body as Json | undefined)?.schemas;
   if (!Array.isArray(schemas) || !schemas.includes('urn:ietf:params:scim:api:messages:2.0:PatchOp') || !Array.isArray(ops)) {
     throw new ScimError(400, 'invalidSyntax', 'A PATCH needs the PatchOp schema and an Operations array');
   }
-  const next: GroupInput = { ...current, memberIds: [...current.memberIds] };
+  const state: PatchState = { displayName: current.displayName, externalId: current.externalId, add: new Set(), remove: new Set() };
   for (const raw of ops as Json[]) {
     const op = String(raw.op ?? '').toLowerCase();
     if (!['add', 'replace', 'remove'].includes(op)) throw new ScimError(400, 'invalidValue', `Unknown PATCH op "${String(raw.op)}"`);
@@ -78,32 +89,62 @@ export function applyGroupPatch(current: GroupInput, body: unknown): GroupInput 
       if (op === 'remove') throw new ScimError(400, 'noTarget', 'A remove needs a path');
       if (!value || typeof value !== 'object' || Array.isArray(value))
         throw new ScimError(400, 'invalidValue', 'A PATCH without a path needs an object value');
-      for (const [key, v] of Object.entries(value as Json)) applyOne(next, op, key, v);
+      for (const [key, v] of Object.entries(value as Json)) applyOne(state, op, key, v);
       continue;
     }
-    applyOne(next, op, path, value);
+    applyOne(state, op, path, value);
   }
-  return next;
+  return {
+    displayName: state.displayName,
+    externalId: state.externalId,
+    ...(state.members ? { members: [...state.members] } : {}),
+    add: [...state.add],
+    remove: [...state.remove],
+  };
 }
 
-function applyOne(next: GroupInput, op: string, path: string, value: unknown): void {
+type PatchState = { displayName: string; externalId: string | null; members?: Set<string>; add: Set<string>; remove: Set<string> };
+
+function addMembers(state: PatchState, ids: string[]): void {
+  for (const id of ids) {
+    if (state.members) state.members.add(id);
+    else {
+      state.remove.delete(id);
+      state.add.add(id);
+    }
+  }
+}
+
+function removeMembers(state: PatchState, ids: string[]): void {
+  for (const id of ids) {
+    if (state.members) state.members.delete(id);
+    else {
+      state.add.delete(id);
+      state.remove.add(id);
+    }
+  }
+}
+
+function applyOne(state: PatchState, op: string, path: string, value: unknown): void {
   const lower = path.toLowerCase();
   if (lower === 'displayname') {
     if (op === 'remove' || typeof value !== 'string' || !value.trim())
       throw new ScimError(400, 'invalidValue', 'displayName must stay a non-empty string');
-    next.displayName = value.trim();
+    state.displayName = value.trim();
   } else if (lower === 'externalid') {
-    next.externalId = op === 'remove' ? null : typeof value === 'string' ? value : null;
+    state.externalId = op === 'remove' ? null : typeof value === 'string' ? value : null;
   } else if (lower === 'members') {
     const ids = memberIdsOf(value);
-    if (op === 'add') next.memberIds = [...new Set([...next.memberIds, ...ids])];
-    else if (op === 'replace') next.memberIds = ids;
-    else next.memberIds = value === undefined ? [] : next.memberIds.filter((m) => !ids.includes(m));
+    if (op === 'add') addMembers(state, ids);
+    else if (op === 'replace' || value === undefined) {
+      state.members = new Set(op === 'replace' ? ids : []);
+      state.add.clear();
+      state.remove.clear();
+    } else removeMembers(state, ids);
   } else if (lower.startsWith('members[')) {
     const m = /^members\[(.*)\]$/i.exec(path);
     if (!m || op !== 'remove') throw new ScimError(400, 'invalidPath', `Unsupported path "${path}"`);
-    const ids = idsInMemberFilter(parseFilter(m[1]!));
-    next.memberIds = next.memberIds.filter((id) => !ids.includes(id));
+    removeMembers(state, idsInMemberFilter(parseFilter(m[1]!)));
   } else if (lower !== 'id' && lower !== 'schemas') {
     throw new ScimError(400, 'invalidPath', `Unknown Group attribute "${path}"`);
   }

@@ -6,7 +6,16 @@ import { queryMembers } from '../domain/orgs/memberQuery';
 import { removeMember } from '../domain/provisioning/memberChanges';
 import { provisionScimUser, scimBy, updateScimUser } from '../domain/provisioning/scimProvisioning';
 import { NotFound } from '../domain/errors';
-import { createGroup, deleteGroup, getGroup, queryGroups, replaceGroup, type Group } from '../domain/provisioning/groups';
+import {
+  changeGroup,
+  createGroup,
+  deleteGroup,
+  getGroup,
+  getGroupHeader,
+  queryGroups,
+  replaceGroup,
+  type Group,
+} from '../domain/provisioning/groups';
 import { applyGroupPatch, fromScimGroup, groupEtag, groupFilter, toScimGroup } from './groupResource';
 import type { Logger } from '../logger';
 import { listResponse, resourceTypes, schemaDocuments, serviceProviderConfig } from './discovery';
@@ -161,6 +170,8 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
 
   const groupOf = (req: Request): Group =>
     existing(() => getGroup(ctx, req.scimOrgId!, req.params.id as string), 'Group', req.params.id as string);
+  const groupHeaderOf = (req: Request) =>
+    existing(() => getGroupHeader(ctx, req.scimOrgId!, req.params.id as string), 'Group', req.params.id as string);
   const withoutMembers = (req: Request) => /(^|,)\s*members\s*(,|$)/i.test(String(req.query.excludedAttributes ?? ''));
 
   router.get('/Groups', (req, res) => {
@@ -197,26 +208,27 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
   });
 
   router.put('/Groups/:id', (req, res) => {
-    checkIfMatch(req, groupEtag(groupOf(req)), 'group');
+    checkIfMatch(req, groupEtag(groupHeaderOf(req)), 'group');
     const group = replaceGroup(ctx, req.scimOrgId!, req.params.id as string, fromScimGroup(req.body), req.scimActor!);
     res.set('ETag', groupEtag(group));
     send(res, 200, toScimGroup(group, baseUrl()));
   });
 
   router.patch('/Groups/:id', (req, res) => {
-    const current = groupOf(req);
+    const groupId = req.params.id as string;
+    const current = groupHeaderOf(req);
     checkIfMatch(req, groupEtag(current), 'group');
-    const next = applyGroupPatch(
-      { displayName: current.displayName, externalId: current.externalId, memberIds: current.members.map((m) => m.id) },
-      req.body,
-    );
-    const group = replaceGroup(ctx, req.scimOrgId!, current.id, next, req.scimActor!);
+    const patch = applyGroupPatch(current, req.body);
+    const { displayName, externalId } = patch;
+    const updated = patch.members
+      ? replaceGroup(ctx, req.scimOrgId!, groupId, { displayName, externalId, memberIds: patch.members }, req.scimActor!)
+      : changeGroup(ctx, req.scimOrgId!, groupId, { displayName, externalId, add: patch.add, remove: patch.remove }, req.scimActor!);
     // Okta and Entra ID both document 204 for group PATCH; a body with every member is what Entra advises against.
-    res.set('ETag', groupEtag(group)).status(204).end();
+    res.set('ETag', groupEtag(updated)).status(204).end();
   });
 
   router.delete('/Groups/:id', (req, res) => {
-    checkIfMatch(req, groupEtag(groupOf(req)), 'group');
+    checkIfMatch(req, groupEtag(groupHeaderOf(req)), 'group');
     deleteGroup(ctx, req.scimOrgId!, req.params.id as string, req.scimActor!);
     res.status(204).end();
   });

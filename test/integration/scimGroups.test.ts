@@ -91,6 +91,53 @@ describe('SCIM /Groups', () => {
     expect(seats.premium.assigned).toBe(1); // a keeps Premium until a mapping says otherwise
   });
 
+  it('applies a message’s operations in order, writing only the memberships they name', async () => {
+    const [a, b, c, d] = [await newUser('a'), await newUser('b'), await newUser('c'), await newUser('d')];
+    const id = (
+      await request(t.app)
+        .post('/scim/v2/Groups')
+        .set(scim)
+        .send({ schemas: [GROUP], displayName: 'Ops', members: [{ value: a }, { value: b }] })
+        .expect(201)
+    ).body.id;
+    const memberIds = async () => (await groupBody(id)).members.map((m: { value: string }) => m.value).sort();
+    const rows = () =>
+      new Map(
+        (
+          t.ctx.db.$client.prepare('SELECT rowid AS r, member_id AS m FROM scim_group_members WHERE group_id = ?').all(id) as {
+            r: number;
+            m: string;
+          }[]
+        ).map((x) => [x.m, x.r]),
+      );
+    const before = rows();
+    await patch(id, [
+      { op: 'add', path: 'members', value: [{ value: c }] },
+      { op: 'remove', path: `members[value eq "${c}"]` },
+      { op: 'Add', path: 'members', value: [{ value: d }] },
+    ]).expect(204);
+    expect(await memberIds()).toEqual([a, b, d].sort());
+    const after = rows();
+    expect([after.get(a), after.get(b)]).toEqual([before.get(a), before.get(b)]); // a's and b's rows were not rewritten
+
+    await patch(id, [
+      { op: 'replace', path: 'members', value: [{ value: a }] },
+      { op: 'add', path: 'members', value: [{ value: b }] },
+    ]).expect(204);
+    expect(await memberIds()).toEqual([a, b].sort());
+    await patch(id, [{ op: 'add', path: 'members', value: [{ value: a }] }]).expect(204); // already in: nothing to do
+    await patch(id, [{ op: 'Remove', path: 'members', value: [{ value: d }] }]).expect(204); // not in: nothing to do
+    expect(await memberIds()).toEqual([a, b].sort());
+    await patch(id, [{ op: 'remove', path: 'members' }]).expect(204); // Okta's "remove everyone"
+    expect(await memberIds()).toEqual([]);
+
+    const unknown = await patch(id, [{ op: 'add', path: 'members', value: [{ value: a }, { value: 'mem_00000000000000000000' }] }]).expect(
+      400,
+    );
+    expect(unknown.body.scimType).toBe('invalidValue');
+    expect(await memberIds()).toEqual([]); // all or nothing
+  });
+
   it('refuses unknown members, bad ops and unsupported filters with SCIM errors', async () => {
     const bad = await request(t.app)
       .post('/scim/v2/Groups')

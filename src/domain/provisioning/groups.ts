@@ -159,8 +159,9 @@ export function replaceGroup(ctx: DomainContext, orgId: string, groupId: string,
       .run();
     writeMembership(tx, groupId, input.memberIds);
     applyGroupSeatTypes(ctx, tx, orgId, [...before, ...input.memberIds], actor);
-    const added = input.memberIds.filter((m) => !before.includes(m)).length;
-    const removed = before.filter((m) => !input.memberIds.includes(m)).length;
+    const [beforeSet, afterSet] = [new Set(before), new Set(input.memberIds)];
+    const added = [...afterSet].filter((m) => !beforeSet.has(m)).length;
+    const removed = before.filter((m) => !afterSet.has(m)).length;
     recordAudit(tx, now, {
       orgId,
       actor,
@@ -171,6 +172,64 @@ export function replaceGroup(ctx: DomainContext, orgId: string, groupId: string,
     });
     return toGroup(groupRow(tx, orgId, groupId)!, membersOf(tx, [groupId]).get(groupId) ?? []);
   });
+}
+
+export type GroupChange = { displayName: string; externalId: string | null; add: string[]; remove: string[] };
+export type GroupHeader = Omit<Group, 'members'>;
+
+/**
+ * Changes a group by a delta (a PATCH adding or removing people): only the memberships named are
+ * written and only their holders' seat types re-evaluated, whatever the size of the group.
+ */
+export function changeGroup(ctx: DomainContext, orgId: string, groupId: string, change: GroupChange, actor: Actor): GroupHeader {
+  return inTransaction(ctx, (tx) => {
+    const row = groupRow(tx, orgId, groupId);
+    if (!row) throw new NotFound('group', groupId);
+    requireMembers(tx, orgId, change.add);
+    let added = 0;
+    let removed = 0;
+    const changed: string[] = [];
+    for (const memberId of new Set(change.add)) {
+      if (tx.insert(scimGroupMembers).values({ groupId, memberId }).onConflictDoNothing().run().changes) {
+        added++;
+        changed.push(memberId);
+      }
+    }
+    for (const memberId of new Set(change.remove)) {
+      const gone = tx
+        .delete(scimGroupMembers)
+        .where(and(eq(scimGroupMembers.groupId, groupId), eq(scimGroupMembers.memberId, memberId)))
+        .run().changes;
+      if (gone) {
+        removed++;
+        changed.push(memberId);
+      }
+    }
+    const now = ctx.clock.now();
+    tx.update(scimGroups)
+      .set({ displayName: change.displayName, externalId: change.externalId, version: row.version + 1, updatedAt: now.toISOString() })
+      .where(eq(scimGroups.id, groupId))
+      .run();
+    applyGroupSeatTypes(ctx, tx, orgId, changed, actor);
+    recordAudit(tx, now, {
+      orgId,
+      actor,
+      action: 'group.update',
+      target: change.displayName,
+      outcome: 'success',
+      details: { groupId, added, removed },
+    });
+    const { members: _none, ...header } = toGroup(groupRow(tx, orgId, groupId)!, []);
+    return header;
+  });
+}
+
+/** A group without its members: what an ETag check or a rename needs, at any group size. */
+export function getGroupHeader(ctx: DomainContext, orgId: string, groupId: string): GroupHeader {
+  const row = groupRow(ctx.db, orgId, groupId);
+  if (!row) throw new NotFound('group', groupId);
+  const { members: _none, ...header } = toGroup(row, []);
+  return header;
 }
 
 export function deleteGroup(ctx: DomainContext, orgId: string, groupId: string, actor: Actor): void {
