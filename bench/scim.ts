@@ -3,6 +3,8 @@
  *  1. POST /Users throughput next to a bare Express handler doing one SQLite insert (same machine, same run).
  *  2. filter=userName eq "…" latency with 1k and with 100k users in the org.
  *  3. Paging latency at startIndex 1 and at startIndex 90,000 (100k users).
+ *  4. Group PATCH latency, adding and removing one member of a 5,000-member group (no target; Entra and
+ *     Okta push memberships this way).
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -214,7 +216,56 @@ async function main() {
   const p90k = await latency('page startIndex=90000 count=100, 100k users', 100, () =>
     call(port, 'GET', '/scim/v2/Users?startIndex=90000&count=100', big.token),
   );
-  console.log(`→ deep / first page = ${(p90k / p1).toFixed(2)}× (target ≤ 2×)`);
+  console.log(`→ deep / first page = ${(p90k / p1).toFixed(2)}× (target ≤ 2×)\n`);
+
+  // 4. group PATCH on a large group: a delta, not a rewrite of the membership
+  const seeded = (i: number) => `mem_seed${big.id.slice(-6)}${String(i).padStart(8, '0')}`;
+  const groupId = await new Promise<string>((resolve, reject) => {
+    const payload = JSON.stringify({
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+      displayName: 'Everyone',
+      members: Array.from({ length: 5000 }, (_, i) => ({ value: seeded(i) })),
+    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/scim/v2/Groups',
+        agent,
+        headers: {
+          Authorization: `Bearer ${big.token}`,
+          'Content-Type': 'application/scim+json',
+          'Content-Length': Buffer.byteLength(payload),
+        },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => (res.statusCode === 201 ? resolve(JSON.parse(body).id) : reject(new Error(`group create: ${res.statusCode}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+  const memberPatch = (op: string, i: number) => ({
+    schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+    Operations: [
+      op === 'add'
+        ? { op: 'add', path: 'members', value: [{ value: seeded(i) }] }
+        : { op: 'remove', path: `members[value eq "${seeded(i)}"]` },
+    ],
+  });
+  let g = 0;
+  await latency('group PATCH add one member (5,000 members)', 200, async () => {
+    const status = await call(port, 'PATCH', `/scim/v2/Groups/${groupId}`, big.token, memberPatch('add', 5000 + g++));
+    return status === 204 ? 200 : status;
+  });
+  g = 0;
+  await latency('group PATCH remove one member (5,000 members)', 200, async () => {
+    const status = await call(port, 'PATCH', `/scim/v2/Groups/${groupId}`, big.token, memberPatch('remove', g++));
+    return status === 204 ? 200 : status;
+  });
 
   agent.destroy();
   await served.deliveries.stop();
