@@ -5,6 +5,7 @@ import { startDeliveryWorker } from './alerts/deliveryWorker';
 import { openDomainContext } from './composition';
 import { sweepExpiredInvitations } from './domain/provisioning/invitations';
 import { renewDueContracts } from './domain/ledger/renewal';
+import { deleteOldSessions } from './domain/sessions/sessions';
 import { createLogger, type Logger } from './logger';
 import type { DomainContext } from './domain/context';
 
@@ -44,6 +45,12 @@ export async function startServer(config: Config = loadConfig()): Promise<{ serv
       for (const renewal of renewDueContracts(ctx)) logger.info(renewal, 'contract renewed');
     } catch (err) {
       logger.error({ err }, 'contract renewal failed');
+    }
+    try {
+      const deleted = deleteOldSessions(ctx);
+      if (deleted) logger.info({ deleted }, 'old sessions deleted');
+    } catch (err) {
+      logger.error({ err }, 'session clean-up failed');
     }
   };
   housekeeping();

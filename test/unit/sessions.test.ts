@@ -1,4 +1,11 @@
-import { endSession, resolveSession, startSession, createLoginLink, consumeLoginLink } from '../../src/domain/sessions/sessions';
+import {
+  endSession,
+  resolveSession,
+  startSession,
+  createLoginLink,
+  consumeLoginLink,
+  deleteOldSessions,
+} from '../../src/domain/sessions/sessions';
 import { acceptInvitation } from '../../src/domain/provisioning/invitations';
 import { createSeedOrg, createTestContext, type TestContext } from '../support/testContext';
 import { linkFromOutbox, tokenOf } from '../support/outbox';
@@ -47,6 +54,25 @@ describe('sessions and login links', () => {
     expect(resolveSession(ctx, second.cookieValue)).toBeNull();
     const stored = JSON.stringify(ctx.db.$client.prepare('SELECT * FROM sessions').all());
     expect(stored).not.toContain(first.cookieValue); // only the hash is kept
+  });
+
+  it('forgets an ended session’s ID token, and deletes sessions 30 days after they ended or expired', () => {
+    const rows = () =>
+      ctx.db.$client.prepare('SELECT oidc_id_token AS token FROM sessions ORDER BY created_at').all() as { token: string | null }[];
+    const ended = startSession(ctx, { orgId, memberId, via: 'oidc', oidc: { idToken: 'header.payload.signature' } });
+    expect(resolveSession(ctx, ended.cookieValue)?.oidc).toEqual({ idToken: 'header.payload.signature' });
+    endSession(ctx, ended.cookieValue);
+    expect(rows()).toEqual([{ token: null }]);
+    ctx.clock.set('2026-03-10T09:00:00Z');
+    startSession(ctx, { orgId, memberId, via: 'test' }); // still live
+    ctx.clock.set('2026-03-31T08:59:00Z');
+    expect(deleteOldSessions(ctx)).toBe(0); // ended 29 days 23 hours ago
+    ctx.clock.set('2026-03-31T09:01:00Z');
+    expect(deleteOldSessions(ctx)).toBe(1);
+    expect(rows()).toHaveLength(1);
+    ctx.clock.set('2026-04-11T09:01:00Z'); // the second expired on 11 March (24 h), 31 days ago
+    expect(deleteOldSessions(ctx)).toBe(1);
+    expect(rows()).toHaveLength(0);
   });
 
   it('makes login links that work once, for 15 minutes', () => {

@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import { loginLinks, sessions } from '../../../db/schema';
 import { recordAudit } from '../audit/auditLog';
 import { inTransaction, type Actor, type DomainContext } from '../context';
@@ -13,6 +13,25 @@ export const SESSION_ABSOLUTE_MS = 24 * 3_600_000;
 export const LOGIN_LINK_LIFETIME_MS = 15 * 60_000;
 /** lastSeenAt is only rewritten when older than this, so reads stay reads. */
 const TOUCH_EVERY_MS = 60_000;
+
+/** An ended session keeps no ID token: it was only kept for a logout at the IdP. */
+const ended = (now: Date) => ({ endedAt: now.toISOString(), oidcIdToken: null });
+
+/** How long ended and expired sessions are kept (for support questions) before the sweep deletes them; the audit log keeps the history. */
+export const SESSION_RETENTION_MS = 30 * 86_400_000;
+
+/** Deletes sessions that ended, or expired, more than SESSION_RETENTION_MS ago. Run by the server's sweep. */
+export function deleteOldSessions(ctx: DomainContext): number {
+  const cutoff = new Date(ctx.clock.now().getTime() - SESSION_RETENTION_MS).toISOString();
+  return inTransaction(
+    ctx,
+    (tx) =>
+      tx
+        .delete(sessions)
+        .where(or(lt(sessions.endedAt, cutoff), lt(sessions.expiresAt, cutoff)))
+        .run().changes,
+  );
+}
 
 export type StartedSession = { cookieValue: string; csrfToken: string; expiresAt: string };
 export type ActiveSession = {
@@ -49,7 +68,7 @@ export function startSession(
   inTransaction(ctx, (tx) => {
     if (input.previousCookie) {
       tx.update(sessions)
-        .set({ endedAt: now.toISOString() })
+        .set(ended(now))
         .where(eq(sessions.id, sha256Hex(input.previousCookie)))
         .run();
     }
@@ -121,7 +140,7 @@ export function endSession(ctx: DomainContext, cookieValue: string): void {
       .where(eq(sessions.id, sha256Hex(cookieValue)))
       .get();
     if (!row || row.endedAt) return;
-    tx.update(sessions).set({ endedAt: now.toISOString() }).where(eq(sessions.id, row.id)).run();
+    tx.update(sessions).set(ended(now)).where(eq(sessions.id, row.id)).run();
     recordAudit(tx, now, {
       orgId: row.orgId,
       actor: `member:${row.memberId}`,
@@ -152,7 +171,7 @@ export function endSamlSessions(ctx: DomainContext, orgId: string, nameId: strin
       )
       .all();
     for (const session of live) {
-      tx.update(sessions).set({ endedAt: now.toISOString() }).where(eq(sessions.id, session.id)).run();
+      tx.update(sessions).set(ended(now)).where(eq(sessions.id, session.id)).run();
     }
     recordAudit(tx, now, {
       orgId,
