@@ -2,6 +2,8 @@ import pino from 'pino';
 
 export type Logger = pino.Logger;
 
-export function createLogger(level: string = 'info'): Logger {
-  return pino({ level, base: { service: 'seatd' }, redact: ['req.headers.authorization', 'token'] });
+/** JSON lines on stdout for the server; a CLI command logs to stderr, so that its stdout stays the JSON it prints. */
+export function createLogger(level: string = 'info', destination: 'stdout' | 'stderr' = 'stdout'): Logger {
+  const options = { level, base: { service: 'seatd' }, redact: ['req.headers.authorization', 'token'] };
+  return destination === 'stdout' ? pino(options) : pino(options, pino.destination({ dest: 2, sync: true }));
 }

@@ -23,7 +23,7 @@ function collect(value: string, previous: string[]): string[] {
 
 function openContext(databaseFlag?: string): DomainContext {
   const config = loadConfig();
-  return openDomainContext({ ...config, databasePath: databaseFlag ?? config.databasePath }, createLogger(config.logLevel));
+  return openDomainContext({ ...config, databasePath: databaseFlag ?? config.databasePath }, createLogger(config.logLevel, 'stderr'));
 }
 
 function print(value: unknown): void {

@@ -186,4 +186,30 @@ describe('the seatd CLI', () => {
       { orgId, seatType: 'standard', problem: 'purchased-differs-from-ledger', purchased: 6, ledger: 1 },
     ]);
   });
+
+  it('keeps stdout for the JSON it prints: logs go to stderr', async () => {
+    const own = { ...env, DATABASE_PATH: path.join(dir, 'logs.db'), LOG_LEVEL: 'info' };
+    const created = await seatd(
+      [
+        'org',
+        'create',
+        '--name',
+        'Log Co',
+        '--domain',
+        'log.example',
+        '--owner-email',
+        'owner@log.example',
+        '--standard-price',
+        '1',
+        '--premium-price',
+        '2',
+        '--standard-seats',
+        '1',
+      ],
+      own,
+    );
+    expect(created.code).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({ name: 'Log Co' }); // nothing but the org
+    expect(created.stderr).toContain('mail written to outbox');
+  });
 });
