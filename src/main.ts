@@ -12,10 +12,13 @@ import type { DomainContext } from './domain/context';
 /** The app as `seatd serve` runs it, with the alert delivery worker started and told whenever a change queues a delivery. */
 export function createServerApp(
   ctx: DomainContext,
-  config: Pick<Config, 'operatorToken' | 'publicUrl' | 'metricsToken' | 'alertDeliverySeconds'> & Partial<Pick<Config, 'samlSp'>>,
+  config: Pick<Config, 'operatorToken' | 'publicUrl' | 'metricsToken' | 'alertDeliverySeconds'> &
+    Partial<Pick<Config, 'samlSp' | 'webhookAllowPrivateNetworks'>>,
   logger: Logger,
 ) {
-  const deliveries = startDeliveryWorker(ctx, logger, config.alertDeliverySeconds * 1000);
+  const deliveries = startDeliveryWorker(ctx, logger, config.alertDeliverySeconds * 1000, undefined, {
+    allowPrivateNetworks: config.webhookAllowPrivateNetworks ?? false,
+  });
   ctx.outboxQueued = deliveries.nudge;
   return { app: createApp({ ctx, config, logger }), deliveries };
 }

@@ -9,8 +9,9 @@ export function startDeliveryWorker(
   logger: Logger,
   intervalMs = 5_000,
   policy: DeliveryPolicy = defaultDeliveryPolicy,
+  webhookOptions: { allowPrivateNetworks?: boolean } = {},
 ) {
-  const webhook = createWebhookSender(() => ctx.clock.now());
+  const webhook = createWebhookSender(() => ctx.clock.now(), webhookOptions);
   let running: Promise<void> | undefined;
   let queuedWhileRunning = false;
   let stopped = false;

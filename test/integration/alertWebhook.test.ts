@@ -46,7 +46,8 @@ describe('alert webhook delivery', () => {
   });
   afterEach(() => ctx.close());
 
-  const senders = () => ({ mailer: ctx.mailer, webhook: createWebhookSender(() => ctx.clock.now()) });
+  // the receivers run on loopback: allowed here as WEBHOOK_ALLOW_PRIVATE_NETWORKS=true allows it
+  const senders = () => ({ mailer: ctx.mailer, webhook: createWebhookSender(() => ctx.clock.now(), { allowPrivateNetworks: true }) });
 
   it('posts a signed event that the receiver can verify', async () => {
     const receiver = await startReceiver([204]);
@@ -71,6 +72,28 @@ describe('alert webhook delivery', () => {
       });
       expect(listDeliveries(ctx, orgId).every((d) => d.status === 'delivered' && d.attempts === 1)).toBe(true);
       expect(fs.readdirSync(ctx.outboxDir).filter((f) => f.includes('owner@') && f.endsWith('.eml')).length).toBe(2); // invitation + alert
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('by default refuses destinations on private networks, by address or by name, and never calls them', async () => {
+    const receiver = await startReceiver([204]);
+    try {
+      const port = new URL(receiver.url).port;
+      const shared = { mailer: ctx.mailer, webhook: createWebhookSender(() => ctx.clock.now()) }; // as a shared seatd runs
+      for (const url of [receiver.url, `http://localhost:${port}/hooks/seatd`, `http://[::1]:${port}/hooks/seatd`]) {
+        await expect(shared.webhook(url, '{}', 'secret')).rejects.toThrow(/private address/);
+      }
+      updateAlertSettings(ctx, orgId, { webhookUrl: `http://localhost:${port}/hooks/seatd`, thresholds: [100] }, owner);
+      admitSsoUser(ctx, orgId, { email: `a@${domain}` });
+      expect(await processDueDeliveries(ctx, shared, policy)).toEqual({ delivered: 1, retried: 1, failed: 0 }); // the owner's email went
+      expect(receiver.received).toHaveLength(0);
+      expect(listDeliveries(ctx, orgId).find((d) => d.channel === 'webhook')).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        lastError: expect.stringContaining('resolves to a private address'),
+      });
     } finally {
       await receiver.close();
     }
@@ -129,7 +152,13 @@ describe('alert delivery in the served app', () => {
     // an hour between timer runs: only the nudge from the queued delivery can send it within this test
     const served = createServerApp(
       ctx,
-      { operatorToken: OPERATOR_TOKEN, publicUrl: ctx.publicUrl, metricsToken: undefined, alertDeliverySeconds: 3600 },
+      {
+        operatorToken: OPERATOR_TOKEN,
+        publicUrl: ctx.publicUrl,
+        metricsToken: undefined,
+        alertDeliverySeconds: 3600,
+        webhookAllowPrivateNetworks: true,
+      },
       createLogger('silent'),
     );
     try {

@@ -1,3 +1,4 @@
+import { isPrivateAddress } from '../../src/alerts/webhook';
 import { listAlerts, acknowledgeAlert, forecastSeats } from '../../src/domain/alerts/alerts';
 import { forecastExhaustion, reachedThresholds, usagePercent } from '../../src/domain/alerts/thresholds';
 import { updateAlertSettings } from '../../src/domain/alerts/alertSettings';
@@ -131,5 +132,31 @@ describe('seat exhaustion alerts', () => {
     // 4 seats taken in 30 days (owner invitation + 3), 6 left: 6 / (4/30) = 45 days
     expect(forecast.standard).toEqual({ available: 6, admissionsLast30Days: 4, perDay: 0.13, runsOutOn: '2026-04-15' });
     expect(forecast.premium.runsOutOn).toBeNull();
+  });
+});
+
+describe('isPrivateAddress: where a shared seatd’s webhooks must not go', () => {
+  it.each([
+    ['127.0.0.1', true],
+    ['10.1.2.3', true],
+    ['172.16.0.1', true],
+    ['172.31.255.255', true],
+    ['172.32.0.1', false],
+    ['192.168.1.1', true],
+    ['169.254.169.254', true],
+    ['100.64.0.1', true],
+    ['0.0.0.0', true],
+    ['224.0.0.1', true],
+    ['8.8.8.8', false],
+    ['93.184.216.34', false],
+    ['::1', true],
+    ['::', true],
+    ['fd00::1', true],
+    ['fe80::1', true],
+    ['::ffff:127.0.0.1', true],
+    ['::ffff:7f00:1', true],
+    ['2606:2800:220:1::248', false],
+  ])('%s → %s', (address, expected) => {
+    expect(isPrivateAddress(address)).toBe(expected);
   });
 });

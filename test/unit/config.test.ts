@@ -27,6 +27,12 @@ describe('loadConfig', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  it('keeps webhooks off private networks unless told otherwise', () => {
+    expect(loadConfig({}).webhookAllowPrivateNetworks).toBe(false);
+    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' }).webhookAllowPrivateNetworks).toBe(true);
+    expect(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'yes' })).toThrow(/WEBHOOK_ALLOW_PRIVATE_NETWORKS/);
+  });
+
   it('names a short operator token instead of starting with it', () => {
     expect(() => loadConfig({ SEATD_OPERATOR_TOKEN: 'short' })).toThrow(/SEATD_OPERATOR_TOKEN must be at least 16 characters/);
   });
