@@ -80,7 +80,10 @@ async function main() {
     { issuer: IDP, clientId: 'seatd-demo', clientSecret: 'seatd-demo-secret' },
     { actor: 'demo', role: 'owner' },
   );
-  createApp({ ctx, config: { operatorToken: undefined, publicUrl: SEATD }, logger }).listen(3000, 'localhost');
+  createApp({ ctx, config: { operatorToken: undefined, publicUrl: SEATD, outboundAllowPrivateNetworks: true }, logger }).listen(
+    3000,
+    'localhost',
+  );
 
   process.stdout.write(
     `\nOpen ${SEATD}/sso/${org.id}/oidc/login and sign in with any name.\n` + `Org ${org.id}; data in ${dir}. Ctrl-C to stop.\n\n`,

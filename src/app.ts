@@ -18,7 +18,7 @@ import { durableResponses } from './durableResponses';
 
 export type AppDeps = {
   ctx: DomainContext;
-  config: Pick<Config, 'operatorToken' | 'publicUrl'> & Partial<Pick<Config, 'metricsToken' | 'samlSp'>>;
+  config: Pick<Config, 'operatorToken' | 'publicUrl'> & Partial<Pick<Config, 'metricsToken' | 'samlSp' | 'outboundAllowPrivateNetworks'>>;
   logger: Logger;
   onOrgCreated?: OrgCreatedHook;
 };
@@ -30,6 +30,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('trust proxy', 'loopback');
   if (deps.ctx.groupCommit) app.use(durableResponses(deps.ctx.groupCommit, deps.logger));
   const metrics = createMetrics(deps.ctx, deps.config.metricsToken);
+  const outbound = { allowPrivateNetworks: deps.config.outboundAllowPrivateNetworks ?? false };
   app.use(metrics.observeRequests);
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
@@ -52,11 +53,12 @@ export function createApp(deps: AppDeps): Express {
   app.use(invitePage(deps.ctx, deps.logger));
   app.use(
     signInRoutes(deps.ctx, {
-      idpLogoutUrl: (session) => (session.saml ? idpLogoutUrl(deps.ctx, deps.config.samlSp, session) : oidcLogoutUrl(deps.ctx, session)),
+      idpLogoutUrl: (session) =>
+        session.saml ? idpLogoutUrl(deps.ctx, deps.config.samlSp, session) : oidcLogoutUrl(deps.ctx, session, outbound),
     }),
   );
   app.use(samlRouter(deps.ctx, deps.logger, deps.config.samlSp));
-  app.use(oidcRouter(deps.ctx, deps.logger));
+  app.use(oidcRouter(deps.ctx, deps.logger, outbound));
   app.use(signInPage(deps.ctx));
   app.use(consoleRoutes(deps.ctx, deps.logger));
   return app;

@@ -17,7 +17,7 @@ const configSchema = z.object({
   INVITATION_SWEEP_SECONDS: z.coerce.number().int().positive().default(60),
   ALERT_DELIVERY_SECONDS: z.coerce.number().int().positive().default(5),
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
-  WEBHOOK_ALLOW_PRIVATE_NETWORKS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
+  OUTBOUND_ALLOW_PRIVATE_NETWORKS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
   SAML_SP_KEY_FILE: z.string().min(1).optional(),
   SAML_SP_CERT_FILE: z.string().min(1).optional(),
 });
@@ -37,7 +37,7 @@ export type Config = {
   alertDeliverySeconds: number;
   metricsToken: string | undefined;
   /** Whether alert webhooks may go to private, loopback and link-local addresses (off: a shared seatd must not reach inside). */
-  webhookAllowPrivateNetworks: boolean;
+  outboundAllowPrivateNetworks: boolean;
   /** seatd's own SAML key pair (PEM): identity providers encrypt assertions to its certificate. */
   samlSp: { key: string; cert: string } | undefined;
 };
@@ -90,7 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     invitationSweepSeconds: c.INVITATION_SWEEP_SECONDS,
     alertDeliverySeconds: c.ALERT_DELIVERY_SECONDS,
     metricsToken: c.METRICS_TOKEN || undefined,
-    webhookAllowPrivateNetworks: c.WEBHOOK_ALLOW_PRIVATE_NETWORKS === 'true',
+    outboundAllowPrivateNetworks: c.OUTBOUND_ALLOW_PRIVATE_NETWORKS === 'true',
     samlSp: loadSamlSp(c.SAML_SP_KEY_FILE, c.SAML_SP_CERT_FILE),
   };
 }

@@ -13,11 +13,11 @@ import type { DomainContext } from './domain/context';
 export function createServerApp(
   ctx: DomainContext,
   config: Pick<Config, 'operatorToken' | 'publicUrl' | 'metricsToken' | 'alertDeliverySeconds'> &
-    Partial<Pick<Config, 'samlSp' | 'webhookAllowPrivateNetworks'>>,
+    Partial<Pick<Config, 'samlSp' | 'outboundAllowPrivateNetworks'>>,
   logger: Logger,
 ) {
   const deliveries = startDeliveryWorker(ctx, logger, config.alertDeliverySeconds * 1000, undefined, {
-    allowPrivateNetworks: config.webhookAllowPrivateNetworks ?? false,
+    allowPrivateNetworks: config.outboundAllowPrivateNetworks ?? false,
   });
   ctx.outboxQueued = deliveries.nudge;
   return { app: createApp({ ctx, config, logger }), deliveries };

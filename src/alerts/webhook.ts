@@ -1,8 +1,7 @@
 import crypto from 'node:crypto';
-import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
+import { outboundLookup, privateLiteral } from '../net/outbound';
 import type { WebhookSender } from '../domain/alerts/alertDelivery';
 
 export const SIGNATURE_HEADER = 'Seatd-Signature';
@@ -24,46 +23,7 @@ export function verifyWebhookSignature(secret: string, body: string, header: str
 }
 
 /**
- * Whether an address is on this machine or a private, link-local or otherwise non-public network:
- * where an org's webhook must not reach in a shared seatd (cloud metadata at 169.254.169.254, the
- * database next door, seatd itself).
- */
-export function isPrivateAddress(address: string): boolean {
-  const v4 = /^(?:::ffff:)?(\d+)\.(\d+)\.(\d+)\.(\d+)$/i.exec(address);
-  if (v4) {
-    const [a, b] = [Number(v4[1]), Number(v4[2])];
-    return (
-      a === 0 ||
-      a === 10 ||
-      a === 127 ||
-      a >= 224 ||
-      (a === 100 && b >= 64 && b <= 127) ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) ||
-      (a === 192 && b === 0 && Number(v4[3]) === 0) ||
-      (a === 198 && (b === 18 || b === 19))
-    );
-  }
-  const v6 = address.toLowerCase();
-  return v6 === '::' || v6 === '::1' || v6.startsWith('::ffff:') || /^f[cd]/.test(v6) || /^fe[89ab]/.test(v6) || /^ff/.test(v6);
-}
-
-/** DNS look-up for webhook connections that refuses private addresses, at connect time (no re-resolving in between). */
-function publicOnlyLookup(hostname: string, options: dns.LookupOptions, callback: (...args: unknown[]) => void): void {
-  dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
-    if (err) return callback(err);
-    const list = addresses as dns.LookupAddress[];
-    const blocked = list.find((a) => isPrivateAddress(a.address));
-    if (blocked || !list.length)
-      return callback(new Error(`webhook destination ${hostname} resolves to a private address (${blocked?.address ?? 'none'})`));
-    if (options.all) return callback(null, list);
-    return callback(null, list[0]!.address, list[0]!.family);
-  });
-}
-
-/**
- * Posts signed webhooks. Unless `allowPrivateNetworks` (WEBHOOK_ALLOW_PRIVATE_NETWORKS, for a seatd
+ * Posts signed webhooks. Unless `allowPrivateNetworks` (OUTBOUND_ALLOW_PRIVATE_NETWORKS, for a seatd
  * inside one company's network, and tests), destinations on private networks are refused — checked
  * on the address actually connected to — and redirects are never followed.
  */
@@ -72,12 +32,12 @@ export function createWebhookSender(
   options: { timeoutMs?: number; allowPrivateNetworks?: boolean } = {},
 ): WebhookSender {
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const lookup = outboundLookup(options.allowPrivateNetworks ?? false);
   return (url, body, secret) =>
     new Promise<void>((resolve, reject) => {
       const target = new URL(url);
-      const host = target.hostname.replace(/^\[|\]$/g, '');
-      if (!options.allowPrivateNetworks && net.isIP(host) && isPrivateAddress(host))
-        return reject(new Error(`webhook destination ${host} is a private address`));
+      const refused = options.allowPrivateNetworks ? undefined : privateLiteral(target);
+      if (refused) return reject(new Error(`webhook destination ${refused}`));
       const request = (target.protocol === 'https:' ? https : http).request(
         target,
         {
@@ -89,7 +49,7 @@ export function createWebhookSender(
             [SIGNATURE_HEADER]: signWebhook(secret, body, Math.floor(now().getTime() / 1000)),
           },
           timeout: timeoutMs,
-          ...(options.allowPrivateNetworks ? {} : { lookup: publicOnlyLookup as unknown as typeof dns.lookup }),
+          lookup,
         },
         (response) => {
           response.resume();

@@ -10,6 +10,7 @@ import { inTransaction } from '../domain/context';
 import type { Logger } from '../logger';
 import { sendPage } from '../web/page';
 import { signIn } from './session';
+import { outboundFetch } from '../net/outbound';
 import type { ActiveSession } from '../domain/sessions/sessions';
 
 /** openid-client v6 is ESM-only; it is loaded on first use. */
@@ -33,9 +34,17 @@ function isLoopback(issuer: string): boolean {
 
 const discovered = new Map<string, { at: number; config: Promise<OpenIdClient.Configuration> }>();
 
-/** Discovery from the issuer, cached for ten minutes per org and issuer. */
-async function clientConfiguration(orgId: string, connection: OidcConnection): Promise<OpenIdClient.Configuration> {
-  const key = `${orgId} ${connection.issuer} ${connection.clientId}`;
+/**
+ * Discovery from the issuer, cached for ten minutes per org and issuer. Every request to the
+ * provider goes through outboundFetch: unless private networks are allowed, an org's issuer URL must
+ * not make seatd call inside its own network.
+ */
+async function clientConfiguration(
+  orgId: string,
+  connection: OidcConnection,
+  allowPrivateNetworks: boolean,
+): Promise<OpenIdClient.Configuration> {
+  const key = `${orgId} ${connection.issuer} ${connection.clientId} ${allowPrivateNetworks}`;
   const cached = discovered.get(key);
   if (cached && Date.now() - cached.at < 10 * 60_000) return cached.config;
   const oidc = await loadOpenIdClient();
@@ -43,6 +52,7 @@ async function clientConfiguration(orgId: string, connection: OidcConnection): P
     // openid-client skips ID token signature checks on the back channel (OIDC Core allows relying on
     // TLS there); seatd checks them anyway, so a forged or mis-signed token is refused.
     execute: [oidc.enableNonRepudiationChecks, ...(isLoopback(connection.issuer) ? [oidc.allowInsecureRequests] : [])],
+    [oidc.customFetch]: outboundFetch(allowPrivateNetworks),
   });
   discovered.set(key, { at: Date.now(), config });
   config.catch(() => discovered.delete(key));
@@ -77,12 +87,16 @@ function failureReason(err: unknown): string {
  * (RP-initiated logout, with their ID token as id_token_hint). Undefined unless the org turned
  * `signOutAtIdp` on, the session came from OIDC, and the provider has an end_session_endpoint.
  */
-export async function oidcLogoutUrl(ctx: DomainContext, session: ActiveSession): Promise<string | undefined> {
+export async function oidcLogoutUrl(
+  ctx: DomainContext,
+  session: ActiveSession,
+  options: { allowPrivateNetworks?: boolean } = {},
+): Promise<string | undefined> {
   if (!session.oidc) return undefined;
   const connection = getOidcConnection(ctx, session.orgId);
   if (!connection?.signOutAtIdp) return undefined;
   const oidc = await loadOpenIdClient();
-  const config = await clientConfiguration(session.orgId, connection);
+  const config = await clientConfiguration(session.orgId, connection, options.allowPrivateNetworks ?? false);
   if (!config.serverMetadata().end_session_endpoint) return undefined;
   return oidc.buildEndSessionUrl(config, {
     id_token_hint: session.oidc.idToken,
@@ -90,7 +104,8 @@ export async function oidcLogoutUrl(ctx: DomainContext, session: ActiveSession):
   }).href;
 }
 
-export function oidcRouter(ctx: DomainContext, logger: Logger): Router {
+export function oidcRouter(ctx: DomainContext, logger: Logger, options: { allowPrivateNetworks?: boolean } = {}): Router {
+  const allowPrivateNetworks = options.allowPrivateNetworks ?? false;
   const router = Router();
   const connectionOr404 = (req: Request, res: Response) => {
     const orgId = req.params.org as string;
@@ -106,7 +121,7 @@ export function oidcRouter(ctx: DomainContext, logger: Logger): Router {
     const oidc = await loadOpenIdClient();
     let config: OpenIdClient.Configuration;
     try {
-      config = await clientConfiguration(orgId, connection);
+      config = await clientConfiguration(orgId, connection, allowPrivateNetworks);
     } catch (err) {
       logger.warn({ orgId, err: err instanceof Error ? err.message : String(err) }, 'OIDC discovery failed');
       return sendPage(res, 502, 'Identity provider unreachable', [
@@ -158,7 +173,7 @@ export function oidcRouter(ctx: DomainContext, logger: Logger): Router {
     let idToken: string | undefined;
     try {
       const oidc = await loadOpenIdClient();
-      const config = await clientConfiguration(orgId, connection);
+      const config = await clientConfiguration(orgId, connection, allowPrivateNetworks);
       // The redirect URI the IdP called back, rebuilt on PUBLIC_URL so a proxy in front does not change it.
       const currentUrl = new URL(`${oidcRedirectUri(ctx.publicUrl, orgId)}${req.originalUrl.slice(req.originalUrl.indexOf('?'))}`);
       const tokens = await oidc.authorizationCodeGrant(config, currentUrl, {

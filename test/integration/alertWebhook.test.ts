@@ -46,7 +46,7 @@ describe('alert webhook delivery', () => {
   });
   afterEach(() => ctx.close());
 
-  // the receivers run on loopback: allowed here as WEBHOOK_ALLOW_PRIVATE_NETWORKS=true allows it
+  // the receivers run on loopback: allowed here as OUTBOUND_ALLOW_PRIVATE_NETWORKS=true allows it
   const senders = () => ({ mailer: ctx.mailer, webhook: createWebhookSender(() => ctx.clock.now(), { allowPrivateNetworks: true }) });
 
   it('posts a signed event that the receiver can verify', async () => {
@@ -157,7 +157,7 @@ describe('alert delivery in the served app', () => {
         publicUrl: ctx.publicUrl,
         metricsToken: undefined,
         alertDeliverySeconds: 3600,
-        webhookAllowPrivateNetworks: true,
+        outboundAllowPrivateNetworks: true,
       },
       createLogger('silent'),
     );

@@ -130,3 +130,26 @@ describe('OIDC sign-in', () => {
     });
   });
 });
+
+describe('OIDC in a seatd shared by many orgs (private networks not allowed)', () => {
+  it('does not call an issuer on a private address: the sign-in page says the provider is unreachable', async () => {
+    const t = createTestApp(new Date().toISOString(), { outboundAllowPrivateNetworks: false });
+    const created = await orgWithToken(t.app, 'admin', { provisioningMode: 'jit' });
+    const redirectUri = `http://seatd.test/sso/${created.orgId}/oidc/callback`;
+    const idp = await startOidcProvider({ clientId: 'seatd', clientSecret: 'seatd-client-secret-0123456789', redirectUri });
+    try {
+      for (const issuer of [idp.issuer, idp.issuer.replace('127.0.0.1', 'localhost')]) {
+        await request(t.app)
+          .put(`/api/v1/orgs/${created.orgId}/sso/oidc`)
+          .set(created.auth)
+          .send({ issuer, clientId: 'seatd', clientSecret: 'seatd-client-secret-0123456789' })
+          .expect(200);
+        const res = await request(t.app).get(`/sso/${created.orgId}/oidc/login`).expect(502);
+        expect(res.text).toContain('could not be reached');
+      }
+    } finally {
+      await idp.close();
+      t.ctx.close();
+    }
+  });
+});

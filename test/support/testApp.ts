@@ -8,11 +8,20 @@ export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
 export type TestApp = { app: Express; ctx: TestContext };
 
 /** The real Express app over a real SQLite file, with the operator token set, a movable clock and group commit (as served). */
-export function createTestApp(now?: string, options: { beforeCommit?: () => void; samlSp?: { key: string; cert: string } } = {}): TestApp {
+export function createTestApp(
+  now?: string,
+  options: { beforeCommit?: () => void; samlSp?: { key: string; cert: string }; outboundAllowPrivateNetworks?: boolean } = {},
+): TestApp {
   const ctx = createTestContext(now, { groupCommit: true, beforeCommit: options.beforeCommit });
   const app = createApp({
     ctx,
-    config: { operatorToken: OPERATOR_TOKEN, publicUrl: 'http://seatd.test', samlSp: options.samlSp },
+    // the identity providers and webhook receivers of the tests run on loopback
+    config: {
+      operatorToken: OPERATOR_TOKEN,
+      publicUrl: 'http://seatd.test',
+      samlSp: options.samlSp,
+      outboundAllowPrivateNetworks: options.outboundAllowPrivateNetworks ?? true,
+    },
     logger: createLogger('silent'),
   });
   return { app, ctx };

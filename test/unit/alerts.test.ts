@@ -1,4 +1,4 @@
-import { isPrivateAddress } from '../../src/alerts/webhook';
+import { isPrivateAddress } from '../../src/net/outbound';
 import { listAlerts, acknowledgeAlert, forecastSeats } from '../../src/domain/alerts/alerts';
 import { forecastExhaustion, reachedThresholds, usagePercent } from '../../src/domain/alerts/thresholds';
 import { updateAlertSettings } from '../../src/domain/alerts/alertSettings';

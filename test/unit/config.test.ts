@@ -28,9 +28,9 @@ describe('loadConfig', () => {
   });
 
   it('keeps webhooks off private networks unless told otherwise', () => {
-    expect(loadConfig({}).webhookAllowPrivateNetworks).toBe(false);
-    expect(loadConfig({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' }).webhookAllowPrivateNetworks).toBe(true);
-    expect(() => loadConfig({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'yes' })).toThrow(/WEBHOOK_ALLOW_PRIVATE_NETWORKS/);
+    expect(loadConfig({}).outboundAllowPrivateNetworks).toBe(false);
+    expect(loadConfig({ OUTBOUND_ALLOW_PRIVATE_NETWORKS: 'true' }).outboundAllowPrivateNetworks).toBe(true);
+    expect(() => loadConfig({ OUTBOUND_ALLOW_PRIVATE_NETWORKS: 'yes' })).toThrow(/OUTBOUND_ALLOW_PRIVATE_NETWORKS/);
   });
 
   it('names a short operator token instead of starting with it', () => {
