@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import { outboundLookup, privateLiteral } from '../net/outbound';
+import { outboundAgent, outboundLookup, privateLiteral } from '../net/outbound';
 import type { WebhookSender } from '../domain/alerts/alertDelivery';
 
 export const SIGNATURE_HEADER = 'Seatd-Signature';
@@ -50,6 +50,7 @@ export function createWebhookSender(
           },
           timeout: timeoutMs,
           lookup,
+          agent: outboundAgent(options.allowPrivateNetworks ?? false, target.protocol),
         },
         (response) => {
           response.resume();

@@ -52,6 +52,22 @@ export function outboundLookup(allowPrivateNetworks: boolean): net.LookupFunctio
   }) as unknown as net.LookupFunction;
 }
 
+const agents = new Map<boolean, { http: http.Agent; https: https.Agent }>();
+
+/**
+ * Connection pools of their own for outbound calls, one per rule: a kept-alive socket is reused
+ * without a new look-up, so a pool must only ever hold sockets opened under the same check.
+ */
+export function outboundAgent(allowPrivateNetworks: boolean, protocol: string): http.Agent {
+  let pair = agents.get(allowPrivateNetworks);
+  if (!pair) {
+    const options = { keepAlive: true, lookup: outboundLookup(allowPrivateNetworks) };
+    pair = { http: new http.Agent(options), https: new https.Agent(options) };
+    agents.set(allowPrivateNetworks, pair);
+  }
+  return protocol === 'https:' ? pair.https : pair.http;
+}
+
 /** The refusal for a literal private address, which never goes through a DNS look-up. */
 export function privateLiteral(url: URL): string | undefined {
   const host = url.hostname.replace(/^\[|\]$/g, '');
@@ -80,6 +96,7 @@ export function outboundFetch(allowPrivateNetworks: boolean) {
           method: init.method ?? 'GET',
           headers: { ...(init.headers ?? {}), ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) },
           lookup,
+          agent: outboundAgent(allowPrivateNetworks, target.protocol),
           ...(init.signal ? { signal: init.signal } : {}),
         },
         (response) => {
