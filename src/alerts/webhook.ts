@@ -1,7 +1,5 @@
 import crypto from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
-import { outboundAgent, outboundLookup, privateLiteral } from '../net/outbound';
+import { outboundFetch } from '../net/outbound';
 import type { WebhookSender } from '../domain/alerts/alertDelivery';
 
 export const SIGNATURE_HEADER = 'Seatd-Signature';
@@ -23,44 +21,31 @@ export function verifyWebhookSignature(secret: string, body: string, header: str
 }
 
 /**
- * Posts signed webhooks. Unless `allowPrivateNetworks` (OUTBOUND_ALLOW_PRIVATE_NETWORKS, for a seatd
- * inside one company's network, and tests), destinations on private networks are refused — checked
- * on the address actually connected to — and redirects are never followed.
+ * Posts signed webhooks through outboundFetch: unless `allowPrivateNetworks`
+ * (OUTBOUND_ALLOW_PRIVATE_NETWORKS, for a seatd inside one company's network, and tests),
+ * destinations on private networks are refused — checked on the address actually connected to —
+ * and redirects are never followed.
  */
 export function createWebhookSender(
   now: () => Date = () => new Date(),
   options: { timeoutMs?: number; allowPrivateNetworks?: boolean } = {},
 ): WebhookSender {
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const lookup = outboundLookup(options.allowPrivateNetworks ?? false);
-  return (url, body, secret) =>
-    new Promise<void>((resolve, reject) => {
-      const target = new URL(url);
-      const refused = options.allowPrivateNetworks ? undefined : privateLiteral(target);
-      if (refused) return reject(new Error(`webhook destination ${refused}`));
-      const request = (target.protocol === 'https:' ? https : http).request(
-        target,
-        {
-          method: 'POST',
-          headers: {
-            'Content-Type': 'application/json',
-            'Content-Length': Buffer.byteLength(body),
-            'User-Agent': 'seatd-webhook/1',
-            [SIGNATURE_HEADER]: signWebhook(secret, body, Math.floor(now().getTime() / 1000)),
-          },
-          timeout: timeoutMs,
-          lookup,
-          agent: outboundAgent(options.allowPrivateNetworks ?? false, target.protocol),
-        },
-        (response) => {
-          response.resume();
-          const status = response.statusCode ?? 0;
-          if (status >= 200 && status < 300) resolve();
-          else reject(new Error(`webhook receiver answered ${status}`));
-        },
-      );
-      request.on('timeout', () => request.destroy(new Error(`webhook receiver did not answer within ${timeoutMs} ms`)));
-      request.on('error', reject);
-      request.end(body);
+  const post = outboundFetch(options.allowPrivateNetworks ?? false);
+  return async (url, body, secret) => {
+    const signal = AbortSignal.timeout(timeoutMs);
+    const response = await post(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'seatd-webhook/1',
+        [SIGNATURE_HEADER]: signWebhook(secret, body, Math.floor(now().getTime() / 1000)),
+      },
+      body,
+      signal,
+    }).catch((err: unknown) => {
+      throw signal.aborted ? new Error(`webhook receiver did not answer within ${timeoutMs} ms`) : err;
     });
+    if (response.status < 200 || response.status >= 300) throw new Error(`webhook receiver answered ${response.status}`);
+  };
 }

@@ -11,7 +11,7 @@ import net from 'node:net';
 
 /**
  * Whether an address is on this machine or a private, link-local or otherwise non-public network:
- * where an org's webhook must not reach in a shared seatd (cloud metadata at 169.254.169.254, the
+ * where a call made for an org must not reach in a shared seatd (cloud metadata at 169.254.169.254, the
  * database next door, seatd itself).
  */
 export function isPrivateAddress(address: string): boolean {
@@ -39,7 +39,7 @@ export function isPrivateAddress(address: string): boolean {
  * DNS look-up for outbound connections: with private networks not allowed, a name resolving to a
  * private address is refused at connect time, on the address actually connected to.
  */
-export function outboundLookup(allowPrivateNetworks: boolean): net.LookupFunction {
+function outboundLookup(allowPrivateNetworks: boolean): net.LookupFunction {
   return ((hostname: string, options: dns.LookupOptions, callback: (...args: unknown[]) => void): void => {
     dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err);
@@ -58,7 +58,7 @@ const agents = new Map<boolean, { http: http.Agent; https: https.Agent }>();
  * Connection pools of their own for outbound calls, one per rule: a kept-alive socket is reused
  * without a new look-up, so a pool must only ever hold sockets opened under the same check.
  */
-export function outboundAgent(allowPrivateNetworks: boolean, protocol: string): http.Agent {
+function outboundAgent(allowPrivateNetworks: boolean, protocol: string): http.Agent {
   let pair = agents.get(allowPrivateNetworks);
   if (!pair) {
     const options = { keepAlive: true, lookup: outboundLookup(allowPrivateNetworks) };
@@ -69,15 +69,16 @@ export function outboundAgent(allowPrivateNetworks: boolean, protocol: string): 
 }
 
 /** The refusal for a literal private address, which never goes through a DNS look-up. */
-export function privateLiteral(url: URL): string | undefined {
+function privateLiteral(url: URL): string | undefined {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   return net.isIP(host) && isPrivateAddress(host) ? `${host} is a private address` : undefined;
 }
 
 /**
- * The fetch of the OpenID Provider client (openid-client's customFetch), on Node's http(s) with
- * outboundLookup, so private destinations are refused when not allowed. The same code runs either
- * way; only the address check differs. No redirects: openid-client asks for none.
+ * The fetch of every call made on an org's behalf (alert webhooks, and the OpenID Provider client
+ * as openid-client's customFetch), on Node's http(s) with outboundLookup, so private destinations
+ * are refused when not allowed. The same code runs either way; only the address check differs.
+ * Redirects are never followed.
  */
 export function outboundFetch(allowPrivateNetworks: boolean) {
   const lookup = outboundLookup(allowPrivateNetworks);
