@@ -36,7 +36,7 @@ export type Config = {
   invitationSweepSeconds: number;
   alertDeliverySeconds: number;
   metricsToken: string | undefined;
-  /** Whether alert webhooks may go to private, loopback and link-local addresses (off: a shared seatd must not reach inside). */
+  /** Whether calls made for an org (alert webhooks, its OpenID Provider) may go to private, loopback and link-local addresses (off: a shared seatd must not reach inside). */
   outboundAllowPrivateNetworks: boolean;
   /** seatd's own SAML key pair (PEM): identity providers encrypt assertions to its certificate. */
   samlSp: { key: string; cert: string } | undefined;

@@ -86,7 +86,7 @@ export function insertDeliveries(q: Queryable, rows: (typeof alertDeliveries.$in
   if (rows.length) q.insert(alertDeliveries).values(rows).run();
 }
 
-/** The delivery worker asks after every write request, so prepared once per connection. */
+/** The delivery worker asks on every pass (each timer tick and each queued delivery), so prepared once per connection. */
 export function dueDeliveries(q: Queryable, nowIso: string, limit: number): AlertDeliveryRow[] {
   const statement = prepared(q, 'dueDeliveries', (db) =>
     db

@@ -103,7 +103,6 @@ export function deleteMember(q: Queryable, orgId: string, memberId: string): voi
     .run();
 }
 
-/** A member holding this userName or this email, if any: one indexed look-up for both uniqueness checks. */
 /**
  * The member already holding this userName or this email: two look-ups on the unique indexes.
  * (As `user_name = ? OR email = ?`, SQLite's planner turns to scanning the org's members once
