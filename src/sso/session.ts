@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { DomainContext } from '../domain/context';
-import { resolveSession, startSession, SESSION_ABSOLUTE_MS, type ActiveSession } from '../domain/sessions/sessions';
+import { resolveSession, startSession, SESSION_ABSOLUTE_MS, type ActiveSession, type IdpSignIn } from '../domain/sessions/sessions';
 import { roleAtLeast } from '../domain/provisioning/roles';
 import type { Role } from '../domain/seatTypes';
 
@@ -46,23 +46,10 @@ export function signIn(
   ctx: DomainContext,
   req: Request,
   res: Response,
-  who: {
-    orgId: string;
-    memberId: string;
-    role: Role;
-    via: string;
-    saml?: { nameId: string; sessionIndex?: string };
-    oidc?: { idToken: string };
-  },
+  who: { orgId: string; memberId: string; role: Role; via: string } & IdpSignIn,
 ): string {
-  const started = startSession(ctx, {
-    orgId: who.orgId,
-    memberId: who.memberId,
-    via: who.via,
-    previousCookie: req.sessionCookie,
-    ...(who.saml ? { saml: who.saml } : {}),
-    ...(who.oidc ? { oidc: who.oidc } : {}),
-  });
+  const { role: _role, ...session } = who;
+  const started = startSession(ctx, { ...session, previousCookie: req.sessionCookie });
   res.cookie(SESSION_COOKIE, started.cookieValue, {
     httpOnly: true,
     sameSite: 'lax',

@@ -34,17 +34,15 @@ export function deleteOldSessions(ctx: DomainContext): number {
 }
 
 export type StartedSession = { cookieValue: string; csrfToken: string; expiresAt: string };
-export type ActiveSession = {
-  id: string;
-  orgId: string;
-  orgName: string;
-  member: Member;
-  csrfToken: string;
+/** What a logout at the IdP needs to know of a sign-in through it. */
+export type IdpSignIn = {
   /** Set for a SAML sign-in: what a LogoutRequest to the IdP names. */
   saml?: { nameId: string; sessionIndex?: string };
   /** Set for an OIDC sign-in: the ID token, the hint of a logout at the IdP. */
   oidc?: { idToken: string };
 };
+
+export type ActiveSession = { id: string; orgId: string; orgName: string; member: Member; csrfToken: string } & IdpSignIn;
 
 /**
  * A new server-side session for a member who just signed in. It is always a fresh id (rotation at
@@ -52,14 +50,7 @@ export type ActiveSession = {
  */
 export function startSession(
   ctx: DomainContext,
-  input: {
-    orgId: string;
-    memberId: string;
-    via: string;
-    previousCookie?: string;
-    saml?: { nameId: string; sessionIndex?: string };
-    oidc?: { idToken: string };
-  },
+  input: { orgId: string; memberId: string; via: string; previousCookie?: string } & IdpSignIn,
 ): StartedSession {
   const now = ctx.clock.now();
   const cookieValue = newSecret();
@@ -158,9 +149,9 @@ export function endSession(ctx: DomainContext, cookieValue: string): void {
 export function endSamlSessions(ctx: DomainContext, orgId: string, nameId: string, sessionIndex?: string): number {
   const now = ctx.clock.now();
   return inTransaction(ctx, (tx) => {
-    const live = tx
-      .select({ id: sessions.id, memberId: sessions.memberId })
-      .from(sessions)
+    const count = tx
+      .update(sessions)
+      .set(ended(now))
       .where(
         and(
           eq(sessions.orgId, orgId),
@@ -169,19 +160,16 @@ export function endSamlSessions(ctx: DomainContext, orgId: string, nameId: strin
           ...(sessionIndex ? [eq(sessions.samlSessionIndex, sessionIndex)] : []),
         ),
       )
-      .all();
-    for (const session of live) {
-      tx.update(sessions).set(ended(now)).where(eq(sessions.id, session.id)).run();
-    }
+      .run().changes;
     recordAudit(tx, now, {
       orgId,
       actor: 'sso:saml',
       action: 'session.end',
       target: nameId,
       outcome: 'success',
-      details: { via: 'saml-logout', sessions: live.length, sessionIndex: sessionIndex ?? null },
+      details: { via: 'saml-logout', sessions: count, sessionIndex: sessionIndex ?? null },
     });
-    return live.length;
+    return count;
   });
 }
 
