@@ -1,7 +1,7 @@
 import seatdExtension from '../../schemas/seatd-user-extension.scim.json';
 import { scimmy } from './scimmySchemas';
 import { CORE_USER, SEATD_USER } from './userFilter';
-import { ENTERPRISE_USER } from './userResource';
+import { ENTERPRISE_USER } from './userFilter';
 
 const LIST = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 

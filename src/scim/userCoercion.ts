@@ -1,17 +1,17 @@
+import { SEAT_TYPES, type SeatType } from '../domain/seatTypes';
 import { scimmy } from './scimmySchemas';
-import { CORE_USER, SEATD_USER } from './userFilter';
+import { CORE_USER, ENTERPRISE_USER, SEATD_USER } from './userFilter';
 
 type Json = Record<string, unknown>;
 
-const ENTERPRISE_USER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const KNOWN_SCHEMAS = new Set([CORE_USER, ENTERPRISE_USER, SEATD_USER]);
 const STRINGS = ['externalId', 'userName', 'displayName', 'nickName', 'title', 'locale', 'preferredLanguage', 'timezone', 'password'];
 const COMMON = new Set(['schemas', 'id', 'meta', 'name', 'active', 'emails', 'roles', SEATD_USER, ...STRINGS]);
-const SEAT_TYPES = new Set(['standard', 'premium']);
-const NAME_PARTS = new Set(['formatted', 'familyName', 'givenName', 'middleName', 'honorificPrefix', 'honorificSuffix']);
+/** The sub-attributes of a User's name, all strings. */
+export const NAME_PARTS = new Set(['formatted', 'familyName', 'givenName', 'middleName', 'honorificPrefix', 'honorificSuffix']);
 const EMAIL_TYPES = new Set(['work', 'home', 'other']);
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function commonName(name: unknown): Json | undefined {
   if (!isObject(name)) return undefined;
@@ -58,7 +58,7 @@ export function coerceCommonUser(body: Json): Json | undefined {
     } else if (key === SEATD_USER) {
       if (!isObject(value) || Object.keys(value).some((k) => k !== 'seatType')) return undefined;
       if (value.seatType !== undefined) {
-        if (typeof value.seatType !== 'string' || !SEAT_TYPES.has(value.seatType)) return undefined;
+        if (typeof value.seatType !== 'string' || !SEAT_TYPES.includes(value.seatType as SeatType)) return undefined;
         out[SEATD_USER] = { seatType: value.seatType };
       }
     } else if (key === 'active') {

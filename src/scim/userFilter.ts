@@ -4,6 +4,7 @@ import { ScimError } from './scimError';
 
 export const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const SEATD_USER = 'urn:ietf:params:scim:schemas:extension:seatd:2.0:User';
+export const ENTERPRISE_USER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
 /** SCIM User attribute paths (case-insensitive, optionally URN-qualified) → member fields. */
 const FIELDS: Record<string, MemberField> = {

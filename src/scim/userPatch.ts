@@ -1,15 +1,16 @@
 import { isDeepStrictEqual } from 'node:util';
 import { ScimError } from './scimError';
 import { scimmy } from './scimmySchemas';
+import { isObject, NAME_PARTS } from './userCoercion';
 import { normalizeUserPayload } from './userResource';
 
 type Json = Record<string, unknown>;
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const STRING_ATTRIBUTES = new Set(['displayName', 'nickName', 'title', 'locale', 'preferredLanguage', 'timezone', 'externalId']);
-const NAME_PART = /^name\.(givenName|familyName|formatted|middleName|honorificPrefix|honorificSuffix)$/;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** `name.givenName` → `givenName`, for the name's sub-attributes. */
+const namePart = (path: string) => (path.startsWith('name.') && NAME_PARTS.has(path.slice(5)) ? path.slice(5) : undefined);
 
 /** Attributes of a User that are booleans: Entra sends them as "True"/"False" strings. */
 const BOOLEAN_PATH = /^(active|emails(\[[^\]]*\])?\.primary)$/i;
@@ -57,7 +58,7 @@ export function applyCommonPatch(resource: Json, body: Json, operations: unknown
       continue;
     }
     if (typeof op.path !== 'string') return undefined;
-    const part = NAME_PART.exec(op.path)?.[1];
+    const part = namePart(op.path);
     if (kind === 'remove') {
       if (op.value !== undefined) return undefined;
       if (part) {

@@ -3,9 +3,8 @@ import type { ScimUserInput } from '../domain/provisioning/scimProvisioning';
 import { SEAT_TYPES, type SeatType } from '../domain/seatTypes';
 import { ScimError } from './scimError';
 import { coerceUser } from './userCoercion';
-import { CORE_USER, SEATD_USER } from './userFilter';
+import { CORE_USER, ENTERPRISE_USER, SEATD_USER } from './userFilter';
 
-export const ENTERPRISE_USER = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 type Json = Record<string, unknown>;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
