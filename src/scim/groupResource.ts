@@ -105,22 +105,16 @@ export function applyGroupPatch(current: { displayName: string; externalId: stri
 
 type PatchState = { displayName: string; externalId: string | null; members?: Set<string>; add: Set<string>; remove: Set<string> };
 
-function addMembers(state: PatchState, ids: string[]): void {
+/** Adds or removes members: in the new membership when the message replaced it, else in the delta (a later op undoes an earlier one). */
+function changeMembers(state: PatchState, ids: string[], adding: boolean): void {
+  const [into, outOf] = adding ? [state.add, state.remove] : [state.remove, state.add];
   for (const id of ids) {
-    if (state.members) state.members.add(id);
-    else {
-      state.remove.delete(id);
-      state.add.add(id);
-    }
-  }
-}
-
-function removeMembers(state: PatchState, ids: string[]): void {
-  for (const id of ids) {
-    if (state.members) state.members.delete(id);
-    else {
-      state.add.delete(id);
-      state.remove.add(id);
+    if (state.members) {
+      if (adding) state.members.add(id);
+      else state.members.delete(id);
+    } else {
+      outOf.delete(id);
+      into.add(id);
     }
   }
 }
@@ -135,16 +129,16 @@ function applyOne(state: PatchState, op: string, path: string, value: unknown): 
     state.externalId = op === 'remove' ? null : typeof value === 'string' ? value : null;
   } else if (lower === 'members') {
     const ids = memberIdsOf(value);
-    if (op === 'add') addMembers(state, ids);
+    if (op === 'add') changeMembers(state, ids, true);
     else if (op === 'replace' || value === undefined) {
       state.members = new Set(op === 'replace' ? ids : []);
       state.add.clear();
       state.remove.clear();
-    } else removeMembers(state, ids);
+    } else changeMembers(state, ids, false);
   } else if (lower.startsWith('members[')) {
     const m = /^members\[(.*)\]$/i.exec(path);
     if (!m || op !== 'remove') throw new ScimError(400, 'invalidPath', `Unsupported path "${path}"`);
-    removeMembers(state, idsInMemberFilter(parseFilter(m[1]!)));
+    changeMembers(state, idsInMemberFilter(parseFilter(m[1]!)), false);
   } else if (lower !== 'id' && lower !== 'schemas') {
     throw new ScimError(400, 'invalidPath', `Unknown Group attribute "${path}"`);
   }
