@@ -8,7 +8,7 @@ import { getOidcConnection, saveOidcLogin, takeOidcLogin, type OidcConnection } 
 import { recordAudit } from '../domain/audit/auditLog';
 import { inTransaction } from '../domain/context';
 import type { Logger } from '../logger';
-import { sendPage } from '../web/page';
+import { sendPage, sendSignedOutPage } from '../web/page';
 import { signIn } from './session';
 import { outboundFetch } from '../net/outbound';
 import type { ActiveSession } from '../domain/sessions/sessions';
@@ -219,6 +219,6 @@ export function oidcRouter(ctx: DomainContext, logger: Logger, options: { allowP
       throw err;
     }
   });
-  router.get('/sso/:org/oidc/signed-out', (_req, res) => sendPage(res, 200, 'Signed out', ['You are signed out.']));
+  router.get('/sso/:org/oidc/signed-out', (_req, res) => sendSignedOutPage(res));
   return router;
 }

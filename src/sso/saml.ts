@@ -15,11 +15,12 @@ import {
 } from '../domain/sso/ssoConnections';
 import { findOrg } from '../domain/orgs/orgRepository';
 import type { Logger } from '../logger';
-import { sendPage } from '../web/page';
+import { sendPage, sendSignedOutPage } from '../web/page';
 import { signIn } from './session';
 import { endSamlSessions, type ActiveSession } from '../domain/sessions/sessions';
 
 const REQUEST_LIFETIME_MS = 10 * 60_000;
+const EMAIL_NAME_ID = 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress';
 /** How far the IdP's clock may be from ours. */
 const CLOCK_SKEW_MS = 2 * 60_000;
 
@@ -71,7 +72,7 @@ function serviceProvider(
     validateInResponseTo: connection.allowIdpInitiated ? ValidateInResponseTo.ifPresent : ValidateInResponseTo.always,
     requestIdExpirationPeriodMs: REQUEST_LIFETIME_MS,
     cacheProvider: requestCache(ctx, orgId),
-    identifierFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
+    identifierFormat: EMAIL_NAME_ID,
     disableRequestedAuthnContext: true,
     ...(sp ? { decryptionPvk: sp.key } : {}),
     ...(sp && signRequests ? { privateKey: sp.key, signatureAlgorithm: 'sha256' as const } : {}),
@@ -143,7 +144,7 @@ export async function idpLogoutUrl(ctx: DomainContext, sp: SamlSpKeyPair | undef
   const user = {
     issuer: connection.idpIssuer,
     nameID: session.saml.nameId,
-    nameIDFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
+    nameIDFormat: EMAIL_NAME_ID,
     ...(session.saml.sessionIndex ? { sessionIndex: session.saml.sessionIndex } : {}),
   } as Profile;
   return serviceProvider(ctx, session.orgId, connection, sp, true).getLogoutUrlAsync(user, '', {});
@@ -261,16 +262,17 @@ export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPai
       sendPage(res, 401, 'Sign-out request refused', ['The sign-out request could not be verified, so nothing was changed.']);
     };
     if (!container.SAMLRequest && !container.SAMLResponse) return refuse('neither SAMLRequest nor SAMLResponse');
+    const query = req.originalUrl.split('?')[1] ?? ''; // the redirect binding's signature covers the query as sent
     try {
       if (container.SAMLResponse) {
-        if (binding === 'redirect') await provider.validateRedirectAsync(container, req.originalUrl.split('?')[1] ?? '');
+        if (binding === 'redirect') await provider.validateRedirectAsync(container, query);
         else await provider.validatePostResponseAsync(container);
-        return sendPage(res, 200, 'Signed out', ['You are signed out.']);
+        return sendSignedOutPage(res);
       }
       if (binding === 'redirect' && (!container.Signature || !container.SigAlg)) throw new Error('the LogoutRequest is not signed');
       const { profile } =
         binding === 'redirect'
-          ? await provider.validateRedirectAsync(container, req.originalUrl.split('?')[1] ?? '')
+          ? await provider.validateRedirectAsync(container, query)
           : await provider.validatePostRequestAsync(container);
       if (!profile?.nameID) throw new Error('the LogoutRequest names nobody');
       endSamlSessions(ctx, orgId, profile.nameID, profile.sessionIndex);

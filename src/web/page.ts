@@ -36,3 +36,8 @@ export function sendPage(
   </body>
 </html>`);
 }
+
+/** The page after a sign-out, wherever it ended (here, at the IdP, or both). */
+export function sendSignedOutPage(res: Response): void {
+  sendPage(res, 200, 'Signed out', ['You are signed out.']);
+}

@@ -5,7 +5,7 @@ import { findMember } from '../domain/orgs/memberRepository';
 import { consumeLoginLink, endSession, type ActiveSession } from '../domain/sessions/sessions';
 import { digestsEqual, sha256Hex } from '../domain/ids';
 import { clearSessionCookie, signIn } from '../sso/session';
-import { sendPage } from './page';
+import { sendPage, sendSignedOutPage } from './page';
 
 /** One-time console sign-in links, the members' welcome page and sign-out (also at the IdP, when the org asks: see idpLogoutUrl). */
 export function signInRoutes(
@@ -52,7 +52,7 @@ export function signInRoutes(
     }
     clearSessionCookie(ctx, res);
     if (atIdp) return res.redirect(303, atIdp);
-    sendPage(res, 200, 'Signed out', ['You are signed out.']);
+    sendSignedOutPage(res);
   });
 
   return router;
