@@ -1,4 +1,4 @@
-import { addMonths, calendarDateOf, compareCalendarDates, formatCalendarDate, parseCalendarDate } from '../calendarDate';
+import { addMonths, calendarDateOf, compareCalendarDates, formatCalendarDate, parseCalendarDate, type CalendarDate } from '../calendarDate';
 import { checkPoolThresholds } from '../alerts/alerts';
 import { recordAudit } from '../audit/auditLog';
 import { inTransaction, type DomainContext, type Tx } from '../context';
@@ -37,20 +37,22 @@ export function renewIfDue(ctx: DomainContext, orgId: string): Renewal[] {
 
 /** Every auto-renewing contract whose term has ended, renewed. Run by the server's sweep and by `seatd renew`. */
 export function renewDueContracts(ctx: DomainContext): Renewal[] {
-  const today = formatCalendarDate(calendarDateOf(ctx.clock.now()));
-  return repo.autoRenewingContracts(ctx.db).flatMap((c) => (formatCalendarDate(nextTermStart(c)) <= today ? renewIfDue(ctx, c.orgId) : []));
+  const now = ctx.clock.now();
+  return repo.autoRenewingContracts(ctx.db).flatMap((c) => (dueTermStart(c, now) ? renewIfDue(ctx, c.orgId) : []));
 }
 
-function nextTermStart(contract: repo.ContractRow) {
-  return addMonths(parseCalendarDate(contract.termStart), contract.termMonths);
+/** The start of the contract's next term, once the current term has ended by `now`. */
+function dueTermStart(contract: repo.ContractRow, now: Date): CalendarDate | undefined {
+  const start = addMonths(parseCalendarDate(contract.termStart), contract.termMonths);
+  return compareCalendarDates(start, calendarDateOf(now)) <= 0 ? start : undefined;
 }
 
 function renewOnce(ctx: DomainContext, tx: Tx, orgId: string): Renewal | null {
   const contract = repo.findContract(tx, orgId);
   if (!contract?.autoRenew) return null;
   const now = ctx.clock.now();
-  const start = nextTermStart(contract);
-  if (compareCalendarDates(start, calendarDateOf(now)) > 0) return null;
+  const start = dueTermStart(contract, now);
+  if (!start) return null;
   const startText = formatCalendarDate(start);
   expireDueInvitations(ctx, tx, orgId); // an invitation that ran out holds no seat into the next term
   const pools = repo.readPools(tx, orgId);
@@ -60,8 +62,8 @@ function renewOnce(ctx: DomainContext, tx: Tx, orgId: string): Renewal | null {
   if (repo.findInvoiceByIdempotencyKey(tx, orgId, idempotencyKey)) return null;
 
   let invoice: Renewal['invoice'] = null;
-  const invoiceId = newId('inv');
   if (lines.length) {
+    const invoiceId = newId('inv');
     const total = lines.reduce((sum, l) => sum + l.amount, 0);
     const number = repo.nextInvoiceNumber(tx, now.getUTCFullYear());
     repo.insertInvoice(
@@ -90,7 +92,7 @@ function renewOnce(ctx: DomainContext, tx: Tx, orgId: string): Renewal | null {
       kind: 'renew' as const,
       seatType: t,
       purchasedDelta: seats[t] - pools[t].purchased,
-      invoiceId: invoice ? invoiceId : null,
+      invoiceId: invoice?.id ?? null,
       effectiveDate: startText,
       createdAt: now.toISOString(),
     })),
