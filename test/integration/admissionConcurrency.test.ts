@@ -21,6 +21,18 @@ describe('admission under concurrency, on a real SQLite file', () => {
   });
   afterEach(() => ctx.close());
 
+  /** `workers` other processes on the same file, each admitting 50 people of its own. */
+  const admitInWorkers = (workers: number, pace: { pauseMs?: number } = {}) =>
+    runWorkers(
+      Array.from({ length: workers }, (_, w) => ({
+        op: 'admit',
+        dbFile: ctx.dbFile,
+        now: '2026-03-01T09:00:00Z',
+        orgId,
+        emails: Array.from({ length: 50 }, (_, i) => `w${w}-p${i}@${domain}`),
+        ...pace,
+      })),
+    );
   const count = (sql: string) => (ctx.db.$client.prepare(sql).get(orgId) as { n: number }).n;
 
   function expectExactly50() {
@@ -45,15 +57,7 @@ describe('admission under concurrency, on a real SQLite file', () => {
 
   it('across 4 processes sharing the file: 4 × 50 admissions', async () => {
     const started = Date.now();
-    const results = await runWorkers(
-      Array.from({ length: 4 }, (_, w) => ({
-        op: 'admit',
-        dbFile: ctx.dbFile,
-        now: '2026-03-01T09:00:00Z',
-        orgId,
-        emails: Array.from({ length: 50 }, (_, i) => `w${w}-p${i}@${domain}`),
-      })),
-    );
+    const results = await admitInWorkers(4);
     console.log(`200 admissions across 4 processes: ${Date.now() - started} ms`);
     const outcomes = results.flat();
     expect(outcomes.filter((o) => o === 'admitted')).toHaveLength(50);
@@ -64,16 +68,7 @@ describe('admission under concurrency, on a real SQLite file', () => {
   it('with the server under group commit and 2 other processes writing the same file at the same time', async () => {
     // as `seatd serve` runs: the transactions of one event-loop turn share a commit, holding the write lock for that turn
     ctx.groupCommit = createGroupCommit(ctx.db, createLogger('silent'));
-    const workers = runWorkers(
-      Array.from({ length: 2 }, (_, w) => ({
-        op: 'admit',
-        dbFile: ctx.dbFile,
-        now: '2026-03-01T09:00:00Z',
-        orgId,
-        emails: Array.from({ length: 50 }, (_, i) => `w${w}-p${i}@${domain}`),
-        pauseMs: 5,
-      })),
-    );
+    const workers = admitInWorkers(2, { pauseMs: 5 });
     // the server's burst starts once the other processes are writing, and runs over many turns, as requests arrive
     const workerRows = ctx.db.$client.prepare("SELECT count(*) AS n FROM audit_log WHERE org_id = ? AND actor LIKE 'sso:w%'");
     while ((workerRows.get(orgId) as { n: number }).n === 0) await new Promise((r) => setTimeout(r, 5));

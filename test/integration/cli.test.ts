@@ -24,6 +24,15 @@ function seatd(args: string[], env: Record<string, string>, input?: string): Pro
   });
 }
 
+/** `org create` with these flags, at prices 1 and 2 and one Standard seat unless they say otherwise. */
+function orgCreate(flags: Record<string, string>): string[] {
+  return [
+    'org',
+    'create',
+    ...Object.entries({ '--standard-price': '1', '--premium-price': '2', '--standard-seats': '1', ...flags }).flat(),
+  ];
+}
+
 describe('the seatd CLI', () => {
   let dir: string;
   let env: Record<string, string>;
@@ -106,25 +115,7 @@ describe('the seatd CLI', () => {
   });
 
   it('fails with a readable message naming the bad field', async () => {
-    const bad = await seatd(
-      [
-        'org',
-        'create',
-        '--name',
-        'Bad',
-        '--domain',
-        'bad.example',
-        '--owner-email',
-        'x@other.example',
-        '--standard-price',
-        '1',
-        '--premium-price',
-        '2',
-        '--standard-seats',
-        '1',
-      ],
-      env,
-    );
+    const bad = await seatd(orgCreate({ '--name': 'Bad', '--domain': 'bad.example', '--owner-email': 'x@other.example' }), env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('primaryOwnerEmail: domain other.example is not one of the organization');
     const badFlag = await seatd(['org', 'create', '--standard-seats', 'many'], env);
@@ -137,24 +128,15 @@ describe('the seatd CLI', () => {
     const now = new Date();
     const month = (offset: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1)).toISOString().slice(0, 10);
     const made = await seatd(
-      [
-        'org',
-        'create',
-        '--name',
-        'Old Co',
-        '--domain',
-        'old.example',
-        '--owner-email',
-        'owner@old.example',
-        '--term-start',
-        month(-13),
-        '--standard-price',
-        '36000',
-        '--premium-price',
-        '72000',
-        '--standard-seats',
-        '10',
-      ],
+      orgCreate({
+        '--name': 'Old Co',
+        '--domain': 'old.example',
+        '--owner-email': 'owner@old.example',
+        '--term-start': month(-13),
+        '--standard-price': '36000',
+        '--premium-price': '72000',
+        '--standard-seats': '10',
+      }),
       own,
     );
     expect(made.code).toBe(0);
@@ -189,25 +171,7 @@ describe('the seatd CLI', () => {
 
   it('keeps stdout for the JSON it prints: logs go to stderr', async () => {
     const own = { ...env, DATABASE_PATH: path.join(dir, 'logs.db'), LOG_LEVEL: 'info' };
-    const created = await seatd(
-      [
-        'org',
-        'create',
-        '--name',
-        'Log Co',
-        '--domain',
-        'log.example',
-        '--owner-email',
-        'owner@log.example',
-        '--standard-price',
-        '1',
-        '--premium-price',
-        '2',
-        '--standard-seats',
-        '1',
-      ],
-      own,
-    );
+    const created = await seatd(orgCreate({ '--name': 'Log Co', '--domain': 'log.example', '--owner-email': 'owner@log.example' }), own);
     expect(created.code).toBe(0);
     expect(JSON.parse(created.stdout)).toMatchObject({ name: 'Log Co' }); // nothing but the org
     expect(created.stderr).toContain('mail written to outbox');

@@ -1,24 +1,29 @@
 import { findMemberClashing, insertMember, memberClashQueries } from '../../src/domain/orgs/memberRepository';
 import { newId } from '../../src/domain/ids';
-import { createSeedOrg, createTestContext } from '../support/testContext';
+import { createSeedOrg, createTestContext, type TestContext } from '../support/testContext';
+
+/** An active SCIM member row, straight into the table: the fixture, not the engine's path. */
+function insertScimMember(ctx: TestContext, orgId: string, email: string, userName = email): void {
+  const at = new Date().toISOString();
+  insertMember(ctx.db, {
+    id: newId('mem'),
+    orgId,
+    email,
+    userName,
+    role: 'member',
+    status: 'active',
+    seatType: 'standard',
+    source: 'scim',
+    createdAt: at,
+    updatedAt: at,
+  });
+}
 
 describe('the userName/email uniqueness look-up of a SCIM create', () => {
   it('finds a clash on either the userName or the email', async () => {
     const ctx = createTestContext();
     const org = await createSeedOrg(ctx);
-    const at = new Date().toISOString();
-    insertMember(ctx.db, {
-      id: newId('mem'),
-      orgId: org.id,
-      email: 'ada@example.com',
-      userName: 'ada.upn@example.com',
-      role: 'member',
-      status: 'active',
-      seatType: 'standard',
-      source: 'scim',
-      createdAt: at,
-      updatedAt: at,
-    });
+    insertScimMember(ctx, org.id, 'ada@example.com', 'ada.upn@example.com');
     expect(findMemberClashing(ctx.db, org.id, 'ada.upn@example.com', 'other@example.com')).toEqual({
       userName: 'ada.upn@example.com',
       email: 'ada@example.com',
@@ -32,23 +37,8 @@ describe('the userName/email uniqueness look-up of a SCIM create', () => {
   it('stays two unique-index look-ups once ANALYZE has seen an org of thousands', async () => {
     const ctx = createTestContext();
     const org = await createSeedOrg(ctx);
-    const at = new Date().toISOString();
     ctx.db.$client.transaction(() => {
-      for (let i = 0; i < 3000; i++) {
-        const email = `user${i}@example.com`;
-        insertMember(ctx.db, {
-          id: newId('mem'),
-          orgId: org.id,
-          email,
-          userName: email,
-          role: 'member',
-          status: 'active',
-          seatType: 'standard',
-          source: 'scim',
-          createdAt: at,
-          updatedAt: at,
-        });
-      }
+      for (let i = 0; i < 3000; i++) insertScimMember(ctx, org.id, `user${i}@example.com`);
     })();
     ctx.db.$client.exec('ANALYZE');
     const planOf = (query: { sql: string; params: unknown[] }) =>
