@@ -103,7 +103,7 @@ export function buildProgram(): Command {
     .option('--label <label>', 'what the token is for', 'cli')
     .action((opts) => {
       const ctx = openContext(program.opts().database);
-      print(createToken(ctx, opts.org, { kind: 'api', role: opts.role, label: opts.label }, 'cli'));
+      print(createToken(ctx, opts.org, { kind: 'api', role: opts.role, label: opts.label }, { actor: 'cli', role: 'owner' }));
     });
 
   program

@@ -28,13 +28,15 @@ export async function tokenFor(app: Express, orgId: string, role: 'owner' | 'adm
 
 export const SEED_CHANGE = { add: { standard: 5, premium: 0 }, upgrade: { standardToPremium: 10 }, effectiveDate: '2026-03-01' };
 
-/** An org in SCIM mode with an admin API token and a SCIM token, as an Okta/Entra set-up has. */
+/** An org in SCIM mode with an admin API token and a SCIM token made by an owner, as an Okta/Entra set-up has. */
 export async function scimOrg(app: Express, seats: { standard: number; premium: number }, label = 'scim') {
   const created = await orgWithToken(app, 'admin', { provisioningMode: 'scim', contract: { seats } });
-  const token = await request(app).post(`/api/v1/orgs/${created.orgId}/scim-tokens`).set(created.auth).send({ label }).expect(201);
+  const owner = await tokenFor(app, created.orgId, 'owner');
+  const token = await request(app).post(`/api/v1/orgs/${created.orgId}/scim-tokens`).set(owner).send({ label }).expect(201);
   return {
     orgId: created.orgId,
     admin: created.auth,
+    owner,
     domain: created.org.domains[0] as string,
     scimToken: token.body.token as string,
     scim: { Authorization: `Bearer ${token.body.token}`, 'Content-Type': 'application/scim+json' },

@@ -31,7 +31,9 @@ export type CreatedOrg = Org & {
 export function getOrg(ctx: DomainContext, orgId: string): Org {
   const row = repo.findOrg(ctx.db, orgId);
   if (!row) throw new NotFound('organization', orgId);
-  return { ...row, domains: repo.listOrgDomains(ctx.db, orgId) };
+  // Named fields only: the row also holds the alert webhook's signing secret, which is shown once when set.
+  const { id, name, provisioningMode, defaultSeatType, groupSeatTypes, createdAt } = row;
+  return { id, name, domains: repo.listOrgDomains(ctx.db, orgId), provisioningMode, defaultSeatType, groupSeatTypes, createdAt };
 }
 
 /**
