@@ -18,7 +18,7 @@ import { durableResponses } from './durableResponses';
 
 export type AppDeps = {
   ctx: DomainContext;
-  config: Pick<Config, 'operatorToken' | 'publicUrl'> & Partial<Pick<Config, 'metricsToken' | 'samlSp' | 'outboundAllowPrivateNetworks'>>;
+  config: Pick<Config, 'operatorToken' | 'publicUrl'> & Partial<Pick<Config, 'metricsToken' | 'samlSp' | 'outboundAllowPrivateNetworks' | 'trustProxy'>>;
   logger: Logger;
   onOrgCreated?: OrgCreatedHook;
 };
@@ -27,9 +27,11 @@ export type AppDeps = {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Off unless configured: a forwarded address decides nothing but the client key of rate limits.
+  app.set('trust proxy', deps.config.trustProxy ?? false);
   if (deps.ctx.groupCommit) app.use(durableResponses(deps.ctx.groupCommit, deps.logger));
   const metrics = createMetrics(deps.ctx, deps.config.metricsToken);
+  app.locals.metrics = metrics; // the separate METRICS_PORT listener serves the same registry
   const outbound = { allowPrivateNetworks: deps.config.outboundAllowPrivateNetworks ?? false };
   app.use(metrics.observeRequests);
   app.use((req, res, next) => {

@@ -17,6 +17,12 @@ const configSchema = z.object({
   INVITATION_SWEEP_SECONDS: z.coerce.number().int().positive().default(60),
   ALERT_DELIVERY_SECONDS: z.coerce.number().int().positive().default(5),
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(false|true|loopback|linklocal|uniquelocal|\d+|[0-9a-fA-F.:/,\s]+)$/, 'must be false, a hop count, loopback, or addresses/CIDRs')
+    .default('false'),
   OUTBOUND_ALLOW_PRIVATE_NETWORKS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
   SAML_SP_KEY_FILE: z.string().min(1).optional(),
   SAML_SP_CERT_FILE: z.string().min(1).optional(),
@@ -36,6 +42,11 @@ export type Config = {
   invitationSweepSeconds: number;
   alertDeliverySeconds: number;
   metricsToken: string | undefined;
+  /** A separate listener that serves /metrics only (for a scraper on a private network), on metricsHost. */
+  metricsPort: number | undefined;
+  metricsHost: string;
+  /** Express's `trust proxy`: which proxies' X-Forwarded-For names the client (rate limits key on it). Off by default. */
+  trustProxy: boolean | number | string;
   /** Whether calls made for an org (alert webhooks, its OpenID Provider) may go to private, loopback and link-local addresses (off: a shared seatd must not reach inside). */
   outboundAllowPrivateNetworks: boolean;
   /** seatd's own SAML key pair (PEM): identity providers encrypt assertions to its certificate. */
@@ -90,6 +101,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     invitationSweepSeconds: c.INVITATION_SWEEP_SECONDS,
     alertDeliverySeconds: c.ALERT_DELIVERY_SECONDS,
     metricsToken: c.METRICS_TOKEN || undefined,
+    metricsPort: c.METRICS_PORT,
+    metricsHost: c.METRICS_HOST,
+    trustProxy: c.TRUST_PROXY === 'false' ? false : c.TRUST_PROXY === 'true' ? true : /^\d+$/.test(c.TRUST_PROXY) ? Number(c.TRUST_PROXY) : c.TRUST_PROXY,
     outboundAllowPrivateNetworks: c.OUTBOUND_ALLOW_PRIVATE_NETWORKS === 'true',
     samlSp: loadSamlSp(c.SAML_SP_KEY_FILE, c.SAML_SP_CERT_FILE),
   };

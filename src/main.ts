@@ -8,12 +8,13 @@ import { renewDueContracts } from './domain/ledger/renewal';
 import { deleteOldSessions } from './domain/sessions/sessions';
 import { createLogger, type Logger } from './logger';
 import type { DomainContext } from './domain/context';
+import { metricsApp, type Metrics } from './admin/metrics';
 
 /** The app as `seatd serve` runs it, with the alert delivery worker started and told whenever a change queues a delivery. */
 export function createServerApp(
   ctx: DomainContext,
   config: Pick<Config, 'operatorToken' | 'publicUrl' | 'metricsToken' | 'alertDeliverySeconds'> &
-    Partial<Pick<Config, 'samlSp' | 'outboundAllowPrivateNetworks'>>,
+    Partial<Pick<Config, 'samlSp' | 'outboundAllowPrivateNetworks' | 'trustProxy'>>,
   logger: Logger,
 ) {
   const deliveries = startDeliveryWorker(ctx, logger, config.alertDeliverySeconds * 1000, undefined, {
@@ -35,6 +36,14 @@ export async function startServer(config: Config = loadConfig()): Promise<{ serv
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port, database: config.databasePath, publicUrl: config.publicUrl }, 'seatd listening');
+  const { metricsPort } = config;
+  const metricsServer =
+    metricsPort === undefined
+      ? undefined
+      : await new Promise<Server>((resolve) => {
+          const s = metricsApp(app.locals.metrics as Metrics).listen(metricsPort, config.metricsHost, () => resolve(s));
+        });
+  if (metricsServer) logger.info({ port: config.metricsPort, host: config.metricsHost }, 'metrics listening');
   if (!config.operatorToken) logger.warn('SEATD_OPERATOR_TOKEN is not set: the operator API is disabled (the CLI still works)');
 
   const housekeeping = () => {
@@ -66,6 +75,7 @@ export async function startServer(config: Config = loadConfig()): Promise<{ serv
       logger.info('shutting down');
       clearInterval(sweep);
       void deliveries.stop();
+      metricsServer?.close();
       server.close(() => {
         ctx.groupCommit?.flush();
         db.$client.close();
