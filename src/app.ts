@@ -15,6 +15,10 @@ import { signInPage } from './web/signInPage';
 import { consoleRoutes } from './admin/console/consoleRoutes';
 import { sessionMiddleware } from './sso/session';
 import { durableResponses } from './durableResponses';
+import { securityHeaders } from './web/securityHeaders';
+import { browserErrorHandler, browserNotFound } from './web/browserErrors';
+import { sendProblem } from './admin/problem';
+import { sendScimError } from './scim/scimError';
 
 export type AppDeps = {
   ctx: DomainContext;
@@ -33,6 +37,7 @@ export function createApp(deps: AppDeps): Express {
   const metrics = createMetrics(deps.ctx, deps.config.metricsToken);
   app.locals.metrics = metrics; // the separate METRICS_PORT listener serves the same registry
   const outbound = { allowPrivateNetworks: deps.config.outboundAllowPrivateNetworks ?? false };
+  app.use(securityHeaders(deps.config.publicUrl));
   app.use(metrics.observeRequests);
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
@@ -63,5 +68,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(oidcRouter(deps.ctx, deps.logger, outbound));
   app.use(signInPage(deps.ctx));
   app.use(consoleRoutes(deps.ctx, deps.logger));
+  // Whatever nobody served is answered in the shape of the surface it was meant for.
+  app.use('/api', (req, res) => sendProblem(res, 404, 'not-found', 'Not found', `No API route for ${req.method} ${req.originalUrl}`));
+  app.use('/scim', (req, res) => sendScimError(res, 404, undefined, `No SCIM endpoint ${req.method} ${req.originalUrl}; the base is /scim/v2`));
+  app.use(browserNotFound);
+  app.use(browserErrorHandler(deps.logger));
   return app;
 }

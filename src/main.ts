@@ -4,7 +4,7 @@ import { loadConfig, type Config } from './config';
 import { startDeliveryWorker } from './alerts/deliveryWorker';
 import { openDomainContext } from './composition';
 import { sweepExpiredInvitations } from './domain/provisioning/invitations';
-import { renewDueContracts } from './domain/ledger/renewal';
+import { overdueContracts, renewDueContracts } from './domain/ledger/renewal';
 import { deleteOldSessions } from './domain/sessions/sessions';
 import { createLogger, type Logger } from './logger';
 import type { DomainContext } from './domain/context';
@@ -55,6 +55,9 @@ export async function startServer(config: Config = loadConfig()): Promise<{ serv
     }
     try {
       for (const renewal of renewDueContracts(ctx)) logger.info(renewal, 'contract renewed');
+      for (const overdue of overdueContracts(ctx)) {
+        logger.warn(overdue, 'contract more than one term behind: not renewed on its own; run seatd renew --catch-up');
+      }
     } catch (err) {
       logger.error({ err }, 'contract renewal failed');
     }

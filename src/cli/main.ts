@@ -9,7 +9,7 @@ import { createOrg } from '../domain/orgs/orgs';
 import { createToken } from '../domain/orgs/tokens';
 import { createLoginLink } from '../domain/sessions/sessions';
 import { startServer } from '../main';
-import { renewDueContracts } from '../domain/ledger/renewal';
+import { overdueContracts, renewDueContracts } from '../domain/ledger/renewal';
 import { verifyLedgers } from '../domain/ledger/verify';
 
 function integer(value: string): number {
@@ -121,9 +121,13 @@ export function buildProgram(): Command {
   program
     .command('renew')
     .description('renew every auto-renewing contract whose term has ended, invoicing the seats in use (serve does this on its own)')
-    .action(() => {
+    .option('--catch-up', 'also renew contracts more than one term behind, one invoice per missed term')
+    .action((opts: { catchUp?: boolean }) => {
       const ctx = openContext(program.opts().database);
-      print(renewDueContracts(ctx));
+      print(renewDueContracts(ctx, { catchUp: opts.catchUp === true }));
+      for (const c of overdueContracts(ctx)) {
+        process.stderr.write(`${c.orgId}: ${c.missedTerms} terms behind since ${c.termStart}; run seatd renew --catch-up to invoice them\n`);
+      }
     });
 
   program

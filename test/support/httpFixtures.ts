@@ -6,8 +6,18 @@ import { seedOrgInput, type SeedOrgOverrides } from './testContext';
 export const operator = { Authorization: `Bearer ${OPERATOR_TOKEN}` };
 
 /** Creates an org through the operator API and an org API token of the role; answers both. */
+/**
+ * The seed org's term starts on 1 January of the app's clock year (2026 for the tests on the seed
+ * example's dates; this year for the tests that run on the real clock, as SAML needs).
+ */
+function termStartFor(app: Express): string {
+  const clock = app.locals.testClock as { now(): Date } | undefined;
+  return `${(clock?.now() ?? new Date()).getUTCFullYear()}-01-01`;
+}
+
 export async function orgWithToken(app: Express, role: 'owner' | 'admin' = 'owner', overrides: SeedOrgOverrides = {}) {
-  const created = await request(app).post('/api/v1/orgs').set(operator).send(seedOrgInput(overrides)).expect(201);
+  const input = seedOrgInput({ ...overrides, contract: { termStart: termStartFor(app), ...overrides.contract } });
+  const created = await request(app).post('/api/v1/orgs').set(operator).send(input).expect(201);
   const token = await request(app)
     .post(`/api/v1/orgs/${created.body.id}/api-tokens`)
     .set(operator)

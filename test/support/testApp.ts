@@ -24,5 +24,6 @@ export function createTestApp(
     },
     logger: createLogger('silent'),
   });
+  app.locals.testClock = ctx.clock; // org fixtures start the contract term in the clock's year
   return { app, ctx };
 }
