@@ -389,11 +389,14 @@ export const signInFailures = sqliteTable(
   {
     orgId: text('org_id').notNull(),
     kind: text('kind').notNull(),
+    /** A category in words (signature, audience, expired, …): what an admin looks for, and a bounded key. */
     reason: text('reason').notNull(),
     /** The minute, as an ISO timestamp cut to minutes. */
     minute: text('minute').notNull(),
     count: integer('count').notNull(),
     lastAt: text('last_at').notNull(),
+    /** The last failure's own message (shortened), for the admin who needs more than the category. */
+    lastDetail: text('last_detail').notNull(),
   },
   (t) => [uniqueIndex('sign_in_failures_unique').on(t.orgId, t.kind, t.reason, t.minute), index('sign_in_failures_org_idx').on(t.orgId, t.lastAt)],
 );

@@ -1,5 +1,4 @@
 import express, { type Express } from 'express';
-import type { Config } from './config';
 import type { DomainContext } from './domain/context';
 import { isDatabaseReachable } from '../db/connection';
 import type { Logger } from './logger';
@@ -16,13 +15,15 @@ import { consoleRoutes } from './admin/console/consoleRoutes';
 import { sessionMiddleware } from './sso/session';
 import { durableResponses } from './durableResponses';
 import { securityHeaders } from './web/securityHeaders';
+import { failedAuthThrottle } from './authThrottle';
+import { DEFAULT_AUTH_FAILURES_PER_MINUTE, type Config } from './config';
 import { browserErrorHandler, browserNotFound } from './web/browserErrors';
 import { sendProblem } from './admin/problem';
 import { sendScimError } from './scim/scimError';
 
 export type AppDeps = {
   ctx: DomainContext;
-  config: Pick<Config, 'operatorToken' | 'publicUrl'> & Partial<Pick<Config, 'metricsToken' | 'samlSp' | 'outboundAllowPrivateNetworks' | 'trustProxy'>>;
+  config: Pick<Config, 'operatorToken' | 'publicUrl'> & Partial<Pick<Config, 'metricsToken' | 'samlSp' | 'outboundAllowPrivateNetworks' | 'trustProxy' | 'authFailuresPerMinute'>>;
   logger: Logger;
   onOrgCreated?: OrgCreatedHook;
 };
@@ -39,6 +40,7 @@ export function createApp(deps: AppDeps): Express {
   const outbound = { allowPrivateNetworks: deps.config.outboundAllowPrivateNetworks ?? false };
   app.use(securityHeaders(deps.config.publicUrl));
   app.use(metrics.observeRequests);
+  app.use(failedAuthThrottle(deps.logger, { limit: deps.config.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE }));
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {

@@ -3,6 +3,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { z } from 'zod';
 
+/** Failed authentications one client address may make per minute before it gets 429s. */
+export const DEFAULT_AUTH_FAILURES_PER_MINUTE = 30;
+
 const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
@@ -19,6 +22,7 @@ const configSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_AUTH_FAILURES_PER_MINUTE),
   TRUST_PROXY: z
     .string()
     .regex(/^(false|true|loopback|linklocal|uniquelocal|\d+|[0-9a-fA-F.:/,\s]+)$/, 'must be false, a hop count, loopback, or addresses/CIDRs')
@@ -45,6 +49,8 @@ export type Config = {
   /** A separate listener that serves /metrics only (for a scraper on a private network), on metricsHost. */
   metricsPort: number | undefined;
   metricsHost: string;
+  /** Failed authentications per client address and minute before 429s (guessing tokens and links). */
+  authFailuresPerMinute: number;
   /** Express's `trust proxy`: which proxies' X-Forwarded-For names the client (rate limits key on it). Off by default. */
   trustProxy: boolean | number | string;
   /** Whether calls made for an org (alert webhooks, its OpenID Provider) may go to private, loopback and link-local addresses (off: a shared seatd must not reach inside). */
@@ -102,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     alertDeliverySeconds: c.ALERT_DELIVERY_SECONDS,
     metricsToken: c.METRICS_TOKEN || undefined,
     metricsPort: c.METRICS_PORT,
+    authFailuresPerMinute: c.AUTH_FAILURES_PER_MINUTE,
     metricsHost: c.METRICS_HOST,
     trustProxy: c.TRUST_PROXY === 'false' ? false : c.TRUST_PROXY === 'true' ? true : /^\d+$/.test(c.TRUST_PROXY) ? Number(c.TRUST_PROXY) : c.TRUST_PROXY,
     outboundAllowPrivateNetworks: c.OUTBOUND_ALLOW_PRIVATE_NETWORKS === 'true',

@@ -14,7 +14,7 @@ import { metricsApp, type Metrics } from './admin/metrics';
 export function createServerApp(
   ctx: DomainContext,
   config: Pick<Config, 'operatorToken' | 'publicUrl' | 'metricsToken' | 'alertDeliverySeconds'> &
-    Partial<Pick<Config, 'samlSp' | 'outboundAllowPrivateNetworks' | 'trustProxy'>>,
+    Partial<Pick<Config, 'samlSp' | 'outboundAllowPrivateNetworks' | 'trustProxy' | 'authFailuresPerMinute'>>,
   logger: Logger,
 ) {
   const deliveries = startDeliveryWorker(ctx, logger, config.alertDeliverySeconds * 1000, undefined, {

@@ -4,7 +4,8 @@ CREATE TABLE `sign_in_failures` (
 	`reason` text NOT NULL,
 	`minute` text NOT NULL,
 	`count` integer NOT NULL,
-	`last_at` text NOT NULL
+	`last_at` text NOT NULL,
+	`last_detail` text NOT NULL
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `sign_in_failures_unique` ON `sign_in_failures` (`org_id`,`kind`,`reason`,`minute`);--> statement-breakpoint

@@ -11,8 +11,7 @@ import {
   takeOidcLogin,
   type OidcConnection,
 } from '../domain/sso/ssoConnections';
-import { recordAudit } from '../domain/audit/auditLog';
-import { inTransaction } from '../domain/context';
+import { recordSignInFailure } from '../domain/sso/signInFailures';
 import type { Logger } from '../logger';
 import { sendPage, sendSignedOutPage } from '../web/page';
 import { signIn } from './session';
@@ -156,17 +155,7 @@ export function oidcRouter(ctx: DomainContext, logger: Logger, options: { allowP
     if (!connection) return;
     const refuse = (status: 401 | 403, reason: string, paragraphs: string[]) => {
       logger.warn({ orgId, reason }, 'OIDC sign-in refused');
-      if (status === 401) {
-        inTransaction(ctx, (tx) =>
-          recordAudit(tx, ctx.clock.now(), {
-            orgId,
-            actor: 'sso:oidc',
-            action: 'sso.oidc.sign-in',
-            outcome: 'failure',
-            details: { reason },
-          }),
-        );
-      }
+      if (status === 401) recordSignInFailure(ctx, { orgId, kind: 'oidc', message: reason });
       sendPage(res, status, status === 403 ? 'No free seat' : 'Sign-in failed', paragraphs);
     };
     const state = typeof req.query.state === 'string' ? req.query.state : '';

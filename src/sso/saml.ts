@@ -1,7 +1,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import { SAML, ValidateInResponseTo, type CacheProvider, type Profile } from '@node-saml/node-saml';
-import { recordAudit } from '../domain/audit/auditLog';
-import { inTransaction, type DomainContext } from '../domain/context';
+import type { DomainContext } from '../domain/context';
+import { recordSignInFailure } from '../domain/sso/signInFailures';
 import { DomainError, NoSeatAvailable } from '../domain/errors';
 import { admitSsoUser, SignInRefused } from '../domain/provisioning/admission';
 import {
@@ -204,17 +204,7 @@ export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPai
     if (!connection) return;
     const refuse = (status: 401 | 403, reason: string, paragraphs: string[]) => {
       logger.warn({ orgId, reason }, 'SAML sign-in refused');
-      if (status === 401) {
-        inTransaction(ctx, (tx) =>
-          recordAudit(tx, ctx.clock.now(), {
-            orgId,
-            actor: 'sso:saml',
-            action: 'sso.saml.sign-in',
-            outcome: 'failure',
-            details: { reason },
-          }),
-        );
-      }
+      if (status === 401) recordSignInFailure(ctx, { orgId, kind: 'saml', message: reason });
       sendPage(res, status, status === 403 ? 'No free seat' : 'Sign-in failed', paragraphs);
     };
     let profile: Profile | null;
@@ -268,9 +258,7 @@ export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPai
     const provider = serviceProvider(ctx, orgId, connection, sp);
     const refuse = (reason: string) => {
       logger.warn({ orgId, reason }, 'SAML logout refused');
-      inTransaction(ctx, (tx) =>
-        recordAudit(tx, ctx.clock.now(), { orgId, actor: 'sso:saml', action: 'sso.saml.logout', outcome: 'failure', details: { reason } }),
-      );
+      recordSignInFailure(ctx, { orgId, kind: 'saml-logout', message: reason });
       sendPage(res, 401, 'Sign-out request refused', ['The sign-out request could not be verified, so nothing was changed.']);
     };
     if (!container.SAMLRequest && !container.SAMLResponse) return refuse('neither SAMLRequest nor SAMLResponse');

@@ -39,7 +39,11 @@ describe('OIDC: ID tokens seatd must refuse', () => {
   const lastReason = () =>
     JSON.parse(
       (
-        t.ctx.db.$client.prepare("SELECT details FROM audit_log WHERE action = 'sso.oidc.sign-in' ORDER BY id DESC LIMIT 1").get() as {
+        t.ctx.db.$client // anonymous failures are counted per reason and minute, with the last one's message
+          .prepare(
+            "SELECT json_object('reason', last_detail, 'category', reason) AS details FROM sign_in_failures WHERE kind = 'oidc' ORDER BY last_at DESC, rowid DESC LIMIT 1",
+          )
+          .get() as {
           details: string;
         }
       ).details,

@@ -268,7 +268,10 @@ describe('SAML sign-in', () => {
     it.each(cases)('%s', async (_name, build, reason) => {
       const res = await post(await build()).expect(401);
       const audit = t.ctx.db.$client
-        .prepare("SELECT details FROM audit_log WHERE action = 'sso.saml.sign-in' ORDER BY id DESC LIMIT 1")
+        // anonymous failures are counted per reason and minute, with the last one's message
+        .prepare(
+          "SELECT json_object('reason', last_detail, 'category', reason) AS details FROM sign_in_failures WHERE kind = 'saml' ORDER BY last_at DESC, rowid DESC LIMIT 1",
+        )
         .get() as { details: string };
       expect(JSON.parse(audit.details).reason).toMatch(reason);
       expect(res.text).toContain('Sign-in failed');
@@ -380,7 +383,10 @@ describe('SAML sign-in with encrypted assertions', () => {
       expect(res.text).toContain('could not be accepted');
       await s.post(await s.response(spKeys.cert, { signWith: null })).expect(401);
       const audit = s.t.ctx.db.$client
-        .prepare("SELECT details FROM audit_log WHERE action = 'sso.saml.sign-in' ORDER BY id DESC LIMIT 1")
+        // anonymous failures are counted per reason and minute, with the last one's message
+        .prepare(
+          "SELECT json_object('reason', last_detail, 'category', reason) AS details FROM sign_in_failures WHERE kind = 'saml' ORDER BY last_at DESC, rowid DESC LIMIT 1",
+        )
         .get() as { details: string };
       expect(JSON.parse(audit.details).reason).toMatch(/signature/i);
       const members = s.t.ctx.db.$client.prepare("SELECT count(*) AS n FROM members WHERE source = 'jit'").get() as { n: number };
@@ -398,7 +404,10 @@ describe('SAML sign-in with encrypted assertions', () => {
       expect(metadata.text).not.toContain('use="encryption"');
       await s.post(await s.response(spKeys.cert)).expect(401);
       const audit = s.t.ctx.db.$client
-        .prepare("SELECT details FROM audit_log WHERE action = 'sso.saml.sign-in' ORDER BY id DESC LIMIT 1")
+        // anonymous failures are counted per reason and minute, with the last one's message
+        .prepare(
+          "SELECT json_object('reason', last_detail, 'category', reason) AS details FROM sign_in_failures WHERE kind = 'saml' ORDER BY last_at DESC, rowid DESC LIMIT 1",
+        )
         .get() as { details: string };
       expect(JSON.parse(audit.details).reason).toMatch(/decrypt/i);
     } finally {

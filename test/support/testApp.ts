@@ -10,7 +10,13 @@ export type TestApp = { app: Express; ctx: TestContext };
 /** The real Express app over a real SQLite file, with the operator token set, a movable clock and group commit (as served). */
 export function createTestApp(
   now?: string,
-  options: { beforeCommit?: () => void; samlSp?: { key: string; cert: string }; outboundAllowPrivateNetworks?: boolean } = {},
+  options: {
+    beforeCommit?: () => void;
+    samlSp?: { key: string; cert: string };
+    outboundAllowPrivateNetworks?: boolean;
+    /** Tests that call every route without credentials on purpose raise the failed-authentication limit. */
+    authFailuresPerMinute?: number;
+  } = {},
 ): TestApp {
   const ctx = createTestContext(now, { groupCommit: true, beforeCommit: options.beforeCommit });
   const app = createApp({
@@ -21,6 +27,7 @@ export function createTestApp(
       publicUrl: 'http://seatd.test',
       samlSp: options.samlSp,
       outboundAllowPrivateNetworks: options.outboundAllowPrivateNetworks ?? true,
+      authFailuresPerMinute: options.authFailuresPerMinute,
     },
     logger: createLogger('silent'),
   });
