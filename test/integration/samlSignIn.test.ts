@@ -291,6 +291,18 @@ describe('SAML sign-in', () => {
     await post(respond({ inResponseTo: await startLogin() })).expect(303); // the browser that asks gets in
   });
 
+  it('counts anonymous failures per reason and minute instead of a row each in the audit log, and slows the sender', async () => {
+    const audit = () => (t.ctx.db.$client.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;
+    const before = audit();
+    const forged = respond({ signWith: null });
+    for (let i = 0; i < 30; i++) await post(forged).expect(401);
+    expect(audit()).toBe(before);
+    const rows = t.ctx.db.$client.prepare("SELECT reason, count FROM sign_in_failures WHERE org_id = ? AND kind = 'saml'").all(orgId);
+    expect(rows).toEqual([{ reason: 'unknown InResponseTo', count: 30 }]);
+    const slowed = await post(forged).expect(429);
+    expect(slowed.headers['retry-after']).toBeDefined();
+  });
+
   it('refuses a replayed assertion', async () => {
     const response = respond({ inResponseTo: await startLogin() });
     await post(response).expect(303);
