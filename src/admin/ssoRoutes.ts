@@ -5,6 +5,7 @@ import { oidcPostLogoutRedirectUri, oidcRedirectUri } from '../sso/oidc';
 import { samlUrls } from '../sso/saml';
 import { requireOrgRole } from './auth';
 import { Invalid } from '../domain/errors';
+import { listSignInFailures } from '../domain/sso/signInFailures';
 
 /** SSO settings of an org: admins read them, owners change them; answers also the URLs to give the IdP. */
 export function ssoRoutes(ctx: DomainContext, samlEncryptionCert?: string): Router {
@@ -49,6 +50,10 @@ export function ssoRoutes(ctx: DomainContext, samlEncryptionCert?: string): Rout
       postLogoutRedirectUri: oidcPostLogoutRedirectUri(ctx.publicUrl, orgId),
       loginUrl: `${ctx.publicUrl}/sso/${orgId}/oidc/login`,
     });
+  });
+  /** Why sign-ins failed lately (signature, audience, expired, …), counted per minute: what an IT admin checks first. */
+  router.get('/sso/failures', admin, (req, res) => {
+    res.json({ failures: listSignInFailures(ctx, req.params.org as string) });
   });
   router.get('/sso/saml', admin, (req, res) => {
     const orgId = req.params.org as string;

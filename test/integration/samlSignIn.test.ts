@@ -295,10 +295,22 @@ describe('SAML sign-in', () => {
     const audit = () => (t.ctx.db.$client.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;
     const before = audit();
     const forged = respond({ signWith: null });
-    for (let i = 0; i < 30; i++) await post(forged).expect(401);
+    for (let i = 0; i < 29; i++) await post(forged).expect(401);
     expect(audit()).toBe(before);
     const rows = t.ctx.db.$client.prepare("SELECT reason, count FROM sign_in_failures WHERE org_id = ? AND kind = 'saml'").all(orgId);
-    expect(rows).toEqual([{ reason: 'unknown InResponseTo', count: 30 }]);
+    expect(rows).toEqual([{ reason: 'unknown InResponseTo', count: 29 }]);
+    const listed = await request(t.app).get(`/api/v1/orgs/${orgId}/sso/failures`).set(admin).expect(200);
+    expect(listed.body.failures).toEqual([
+      {
+        kind: 'saml',
+        reason: 'unknown InResponseTo',
+        minute: expect.any(String),
+        count: 29,
+        lastAt: expect.any(String),
+        lastDetail: expect.any(String),
+      },
+    ]);
+    await post(forged).expect(401); // the 30th failure from this address in the minute
     const slowed = await post(forged).expect(429);
     expect(slowed.headers['retry-after']).toBeDefined();
   });

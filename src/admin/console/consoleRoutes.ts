@@ -342,13 +342,21 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger): Router {
   router.get('/console/members', admin, (req, res) => {
     const orgId = req.session!.orgId;
     const find = typeof req.query.q === 'string' ? req.query.q.trim().toLowerCase().slice(0, 200) : '';
-    const pageNumber = Math.max(1, Number.parseInt(String(req.query.page ?? '1'), 10) || 1);
+    const pageOf = (n: number) =>
+      queryMembers(ctx, orgId, {
+        filter: find ? { field: 'email', op: 'co', value: find } : undefined,
+        offset: (n - 1) * MEMBERS_PER_PAGE,
+        limit: MEMBERS_PER_PAGE,
+      });
+    let pageNumber = Math.max(1, Number.parseInt(String(req.query.page ?? '1'), 10) || 1);
+    let { members, total } = pageOf(pageNumber);
+    // a page past the end (a stale link, members removed since) shows the last page, with its way back
+    const lastPage = Math.max(1, Math.ceil(total / MEMBERS_PER_PAGE));
+    if (pageNumber > lastPage) {
+      pageNumber = lastPage;
+      ({ members, total } = pageOf(pageNumber));
+    }
     const offset = (pageNumber - 1) * MEMBERS_PER_PAGE;
-    const { members, total } = queryMembers(ctx, orgId, {
-      filter: find ? { field: 'email', op: 'co', value: find } : undefined,
-      offset,
-      limit: MEMBERS_PER_PAGE,
-    });
     const pageLink = (n: number) => `/console/members?${new URLSearchParams({ ...(find ? { q: find } : {}), page: String(n) })}`;
     const invitations = listInvitations(ctx, orgId, 'pending').concat(listInvitations(ctx, orgId, 'expired'));
     const org = getOrg(ctx, orgId);
