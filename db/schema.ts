@@ -400,3 +400,28 @@ export const signInFailures = sqliteTable(
   },
   (t) => [uniqueIndex('sign_in_failures_unique').on(t.orgId, t.kind, t.reason, t.minute), index('sign_in_failures_org_idx').on(t.orgId, t.lastAt)],
 );
+
+/**
+ * Every change as an event, written in the same transaction as the change (a transactional outbox)
+ * and never updated. `seq` is the feed's cursor: SQLite has one writer at a time, so sequence
+ * order is commit order and a reader polling `seq > cursor` never skips a later-committing event.
+ */
+export const events = sqliteTable(
+  'events',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    id: text('id').notNull(),
+    type: text('type').notNull(),
+    orgId: text('org_id').notNull(),
+    occurredAt: text('occurred_at').notNull(),
+    actor: text('actor', { mode: 'json' }).$type<{ type: string; id: string | null }>().notNull(),
+    data: text('data', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [uniqueIndex('events_id_unique').on(t.id), index('events_org_seq_idx').on(t.orgId, t.seq), index('events_occurred_idx').on(t.occurredAt)],
+);
+
+/** The highest event sequence number the retention sweep has deleted: a cursor at or below it has lost events. */
+export const eventRetention = sqliteTable('event_retention', {
+  id: integer('id').primaryKey(),
+  deletedThrough: integer('deleted_through').notNull(),
+});

@@ -23,7 +23,8 @@ import { sendScimError } from './scim/scimError';
 
 export type AppDeps = {
   ctx: DomainContext;
-  config: Pick<Config, 'operatorToken' | 'publicUrl'> & Partial<Pick<Config, 'metricsToken' | 'samlSp' | 'outboundAllowPrivateNetworks' | 'trustProxy' | 'authFailuresPerMinute'>>;
+  config: Pick<Config, 'operatorToken' | 'publicUrl'> &
+    Partial<Pick<Config, 'metricsToken' | 'samlSp' | 'outboundAllowPrivateNetworks' | 'trustProxy' | 'authFailuresPerMinute'>>;
   logger: Logger;
   onOrgCreated?: OrgCreatedHook;
 };
@@ -72,7 +73,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(consoleRoutes(deps.ctx, deps.logger));
   // Whatever nobody served is answered in the shape of the surface it was meant for.
   app.use('/api', (req, res) => sendProblem(res, 404, 'not-found', 'Not found', `No API route for ${req.method} ${req.originalUrl}`));
-  app.use('/scim', (req, res) => sendScimError(res, 404, undefined, `No SCIM endpoint ${req.method} ${req.originalUrl}; the base is /scim/v2`));
+  app.use('/scim', (req, res) =>
+    sendScimError(res, 404, undefined, `No SCIM endpoint ${req.method} ${req.originalUrl}; the base is /scim/v2`),
+  );
   app.use(browserNotFound);
   app.use(browserErrorHandler(deps.logger));
   return app;

@@ -22,10 +22,14 @@ const configSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_AUTH_FAILURES_PER_MINUTE),
   TRUST_PROXY: z
     .string()
-    .regex(/^(false|true|loopback|linklocal|uniquelocal|\d+|[0-9a-fA-F.:/,\s]+)$/, 'must be false, a hop count, loopback, or addresses/CIDRs')
+    .regex(
+      /^(false|true|loopback|linklocal|uniquelocal|\d+|[0-9a-fA-F.:/,\s]+)$/,
+      'must be false, a hop count, loopback, or addresses/CIDRs',
+    )
     .default('false'),
   OUTBOUND_ALLOW_PRIVATE_NETWORKS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
   SAML_SP_KEY_FILE: z.string().min(1).optional(),
@@ -49,6 +53,8 @@ export type Config = {
   /** A separate listener that serves /metrics only (for a scraper on a private network), on metricsHost. */
   metricsPort: number | undefined;
   metricsHost: string;
+  /** How long the event feed keeps events; a cursor older than that gets 410. */
+  eventRetentionDays: number;
   /** Failed authentications per client address and minute before 429s (guessing tokens and links). */
   authFailuresPerMinute: number;
   /** Express's `trust proxy`: which proxies' X-Forwarded-For names the client (rate limits key on it). Off by default. */
@@ -109,8 +115,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: c.METRICS_TOKEN || undefined,
     metricsPort: c.METRICS_PORT,
     authFailuresPerMinute: c.AUTH_FAILURES_PER_MINUTE,
+    eventRetentionDays: c.EVENT_RETENTION_DAYS,
     metricsHost: c.METRICS_HOST,
-    trustProxy: c.TRUST_PROXY === 'false' ? false : c.TRUST_PROXY === 'true' ? true : /^\d+$/.test(c.TRUST_PROXY) ? Number(c.TRUST_PROXY) : c.TRUST_PROXY,
+    trustProxy:
+      c.TRUST_PROXY === 'false'
+        ? false
+        : c.TRUST_PROXY === 'true'
+          ? true
+          : /^\d+$/.test(c.TRUST_PROXY)
+            ? Number(c.TRUST_PROXY)
+            : c.TRUST_PROXY,
     outboundAllowPrivateNetworks: c.OUTBOUND_ALLOW_PRIVATE_NETWORKS === 'true',
     samlSp: loadSamlSp(c.SAML_SP_KEY_FILE, c.SAML_SP_CERT_FILE),
   };

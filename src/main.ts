@@ -6,6 +6,7 @@ import { openDomainContext } from './composition';
 import { sweepExpiredInvitations } from './domain/provisioning/invitations';
 import { overdueContracts, renewDueContracts } from './domain/ledger/renewal';
 import { deleteOldSessions } from './domain/sessions/sessions';
+import { deleteOldEvents } from './domain/events/events';
 import { createLogger, type Logger } from './logger';
 import type { DomainContext } from './domain/context';
 import { metricsApp, type Metrics } from './admin/metrics';
@@ -60,6 +61,12 @@ export async function startServer(config: Config = loadConfig()): Promise<{ serv
       }
     } catch (err) {
       logger.error({ err }, 'contract renewal failed');
+    }
+    try {
+      const deleted = deleteOldEvents(ctx, config.eventRetentionDays);
+      if (deleted) logger.info({ deleted, retentionDays: config.eventRetentionDays }, 'old events deleted');
+    } catch (err) {
+      logger.error({ err }, 'event retention sweep failed');
     }
     try {
       const deleted = deleteOldSessions(ctx);

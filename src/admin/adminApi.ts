@@ -9,6 +9,7 @@ import { openApiDocument } from './openapi';
 import { operatorRoutes } from './operatorRoutes';
 import { problemErrorHandler, sendProblem } from './problem';
 import { seatRoutes } from './seatRoutes';
+import { eventRoutes } from './eventRoutes';
 
 /** The operator and org JSON API under /api/v1; every error leaves as application/problem+json. */
 export function adminApi(deps: AppDeps): Router {
@@ -19,6 +20,7 @@ export function adminApi(deps: AppDeps): Router {
     res.json(openApiDocument(config.publicUrl));
   });
   api.use(operatorRoutes(ctx, config.operatorToken, deps.onOrgCreated ?? (() => {})));
+  api.use(eventRoutes(ctx, config.operatorToken));
   api.use('/orgs/:org', seatRoutes(ctx));
   api.use('/orgs/:org', auditRoutes(ctx));
   api.use('/orgs/:org', memberRoutes(ctx));

@@ -75,12 +75,16 @@ export function createMetrics(ctx: DomainContext, metricsToken: string | undefin
   const router = createRouter();
   if (metricsToken) {
     const expected = sha256Hex(metricsToken);
-    router.get('/metrics', (req, res, next) => {
-      const presented = bearerToken(req);
-      if (presented && digestsEqual(sha256Hex(presented), expected)) return next();
-      res.set('WWW-Authenticate', 'Bearer realm="seatd-metrics"');
-      res.status(401).type('text/plain').send('metrics need the METRICS_TOKEN bearer token\n');
-    }, serve);
+    router.get(
+      '/metrics',
+      (req, res, next) => {
+        const presented = bearerToken(req);
+        if (presented && digestsEqual(sha256Hex(presented), expected)) return next();
+        res.set('WWW-Authenticate', 'Bearer realm="seatd-metrics"');
+        res.status(401).type('text/plain').send('metrics need the METRICS_TOKEN bearer token\n');
+      },
+      serve,
+    );
   }
   return { registry, observeRequests, router, serve };
 }

@@ -1,3 +1,4 @@
+import { EVENT_TYPES } from '../domain/events/eventTypes';
 import { jsonSchemaOf } from './publicSchemas';
 
 /*
@@ -28,7 +29,46 @@ const orgSecurity = [{ orgToken: [] }, { consoleSession: [] }];
 const money = (description: string) => ({ type: 'integer', description: `${description}, in integer minor units (cents)` });
 const seatType = { type: 'string', enum: ['standard', 'premium'] };
 
+const feedParams = [
+  {
+    name: 'after',
+    in: 'query',
+    description: 'the nextCursor of the previous page; omit to start at the oldest kept event',
+    schema: { type: 'string' },
+  },
+  { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+  { name: 'types', in: 'query', description: 'comma-separated event types', schema: { type: 'string' } },
+];
+const feedResponses = {
+  '200': ok('Events after the cursor, oldest first, in commit order', ref('EventPage')),
+  ...errors,
+  '410': problem('The cursor is older than what retention kept (EVENT_RETENTION_DAYS)'),
+};
+
 const schemas: Record<string, Schema> = {
+  Event: {
+    type: 'object',
+    required: ['id', 'type', 'orgId', 'occurredAt', 'actor', 'data'],
+    properties: {
+      id: { type: 'string', example: 'evt_0190…' },
+      type: { type: 'string', enum: [...EVENT_TYPES] },
+      orgId: { type: 'string' },
+      occurredAt: { type: 'string', format: 'date-time' },
+      actor: {
+        type: 'object',
+        properties: {
+          type: { type: 'string', enum: ['member', 'scim_token', 'api_token', 'operator', 'system', 'idp'] },
+          id: { type: ['string', 'null'] },
+        },
+      },
+      data: { type: 'object', description: 'per type; see docs/events.md' },
+    },
+  },
+  EventPage: {
+    type: 'object',
+    required: ['data', 'nextCursor'],
+    properties: { data: { type: 'array', items: ref('Event') }, nextCursor: { type: 'string' } },
+  },
   Problem: {
     type: 'object',
     required: ['type', 'title', 'status', 'detail'],
@@ -186,6 +226,22 @@ export function openApiDocument(publicUrl: string) {
     },
     paths: {
       '/healthz': { get: { summary: 'Health', security: [], responses: { '200': ok('The database answers', { type: 'object' }) } } },
+      '/api/v1/events': {
+        get: {
+          summary: 'The event feed of every org (operator)',
+          security: [{ operatorToken: [] }],
+          parameters: feedParams,
+          responses: feedResponses,
+        },
+      },
+      '/api/v1/orgs/{org}/events': {
+        get: {
+          summary: 'The org’s event feed (admins)',
+          security: orgSecurity,
+          parameters: [orgParam, ...feedParams],
+          responses: feedResponses,
+        },
+      },
       '/api/v1/orgs': {
         post: {
           summary: 'Create an organization with its contract; invites the primary owner',
@@ -289,11 +345,26 @@ export function openApiDocument(publicUrl: string) {
             orgParam,
             { name: 'limit', in: 'query', schema: { type: 'integer', maximum: 500 } },
             { name: 'before', in: 'query', schema: { type: 'integer' } },
-            { name: 'action', in: 'query', description: 'exact action, or a prefix ending in "." (e.g. "member.")', schema: { type: 'string' } },
+            {
+              name: 'action',
+              in: 'query',
+              description: 'exact action, or a prefix ending in "." (e.g. "member.")',
+              schema: { type: 'string' },
+            },
             { name: 'outcome', in: 'query', schema: { type: 'string', enum: ['success', 'refused', 'failure'] } },
             { name: 'target', in: 'query', description: 'the person or thing acted on, e.g. an email', schema: { type: 'string' } },
-            { name: 'from', in: 'query', description: 'entries at or after this instant (ISO 8601)', schema: { type: 'string', format: 'date-time' } },
-            { name: 'to', in: 'query', description: 'entries before this instant (ISO 8601)', schema: { type: 'string', format: 'date-time' } },
+            {
+              name: 'from',
+              in: 'query',
+              description: 'entries at or after this instant (ISO 8601)',
+              schema: { type: 'string', format: 'date-time' },
+            },
+            {
+              name: 'to',
+              in: 'query',
+              description: 'entries before this instant (ISO 8601)',
+              schema: { type: 'string', format: 'date-time' },
+            },
           ],
           responses: { '200': ok('Entries', { type: 'object' }), ...errors },
         },

@@ -13,7 +13,16 @@ export function scimTokenRoutes(ctx: DomainContext): Router {
   const owner = requireOrgRole(ctx, 'owner');
   router.post('/scim-tokens', owner, (req, res) => {
     const { label } = parseInput(scimTokenBody, req.body ?? {});
-    res.status(201).json(createToken(ctx, req.params.org as string, { kind: 'scim', role: null, label }, { actor: req.principal!.actor, role: req.principal!.role }));
+    res
+      .status(201)
+      .json(
+        createToken(
+          ctx,
+          req.params.org as string,
+          { kind: 'scim', role: null, label },
+          { actor: req.principal!.actor, role: req.principal!.role },
+        ),
+      );
   });
   router.delete('/scim-tokens/:id', owner, (req, res) => {
     revokeToken(ctx, req.params.org as string, 'scim', req.params.id as string, req.principal!.actor);

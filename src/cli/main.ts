@@ -126,7 +126,9 @@ export function buildProgram(): Command {
       const ctx = openContext(program.opts().database);
       print(renewDueContracts(ctx, { catchUp: opts.catchUp === true }));
       for (const c of overdueContracts(ctx)) {
-        process.stderr.write(`${c.orgId}: ${c.missedTerms} terms behind since ${c.termStart}; run seatd renew --catch-up to invoice them\n`);
+        process.stderr.write(
+          `${c.orgId}: ${c.missedTerms} terms behind since ${c.termStart}; run seatd renew --catch-up to invoice them\n`,
+        );
       }
     });
 

@@ -47,6 +47,16 @@ export class Conflict extends DomainError {
   }
 }
 
+/** What was asked for existed once and is gone for good (an event cursor older than retention). */
+export class Gone extends DomainError {
+  constructor(
+    message: string,
+    readonly code = 'gone',
+  ) {
+    super(message);
+  }
+}
+
 export class Forbidden extends DomainError {
   readonly code = 'forbidden';
 }

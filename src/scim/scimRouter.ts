@@ -156,7 +156,9 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
     const current = memberOf(req);
     checkIfMatch(req, etagOf(current), 'user');
     const patched = await patchUser(toScimUser(current, baseUrl()), req.body);
-    const member = patched ? updateScimUser(ctx, req.scimOrgId!, current.id, fromScimUser(patched), scimBy(req.scimActor!, req.scimRole!)) : current;
+    const member = patched
+      ? updateScimUser(ctx, req.scimOrgId!, current.id, fromScimUser(patched), scimBy(req.scimActor!, req.scimRole!))
+      : current;
     res.set('ETag', etagOf(member));
     send(res, 200, toScimUser(member, baseUrl()));
   });

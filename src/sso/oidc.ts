@@ -203,7 +203,17 @@ export function oidcRouter(ctx: DomainContext, logger: Logger, options: { allowP
         groups: Array.isArray(groupsClaim) ? groupsClaim.map(String) : [],
       });
       const oidc = idToken ? { idToken } : undefined;
-      res.redirect(303, signIn(ctx, req, res, { orgId, memberId: member.id, role: member.role, roleCap: ssoConnectionEditorRole(ctx, orgId, 'oidc'), via: 'oidc', oidc }));
+      res.redirect(
+        303,
+        signIn(ctx, req, res, {
+          orgId,
+          memberId: member.id,
+          role: member.role,
+          roleCap: ssoConnectionEditorRole(ctx, orgId, 'oidc'),
+          via: 'oidc',
+          oidc,
+        }),
+      );
     } catch (err) {
       if (err instanceof NoSeatAvailable) {
         return refuse(403, 'no seat available', [

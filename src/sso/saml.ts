@@ -229,7 +229,17 @@ export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPai
     try {
       const { member } = admitSsoUser(ctx, orgId, { ...identity, email: identity.email });
       const saml = { nameId: profile.nameID, ...(profile.sessionIndex ? { sessionIndex: profile.sessionIndex } : {}) };
-      res.redirect(303, signIn(ctx, req, res, { orgId, memberId: member.id, role: member.role, roleCap: ssoConnectionEditorRole(ctx, orgId, 'saml'), via: 'saml', saml }));
+      res.redirect(
+        303,
+        signIn(ctx, req, res, {
+          orgId,
+          memberId: member.id,
+          role: member.role,
+          roleCap: ssoConnectionEditorRole(ctx, orgId, 'saml'),
+          via: 'saml',
+          saml,
+        }),
+      );
     } catch (err) {
       if (err instanceof NoSeatAvailable) {
         return refuse(403, 'no seat available', [

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { Conflict, DomainError, Forbidden, Invalid, NoSeatAvailable, NotFound } from '../domain/errors';
+import { Conflict, DomainError, Forbidden, Gone, Invalid, NoSeatAvailable, NotFound } from '../domain/errors';
 import type { Logger } from '../logger';
 import { sendPage } from './page';
 
@@ -15,8 +15,10 @@ function statusOf(err: DomainError): { status: number; title: string } {
   if (err instanceof NotFound) return { status: 404, title: 'Not found' };
   if (err instanceof Forbidden) return { status: 403, title: 'Not allowed' };
   if (err instanceof NoSeatAvailable) return { status: 409, title: 'No free seat' };
-  if (err instanceof Conflict) return err.code.endsWith('expired') ? { status: 410, title: 'Expired' } : { status: 409, title: 'Not possible now' };
+  if (err instanceof Conflict)
+    return err.code.endsWith('expired') ? { status: 410, title: 'Expired' } : { status: 409, title: 'Not possible now' };
   if (err instanceof Invalid) return { status: 400, title: 'Not accepted' };
+  if (err instanceof Gone) return { status: 410, title: 'Gone' };
   return { status: 400, title: 'Refused' };
 }
 
@@ -39,6 +41,12 @@ export function browserErrorHandler(logger: Logger): ErrorRequestHandler {
       return sendPage(res, status, 'Bad request', ['This address or form could not be read. Check the link and try again.'], BACK);
     }
     logger.error({ err, method: req.method, path: req.path }, 'page failed');
-    sendPage(res, 500, 'Something went wrong', ['seatd could not answer this page; the error has been logged. Try again in a moment.'], BACK);
+    sendPage(
+      res,
+      500,
+      'Something went wrong',
+      ['seatd could not answer this page; the error has been logged. Try again in a moment.'],
+      BACK,
+    );
   };
 }

@@ -24,14 +24,18 @@ export function sendPage(
   const body = html`<main>
     <h1>${title}</h1>
     ${paragraphs.map((p) => html`<p>${p}</p>`)}
-    ${Array.isArray(link)
-      ? links.map((l) => html`<a class="button" href="${l.href}">${l.text}</a>`)
-      : links.map((l) => html`<p><a href="${l.href}">${l.text}</a></p>`)}
-    ${button
-      ? html`<form method="post" action="${button.action}">
-          <input type="hidden" name="_csrf" value="${button.csrfToken}" /><button type="submit">${button.label}</button>
-        </form>`
-      : ''}
+    ${
+      Array.isArray(link)
+        ? links.map((l) => html`<a class="button" href="${l.href}">${l.text}</a>`)
+        : links.map((l) => html`<p><a href="${l.href}">${l.text}</a></p>`)
+    }
+    ${
+      button
+        ? html`<form method="post" action="${button.action}">
+            <input type="hidden" name="_csrf" value="${button.csrfToken}" /><button type="submit">${button.label}</button>
+          </form>`
+        : ''
+    }
   </main>`;
   sendHtml(res, status, htmlDocument({ title, style: STYLE, body }));
 }

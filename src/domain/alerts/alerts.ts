@@ -12,6 +12,7 @@ import type { By } from '../provisioning/roles';
 import { SEAT_TYPES, type SeatType } from '../seatTypes';
 import * as repo from './alertRepository';
 import { forecastExhaustion, reachedThresholds, usagePercent } from './thresholds';
+import { recordEvent } from '../events/events';
 
 export type AlertEvent = 'alert.opened' | 'alert.refusal' | 'alert.resolved';
 
@@ -85,6 +86,7 @@ function composeAlertMail(org: OrgRow, alert: Alert, publicUrl: string) {
 function enqueue(ctx: DomainContext, tx: Tx, org: OrgRow, row: repo.AlertRow, event: AlertEvent): void {
   const at = ctx.clock.now().toISOString();
   const alert = toAlert(tx, row);
+  if (event !== 'alert.refusal') recordEvent(tx, ctx.clock.now(), { type: event, orgId: org.id, actor: 'system', data: { alert } });
   const base = { orgId: org.id, alertId: row.id, event, status: 'pending' as const, attempts: 0, nextAttemptAt: at, createdAt: at };
   const rows: Parameters<typeof repo.insertDeliveries>[1] = [];
   if (org.webhookUrl) {

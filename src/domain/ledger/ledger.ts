@@ -9,6 +9,7 @@ import * as repo from './ledgerRepository';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from './limits';
 import { prorateAmount, termEnd, type Term } from './proration';
 import { applySeatChange, priceRenewal, priceSeatChange, type PricedLine, type SeatChange, type SeatChangeQuote } from './seatChange';
+import { recordEvent } from '../events/events';
 
 export type SeatUsage = Record<SeatType, { purchased: number; assigned: number; available: number }> & {
   term: { start: string; end: string };
@@ -167,6 +168,19 @@ export function confirmSeatChange(
     resolveAlertsAfterSeatsAdded(ctx, tx, orgId);
     for (const t of SEAT_TYPES) checkPoolThresholds(ctx, tx, orgId, t); // an upgrade fills the Standard pool
     const invoice = toInvoice(repo.findInvoice(tx, orgId, id)!, repo.readInvoiceLines(tx, id));
+    recordEvent(tx, now, { type: 'invoice.created', orgId, actor: opts.actor, data: { invoice } });
+    recordEvent(tx, now, {
+      type: 'seats.purchased',
+      orgId,
+      actor: opts.actor,
+      data: {
+        change,
+        effectiveDate: quote.effectiveDate,
+        invoiceId: invoice.id,
+        invoiceNumber: invoice.number,
+        seatsAfter: quote.seatsAfter,
+      },
+    });
     recordAudit(tx, now, {
       orgId,
       actor: opts.actor,

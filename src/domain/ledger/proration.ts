@@ -32,6 +32,7 @@ export function prorateAmount(quantity: number, annualAmount: number, months: nu
   const numerator = BigInt(quantity) * BigInt(annualAmount) * BigInt(months);
   const rounded = (numerator * 2n + 12n) / 24n;
   const result = Number(rounded);
-  if (!Number.isSafeInteger(result)) throw new Invalid('The amount is too large to invoice; change fewer seats at once', [{ field: 'add', message: 'amount too large' }]);
+  if (!Number.isSafeInteger(result))
+    throw new Invalid('The amount is too large to invoice; change fewer seats at once', [{ field: 'add', message: 'amount too large' }]);
   return result;
 }

@@ -8,6 +8,7 @@ import { SEAT_TYPES, type SeatType } from '../seatTypes';
 import * as repo from './ledgerRepository';
 import { termEnd } from './proration';
 import { priceRenewal } from './seatChange';
+import { recordEvent } from '../events/events';
 
 export type Renewal = {
   orgId: string;
@@ -108,6 +109,22 @@ function renewOnce(ctx: DomainContext, tx: Tx, orgId: string): Renewal | null {
       lines,
     );
     invoice = { id: invoiceId, number, total, currency: contract.currency };
+    recordEvent(tx, now, {
+      type: 'invoice.created',
+      orgId,
+      actor: 'system',
+      data: {
+        invoice: {
+          id: invoiceId,
+          number,
+          issuedAt: now.toISOString(),
+          effectiveDate: startText,
+          currency: contract.currency,
+          lines,
+          total,
+        },
+      },
+    });
   }
   repo.appendLedgerEntries(
     tx,
@@ -131,6 +148,19 @@ function renewOnce(ctx: DomainContext, tx: Tx, orgId: string): Renewal | null {
     target: invoice?.number ?? null,
     outcome: 'success',
     details: { previousTermStart: contract.termStart, term, seats, total: invoice?.total ?? 0, currency: contract.currency },
+  });
+  recordEvent(tx, now, {
+    type: 'contract.renewed',
+    orgId,
+    actor: 'system',
+    data: {
+      previousTermStart: contract.termStart,
+      term,
+      seats,
+      invoiceId: invoice?.id ?? null,
+      total: invoice?.total ?? 0,
+      currency: contract.currency,
+    },
   });
   // the renewed pools have exactly the seats in use: full, and the owners hear of it
   for (const t of SEAT_TYPES) if (seats[t] > 0) checkPoolThresholds(ctx, tx, orgId, t);

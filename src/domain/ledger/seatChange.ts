@@ -46,7 +46,8 @@ export function validateSeatChange(change: SeatChange): void {
   ];
   for (const [field, n] of counts) {
     if (!Number.isSafeInteger(n)) throw Invalid.field(field, 'must be a whole number');
-    if (n > MAX_SEATS_PER_CHANGE) throw Invalid.field(field, `one change adds or upgrades at most ${MAX_SEATS_PER_CHANGE.toLocaleString('en')} seats`);
+    if (n > MAX_SEATS_PER_CHANGE)
+      throw Invalid.field(field, `one change adds or upgrades at most ${MAX_SEATS_PER_CHANGE.toLocaleString('en')} seats`);
     if (n < 0) {
       throw Invalid.field(
         field,
@@ -87,7 +88,10 @@ export function applySeatChange(pools: SeatPools, change: SeatChange): SeatPools
   };
   for (const t of SEAT_TYPES) {
     if (after[t].purchased > MAX_SEATS_PER_POOL) {
-      throw Invalid.field(`add.${t}`, `a pool holds at most ${MAX_SEATS_PER_POOL.toLocaleString('en')} seats; this change would make ${after[t].purchased}`);
+      throw Invalid.field(
+        `add.${t}`,
+        `a pool holds at most ${MAX_SEATS_PER_POOL.toLocaleString('en')} seats; this change would make ${after[t].purchased}`,
+      );
     }
   }
   return after;

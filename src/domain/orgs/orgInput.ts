@@ -13,7 +13,11 @@ const minorUnits = z
   .int('must be a whole number of minor units (cents)')
   .min(0, 'must not be negative')
   .max(MAX_ANNUAL_PRICE_AMOUNT, `must be at most ${MAX_ANNUAL_PRICE_AMOUNT} minor units a seat and year`);
-const seatCount = z.number().int('must be a whole number').min(0, 'must not be negative').max(MAX_SEATS_PER_CHANGE, `must be at most ${MAX_SEATS_PER_CHANGE}`);
+const seatCount = z
+  .number()
+  .int('must be a whole number')
+  .min(0, 'must not be negative')
+  .max(MAX_SEATS_PER_CHANGE, `must be at most ${MAX_SEATS_PER_CHANGE}`);
 
 export const createOrgInput = z
   .object({

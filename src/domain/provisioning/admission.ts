@@ -9,6 +9,7 @@ import type { SeatType } from '../seatTypes';
 import { endInvitation, findPendingInvitationOfMember } from './invitationRepository';
 import { refusingWithoutSeat } from './refusals';
 import { reserveSeat } from './seatReservation';
+import { recordEvent } from '../events/events';
 
 /** Why a sign-in was refused, for the 401/403 page and the admin's log. */
 export class SignInRefused extends Forbidden {
@@ -94,7 +95,14 @@ function admitInTransaction(ctx: DomainContext, orgId: string, email: string, id
         outcome: 'success',
         details: { via: 'sso', invitationId: invitation?.id ?? null },
       });
-      return { member: toMember(findMemberByEmail(tx, orgId, email)!), created: false };
+      const accepted = toMember(findMemberByEmail(tx, orgId, email)!);
+      recordEvent(tx, now, {
+        type: 'invitation.accepted',
+        orgId,
+        actor,
+        data: { invitationId: invitation?.id ?? null, via: 'sso', member: accepted },
+      });
+      return { member: accepted, created: false };
     }
     if (existing?.status === 'deactivated') {
       throw new SignInRefused('deactivated', `The account of ${email} in ${org.name} is deactivated; ask an admin`);
@@ -145,6 +153,8 @@ function admitInTransaction(ctx: DomainContext, orgId: string, email: string, id
       });
     }
     recordAudit(tx, now, { orgId, actor, action: 'provisioning.jit', target: email, outcome: 'success', details: { memberId, seatType } });
-    return { member: toMember(findMemberByEmail(tx, orgId, email)!), created: true };
+    const member = toMember(findMemberByEmail(tx, orgId, email)!);
+    recordEvent(tx, now, { type: existing ? 'member.reactivated' : 'member.created', orgId, actor, data: { member, path: 'jit' } });
+    return { member, created: true };
   });
 }

@@ -12,6 +12,7 @@ import * as repo from './invitationRepository';
 import { refusingWithoutSeat } from './refusals';
 import { expireDueInvitations, reserveSeat } from './seatReservation';
 import { canGrantRole, requireCanManage, type By } from './roles';
+import { recordEvent } from '../events/events';
 
 export const INVITATION_LIFETIME_DAYS = 21;
 
@@ -106,6 +107,14 @@ export function issueInvitation(
     target: input.email,
     outcome: 'success',
     details: { invitationId: id, memberId, role: input.role, seatType: input.seatType, expiresAt },
+  });
+  const member = toMember(findMember(tx, input.orgId, memberId)!);
+  if (!existing) recordEvent(tx, now, { type: 'member.created', orgId: input.orgId, actor: input.actor, data: { member, path: 'invite' } });
+  recordEvent(tx, now, {
+    type: 'invitation.created',
+    orgId: input.orgId,
+    actor: input.actor,
+    data: { invitationId: id, email: input.email, role: input.role, seatType: input.seatType, expiresAt, member },
   });
   return { id, memberId, email: input.email, role: input.role, seatType: input.seatType, token, expiresAt };
 }
@@ -218,6 +227,12 @@ export function acceptInvitation(ctx: DomainContext, token: string): AcceptedInv
       outcome: 'success',
       details: { invitationId: invitation.id },
     });
+    recordEvent(tx, now, {
+      type: 'invitation.accepted',
+      orgId: member.orgId,
+      actor: `member:${member.id}`,
+      data: { invitationId: invitation.id, via: 'link', member: toMember(findMember(tx, member.orgId, member.id)!) },
+    });
     const org = findOrg(tx, member.orgId)!;
     return { accepted: { orgId: org.id, orgName: org.name, member: toMember(findMember(tx, member.orgId, member.id)!) } };
   });
@@ -278,9 +293,11 @@ export function revokeInvitation(ctx: DomainContext, orgId: string, invitationId
     const at = now.toISOString();
     repo.endInvitation(tx, invitation.id, 'revoked', at);
     const member = invitation.memberId ? findMember(tx, orgId, invitation.memberId) : undefined;
+    recordEvent(tx, now, { type: 'invitation.revoked', orgId, actor: by.actor, data: { invitationId, email: invitation.email } });
     if (member?.status === 'invited') {
       releaseSeat(tx, orgId, member.seatType);
       deleteMember(tx, orgId, member.id);
+      recordEvent(tx, now, { type: 'member.deleted', orgId, actor: by.actor, data: { member: toMember(member) } });
     }
     recordAudit(tx, now, {
       orgId,

@@ -9,6 +9,7 @@ import { endInvitation, findPendingInvitationOfMember } from './invitationReposi
 import { refusingWithoutSeat, type AdmissionPath } from './refusals';
 import { canGrantRole, requireCanManage, roleAtLeast, type By } from './roles';
 import { reserveSeat } from './seatReservation';
+import { recordEvent } from '../events/events';
 
 function memberIn(tx: Tx, orgId: string, memberId: string): MemberRow {
   const member = findMember(tx, orgId, memberId);
@@ -44,7 +45,14 @@ export function changeSeatTypeIn(ctx: DomainContext, tx: Tx, orgId: string, memb
     outcome: 'success',
     details: { from: member.seatType, to: seatType },
   });
-  return toMember(memberIn(tx, orgId, memberId));
+  const changed = toMember(memberIn(tx, orgId, memberId));
+  recordEvent(tx, now, {
+    type: 'member.seat_changed',
+    orgId,
+    actor: by.actor,
+    data: { member: changed, from: member.seatType, to: seatType },
+  });
+  return changed;
 }
 
 /**
@@ -71,7 +79,15 @@ function changeRoleIn(ctx: DomainContext, tx: Tx, orgId: string, memberId: strin
   if (role === 'primary_owner') {
     if (member.status !== 'active') throw Invalid.field('role', 'the primary owner role goes to an active member only');
     const previous = tx.query.members.findFirst({ where: (m, { and, eq }) => and(eq(m.orgId, orgId), eq(m.role, 'primary_owner')) }).sync();
-    if (previous) updateMember(tx, orgId, previous.id, { role: 'owner', updatedAt: at, version: previous.version + 1 });
+    if (previous) {
+      updateMember(tx, orgId, previous.id, { role: 'owner', updatedAt: at, version: previous.version + 1 });
+      recordEvent(tx, now, {
+        type: 'member.role_changed',
+        orgId,
+        actor: by.actor,
+        data: { member: toMember(memberIn(tx, orgId, previous.id)), from: 'primary_owner', to: 'owner' },
+      });
+    }
   }
   updateMember(tx, orgId, memberId, { role, updatedAt: at, version: member.version + 1 });
   recordAudit(tx, now, {
@@ -82,7 +98,9 @@ function changeRoleIn(ctx: DomainContext, tx: Tx, orgId: string, memberId: strin
     outcome: 'success',
     details: { from: member.role, to: role },
   });
-  return toMember(memberIn(tx, orgId, memberId));
+  const changed = toMember(memberIn(tx, orgId, memberId));
+  recordEvent(tx, now, { type: 'member.role_changed', orgId, actor: by.actor, data: { member: changed, from: member.role, to: role } });
+  return changed;
 }
 
 /** Deactivates (frees the seat, keeps the member) or re-activates (needs a free seat again). */
@@ -111,7 +129,15 @@ export function setMemberActiveIn(ctx: DomainContext, tx: Tx, orgId: string, mem
   if (!active) {
     if (holdsSeat(member.status)) releaseSeat(tx, orgId, member.seatType);
     const invitation = findPendingInvitationOfMember(tx, orgId, memberId);
-    if (invitation) endInvitation(tx, invitation.id, 'revoked', at);
+    if (invitation) {
+      endInvitation(tx, invitation.id, 'revoked', at);
+      recordEvent(tx, now, {
+        type: 'invitation.revoked',
+        orgId,
+        actor: by.actor,
+        data: { invitationId: invitation.id, email: member.email },
+      });
+    }
     updateMember(tx, orgId, memberId, { status: 'deactivated', updatedAt: at, version: member.version + 1 });
   } else {
     if (!holdsSeat(member.status)) reserveSeat(ctx, tx, orgId, member.seatType);
@@ -125,7 +151,9 @@ export function setMemberActiveIn(ctx: DomainContext, tx: Tx, orgId: string, mem
     outcome: 'success',
     details: { seatType: member.seatType },
   });
-  return toMember(memberIn(tx, orgId, memberId));
+  const changed = toMember(memberIn(tx, orgId, memberId));
+  recordEvent(tx, now, { type: active ? 'member.reactivated' : 'member.deactivated', orgId, actor: by.actor, data: { member: changed } });
+  return changed;
 }
 
 export type MemberPatch = { role?: Role; seatType?: SeatType; active?: boolean };
@@ -159,8 +187,17 @@ export function removeMember(ctx: DomainContext, orgId: string, memberId: string
     const now = ctx.clock.now();
     if (holdsSeat(member.status)) releaseSeat(tx, orgId, member.seatType);
     const invitation = findPendingInvitationOfMember(tx, orgId, memberId);
-    if (invitation) endInvitation(tx, invitation.id, 'revoked', now.toISOString());
+    if (invitation) {
+      endInvitation(tx, invitation.id, 'revoked', now.toISOString());
+      recordEvent(tx, now, {
+        type: 'invitation.revoked',
+        orgId,
+        actor: by.actor,
+        data: { invitationId: invitation.id, email: member.email },
+      });
+    }
     deleteMember(tx, orgId, memberId);
+    recordEvent(tx, now, { type: 'member.deleted', orgId, actor: by.actor, data: { member: toMember(member) } });
     recordAudit(tx, now, {
       orgId,
       actor: by.actor,

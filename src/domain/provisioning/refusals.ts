@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/auditLog';
 import { inTransaction, type Actor, type DomainContext } from '../context';
 import { NoSeatAvailable } from '../errors';
 import type { SeatType } from '../seatTypes';
+import { recordEvent } from '../events/events';
 
 export type AdmissionPath = 'invite' | 'jit' | 'scim';
 export type SeatRefusal = { id: number; email: string; path: AdmissionPath; seatType: SeatType; at: string };
@@ -34,6 +35,12 @@ export function refusingWithoutSeat<T>(
           target: who.email,
           outcome: 'refused',
           details: { reason: 'no-seat-available', seatType: err.seatType },
+        });
+        recordEvent(tx, at, {
+          type: 'signin.refused',
+          orgId: who.orgId,
+          actor: who.actor,
+          data: { email: who.email, path: who.path, seatType: err.seatType, reason: 'no-seat-available' },
         });
         noteRefusal(ctx, tx, who.orgId, err.seatType, at);
       });

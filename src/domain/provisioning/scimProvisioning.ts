@@ -19,6 +19,7 @@ import type { By } from './roles';
 import { seatTypeForGroups } from './admission';
 import { refusingWithoutSeat } from './refusals';
 import { reserveSeat } from './seatReservation';
+import { recordEvent } from '../events/events';
 
 export type ScimUserInput = {
   /** The IdP's userName; the email when not given. */
@@ -89,6 +90,7 @@ export function provisionScimUser(ctx: DomainContext, orgId: string, input: Scim
         outcome: 'success',
         details: { memberId: id, active: input.active, seatType },
       });
+      recordEvent(tx, now, { type: 'member.created', orgId, actor, data: { member: toMember(row), path: 'scim' } });
       return toMember(row);
     }),
   );
@@ -131,6 +133,7 @@ export function updateScimUser(ctx: DomainContext, orgId: string, memberId: stri
       const member = findMember(tx, orgId, memberId);
       if (!org || !member) throw new NotFound('user', memberId);
       guardOwnerChange(member, { email, active: input.active, unchanged: isUnchanged(member, email, input) });
+      const profileChanged = changesProfile(member, email, input);
       if (email !== member.email) {
         const domain = email.split('@')[1] ?? '';
         if (!listOrgDomains(tx, orgId).includes(domain)) {
@@ -167,24 +170,44 @@ export function updateScimUser(ctx: DomainContext, orgId: string, memberId: stri
         outcome: 'success',
         details: { memberId, active: wantActive, seatType: seatType ?? member.seatType },
       });
-      return toMember(findMember(tx, orgId, memberId)!);
+      const updated = toMember(findMember(tx, orgId, memberId)!);
+      if (profileChanged) recordEvent(tx, now, { type: 'member.updated', orgId, actor, data: { member: updated } });
+      return updated;
     }),
   );
 }
 
-/** Whether an update would leave the member exactly as stored (an IdP re-sending what it has). */
-function isUnchanged(member: MemberRow, email: string, input: ScimUserUpdate): boolean {
+/** Whether an update changes the member's profile (identity and SCIM attributes, not activation or seat). */
+function changesProfile(member: MemberRow, email: string, input: ScimUserUpdate): boolean {
   const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
   const userName = (input.userName ?? email).trim().toLowerCase();
-  return (
+  return !(
     email === member.email &&
     userName === member.userName &&
-    input.active === (member.status === 'active' || member.status === 'invited') &&
-    (input.seatType === undefined || input.seatType === member.seatType) &&
     same(input.givenName, member.givenName) &&
     same(input.familyName, member.familyName) &&
     same(input.displayName, member.displayName) &&
     same(input.externalId, member.externalId) &&
-    same(input.scimAttributes, member.scimAttributes)
+    same(profileOf(input.scimAttributes), profileOf(member.scimAttributes))
+  );
+}
+
+/**
+ * The stored SCIM attributes less what is not profile (activation, the resource id) or is kept in
+ * columns of its own and compared there (the sign-in email, the seat type), however a client spells them.
+ */
+function profileOf(attributes: Record<string, unknown> | null | undefined): Record<string, unknown> {
+  const { active: _active, id: _id, emails: _emails, [SEATD_USER_SCHEMA]: _seat, ...profile } = attributes ?? {};
+  return profile;
+}
+
+const SEATD_USER_SCHEMA = 'urn:ietf:params:scim:schemas:extension:seatd:2.0:User';
+
+/** Whether an update would leave the member exactly as stored (an IdP re-sending what it has). */
+function isUnchanged(member: MemberRow, email: string, input: ScimUserUpdate): boolean {
+  return (
+    !changesProfile(member, email, input) &&
+    input.active === (member.status === 'active' || member.status === 'invited') &&
+    (input.seatType === undefined || input.seatType === member.seatType)
   );
 }

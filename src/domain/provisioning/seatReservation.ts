@@ -8,6 +8,7 @@ import { findMember, updateMember } from '../orgs/memberRepository';
 import type { OrgRow } from '../orgs/orgRepository';
 import type { SeatType } from '../seatTypes';
 import { endInvitation, findDueInvitations } from './invitationRepository';
+import { recordEvent } from '../events/events';
 
 /**
  * Ends every invitation whose 21 days are over and gives its seat back. Runs on a timer, on reads,
@@ -31,6 +32,12 @@ export function expireDueInvitations(ctx: DomainContext, tx: Tx, orgId?: string)
       target: invitation.email,
       outcome: 'success',
       details: { invitationId: invitation.id, seatReleased: member?.status === 'invited' ? member.seatType : null },
+    });
+    recordEvent(tx, now, {
+      type: 'invitation.expired',
+      orgId: invitation.orgId,
+      actor: 'system',
+      data: { invitationId: invitation.id, email: invitation.email, seatReleased: member?.status === 'invited' ? member.seatType : null },
     });
   }
   return due.length;

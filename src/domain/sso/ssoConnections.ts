@@ -131,7 +131,13 @@ export function saveSamlRequest(
   inTransaction(ctx, (tx) => {
     tx.delete(samlRequests).where(lt(samlRequests.expiresAt, now.toISOString())).run();
     tx.insert(samlRequests)
-      .values({ id, orgId, browserHash: browserHash ?? null, createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + lifetimeMs).toISOString() })
+      .values({
+        id,
+        orgId,
+        browserHash: browserHash ?? null,
+        createdAt: now.toISOString(),
+        expiresAt: new Date(now.getTime() + lifetimeMs).toISOString(),
+      })
       .onConflictDoNothing()
       .run();
   });

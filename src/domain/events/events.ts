@@ -1,0 +1,97 @@
+import { and, asc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import { eventRetention, events } from '../../../db/schema';
+import { inTransaction, type Actor, type DomainContext, type Queryable } from '../context';
+import { Gone } from '../errors';
+import { newId } from '../ids';
+import { eventActorOf, type EventActor, type EventType } from './eventTypes';
+
+export type SeatdEvent = {
+  id: string;
+  type: EventType;
+  orgId: string;
+  occurredAt: string;
+  actor: EventActor;
+  data: Record<string, unknown>;
+};
+
+/**
+ * Records a fact in the caller's transaction: the event commits with the change or not at all. Call
+ * it where the change is made, with what a consumer needs to act without calling back.
+ */
+export function recordEvent(
+  q: Queryable,
+  at: Date,
+  event: { type: EventType; orgId: string; actor: Actor; data: Record<string, unknown> },
+): void {
+  q.insert(events)
+    .values({
+      id: newId('evt'),
+      type: event.type,
+      orgId: event.orgId,
+      occurredAt: at.toISOString(),
+      actor: eventActorOf(event.actor),
+      data: event.data,
+    })
+    .run();
+}
+
+export type EventPage = { data: SeatdEvent[]; nextCursor: string };
+
+/**
+ * Events after `after` (a cursor from an earlier page; "0" or none for the oldest kept), oldest
+ * first, in commit order. A cursor older than what retention kept answers 410: events were lost to
+ * that consumer and it must start over from a snapshot.
+ */
+export function readEvents(ctx: DomainContext, query: { after?: string; limit: number; types?: EventType[]; orgId?: string }): EventPage {
+  const after = query.after === undefined || query.after === '' ? 0 : Number(query.after);
+  const deletedThrough = ctx.db.select().from(eventRetention).where(eq(eventRetention.id, 1)).get()?.deletedThrough ?? 0;
+  if (query.after !== undefined && after < deletedThrough) {
+    throw new Gone(
+      `Events after cursor ${after} are no longer kept (retention deleted through ${deletedThrough}); read the current state and follow the feed from "${deletedThrough}"`,
+      'cursor-expired',
+    );
+  }
+  const rows = ctx.db
+    .select()
+    .from(events)
+    .where(
+      and(
+        gt(events.seq, after),
+        query.orgId ? eq(events.orgId, query.orgId) : undefined,
+        query.types?.length ? inArray(events.type, query.types) : undefined,
+      ),
+    )
+    .orderBy(asc(events.seq))
+    .limit(query.limit)
+    .all();
+  return {
+    data: rows.map((r) => ({
+      id: r.id,
+      type: r.type as EventType,
+      orgId: r.orgId,
+      occurredAt: r.occurredAt,
+      actor: r.actor as EventActor,
+      data: r.data,
+    })),
+    nextCursor: String(rows.at(-1)?.seq ?? after),
+  };
+}
+
+/** Deletes events older than the retention period, oldest first, remembering how far it went. Run by the server's sweep. */
+export function deleteOldEvents(ctx: DomainContext, retentionDays: number): number {
+  const cutoff = new Date(ctx.clock.now().getTime() - retentionDays * 86_400_000).toISOString();
+  return inTransaction(ctx, (tx) => {
+    const last = tx
+      .select({ seq: sql<number | null>`max(${events.seq})` })
+      .from(events)
+      .where(lt(events.occurredAt, cutoff))
+      .get()?.seq;
+    if (!last) return 0;
+    const deleted = tx
+      .delete(events)
+      .where(sql`${events.seq} <= ${last}`)
+      .run().changes;
+    tx.update(eventRetention).set({ deletedThrough: last }).where(eq(eventRetention.id, 1)).run();
+    return deleted;
+  });
+}
