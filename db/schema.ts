@@ -233,7 +233,9 @@ export const alerts = sqliteTable(
   'alerts',
   {
     id: text('id').primaryKey(),
-    orgId: text('org_id').notNull().references(() => orgs.id),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id),
     kind: text('kind', { enum: ['pool_threshold', 'seat_refused'] }).notNull(),
     seatType: text('seat_type', { enum: ['standard', 'premium'] }).notNull(),
     /** Percentage for pool_threshold alerts; null for seat_refused. */
@@ -255,8 +257,12 @@ export const alertDeliveries = sqliteTable(
   'alert_deliveries',
   {
     id: text('id').primaryKey(),
-    orgId: text('org_id').notNull().references(() => orgs.id),
-    alertId: text('alert_id').notNull().references(() => alerts.id),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    alertId: text('alert_id')
+      .notNull()
+      .references(() => alerts.id),
     channel: text('channel', { enum: ['email', 'webhook'] }).notNull(),
     event: text('event').notNull(),
     /** For email: the recipient; for webhook: the URL at the time of the event. */
@@ -277,8 +283,12 @@ export const sessions = sqliteTable(
   {
     /** sha256 of the cookie's secret; the secret itself is only in the browser. */
     id: text('id').primaryKey(),
-    orgId: text('org_id').notNull().references(() => orgs.id),
-    memberId: text('member_id').notNull().references(() => members.id, { onDelete: 'cascade' }),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    memberId: text('member_id')
+      .notNull()
+      .references(() => members.id, { onDelete: 'cascade' }),
     /** Synchronizer token that every form and cookie-authenticated API write must echo. */
     csrfToken: text('csrf_token').notNull(),
     via: text('via').notNull(),
@@ -297,8 +307,12 @@ export const sessions = sqliteTable(
 
 export const loginLinks = sqliteTable('login_links', {
   tokenHash: text('token_hash').primaryKey(),
-  orgId: text('org_id').notNull().references(() => orgs.id),
-  memberId: text('member_id').notNull().references(() => members.id, { onDelete: 'cascade' }),
+  orgId: text('org_id')
+    .notNull()
+    .references(() => orgs.id),
+  memberId: text('member_id')
+    .notNull()
+    .references(() => members.id, { onDelete: 'cascade' }),
   createdAt: createdAt(),
   expiresAt: text('expires_at').notNull(),
   usedAt: text('used_at'),
@@ -308,14 +322,19 @@ export const scimGroups = sqliteTable(
   'scim_groups',
   {
     id: text('id').primaryKey(),
-    orgId: text('org_id').notNull().references(() => orgs.id),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id),
     displayName: text('display_name').notNull(),
     externalId: text('external_id'),
     version: integer('version').notNull().default(1),
     createdAt: createdAt(),
     updatedAt: text('updated_at').notNull(),
   },
-  (t) => [index('scim_groups_org_name_idx').on(t.orgId, t.displayName), index('scim_groups_org_created_idx').on(t.orgId, t.createdAt, t.id)],
+  (t) => [
+    index('scim_groups_org_name_idx').on(t.orgId, t.displayName),
+    index('scim_groups_org_created_idx').on(t.orgId, t.createdAt, t.id),
+  ],
 );
 
 export const scimGroupMembers = sqliteTable(
@@ -368,4 +387,49 @@ export const oidcLogins = sqliteTable('oidc_logins', {
   nonce: text('nonce').notNull(),
   createdAt: createdAt(),
   expiresAt: text('expires_at').notNull(),
+});
+
+/** The vendor's applications that sign people in through seatd (OAuth clients); only a hash of the secret is kept. */
+export const apps = sqliteTable('apps', {
+  clientId: text('client_id').primaryKey(),
+  name: text('name').notNull(),
+  secretHash: text('secret_hash').notNull(),
+  redirectUris: text('redirect_uris', { mode: 'json' }).$type<string[]>().notNull(),
+  postLogoutRedirectUris: text('post_logout_redirect_uris', { mode: 'json' }).$type<string[]>().notNull(),
+  createdAt: createdAt(),
+});
+
+/**
+ * The OpenID Provider's state (interactions, sessions, grants, codes, tokens), one row per stored
+ * object, so that every seatd process on the database serves one flow. Rows past expires_at (ms
+ * since the epoch) are dead and swept.
+ */
+export const opRecords = sqliteTable(
+  'op_records',
+  {
+    model: text('model').notNull(),
+    id: text('id').notNull(),
+    payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    grantId: text('grant_id'),
+    uid: text('uid'),
+    expiresAt: integer('expires_at'),
+  },
+  (t) => [
+    uniqueIndex('op_records_model_id_unique').on(t.model, t.id),
+    index('op_records_grant_idx').on(t.grantId),
+    index('op_records_uid_idx').on(t.uid),
+    index('op_records_expires_idx').on(t.expiresAt),
+  ],
+);
+
+/**
+ * Keys of the OpenID Provider: token signing keys (private JWKs) and the keys its cookies are signed
+ * with. A superseded signing key stays published until tokens it signed have expired.
+ */
+export const opKeys = sqliteTable('op_keys', {
+  kid: text('kid').primaryKey(),
+  use: text('use', { enum: ['signing', 'cookie'] }).notNull(),
+  jwk: text('jwk', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  createdAt: createdAt(),
+  supersededAt: text('superseded_at'),
 });

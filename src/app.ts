@@ -15,6 +15,7 @@ import { signInPage } from './web/signInPage';
 import { consoleRoutes } from './admin/console/consoleRoutes';
 import { sessionMiddleware } from './sso/session';
 import { durableResponses } from './durableResponses';
+import { openIdProviderRoutes } from './op/openIdProvider';
 
 export type AppDeps = {
   ctx: DomainContext;
@@ -61,5 +62,6 @@ export function createApp(deps: AppDeps): Express {
   app.use(oidcRouter(deps.ctx, deps.logger, outbound));
   app.use(signInPage(deps.ctx));
   app.use(consoleRoutes(deps.ctx, deps.logger));
+  app.use(openIdProviderRoutes(deps.ctx, deps.logger));
   return app;
 }

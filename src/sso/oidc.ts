@@ -10,6 +10,7 @@ import { inTransaction } from '../domain/context';
 import type { Logger } from '../logger';
 import { sendPage, sendSignedOutPage } from '../web/page';
 import { signIn } from './session';
+import { handOffToApplication, refusal } from '../op/handOff';
 import { outboundFetch } from '../net/outbound';
 import type { ActiveSession } from '../domain/sessions/sessions';
 
@@ -160,6 +161,8 @@ export function oidcRouter(ctx: DomainContext, logger: Logger, options: { allowP
           }),
         );
       }
+      // an application's sign-in: the application hears of the refusal (access_denied), not the browser
+      if (handOffToApplication(ctx, req, res, refusal(paragraphs, status === 403))) return;
       sendPage(res, status, status === 403 ? 'No free seat' : 'Sign-in failed', paragraphs);
     };
     const state = typeof req.query.state === 'string' ? req.query.state : '';
@@ -207,7 +210,9 @@ export function oidcRouter(ctx: DomainContext, logger: Logger, options: { allowP
         groups: Array.isArray(groupsClaim) ? groupsClaim.map(String) : [],
       });
       const oidc = idToken ? { idToken } : undefined;
-      res.redirect(303, signIn(ctx, req, res, { orgId, memberId: member.id, role: member.role, via: 'oidc', oidc }));
+      const landing = signIn(ctx, req, res, { orgId, memberId: member.id, role: member.role, via: 'oidc', oidc });
+      if (handOffToApplication(ctx, req, res, { memberId: member.id })) return;
+      res.redirect(303, landing);
     } catch (err) {
       if (err instanceof NoSeatAvailable) {
         return refuse(403, 'no seat available', [

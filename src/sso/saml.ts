@@ -17,6 +17,7 @@ import { findOrg } from '../domain/orgs/orgRepository';
 import type { Logger } from '../logger';
 import { sendPage, sendSignedOutPage } from '../web/page';
 import { signIn } from './session';
+import { handOffToApplication, refusal } from '../op/handOff';
 import { endSamlSessions, type ActiveSession } from '../domain/sessions/sessions';
 
 const REQUEST_LIFETIME_MS = 10 * 60_000;
@@ -204,6 +205,8 @@ export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPai
           }),
         );
       }
+      // an application's sign-in: the application hears of the refusal (access_denied), not the browser
+      if (handOffToApplication(ctx, req, res, refusal(paragraphs, status === 403))) return;
       sendPage(res, status, status === 403 ? 'No free seat' : 'Sign-in failed', paragraphs);
     };
     let profile: Profile | null;
@@ -227,7 +230,9 @@ export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPai
     try {
       const { member } = admitSsoUser(ctx, orgId, { ...identity, email: identity.email });
       const saml = { nameId: profile.nameID, ...(profile.sessionIndex ? { sessionIndex: profile.sessionIndex } : {}) };
-      res.redirect(303, signIn(ctx, req, res, { orgId, memberId: member.id, role: member.role, via: 'saml', saml }));
+      const landing = signIn(ctx, req, res, { orgId, memberId: member.id, role: member.role, via: 'saml', saml });
+      if (handOffToApplication(ctx, req, res, { memberId: member.id })) return;
+      res.redirect(303, landing);
     } catch (err) {
       if (err instanceof NoSeatAvailable) {
         return refuse(403, 'no seat available', [

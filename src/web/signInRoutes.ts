@@ -6,6 +6,7 @@ import { consumeLoginLink, endSession, type ActiveSession } from '../domain/sess
 import { digestsEqual, sha256Hex } from '../domain/ids';
 import { clearSessionCookie, signIn } from '../sso/session';
 import { sendPage, sendSignedOutPage } from './page';
+import { handOffToApplication } from '../op/handOff';
 
 /** One-time console sign-in links, the members' welcome page and sign-out (also at the IdP, when the org asks: see idpLogoutUrl). */
 export function signInRoutes(
@@ -18,7 +19,9 @@ export function signInRoutes(
     try {
       const who = consumeLoginLink(ctx, req.params.token as string);
       const member = findMember(ctx.db, who.orgId, who.memberId)!;
-      res.redirect(303, signIn(ctx, req, res, { orgId: who.orgId, memberId: who.memberId, role: member.role, via: 'login-link' }));
+      const landing = signIn(ctx, req, res, { orgId: who.orgId, memberId: who.memberId, role: member.role, via: 'login-link' });
+      if (handOffToApplication(ctx, req, res, { memberId: who.memberId })) return;
+      res.redirect(303, landing);
     } catch (err) {
       if (err instanceof NotFound)
         return sendPage(res, 401, 'Sign-in link not valid', ['This sign-in link is not valid. Ask for a new one.']);

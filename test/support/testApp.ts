@@ -10,15 +10,21 @@ export type TestApp = { app: Express; ctx: TestContext };
 /** The real Express app over a real SQLite file, with the operator token set, a movable clock and group commit (as served). */
 export function createTestApp(
   now?: string,
-  options: { beforeCommit?: () => void; samlSp?: { key: string; cert: string }; outboundAllowPrivateNetworks?: boolean } = {},
+  options: {
+    beforeCommit?: () => void;
+    samlSp?: { key: string; cert: string };
+    outboundAllowPrivateNetworks?: boolean;
+    publicUrl?: string;
+  } = {},
 ): TestApp {
-  const ctx = createTestContext(now, { groupCommit: true, beforeCommit: options.beforeCommit });
+  const publicUrl = options.publicUrl ?? 'http://seatd.test';
+  const ctx = createTestContext(now, { groupCommit: true, beforeCommit: options.beforeCommit, publicUrl });
   const app = createApp({
     ctx,
     // the identity providers and webhook receivers of the tests run on loopback
     config: {
       operatorToken: OPERATOR_TOKEN,
-      publicUrl: 'http://seatd.test',
+      publicUrl,
       samlSp: options.samlSp,
       outboundAllowPrivateNetworks: options.outboundAllowPrivateNetworks ?? true,
     },

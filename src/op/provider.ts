@@ -1,0 +1,123 @@
+import type { Request, Response } from 'express';
+import type { default as Provider, Configuration, KoaContextWithOIDC } from 'oidc-provider';
+import type { DomainContext } from '../domain/context';
+import type { Logger } from '../logger';
+import { clientSecretMatches } from '../domain/apps/apps';
+import { endSession } from '../domain/sessions/sessions';
+import { readCookie, SESSION_COOKIE } from '../sso/session';
+import { sendPage, sendSignedOutPage } from '../web/page';
+import { databaseAdapter } from './adapter';
+import { currentClaims, SCOPE_CLAIMS } from './claims';
+import { sendLogoutConfirmPage } from './pages';
+import { cookieKeys, publishedSigningKeys } from './signingKeys';
+
+/** oidc-provider is ESM-only; it is loaded on first use (see docs/design/sso.md). */
+let oidcProvider: Promise<typeof import('oidc-provider')> | undefined;
+const loadOidcProvider = () => (oidcProvider ??= import('oidc-provider'));
+
+/** Where the provider's endpoints live under the issuer; discovery is at the issuer's /.well-known/openid-configuration. */
+export const OP_ROUTES = {
+  authorization: '/oidc/auth',
+  token: '/oidc/token',
+  userinfo: '/oidc/userinfo',
+  jwks: '/oidc/jwks',
+  end_session: '/oidc/logout',
+  revocation: '/oidc/revoke',
+  introspection: '/oidc/introspect',
+} as const;
+
+export const INTERACTION_PATH = '/oidc/interaction';
+
+/** Lifetimes, in seconds. A code is redeemed within a minute of the sign-in, so the ID token's claims are the sign-in's. */
+const TTL = {
+  AuthorizationCode: 60,
+  IdToken: 3600,
+  AccessToken: 3600,
+  Interaction: 600,
+  Session: 24 * 3600,
+  Grant: 14 * 24 * 3600,
+  RefreshToken: 14 * 24 * 3600,
+};
+
+/** Express's response: the provider is mounted in Express, so Koa's ctx.res is it. */
+const expressResponse = (ctx: KoaContextWithOIDC) => ctx.res as unknown as Response;
+
+function configuration(ctx: DomainContext, logger: Logger): Configuration {
+  const keys = publishedSigningKeys(ctx);
+  return {
+    adapter: databaseAdapter(ctx),
+    clients: [],
+    findAccount: async (_ctx, id) => {
+      const claims = currentClaims(ctx, id);
+      // a member who is gone or deactivated has no account: no code, no token refresh, userinfo 401
+      return claims ? { accountId: id, claims: async () => claims } : undefined;
+    },
+    claims: Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([scope, claims]) => [scope, [...claims]])),
+    scopes: ['openid', 'email', 'profile', 'organization', 'offline_access'],
+    // the organization claims are what applications come for: they go in the ID token too, not only at userinfo
+    conformIdTokenClaims: false,
+    extraParams: ['organization'],
+    pkce: { required: () => true },
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
+    enabledJWA: { idTokenSigningAlgValues: ['RS256', 'ES256'], userinfoSigningAlgValues: ['RS256', 'ES256'] },
+    responseTypes: ['code'],
+    jwks: { keys: keys as NonNullable<Configuration['jwks']>['keys'] },
+    cookies: { keys: cookieKeys(ctx), long: { signed: true }, short: { signed: true } },
+    routes: OP_ROUTES,
+    ttl: TTL,
+    interactions: { url: (_ctx, interaction) => `${INTERACTION_PATH}/${interaction.uid}` },
+    features: {
+      devInteractions: { enabled: false },
+      userinfo: { enabled: true },
+      revocation: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (koa, form) => {
+          koa.respond = false;
+          const xsrf = /name="xsrf" value="([^"]+)"/.exec(form)?.[1] ?? '';
+          sendLogoutConfirmPage(expressResponse(koa), {
+            action: OP_ROUTES.end_session + '/confirm',
+            xsrf,
+            ...(koa.oidc.client?.clientName ? { appName: koa.oidc.client.clientName } : {}),
+          });
+        },
+        postLogoutSuccessSource: async (koa) => {
+          koa.respond = false;
+          sendSignedOutPage(expressResponse(koa));
+        },
+      },
+    },
+    renderError: async (koa, out) => {
+      koa.respond = false;
+      const description = out.error === 'server_error' ? 'Something went wrong on our side. Try again in a moment.' : out.error_description;
+      sendPage(expressResponse(koa), koa.status, 'Sign-in could not continue', [
+        String(description ?? out.error),
+        'Go back to the application and start signing in again.',
+      ]);
+    },
+  };
+}
+
+/** Builds a provider over the keys in the database now. */
+export async function createProvider(ctx: DomainContext, logger: Logger): Promise<Provider> {
+  const { default: ProviderClass } = await loadOidcProvider();
+  const provider = new ProviderClass(ctx.publicUrl, configuration(ctx, logger));
+  provider.proxy = true;
+  // Client secrets are stored as SHA-256 digests: the provider compares what a client presents to the digest.
+  const clientPrototype = provider.Client.prototype as unknown as {
+    compareClientSecret(this: { clientSecret: string }, presented: string): boolean;
+  };
+  clientPrototype.compareClientSecret = function (presented) {
+    return clientSecretMatches(this.clientSecret, presented);
+  };
+  provider.on('server_error', (_koa, err) => logger.error({ err }, 'OpenID Provider error'));
+  // Signing out of every application (RP-initiated logout, confirmed) ends the seatd session of this browser too.
+  provider.on('end_session.success', (koa: KoaContextWithOIDC) => {
+    if (!koa.oidc.params?.logout) return;
+    const cookie = readCookie(koa.req as unknown as Request, SESSION_COOKIE);
+    if (!cookie) return;
+    endSession(ctx, cookie);
+    koa.cookies.set(SESSION_COOKIE, null, { path: '/', httpOnly: true, sameSite: 'lax', signed: false });
+  });
+  return provider;
+}
