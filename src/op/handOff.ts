@@ -31,17 +31,35 @@ export function rememberPendingSignIn(ctx: DomainContext, res: Response, interac
 
 export type SignInOutcome = { memberId: string } | { refused: string };
 
-type StoredInteraction = { returnTo?: string; params?: { organization?: unknown }; result?: unknown };
+type StoredInteraction = {
+  returnTo?: string;
+  params?: { organization?: unknown; max_age?: unknown };
+  prompt?: { reasons?: string[] };
+  result?: unknown;
+};
+
+const pendingInteraction = (ctx: DomainContext, req: Request) => {
+  const uid = readCookie(req, PENDING_SIGN_IN_COOKIE);
+  return uid ? { uid, interaction: findOpRecord(ctx, 'Interaction', uid) as StoredInteraction | undefined } : undefined;
+};
+
+/** Whether the application's request demands that the person authenticate again (prompt=login, max_age), not only hold a session. */
+export function wantsFreshSignIn(ctx: DomainContext, req: Request): boolean {
+  const interaction = pendingInteraction(ctx, req)?.interaction;
+  return Boolean(interaction && (isFresh(interaction.prompt?.reasons ?? []) || interaction.params?.max_age !== undefined));
+}
+
+export const isFresh = (reasons: readonly string[]) => reasons.includes('login_prompt') || reasons.includes('max_age');
 
 /**
  * Hands a finished sign-in to the application that asked for it, if there is one: answers true
  * when it did (the response is a redirect), false when the sign-in was seatd's own.
  */
 export function handOffToApplication(ctx: DomainContext, req: Request, res: Response, outcome: SignInOutcome): boolean {
-  const uid = readCookie(req, PENDING_SIGN_IN_COOKIE);
-  if (!uid) return false;
+  const pending = pendingInteraction(ctx, req);
+  if (!pending) return false;
   res.clearCookie(PENDING_SIGN_IN_COOKIE, cookieOptions(ctx));
-  const interaction = findOpRecord(ctx, 'Interaction', uid) as StoredInteraction | undefined;
+  const { uid, interaction } = pending;
   if (!interaction?.returnTo) return false;
   replaceOpPayload(ctx, 'Interaction', uid, { ...interaction, result: interactionResult(ctx, interaction, outcome) });
   res.redirect(303, interaction.returnTo);

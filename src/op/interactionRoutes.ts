@@ -8,7 +8,7 @@ import { composeSignInLinkMail } from '../domain/sessions/signInLinkMail';
 import { getOidcConnection, getSamlConnection } from '../domain/sso/ssoConnections';
 import type { Logger } from '../logger';
 import { sendPage } from '../web/page';
-import { rememberPendingSignIn } from './handOff';
+import { isFresh, rememberPendingSignIn } from './handOff';
 import { sendChoicePage, sendLinkSentPage, sendWorkEmailPage } from './pages';
 import { INTERACTION_PATH } from './provider';
 
@@ -88,10 +88,7 @@ export function interactionRoutes(ctx: DomainContext, logger: Logger, provider: 
 
   async function signInToOrg(req: Request, res: Response, found: { op: Provider; details: Details }, org: OrgRow, email?: string) {
     const { details: interaction, op } = found;
-    const fresh =
-      interaction.prompt.reasons.includes('login_prompt') ||
-      interaction.prompt.reasons.includes('max_age') ||
-      interaction.params.max_age !== undefined;
+    const fresh = isFresh(interaction.prompt.reasons) || interaction.params.max_age !== undefined;
     const session = req.session;
     if (!fresh && session?.orgId === org.id && (!email || email === session.member.email)) {
       // single sign-on: the person is already signed in to seatd, for this org

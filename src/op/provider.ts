@@ -8,6 +8,7 @@ import { readCookie, SESSION_COOKIE } from '../sso/session';
 import { sendPage, sendSignedOutPage } from '../web/page';
 import { databaseAdapter } from './adapter';
 import { currentClaims, SCOPE_CLAIMS } from './claims';
+import { findMemberById } from '../domain/orgs/memberRepository';
 import { sendLogoutConfirmPage } from './pages';
 import { cookieKeys, publishedSigningKeys } from './signingKeys';
 
@@ -42,7 +43,7 @@ const TTL = {
 /** Express's response: the provider is mounted in Express, so Koa's ctx.res is it. */
 const expressResponse = (ctx: KoaContextWithOIDC) => ctx.res as unknown as Response;
 
-function configuration(ctx: DomainContext, logger: Logger): Configuration {
+function configuration(ctx: DomainContext, oidc: typeof import('oidc-provider')): Configuration {
   const keys = publishedSigningKeys(ctx);
   return {
     adapter: databaseAdapter(ctx),
@@ -65,7 +66,7 @@ function configuration(ctx: DomainContext, logger: Logger): Configuration {
     cookies: { keys: cookieKeys(ctx), long: { signed: true }, short: { signed: true } },
     routes: OP_ROUTES,
     ttl: TTL,
-    interactions: { url: (_ctx, interaction) => `${INTERACTION_PATH}/${interaction.uid}` },
+    interactions: { url: (_ctx, interaction) => `${INTERACTION_PATH}/${interaction.uid}`, policy: interactionPolicy(ctx, oidc) },
     features: {
       devInteractions: { enabled: false },
       userinfo: { enabled: true },
@@ -98,10 +99,34 @@ function configuration(ctx: DomainContext, logger: Logger): Configuration {
   };
 }
 
+/**
+ * The provider's prompts, plus two reasons to sign in again although the browser has a session with
+ * the provider: its member is gone or deactivated (no code for them), or the application asks for
+ * another organization than the member's.
+ */
+function interactionPolicy(ctx: DomainContext, oidc: typeof import('oidc-provider')) {
+  const { Check, base } = oidc.interactionPolicy;
+  const policy = base();
+  const login = policy.get('login')!;
+  login.checks.add(
+    new Check('account_unavailable', 'the signed-in member is gone or deactivated', (koa) =>
+      Boolean(koa.oidc.session?.accountId && !koa.oidc.account),
+    ),
+  );
+  login.checks.add(
+    new Check('other_organization', 'the application asked for another organization', (koa) => {
+      const asked = koa.oidc.params?.organization;
+      const accountId = koa.oidc.account?.accountId;
+      return typeof asked === 'string' && accountId !== undefined && findMemberById(ctx.db, accountId)?.orgId !== asked;
+    }),
+  );
+  return policy;
+}
+
 /** Builds a provider over the keys in the database now. */
 export async function createProvider(ctx: DomainContext, logger: Logger): Promise<Provider> {
-  const { default: ProviderClass } = await loadOidcProvider();
-  const provider = new ProviderClass(ctx.publicUrl, configuration(ctx, logger));
+  const oidc = await loadOidcProvider();
+  const provider = new oidc.default(ctx.publicUrl, configuration(ctx, oidc));
   provider.proxy = true;
   // Client secrets are stored as SHA-256 digests: the provider compares what a client presents to the digest.
   const clientPrototype = provider.Client.prototype as unknown as {

@@ -10,7 +10,7 @@ import { inTransaction } from '../domain/context';
 import type { Logger } from '../logger';
 import { sendPage, sendSignedOutPage } from '../web/page';
 import { signIn } from './session';
-import { handOffToApplication, refusal } from '../op/handOff';
+import { handOffToApplication, refusal, wantsFreshSignIn } from '../op/handOff';
 import { outboundFetch } from '../net/outbound';
 import type { ActiveSession } from '../domain/sessions/sessions';
 
@@ -140,6 +140,8 @@ export function oidcRouter(ctx: DomainContext, logger: Logger, options: { allowP
       code_challenge_method: 'S256',
       state,
       nonce,
+      // an application asked for a fresh sign-in (prompt=login, max_age): the IdP must authenticate again
+      ...(wantsFreshSignIn(ctx, req) ? { prompt: 'login' } : {}),
     });
     res.redirect(302, url.href);
   });

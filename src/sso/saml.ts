@@ -17,7 +17,7 @@ import { findOrg } from '../domain/orgs/orgRepository';
 import type { Logger } from '../logger';
 import { sendPage, sendSignedOutPage } from '../web/page';
 import { signIn } from './session';
-import { handOffToApplication, refusal } from '../op/handOff';
+import { handOffToApplication, refusal, wantsFreshSignIn } from '../op/handOff';
 import { endSamlSessions, type ActiveSession } from '../domain/sessions/sessions';
 
 const REQUEST_LIFETIME_MS = 10 * 60_000;
@@ -55,6 +55,7 @@ function serviceProvider(
   connection: SamlConnection,
   sp?: SamlSpKeyPair,
   signRequests = connection.signAuthnRequests,
+  forceAuthn = false,
 ): SAML {
   const urls = samlUrls(ctx.publicUrl, orgId);
   return new SAML({
@@ -75,6 +76,7 @@ function serviceProvider(
     cacheProvider: requestCache(ctx, orgId),
     identifierFormat: EMAIL_NAME_ID,
     disableRequestedAuthnContext: true,
+    forceAuthn,
     ...(sp ? { decryptionPvk: sp.key } : {}),
     ...(sp && signRequests ? { privateKey: sp.key, signatureAlgorithm: 'sha256' as const } : {}),
   });
@@ -184,7 +186,10 @@ export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPai
   router.get('/sso/:org/saml/login', async (req, res) => {
     const connection = connectionOr404(req, res);
     if (!connection) return;
-    const url = await serviceProvider(ctx, req.params.org as string, connection, sp).getAuthorizeUrlAsync('', req.get('host'), {});
+    // an application asked for a fresh sign-in (prompt=login, max_age): the IdP must authenticate again
+    const fresh = wantsFreshSignIn(ctx, req);
+    const provider = serviceProvider(ctx, req.params.org as string, connection, sp, connection.signAuthnRequests, fresh);
+    const url = await provider.getAuthorizeUrlAsync('', req.get('host'), {});
     res.redirect(302, url);
   });
 

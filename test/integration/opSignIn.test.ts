@@ -93,4 +93,124 @@ describe('signing in to a vendor application through an OIDC-connected org', () 
     const userinfo = await rp.userinfo(tokens.access_token, claims.sub);
     expect(userinfo).toMatchObject({ sub: claims.sub, org_id: orgId, seat_type: 'standard', role: 'member' });
   });
+
+  async function signIn(email: string, extra: Record<string, string> = { organization: orgId }, browser = new WebBrowser()) {
+    const rp = await relyingParty(seatd.url, app);
+    idp.signInAs(email, { email, email_verified: true, given_name: 'Grace', family_name: 'Hopper' });
+    const { url, pending } = await rp.authorize(extra);
+    const { url: callback, page } = await browser.follow(url, atVendor);
+    return { rp, callback, page, pending, browser };
+  }
+  const count = (sql: string, ...args: unknown[]) => (seatd.ctx.db.$client.prepare(sql).get(...args) as { n: number }).n;
+
+  it('answers access_denied saying there is no free seat, creates nobody and opens a refusal alert', async () => {
+    await signIn(`ada@${domain}`); // the owner's invitation holds the other Standard seat
+    const { callback } = await signIn(`grace@${domain}`);
+    expect(callback.searchParams.get('code')).toBeNull();
+    expect(callback.searchParams.get('error')).toBe('access_denied');
+    expect(callback.searchParams.get('error_description')).toContain('no free seat');
+    expect(count('SELECT count(*) AS n FROM members WHERE org_id = ? AND email = ?', orgId, `grace@${domain}`)).toBe(0);
+    const alerts = await request(seatd.app).get(`/api/v1/orgs/${orgId}/alerts`).set(owner).expect(200);
+    expect(alerts.body.alerts).toEqual(
+      expect.arrayContaining([expect.objectContaining({ kind: 'seat_refused', status: 'open', seatType: 'standard' })]),
+    );
+  });
+
+  it('refuses a deactivated member with access_denied, even with a live session, and userinfo answers 401 for them', async () => {
+    const first = await signIn(`ada@${domain}`);
+    const tokens = await first.rp.redeem(first.callback, first.pending);
+    const sub = tokens.claims()!.sub;
+    await request(seatd.app).patch(`/api/v1/orgs/${orgId}/members/${sub}`).set(owner).send({ active: false }).expect(200);
+    await expect(first.rp.userinfo(tokens.access_token, sub)).rejects.toMatchObject({ status: 401 });
+    const again = await signIn(`ada@${domain}`, { organization: orgId }, first.browser);
+    expect(again.callback.searchParams.get('error')).toBe('access_denied');
+  });
+
+  it('finds the org from login_hint by its verified domain', async () => {
+    const { callback } = await signIn(`ada@${domain}`, { login_hint: `ada@${domain}` });
+    expect(callback.searchParams.get('code')).toBeTruthy();
+  });
+
+  it('asks for the work email when the application names no org, and says so plainly for an unknown domain', async () => {
+    const rp = await relyingParty(seatd.url, app);
+    idp.signInAs(`ada@${domain}`, { email: `ada@${domain}`, email_verified: true });
+    const browser = new WebBrowser();
+    const { url, pending } = await rp.authorize();
+    const { url: form, page } = await browser.follow(url, atVendor);
+    expect(page!.status).toBe(200);
+    const html = await page!.text();
+    expect(html).toContain('Work email');
+    const action = new URL(/action="([^"]+)"/.exec(html)![1]!, form).href;
+    const unknown = await browser.request(action, { form: { email: 'someone@unknown-domain.example' } });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain('No organization signs in with unknown-domain.example addresses here');
+    const { url: callback } = await browser.follow(action, atVendor, { form: { email: `ada@${domain}` } });
+    const tokens = await rp.redeem(callback, pending);
+    expect(tokens.claims()).toMatchObject({ email: `ada@${domain}`, org_id: orgId });
+  });
+
+  it('reuses a seatd session (single sign-on) without asking the IdP, and sends prompt=login on to the IdP', async () => {
+    const first = await signIn(`ada@${domain}`);
+    await first.rp.redeem(first.callback, first.pending);
+    idp.signInAs('nobody', { email: 'nobody@elsewhere.example', email_verified: true }); // were the IdP asked, this is whom it would sign in
+    const onlySeatdSession = new WebBrowser();
+    onlySeatdSession.setCookie(seatd.url, 'seatd_session', first.browser.cookie(seatd.url, 'seatd_session')!);
+    const rp = await relyingParty(seatd.url, app);
+    const reuse = await rp.authorize({ organization: orgId });
+    const { url: callback } = await onlySeatdSession.follow(reuse.url, atVendor);
+    expect((await rp.redeem(callback, reuse.pending)).claims()).toMatchObject({ email: `ada@${domain}` });
+
+    idp.signInAs(`ada@${domain}`, { email: `ada@${domain}`, email_verified: true });
+    const forced = await rp.authorize({ organization: orgId, prompt: 'login' });
+    const { url: atIdp } = await first.browser.follow(forced.url, (u) => u.origin === idp.issuer);
+    expect(atIdp.searchParams.get('prompt')).toBe('login');
+    const { url: again } = await first.browser.follow(atIdp.href, atVendor);
+    expect((await rp.redeem(again, forced.pending)).claims()).toMatchObject({ email: `ada@${domain}` });
+  });
+
+  describe('the protocol checks', () => {
+    it('requires PKCE with S256 and checks the verifier', async () => {
+      const rp = await relyingParty(seatd.url, app);
+      const plain = new URL((await rp.authorize()).url);
+      plain.searchParams.delete('code_challenge');
+      plain.searchParams.delete('code_challenge_method');
+      const { url: noPkce } = await new WebBrowser().follow(plain.href, atVendor);
+      expect(noPkce.searchParams.get('error')).toBe('invalid_request');
+      expect(noPkce.searchParams.get('error_description')).toMatch(/PKCE/);
+      const { callback, pending } = await signIn(`ada@${domain}`);
+      await expect(rp.redeem(callback, { ...pending, codeVerifier: rp.oidc.randomPKCECodeVerifier() })).rejects.toMatchObject({
+        error: 'invalid_grant',
+      });
+    });
+
+    it('refuses a code used twice and revokes the tokens of its first use', async () => {
+      const { rp, callback, pending } = await signIn(`ada@${domain}`);
+      const tokens = await rp.redeem(callback, pending);
+      await expect(rp.redeem(callback, pending)).rejects.toMatchObject({ error: 'invalid_grant' });
+      await expect(rp.userinfo(tokens.access_token, tokens.claims()!.sub)).rejects.toMatchObject({ status: 401 });
+    });
+
+    it('refuses an unregistered redirect_uri without redirecting to it', async () => {
+      const rp = await relyingParty(seatd.url, { ...app, redirectUri: 'http://evil.test/callback' });
+      const { page } = await new WebBrowser().follow((await rp.authorize()).url, (u) => u.host === 'evil.test');
+      expect(page!.status).toBe(400);
+      const html = await page!.text();
+      expect(html).toContain('redirect_uri');
+      expect(html).not.toMatch(/at .*\.js:\d+/); // no stack trace
+    });
+
+    it('refuses a wrong client secret, with either method, and every use of a deleted app', async () => {
+      const { callback, pending, rp } = await signIn(`ada@${domain}`);
+      const wrong = await relyingParty(seatd.url, { ...app, clientSecret: 'not-the-secret' }, 'post');
+      await expect(wrong.redeem(callback, pending)).rejects.toMatchObject({ error: 'invalid_client' });
+      const post = await relyingParty(seatd.url, app, 'post');
+      const tokens = await post.redeem(callback, pending);
+      await request(seatd.app).delete(`/api/v1/apps/${app.clientId}`).set(operator).expect(204);
+      await expect(rp.userinfo(tokens.access_token, tokens.claims()!.sub)).rejects.toMatchObject({ status: 401 });
+      await expect(post.redeem(callback, pending)).rejects.toMatchObject({ error: 'invalid_client' });
+      const { page } = await signIn(`ada@${domain}`);
+      expect(page!.status).toBe(400);
+      expect(await page!.text()).toContain('client');
+    });
+  });
 });
