@@ -92,6 +92,9 @@ describe('signing in to a vendor application through an OIDC-connected org', () 
     expect(claims.sub).toMatch(/^mem_/);
     const userinfo = await rp.userinfo(tokens.access_token, claims.sub);
     expect(userinfo).toMatchObject({ sub: claims.sub, org_id: orgId, seat_type: 'standard', role: 'member' });
+    // userinfo answers as of now: a seat upgraded after the sign-in shows there
+    await request(seatd.app).patch(`/api/v1/orgs/${orgId}/members/${claims.sub}`).set(owner).send({ seatType: 'premium' }).expect(200);
+    expect(await rp.userinfo(tokens.access_token, claims.sub)).toMatchObject({ seat_type: 'premium' });
   });
 
   async function signIn(email: string, extra: Record<string, string> = { organization: orgId }, browser = new WebBrowser()) {
