@@ -37,13 +37,21 @@ describe('signing in to a vendor application through a SAML-connected org', () =
       .set(owner)
       .send({ mode: 'jit', defaultSeatType: 'standard', groupSeatTypes: { Designers: 'premium' } })
       .expect(200);
-    const registered = await request(seatd.app).post('/api/v1/apps').set(operator).send({ name: 'Vendor app', redirectUris: [vendorCallback] }).expect(201);
+    const registered = await request(seatd.app)
+      .post('/api/v1/apps')
+      .set(operator)
+      .send({ name: 'Vendor app', redirectUris: [vendorCallback] })
+      .expect(201);
     app = { clientId: registered.body.clientId, clientSecret: registered.body.clientSecret, redirectUri: vendorCallback };
   });
   afterEach(() => seatd.close());
 
   /** The application's request → seatd → the IdP (an AuthnRequest) → a signed assertion posted back → the application. */
-  async function signIn(email: string, attributes: Record<string, string | string[]>, extra: Record<string, string> = { login_hint: email }) {
+  async function signIn(
+    email: string,
+    attributes: Record<string, string | string[]>,
+    extra: Record<string, string> = { login_hint: email },
+  ) {
     const rp = await relyingParty(seatd.url, app);
     const browser = new WebBrowser();
     const { url, pending } = await rp.authorize(extra);

@@ -6,14 +6,22 @@ export type RegisteredApp = { clientId: string; clientSecret: string; redirectUr
  * The vendor's application as a relying party of seatd, with openid-client: discovery, an
  * authorization request with PKCE (S256), state and nonce, and the code exchange.
  */
-export async function relyingParty(issuer: string, app: RegisteredApp, auth: 'basic' | 'post' = 'basic') {
+export async function relyingParty(
+  issuer: string,
+  app: RegisteredApp,
+  auth: 'basic' | 'post' = 'basic',
+  options: { fetch?: (url: string, init: RequestInit) => Promise<Response> } = {},
+) {
   const oidc = await import('openid-client');
   const config = await oidc.discovery(
     new URL(issuer),
     app.clientId,
     undefined,
     auth === 'basic' ? oidc.ClientSecretBasic(app.clientSecret) : oidc.ClientSecretPost(app.clientSecret),
-    { execute: [oidc.allowInsecureRequests, oidc.enableNonRepudiationChecks] },
+    {
+      execute: [oidc.allowInsecureRequests, oidc.enableNonRepudiationChecks],
+      ...(options.fetch ? { [oidc.customFetch]: options.fetch } : {}),
+    },
   );
   return {
     oidc,
