@@ -171,6 +171,38 @@ describe('signing in to a vendor application through an OIDC-connected org', () 
     expect((await rp.redeem(again, forced.pending)).claims()).toMatchObject({ email: `ada@${domain}` });
   });
 
+  it('signs out at the application’s request: ends the seatd session and returns only to a registered post-logout URI', async () => {
+    const { rp, callback, pending, browser } = await signIn(`ada@${domain}`);
+    const tokens = await rp.redeem(callback, pending);
+    await request(seatd.app)
+      .get('/welcome')
+      .set('Cookie', `seatd_session=${browser.cookie(seatd.url, 'seatd_session')}`)
+      .expect(200);
+
+    const unregistered = rp.oidc.buildEndSessionUrl(rp.config, {
+      id_token_hint: tokens.id_token!,
+      post_logout_redirect_uri: 'http://evil.test/',
+    });
+    const { page: refused } = await browser.follow(unregistered.href, (u) => u.host === 'evil.test');
+    expect(refused!.status).toBe(400);
+
+    const endSession = rp.oidc.buildEndSessionUrl(rp.config, {
+      id_token_hint: tokens.id_token!,
+      post_logout_redirect_uri: 'http://vendor.test/signed-out',
+      state: 'bye',
+    });
+    const { url: confirmUrl, page } = await browser.follow(endSession.href);
+    const html = await page!.text();
+    expect(html).toContain('Sign out of Vendor app and of seatd?');
+    const action = new URL(/action="([^"]+)"/.exec(html)![1]!, confirmUrl).href;
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)![1]!;
+    const seatdCookie = browser.cookie(seatd.url, 'seatd_session')!;
+    const { url: back } = await browser.follow(action, (u) => u.host === 'vendor.test', { form: { xsrf, logout: 'yes' } });
+    expect(back.href).toBe('http://vendor.test/signed-out?state=bye');
+    await request(seatd.app).get('/welcome').set('Cookie', `seatd_session=${seatdCookie}`).expect(401);
+    expect(browser.cookie(seatd.url, 'seatd_session')).toBeUndefined();
+  });
+
   describe('the protocol checks', () => {
     it('requires PKCE with S256 and checks the verifier', async () => {
       const rp = await relyingParty(seatd.url, app);
