@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import request from 'supertest';
-import { operator, orgWithToken } from '../support/httpFixtures';
+import { orgWithToken } from '../support/httpFixtures';
 import { linkFromOutbox } from '../support/outbox';
+import { registerVendorApp } from '../support/opFixtures';
 import { startSeatd } from '../support/seatdServer';
 import { relyingParty, type RegisteredApp } from '../support/vendorApp';
 import { WebBrowser } from '../support/webBrowser';
@@ -25,12 +26,7 @@ describe('signing in to a vendor application with an emailed link', () => {
     await request(seatd.app)
       .get(`/invite/${linkFromOutbox(seatd.ctx.outboxDir, `owner@${domain}`).split('/').at(-1)}`)
       .expect(200);
-    const registered = await request(seatd.app)
-      .post('/api/v1/apps')
-      .set(operator)
-      .send({ name: 'Vendor app', redirectUris: [vendorCallback] })
-      .expect(201);
-    app = { clientId: registered.body.clientId, clientSecret: registered.body.clientSecret, redirectUri: vendorCallback };
+    app = await registerVendorApp(seatd.app, vendorCallback);
   });
   afterEach(() => seatd.close());
 

@@ -2,9 +2,9 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import request from 'supertest';
-import { operator, orgWithToken } from '../support/httpFixtures';
 import { OPERATOR_TOKEN } from '../support/testApp';
-import { startOidcProvider } from '../support/oidcIdp';
+import type { startOidcProvider } from '../support/oidcIdp';
+import { oidcConnectedOrg, registerVendorApp } from '../support/opFixtures';
 import { startSeatd } from '../support/seatdServer';
 import { relyingParty, type RegisteredApp } from '../support/vendorApp';
 import { WebBrowser } from '../support/webBrowser';
@@ -23,25 +23,8 @@ describe('the OpenID Provider across seatd processes', () => {
 
   beforeEach(async () => {
     seatd = await startSeatd();
-    const created = await orgWithToken(seatd.app, 'owner', { provisioningMode: 'jit' });
-    ({ orgId } = created);
-    domain = created.org.domains[0];
-    idp = await startOidcProvider({
-      clientId: 'seatd',
-      clientSecret: 'seatd-client-secret-0123456789',
-      redirectUri: `${seatd.url}/sso/${orgId}/oidc/callback`,
-    });
-    await request(seatd.app)
-      .put(`/api/v1/orgs/${orgId}/sso/oidc`)
-      .set(created.auth)
-      .send({ issuer: idp.issuer, clientId: 'seatd', clientSecret: 'seatd-client-secret-0123456789' })
-      .expect(200);
-    const registered = await request(seatd.app)
-      .post('/api/v1/apps')
-      .set(operator)
-      .send({ name: 'Vendor app', redirectUris: [vendorCallback] })
-      .expect(201);
-    app = { clientId: registered.body.clientId, clientSecret: registered.body.clientSecret, redirectUri: vendorCallback };
+    ({ orgId, domain, idp } = await oidcConnectedOrg(seatd));
+    app = await registerVendorApp(seatd.app, vendorCallback);
     idp.signInAs(`ada@${domain}`, { email: `ada@${domain}`, email_verified: true });
   });
   afterEach(async () => {

@@ -1,6 +1,7 @@
 import request from 'supertest';
-import { operator, orgWithToken } from '../support/httpFixtures';
+import { orgWithToken } from '../support/httpFixtures';
 import { authnRequestId, createTestIdp, samlResponse, type TestIdp } from '../support/samlIdp';
+import { registerVendorApp } from '../support/opFixtures';
 import { startSeatd } from '../support/seatdServer';
 import { relyingParty, type RegisteredApp } from '../support/vendorApp';
 import { WebBrowser } from '../support/webBrowser';
@@ -37,12 +38,7 @@ describe('signing in to a vendor application through a SAML-connected org', () =
       .set(owner)
       .send({ mode: 'jit', defaultSeatType: 'standard', groupSeatTypes: { Designers: 'premium' } })
       .expect(200);
-    const registered = await request(seatd.app)
-      .post('/api/v1/apps')
-      .set(operator)
-      .send({ name: 'Vendor app', redirectUris: [vendorCallback] })
-      .expect(201);
-    app = { clientId: registered.body.clientId, clientSecret: registered.body.clientSecret, redirectUri: vendorCallback };
+    app = await registerVendorApp(seatd.app, vendorCallback);
   });
   afterEach(() => seatd.close());
 

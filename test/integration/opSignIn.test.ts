@@ -1,6 +1,7 @@
 import request from 'supertest';
-import { operator, orgWithToken } from '../support/httpFixtures';
-import { startOidcProvider } from '../support/oidcIdp';
+import { operator } from '../support/httpFixtures';
+import type { startOidcProvider } from '../support/oidcIdp';
+import { oidcConnectedOrg, registerVendorApp } from '../support/opFixtures';
 import { startSeatd } from '../support/seatdServer';
 import { relyingParty, type RegisteredApp } from '../support/vendorApp';
 import { WebBrowser } from '../support/webBrowser';
@@ -17,26 +18,8 @@ describe('signing in to a vendor application through an OIDC-connected org', () 
 
   beforeEach(async () => {
     seatd = await startSeatd();
-    const created = await orgWithToken(seatd.app, 'owner', { provisioningMode: 'jit', contract: { seats: { standard: 2, premium: 1 } } });
-    ({ orgId } = created);
-    owner = created.auth;
-    domain = created.org.domains[0];
-    idp = await startOidcProvider({
-      clientId: 'seatd',
-      clientSecret: 'seatd-client-secret-0123456789',
-      redirectUri: `${seatd.url}/sso/${orgId}/oidc/callback`,
-    });
-    await request(seatd.app)
-      .put(`/api/v1/orgs/${orgId}/sso/oidc`)
-      .set(owner)
-      .send({ issuer: idp.issuer, clientId: 'seatd', clientSecret: 'seatd-client-secret-0123456789' })
-      .expect(200);
-    const registered = await request(seatd.app)
-      .post('/api/v1/apps')
-      .set(operator)
-      .send({ name: 'Vendor app', redirectUris: [vendorCallback], postLogoutRedirectUris: ['http://vendor.test/signed-out'] })
-      .expect(201);
-    app = { clientId: registered.body.clientId, clientSecret: registered.body.clientSecret, redirectUri: vendorCallback };
+    ({ orgId, domain, owner, idp } = await oidcConnectedOrg(seatd, { contract: { seats: { standard: 2, premium: 1 } } }));
+    app = await registerVendorApp(seatd.app, vendorCallback, ['http://vendor.test/signed-out']);
   });
   afterEach(async () => {
     await idp.close();

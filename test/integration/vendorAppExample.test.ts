@@ -2,8 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createVendorApp } from '../../examples/vendor-app/vendorApp';
-import { operator, orgWithToken } from '../support/httpFixtures';
-import { startOidcProvider } from '../support/oidcIdp';
+import type { startOidcProvider } from '../support/oidcIdp';
+import { oidcConnectedOrg, registerVendorApp } from '../support/opFixtures';
 import { startSeatd } from '../support/seatdServer';
 import { WebBrowser } from '../support/webBrowser';
 
@@ -19,34 +19,17 @@ describe('the example vendor application', () => {
 
   beforeEach(async () => {
     seatd = await startSeatd();
-    const created = await orgWithToken(seatd.app, 'owner', { provisioningMode: 'jit', contract: { seats: { standard: 2, premium: 1 } } });
-    ({ orgId } = created);
-    owner = created.auth;
-    domain = created.org.domains[0];
-    idp = await startOidcProvider({
-      clientId: 'seatd',
-      clientSecret: 'seatd-client-secret-0123456789',
-      redirectUri: `${seatd.url}/sso/${orgId}/oidc/callback`,
-    });
-    await request(seatd.app)
-      .put(`/api/v1/orgs/${orgId}/sso/oidc`)
-      .set(owner)
-      .send({ issuer: idp.issuer, clientId: 'seatd', clientSecret: 'seatd-client-secret-0123456789' })
-      .expect(200);
+    ({ orgId, domain, owner, idp } = await oidcConnectedOrg(seatd, { contract: { seats: { standard: 2, premium: 1 } } }));
     vendor = http.createServer();
     await new Promise<void>((resolve) => vendor.listen(0, '127.0.0.1', resolve));
     vendorUrl = `http://127.0.0.1:${(vendor.address() as AddressInfo).port}`;
-    const registered = await request(seatd.app)
-      .post('/api/v1/apps')
-      .set(operator)
-      .send({ name: 'Vendor app', redirectUris: [`${vendorUrl}/callback`], postLogoutRedirectUris: [`${vendorUrl}/`] })
-      .expect(201);
+    const registered = await registerVendorApp(seatd.app, `${vendorUrl}/callback`, [`${vendorUrl}/`]);
     vendor.on(
       'request',
       await createVendorApp({
         issuer: seatd.url,
-        clientId: registered.body.clientId,
-        clientSecret: registered.body.clientSecret,
+        clientId: registered.clientId,
+        clientSecret: registered.clientSecret,
         baseUrl: vendorUrl,
       }),
     );
