@@ -233,9 +233,7 @@ export const alerts = sqliteTable(
   'alerts',
   {
     id: text('id').primaryKey(),
-    orgId: text('org_id')
-      .notNull()
-      .references(() => orgs.id),
+    orgId: text('org_id').notNull().references(() => orgs.id),
     kind: text('kind', { enum: ['pool_threshold', 'seat_refused'] }).notNull(),
     seatType: text('seat_type', { enum: ['standard', 'premium'] }).notNull(),
     /** Percentage for pool_threshold alerts; null for seat_refused. */
@@ -257,12 +255,8 @@ export const alertDeliveries = sqliteTable(
   'alert_deliveries',
   {
     id: text('id').primaryKey(),
-    orgId: text('org_id')
-      .notNull()
-      .references(() => orgs.id),
-    alertId: text('alert_id')
-      .notNull()
-      .references(() => alerts.id),
+    orgId: text('org_id').notNull().references(() => orgs.id),
+    alertId: text('alert_id').notNull().references(() => alerts.id),
     channel: text('channel', { enum: ['email', 'webhook'] }).notNull(),
     event: text('event').notNull(),
     /** For email: the recipient; for webhook: the URL at the time of the event. */
@@ -283,12 +277,8 @@ export const sessions = sqliteTable(
   {
     /** sha256 of the cookie's secret; the secret itself is only in the browser. */
     id: text('id').primaryKey(),
-    orgId: text('org_id')
-      .notNull()
-      .references(() => orgs.id),
-    memberId: text('member_id')
-      .notNull()
-      .references(() => members.id, { onDelete: 'cascade' }),
+    orgId: text('org_id').notNull().references(() => orgs.id),
+    memberId: text('member_id').notNull().references(() => members.id, { onDelete: 'cascade' }),
     /** Synchronizer token that every form and cookie-authenticated API write must echo. */
     csrfToken: text('csrf_token').notNull(),
     via: text('via').notNull(),
@@ -307,12 +297,8 @@ export const sessions = sqliteTable(
 
 export const loginLinks = sqliteTable('login_links', {
   tokenHash: text('token_hash').primaryKey(),
-  orgId: text('org_id')
-    .notNull()
-    .references(() => orgs.id),
-  memberId: text('member_id')
-    .notNull()
-    .references(() => members.id, { onDelete: 'cascade' }),
+  orgId: text('org_id').notNull().references(() => orgs.id),
+  memberId: text('member_id').notNull().references(() => members.id, { onDelete: 'cascade' }),
   createdAt: createdAt(),
   expiresAt: text('expires_at').notNull(),
   usedAt: text('used_at'),
@@ -322,19 +308,14 @@ export const scimGroups = sqliteTable(
   'scim_groups',
   {
     id: text('id').primaryKey(),
-    orgId: text('org_id')
-      .notNull()
-      .references(() => orgs.id),
+    orgId: text('org_id').notNull().references(() => orgs.id),
     displayName: text('display_name').notNull(),
     externalId: text('external_id'),
     version: integer('version').notNull().default(1),
     createdAt: createdAt(),
     updatedAt: text('updated_at').notNull(),
   },
-  (t) => [
-    index('scim_groups_org_name_idx').on(t.orgId, t.displayName),
-    index('scim_groups_org_created_idx').on(t.orgId, t.createdAt, t.id),
-  ],
+  (t) => [index('scim_groups_org_name_idx').on(t.orgId, t.displayName), index('scim_groups_org_created_idx').on(t.orgId, t.createdAt, t.id)],
 );
 
 export const scimGroupMembers = sqliteTable(
