@@ -25,6 +25,7 @@ export const OP_ROUTES = {
   end_session: '/oidc/logout',
   revocation: '/oidc/revoke',
   introspection: '/oidc/introspect',
+  pushed_authorization_request: '/oidc/par',
 } as const;
 
 export const INTERACTION_PATH = '/oidc/interaction';

@@ -37,6 +37,8 @@ describe('signing in to a vendor application through an OIDC-connected org', () 
       userinfo_endpoint: `${seatd.url}/oidc/userinfo`,
       jwks_uri: `${seatd.url}/oidc/jwks`,
       end_session_endpoint: `${seatd.url}/oidc/logout`,
+      pushed_authorization_request_endpoint: `${seatd.url}/oidc/par`,
+      revocation_endpoint: `${seatd.url}/oidc/revoke`,
       code_challenge_methods_supported: ['S256'],
       response_types_supported: ['code'],
     });
@@ -47,6 +49,19 @@ describe('signing in to a vendor application through an OIDC-connected org', () 
     const jwks = await request(seatd.app).get('/oidc/jwks').expect(200);
     expect(jwks.body.keys.map((k: { alg: string }) => k.alg).sort()).toEqual(['ES256', 'RS256']);
     for (const key of jwks.body.keys) expect(key.d).toBeUndefined();
+    // every endpoint the document names is served by the provider (an error in OAuth's shape, not the web app's 404)
+    const endpoints = Object.entries(res.body)
+      .filter(([name]) => name.endsWith('_endpoint'))
+      .map(([, url]) => new URL(String(url)).pathname);
+    expect(endpoints.length).toBe(6);
+    for (const endpoint of endpoints) {
+      const browserFacing = ['/oidc/auth', '/oidc/logout'].includes(endpoint);
+      const answer = await (browserFacing ? request(seatd.app).get(endpoint) : request(seatd.app).post(endpoint)).set(
+        'Accept',
+        'application/json',
+      );
+      expect([endpoint, answer.status === 404 ? 404 : 'served']).toEqual([endpoint, 'served']);
+    }
   });
 
   it('admits a new employee just in time and hands the application a code whose tokens carry the seat', async () => {
