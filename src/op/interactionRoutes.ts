@@ -101,7 +101,7 @@ export function interactionRoutes(ctx: DomainContext, logger: Logger, provider: 
     rememberPendingSignIn(ctx, res, interaction.uid);
     if (methods.length === 1) return res.redirect(303, methods[0]!.href);
     if (methods.length > 1) return sendChoicePage(res, org.name, methods);
-    if (!email) return sendWorkEmailPage(res, { action: emailAction(req), appName: org.name });
+    if (!email) return sendWorkEmailPage(res, { action: emailAction(req), orgName: org.name });
     mailSignInLink(org, email);
     return sendLinkSentPage(res, email);
   }

@@ -37,6 +37,8 @@ export function openIdProviderRoutes(ctx: DomainContext, logger: Logger): Router
     // every URL the provider writes (discovery, redirects, cookies' security) is on PUBLIC_URL, whatever Host the request named
     req.headers['x-forwarded-host'] = issuer.host;
     req.headers['x-forwarded-proto'] = issuer.protocol.slice(0, -1);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Content-Security-Policy', "frame-ancestors 'none'");
     (await current().callback)(req, res);
   });
   return router;

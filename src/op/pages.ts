@@ -22,6 +22,7 @@ export function sendFormPage(res: Response, status: number, title: string, bodyH
       'Content-Security-Policy',
       "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http: https:; frame-ancestors 'none'",
     )
+    .set('X-Content-Type-Options', 'nosniff')
     .send(
       `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
         `<title>${escapeHtml(title)} · seatd</title><style>${STYLE}</style></head><body><main><h1>${escapeHtml(title)}</h1>${bodyHtml}</main></body></html>`,
@@ -31,13 +32,13 @@ export function sendFormPage(res: Response, status: number, title: string, bodyH
 /** Home-realm discovery: the work email tells which organization (and so which identity provider) signs the person in. */
 export function sendWorkEmailPage(
   res: Response,
-  input: { action: string; status?: number; error?: string; email?: string; appName?: string },
+  input: { action: string; status?: number; error?: string; email?: string; orgName?: string },
 ): void {
   sendFormPage(
     res,
     input.status ?? 200,
     'Sign in with your work email',
-    (input.appName ? `<p>${escapeHtml(input.appName)} signs you in through your organization.</p>` : '') +
+    (input.orgName ? `<p>${escapeHtml(input.orgName)} signs in with a link sent to your work email.</p>` : '') +
       (input.error ? `<p class="error" role="alert">${escapeHtml(input.error)}</p>` : '') +
       `<form method="post" action="${escapeHtml(input.action)}"><label for="email">Work email</label>` +
       `<input id="email" name="email" type="email" autocomplete="email" required value="${escapeHtml(input.email ?? '')}">` +

@@ -30,6 +30,7 @@ describe('signing in to a vendor application through an OIDC-connected org', () 
 
   it('publishes a discovery document with PKCE S256, secret-based client authentication, RS256/ES256 and end_session', async () => {
     const res = await request(seatd.app).get('/.well-known/openid-configuration').expect(200);
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.body).toMatchObject({
       issuer: seatd.url,
       authorization_endpoint: `${seatd.url}/oidc/auth`,
@@ -139,6 +140,8 @@ describe('signing in to a vendor application through an OIDC-connected org', () 
     const { url, pending } = await rp.authorize();
     const { url: form, page } = await browser.follow(url, atVendor);
     expect(page!.status).toBe(200);
+    expect(page!.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(page!.headers.get('x-content-type-options')).toBe('nosniff');
     const html = await page!.text();
     expect(html).toContain('Work email');
     const action = new URL(/action="([^"]+)"/.exec(html)![1]!, form).href;
