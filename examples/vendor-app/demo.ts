@@ -8,6 +8,7 @@
  * closed until an owner upgrades the seat. The third person to sign in is refused: "no free seat".
  */
 import { registerApp } from '../../src/domain/apps/apps';
+import { createToken } from '../../src/domain/orgs/tokens';
 import { startOidcDemo } from '../oidc-demo';
 import { createVendorApp } from './vendorApp';
 
@@ -20,13 +21,23 @@ async function main() {
     { name: 'Vendor app', redirectUris: [`${VENDOR}/callback`], postLogoutRedirectUris: [`${VENDOR}/`] },
     'demo',
   );
+  const owner = createToken(ctx, org.id, { kind: 'api', role: 'owner', label: 'demo' }, 'demo');
   const vendor = await createVendorApp({ issuer: ctx.publicUrl, clientId: app.clientId, clientSecret: app.clientSecret, baseUrl: VENDOR });
   vendor.listen(4100, 'localhost');
+  const api = `${ctx.publicUrl}/api/v1/orgs/${org.id}`;
+  const auth = `-H 'Authorization: Bearer ${owner.token}'`;
   process.stdout.write(
-    `\nOpen ${VENDOR}, sign in, and type any name at the demo IdP ("ada" is ada@demo.local).\n` +
-      `Org ${org.id}; application ${app.clientId}; data in ${dir}. Ctrl-C to stop.\n` +
-      `Upgrade a seat: DATABASE_PATH=${dir}/seatd.db npx seatd token create --org ${org.id}, then PATCH /api/v1/orgs/${org.id}/members/{id} {"seatType":"premium"}\n` +
-      `(buy a Premium seat first: POST /api/v1/orgs/${org.id}/seats/purchases).\n\n`,
+    [
+      '',
+      `Open ${VENDOR}, sign in, enter ada@demo.local as your work email, then "ada" at the demo IdP.`,
+      'The Premium page stays closed: ada has a Standard seat. As the org owner, upgrade one seat and give it to ada:',
+      `  curl -X POST ${api}/seats/purchases ${auth} -H 'Idempotency-Key: demo-1' -H 'Content-Type: application/json' -d '{"upgrade":{"standardToPremium":1}}'`,
+      `  curl ${api}/members ${auth}      # ada's id: mem_…`,
+      `  curl -X PATCH ${api}/members/<ada's id> ${auth} -H 'Content-Type: application/json' -d '{"seatType":"premium"}'`,
+      'and reload the Premium page. Once the Standard seats are taken (the owner’s invitation holds one), the next new person gets "no free seat".',
+      `Org ${org.id}; application ${app.clientId}; data in ${dir}. Ctrl-C to stop.`,
+      '',
+    ].join('\n'),
   );
 }
 
