@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { default as Provider, Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import type { DomainContext } from '../domain/context';
 import type { Logger } from '../logger';
-import { clientSecretMatches } from '../domain/apps/apps';
+import { clientSecretMatches, recordAppSignIn } from '../domain/apps/apps';
 import { endSession } from '../domain/sessions/sessions';
 import { readCookie, SESSION_COOKIE } from '../sso/session';
 import { sendPage, sendSignedOutPage } from '../web/page';
@@ -137,6 +137,10 @@ export async function createProvider(ctx: DomainContext, logger: Logger): Promis
     return clientSecretMatches(this.clientSecret, presented);
   };
   provider.on('server_error', (_koa, err) => logger.error({ err }, 'OpenID Provider error'));
+  provider.on('authorization.success', (koa: KoaContextWithOIDC) => {
+    const accountId = koa.oidc.session?.accountId;
+    if (accountId && koa.oidc.client) recordAppSignIn(ctx, accountId, koa.oidc.client.clientId);
+  });
   // Signing out of every application (RP-initiated logout, confirmed) ends the seatd session of this browser too.
   provider.on('end_session.success', (koa: KoaContextWithOIDC) => {
     if (!koa.oidc.params?.logout) return;

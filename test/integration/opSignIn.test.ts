@@ -89,6 +89,8 @@ describe('signing in to a vendor application through an OIDC-connected org', () 
       groups: [],
     });
     expect(claims.sub).toMatch(/^mem_/);
+    const audit = await request(seatd.app).get(`/api/v1/orgs/${orgId}/audit?action=app.sign-in`).set(owner).expect(200);
+    expect(JSON.stringify(audit.body)).toContain(app.clientId);
     const userinfo = await rp.userinfo(tokens.access_token, claims.sub);
     expect(userinfo).toMatchObject({ sub: claims.sub, org_id: orgId, seat_type: 'standard', role: 'member' });
     // userinfo answers as of now: a seat upgraded after the sign-in shows there
@@ -126,6 +128,15 @@ describe('signing in to a vendor application through an OIDC-connected org', () 
     await expect(first.rp.userinfo(tokens.access_token, sub)).rejects.toMatchObject({ status: 401 });
     const again = await signIn(`ada@${domain}`, { organization: orgId }, first.browser);
     expect(again.callback.searchParams.get('error')).toBe('access_denied');
+  });
+
+  it('refuses a person the org has not admitted (manual mode: not invited) with access_denied, and an unknown organization', async () => {
+    await request(seatd.app).put(`/api/v1/orgs/${orgId}/provisioning`).set(owner).send({ mode: 'manual' }).expect(200);
+    const { callback } = await signIn(`ada@${domain}`);
+    expect(callback.searchParams.get('error')).toBe('access_denied');
+    expect(callback.searchParams.get('error_description')).toContain('has not been invited');
+    const unknown = await signIn(`ada@${domain}`, { organization: 'org_00000000000000000000' });
+    expect(unknown.callback.searchParams.get('error')).toBe('invalid_request');
   });
 
   it('finds the org from login_hint by its verified domain', async () => {

@@ -3,6 +3,7 @@ import { recordAudit } from '../audit/auditLog';
 import { inTransaction, type Actor, type DomainContext } from '../context';
 import { NotFound } from '../errors';
 import { digestsEqual, newId, newSecret, sha256Hex } from '../ids';
+import { findMemberById } from '../orgs/memberRepository';
 import { parseInput } from '../validation';
 import { deleteAppRow, findApp, insertApp, listAppRows, type AppRow } from './appRepository';
 
@@ -78,4 +79,19 @@ export function deleteApp(ctx: DomainContext, clientId: string, actor: Actor): v
 
 export function clientSecretMatches(secretHash: string, presented: string): boolean {
   return digestsEqual(sha256Hex(presented), secretHash);
+}
+
+/** An application received an authorization code for a member: written to the member's org's audit log. */
+export function recordAppSignIn(ctx: DomainContext, memberId: string, clientId: string): void {
+  const member = findMemberById(ctx.db, memberId);
+  if (!member) return;
+  inTransaction(ctx, (tx) =>
+    recordAudit(tx, ctx.clock.now(), {
+      orgId: member.orgId,
+      actor: `member:${member.id}`,
+      action: 'app.sign-in',
+      target: clientId,
+      outcome: 'success',
+    }),
+  );
 }
