@@ -24,7 +24,6 @@ export const OP_ROUTES = {
   jwks: '/oidc/jwks',
   end_session: '/oidc/logout',
   revocation: '/oidc/revoke',
-  introspection: '/oidc/introspect',
   pushed_authorization_request: '/oidc/par',
 } as const;
 

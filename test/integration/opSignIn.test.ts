@@ -164,7 +164,7 @@ describe('signing in to a vendor application through an OIDC-connected org', () 
     expect(tokens.claims()).toMatchObject({ email: `ada@${domain}`, org_id: orgId });
   });
 
-  it('reuses a seatd session (single sign-on) without asking the IdP, and sends prompt=login on to the IdP', async () => {
+  it('reuses a seatd session (single sign-on) without asking the IdP, and sends prompt=login and max_age on to the IdP', async () => {
     const first = await signIn(`ada@${domain}`);
     await first.rp.redeem(first.callback, first.pending);
     idp.signInAs('nobody', { email: 'nobody@elsewhere.example', email_verified: true }); // were the IdP asked, this is whom it would sign in
@@ -181,6 +181,10 @@ describe('signing in to a vendor application through an OIDC-connected org', () 
     expect(atIdp.searchParams.get('prompt')).toBe('login');
     const { url: again } = await first.browser.follow(atIdp.href, atVendor);
     expect((await rp.redeem(again, forced.pending)).claims()).toMatchObject({ email: `ada@${domain}` });
+
+    const aged = await rp.authorize({ organization: orgId, max_age: '0' });
+    const { url: atIdpAgain } = await first.browser.follow(aged.url, (u) => u.origin === idp.issuer);
+    expect(atIdpAgain.searchParams.get('prompt')).toBe('login');
   });
 
   it('signs out at the application’s request: ends the seatd session and returns only to a registered post-logout URI', async () => {
