@@ -9,6 +9,16 @@ import { inTransaction, type DomainContext } from '../domain/context';
 
 export type OpPayload = Record<string, unknown>;
 
+/** The models revoked with their grant (a replayed code, a logout), as oidc-provider's own adapter has them. */
+const GRANT_BOUND = new Set([
+  'AccessToken',
+  'AuthorizationCode',
+  'RefreshToken',
+  'DeviceCode',
+  'BackchannelAuthenticationRequest',
+  'PreAuthorizedCode',
+]);
+
 const live = (row: { payload: OpPayload; expiresAt: number | null } | undefined): OpPayload | undefined =>
   row && (row.expiresAt === null || row.expiresAt > Date.now()) ? row.payload : undefined;
 
@@ -38,7 +48,8 @@ export function upsertOpRecord(
 ): void {
   const values = {
     payload: record.payload,
-    grantId: typeof record.payload.grantId === 'string' ? record.payload.grantId : null,
+    // only what a grant issued goes with it; an interaction also names a grant, but must outlive its revocation
+    grantId: GRANT_BOUND.has(record.model) && typeof record.payload.grantId === 'string' ? record.payload.grantId : null,
     uid: typeof record.payload.uid === 'string' ? record.payload.uid : null,
     expiresAt: record.expiresInSeconds === undefined ? null : Date.now() + record.expiresInSeconds * 1000,
   };

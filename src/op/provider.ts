@@ -3,7 +3,7 @@ import type { default as Provider, Configuration, KoaContextWithOIDC } from 'oid
 import type { DomainContext } from '../domain/context';
 import type { Logger } from '../logger';
 import { clientSecretMatches, recordAppSignIn } from '../domain/apps/apps';
-import { endSession } from '../domain/sessions/sessions';
+import { endSession, resolveSession } from '../domain/sessions/sessions';
 import { readCookie, SESSION_COOKIE } from '../sso/session';
 import { sendPage, sendSignedOutPage } from '../web/page';
 import { databaseAdapter } from './adapter';
@@ -140,11 +140,12 @@ export async function createProvider(ctx: DomainContext, logger: Logger): Promis
     const accountId = koa.oidc.session?.accountId;
     if (accountId && koa.oidc.client) recordAppSignIn(ctx, accountId, koa.oidc.client.clientId);
   });
-  // Signing out of every application (RP-initiated logout, confirmed) ends the seatd session of this browser too.
+  // Signing out of every application (RP-initiated logout, confirmed) ends the seatd session of this browser too, when
+  // it is the same person's: switching to another account also passes here, after the new account's seatd sign-in.
   provider.on('end_session.success', (koa: KoaContextWithOIDC) => {
-    if (!koa.oidc.params?.logout) return;
     const cookie = readCookie(koa.req as unknown as Request, SESSION_COOKIE);
-    if (!cookie) return;
+    if (!koa.oidc.params?.logout || !cookie) return;
+    if (resolveSession(ctx, cookie)?.member.id !== koa.oidc.session?.accountId) return;
     endSession(ctx, cookie);
     koa.cookies.set(SESSION_COOKIE, null, { path: '/', httpOnly: true, sameSite: 'lax', signed: false });
   });

@@ -219,6 +219,33 @@ describe('signing in to a vendor application through an OIDC-connected org', () 
     expect(browser.cookie(seatd.url, 'seatd_session')).toBeUndefined();
   });
 
+  it('signs a browser holding another org’s session in to the org the application names, and keeps the new seatd session', async () => {
+    const first = await signIn(`ada@${domain}`);
+    await first.rp.redeem(first.callback, first.pending);
+    const other = await oidcConnectedOrg(seatd);
+    try {
+      other.idp.signInAs(`bob@${other.domain}`, { email: `bob@${other.domain}`, email_verified: true });
+      const rp = await relyingParty(seatd.url, app);
+      const { url, pending } = await rp.authorize({ organization: other.orgId });
+      const { url: switchUrl, page } = await first.browser.follow(url, atVendor);
+      // the provider asks the browser to end the previous account's session first (a self-submitting form)
+      const html = await page!.text();
+      const action = new URL(/action="([^"]+)"/.exec(html)![1]!, switchUrl).href;
+      const form = Object.fromEntries(
+        [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]),
+      );
+      const { url: callback } = await first.browser.follow(action, atVendor, { form });
+      expect((await rp.redeem(callback, pending)).claims()).toMatchObject({ email: `bob@${other.domain}`, org_id: other.orgId });
+      const welcome = await request(seatd.app)
+        .get('/welcome')
+        .set('Cookie', `seatd_session=${first.browser.cookie(seatd.url, 'seatd_session')}`);
+      expect(welcome.status).toBe(200);
+      expect(welcome.text).toContain(`bob@${other.domain}`);
+    } finally {
+      await other.idp.close();
+    }
+  });
+
   describe('the protocol checks', () => {
     it('requires PKCE with S256 and checks the verifier', async () => {
       const rp = await relyingParty(seatd.url, app);

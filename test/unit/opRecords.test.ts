@@ -27,7 +27,9 @@ describe('the OpenID Provider adapter', () => {
     await adapter('AccessToken').upsert('a1', { grantId: 'g1' }, 60);
     await adapter('AccessToken').upsert('a2', { grantId: 'g2' }, 60);
     await adapter('Session').upsert('s1', { uid: 'u1', accountId: 'mem_1' }, 60);
+    await adapter('Interaction').upsert('i1', { grantId: 'g1', returnTo: '/oidc/auth/i1' }, 60);
     await adapter('AccessToken').revokeByGrantId('g1');
+    expect(await adapter('Interaction').find('i1')).toBeDefined(); // names the grant, but was not issued by it
     expect(await adapter('AuthorizationCode').find('c1')).toBeUndefined();
     expect(await adapter('AccessToken').find('a1')).toBeUndefined();
     expect(await adapter('AccessToken').find('a2')).toBeDefined();
