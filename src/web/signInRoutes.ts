@@ -7,6 +7,7 @@ import { digestsEqual, sha256Hex } from '../domain/ids';
 import { clearSessionCookie, signIn } from '../sso/session';
 import { sendPage, sendSignedOutPage } from './page';
 import { handOffToApplication } from '../op/handOff';
+import { endProviderSession } from '../op/providerSession';
 
 /** One-time console sign-in links, the members' welcome page and sign-out (also at the IdP, when the org asks: see idpLogoutUrl). */
 export function signInRoutes(
@@ -53,6 +54,7 @@ export function signInRoutes(
       atIdp = await options.idpLogoutUrl?.(req.session).catch(() => undefined);
       endSession(ctx, req.sessionCookie!);
     }
+    endProviderSession(ctx, req);
     clearSessionCookie(ctx, res);
     if (atIdp) return res.redirect(303, atIdp);
     sendSignedOutPage(res);

@@ -246,6 +246,20 @@ describe('signing in to a vendor application through an OIDC-connected org', () 
     }
   });
 
+  it('signing out of seatd ends the single sign-on to the applications too', async () => {
+    const first = await signIn(`ada@${domain}`);
+    await first.rp.redeem(first.callback, first.pending);
+    const cookie = `seatd_session=${first.browser.cookie(seatd.url, 'seatd_session')}`;
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(
+      (await request(seatd.app).get('/welcome').set('Cookie', cookie).expect(200)).text,
+    )![1]!;
+    await first.browser.request(`${seatd.url}/logout`, { form: { _csrf: csrf } });
+    const rp = await relyingParty(seatd.url, app);
+    const again = await rp.authorize({ organization: orgId });
+    const { url } = await first.browser.follow(again.url, (u) => u.origin === idp.issuer);
+    expect(url.origin).toBe(idp.issuer); // asked to sign in again, not handed a code
+  });
+
   describe('the protocol checks', () => {
     it('requires PKCE with S256 and checks the verifier', async () => {
       const rp = await relyingParty(seatd.url, app);
