@@ -425,3 +425,48 @@ export const eventRetention = sqliteTable('event_retention', {
   id: integer('id').primaryKey(),
   deletedThrough: integer('deleted_through').notNull(),
 });
+
+/** The vendor's applications that sign people in through seatd (OAuth clients); only a hash of the secret is kept. */
+export const apps = sqliteTable('apps', {
+  clientId: text('client_id').primaryKey(),
+  name: text('name').notNull(),
+  secretHash: text('secret_hash').notNull(),
+  redirectUris: text('redirect_uris', { mode: 'json' }).$type<string[]>().notNull(),
+  postLogoutRedirectUris: text('post_logout_redirect_uris', { mode: 'json' }).$type<string[]>().notNull(),
+  createdAt: createdAt(),
+});
+
+/**
+ * The OpenID Provider's state (interactions, sessions, grants, codes, tokens), one row per stored
+ * object, so that every seatd process on the database serves one flow. Rows past expires_at (ms
+ * since the epoch) are dead and swept.
+ */
+export const opRecords = sqliteTable(
+  'op_records',
+  {
+    model: text('model').notNull(),
+    id: text('id').notNull(),
+    payload: text('payload', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    grantId: text('grant_id'),
+    uid: text('uid'),
+    expiresAt: integer('expires_at'),
+  },
+  (t) => [
+    uniqueIndex('op_records_model_id_unique').on(t.model, t.id),
+    index('op_records_grant_idx').on(t.grantId),
+    index('op_records_uid_idx').on(t.uid),
+    index('op_records_expires_idx').on(t.expiresAt),
+  ],
+);
+
+/**
+ * Keys of the OpenID Provider: token signing keys (private JWKs) and the keys its cookies are signed
+ * with. A superseded signing key stays published until tokens it signed have expired.
+ */
+export const opKeys = sqliteTable('op_keys', {
+  kid: text('kid').primaryKey(),
+  use: text('use', { enum: ['signing', 'cookie'] }).notNull(),
+  jwk: text('jwk', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  createdAt: createdAt(),
+  supersededAt: text('superseded_at'),
+});

@@ -19,7 +19,8 @@ import { createLogger } from '../src/logger';
 const SEATD = 'http://localhost:3000';
 const IDP = 'http://localhost:4000';
 
-async function main() {
+/** seatd and the demo IdP, started side by side; answers the domain context, the org and the data folder. */
+export async function startOidcDemo() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seatd-demo-'));
   const logger = createLogger('info');
   const ctx = openDomainContext(
@@ -85,12 +86,18 @@ async function main() {
     'localhost',
   );
 
-  process.stdout.write(
-    `\nOpen ${SEATD}/sso/${org.id}/oidc/login and sign in with any name.\n` + `Org ${org.id}; data in ${dir}. Ctrl-C to stop.\n\n`,
-  );
+  return { ctx, org, dir };
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+if (require.main === module) {
+  startOidcDemo().then(
+    ({ org, dir }) =>
+      process.stdout.write(
+        `\nOpen ${SEATD}/sso/${org.id}/oidc/login and sign in with any name.\n` + `Org ${org.id}; data in ${dir}. Ctrl-C to stop.\n\n`,
+      ),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

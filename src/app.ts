@@ -20,6 +20,7 @@ import { DEFAULT_AUTH_FAILURES_PER_MINUTE, type Config } from './config';
 import { browserErrorHandler, browserNotFound } from './web/browserErrors';
 import { sendProblem } from './admin/problem';
 import { sendScimError } from './scim/scimError';
+import { openIdProviderRoutes } from './op/openIdProvider';
 
 export type AppDeps = {
   ctx: DomainContext;
@@ -71,6 +72,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(oidcRouter(deps.ctx, deps.logger, outbound));
   app.use(signInPage(deps.ctx));
   app.use(consoleRoutes(deps.ctx, deps.logger));
+  app.use(openIdProviderRoutes(deps.ctx, deps.logger));
   // Whatever nobody served is answered in the shape of the surface it was meant for.
   app.use('/api', (req, res) => sendProblem(res, 404, 'not-found', 'Not found', `No API route for ${req.method} ${req.originalUrl}`));
   app.use('/scim', (req, res) =>

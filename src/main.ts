@@ -7,6 +7,8 @@ import { sweepExpiredInvitations } from './domain/provisioning/invitations';
 import { overdueContracts, renewDueContracts } from './domain/ledger/renewal';
 import { deleteOldSessions } from './domain/sessions/sessions';
 import { deleteOldEvents } from './domain/events/events';
+import { deleteExpiredOpRecords } from './op/opRecords';
+import { deleteRetiredSigningKeys } from './op/signingKeys';
 import { createLogger, type Logger } from './logger';
 import type { DomainContext } from './domain/context';
 import { metricsApp, type Metrics } from './admin/metrics';
@@ -73,6 +75,13 @@ export async function startServer(config: Config = loadConfig()): Promise<{ serv
       if (deleted) logger.info({ deleted }, 'old sessions deleted');
     } catch (err) {
       logger.error({ err }, 'session clean-up failed');
+    }
+    try {
+      const expired = deleteExpiredOpRecords(ctx);
+      const retiredKeys = deleteRetiredSigningKeys(ctx);
+      if (expired || retiredKeys) logger.info({ expired, retiredKeys }, 'expired OpenID Provider records and retired keys deleted');
+    } catch (err) {
+      logger.error({ err }, 'OpenID Provider clean-up failed');
     }
   };
   housekeeping();

@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import type { AppDeps } from '../app';
 import { alertRoutes } from './alertRoutes';
+import { appRoutes } from './appRoutes';
 import { auditRoutes } from './auditRoutes';
 import { memberRoutes } from './memberRoutes';
 import { scimTokenRoutes } from './scimTokenRoutes';
@@ -21,6 +22,7 @@ export function adminApi(deps: AppDeps): Router {
   });
   api.use(operatorRoutes(ctx, config.operatorToken, deps.onOrgCreated ?? (() => {})));
   api.use(eventRoutes(ctx, config.operatorToken));
+  api.use(appRoutes(ctx, config.operatorToken));
   api.use('/orgs/:org', seatRoutes(ctx));
   api.use('/orgs/:org', auditRoutes(ctx));
   api.use('/orgs/:org', memberRoutes(ctx));

@@ -83,6 +83,27 @@ const schemas: Record<string, Schema> = {
       },
     },
   },
+  App: {
+    type: 'object',
+    required: ['clientId', 'name', 'redirectUris', 'postLogoutRedirectUris', 'createdAt'],
+    properties: {
+      clientId: { type: 'string' },
+      name: { type: 'string' },
+      redirectUris: { type: 'array', items: { type: 'string', format: 'uri' } },
+      postLogoutRedirectUris: { type: 'array', items: { type: 'string', format: 'uri' } },
+      createdAt: { type: 'string', format: 'date-time' },
+    },
+  },
+  RegisteredApp: {
+    allOf: [
+      ref('App'),
+      {
+        type: 'object',
+        required: ['clientSecret'],
+        properties: { clientSecret: { type: 'string', description: 'Shown once; only its hash is kept' } },
+      },
+    ],
+  },
   SeatPool: {
     type: 'object',
     required: ['purchased', 'assigned', 'available'],
@@ -252,6 +273,27 @@ export function openApiDocument(publicUrl: string) {
             ...errors,
             '409': problem('A domain is already verified by another org'),
           },
+        },
+      },
+      '/api/v1/apps': {
+        post: {
+          summary: 'Register an application that signs people in through seatd (an OpenID Connect client); the secret is shown once',
+          security: [{ operatorToken: [] }],
+          requestBody: body('app'),
+          responses: { '201': ok('Registered', ref('RegisteredApp')), ...errors },
+        },
+        get: {
+          summary: 'The registered applications (never their secrets)',
+          security: [{ operatorToken: [] }],
+          responses: { '200': ok('Applications', { type: 'array', items: ref('App') }), ...errors },
+        },
+      },
+      '/api/v1/apps/{clientId}': {
+        delete: {
+          summary: 'Delete an application: its client id stops authenticating and its tokens stop working',
+          security: [{ operatorToken: [] }],
+          parameters: [{ name: 'clientId', in: 'path', required: true, schema: { type: 'string' }, description: 'Client id (app_…)' }],
+          responses: { '204': { description: 'Deleted' }, ...errors },
         },
       },
       '/api/v1/orgs/{org}': {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { createOrgInput } from '../domain/orgs/orgInput';
 import { provisioningSettingsInput } from '../domain/provisioning/settings';
 import { alertSettingsInput } from '../domain/alerts/alertSettings';
+import { appInput } from '../domain/apps/apps';
 import { apiTokenBody, inviteBody, memberPatchBody, seatChangeBody } from './requestSchemas';
 
 /** Request bodies of the public surface; `schemas/*.json` are generated from these by `npm run schemas`. */
@@ -13,6 +14,7 @@ export const publicRequestSchemas = {
   'member-patch': memberPatchBody,
   'provisioning-settings': provisioningSettingsInput,
   'alert-settings': alertSettingsInput,
+  app: appInput,
 } as const;
 
 export function jsonSchemaOf(name: keyof typeof publicRequestSchemas): Record<string, unknown> {

@@ -11,6 +11,8 @@ import { createLoginLink } from '../domain/sessions/sessions';
 import { startServer } from '../main';
 import { overdueContracts, renewDueContracts } from '../domain/ledger/renewal';
 import { verifyLedgers } from '../domain/ledger/verify';
+import { deleteApp, listApps, registerApp } from '../domain/apps/apps';
+import { ensureOpKeys, rotateSigningKeys } from '../op/signingKeys';
 
 function integer(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a whole number');
@@ -104,6 +106,42 @@ export function buildProgram(): Command {
     .action((opts) => {
       const ctx = openContext(program.opts().database);
       print(createToken(ctx, opts.org, { kind: 'api', role: opts.role, label: opts.label }, { actor: 'cli', role: 'owner' }));
+    });
+
+  const app = program.command('app').description("the vendor's applications that sign people in through seatd (OpenID Connect clients)");
+  app
+    .command('create')
+    .description('register an application; prints its client id and secret (shown once; only a hash is stored)')
+    .requiredOption('--name <name>', 'application name, shown to people signing in')
+    .option('--redirect-uri <url>', 'where seatd may send the authorization code (repeatable)', collect, [])
+    .option('--post-logout-redirect-uri <url>', 'where seatd may send people after signing out (repeatable)', collect, [])
+    .action((opts) => {
+      const ctx = openContext(program.opts().database);
+      print(
+        registerApp(ctx, { name: opts.name, redirectUris: opts.redirectUri, postLogoutRedirectUris: opts.postLogoutRedirectUri }, 'cli'),
+      );
+    });
+  app
+    .command('list')
+    .description('list the registered applications (never their secrets)')
+    .action(() => print(listApps(openContext(program.opts().database))));
+  app
+    .command('delete')
+    .description('delete an application: its client id stops authenticating and its tokens stop working')
+    .argument('<clientId>', 'the client id (app_…)')
+    .action((clientId: string) => {
+      deleteApp(openContext(program.opts().database), clientId, 'cli');
+      process.stdout.write(`deleted ${clientId}\n`);
+    });
+
+  const keys = program.command('keys').description("the OpenID Provider's signing keys");
+  keys
+    .command('rotate')
+    .description('make new signing keys (RS256, ES256); the old ones stay published until tokens they signed have expired')
+    .action(() => {
+      const ctx = openContext(program.opts().database);
+      ensureOpKeys(ctx);
+      print(rotateSigningKeys(ctx));
     });
 
   program

@@ -16,6 +16,7 @@ import type { Logger } from '../logger';
 import { sendPage, sendSignedOutPage } from '../web/page';
 import { signIn } from './session';
 import { bindBrowser, presentedBrowser } from './browserBinding';
+import { handOffToApplication, refusal, wantsFreshSignIn } from '../op/handOff';
 import { outboundFetch } from '../net/outbound';
 import type { ActiveSession } from '../domain/sessions/sessions';
 
@@ -145,6 +146,8 @@ export function oidcRouter(ctx: DomainContext, logger: Logger, options: { allowP
       code_challenge_method: 'S256',
       state,
       nonce,
+      // an application asked for a fresh sign-in (prompt=login, max_age): the IdP must authenticate again
+      ...(wantsFreshSignIn(ctx, req) ? { prompt: 'login' } : {}),
     });
     res.redirect(302, url.href);
   });
@@ -156,6 +159,8 @@ export function oidcRouter(ctx: DomainContext, logger: Logger, options: { allowP
     const refuse = (status: 401 | 403, reason: string, paragraphs: string[]) => {
       logger.warn({ orgId, reason }, 'OIDC sign-in refused');
       if (status === 401) recordSignInFailure(ctx, { orgId, kind: 'oidc', message: reason });
+      // an application's sign-in: the application hears of the refusal (access_denied), not the browser
+      if (handOffToApplication(ctx, req, res, refusal(paragraphs, status === 403))) return;
       sendPage(res, status, status === 403 ? 'No free seat' : 'Sign-in failed', paragraphs);
     };
     const state = typeof req.query.state === 'string' ? req.query.state : '';
@@ -203,17 +208,16 @@ export function oidcRouter(ctx: DomainContext, logger: Logger, options: { allowP
         groups: Array.isArray(groupsClaim) ? groupsClaim.map(String) : [],
       });
       const oidc = idToken ? { idToken } : undefined;
-      res.redirect(
-        303,
-        signIn(ctx, req, res, {
-          orgId,
-          memberId: member.id,
-          role: member.role,
-          roleCap: ssoConnectionEditorRole(ctx, orgId, 'oidc'),
-          via: 'oidc',
-          oidc,
-        }),
-      );
+      const landing = signIn(ctx, req, res, {
+        orgId,
+        memberId: member.id,
+        role: member.role,
+        roleCap: ssoConnectionEditorRole(ctx, orgId, 'oidc'),
+        via: 'oidc',
+        oidc,
+      });
+      if (handOffToApplication(ctx, req, res, { memberId: member.id })) return;
+      res.redirect(303, landing);
     } catch (err) {
       if (err instanceof NoSeatAvailable) {
         return refuse(403, 'no seat available', [

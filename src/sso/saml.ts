@@ -19,6 +19,7 @@ import type { Logger } from '../logger';
 import { sendPage, sendSignedOutPage } from '../web/page';
 import { signIn } from './session';
 import { bindBrowser, presentedBrowser } from './browserBinding';
+import { handOffToApplication, refusal, wantsFreshSignIn } from '../op/handOff';
 import { endSamlSessions, type ActiveSession } from '../domain/sessions/sessions';
 
 const REQUEST_LIFETIME_MS = 10 * 60_000;
@@ -58,7 +59,7 @@ function serviceProvider(
   orgId: string,
   connection: SamlConnection,
   sp?: SamlSpKeyPair,
-  options: { signRequests?: boolean; browserHash?: string } = {},
+  options: { signRequests?: boolean; browserHash?: string; forceAuthn?: boolean } = {},
 ): SAML {
   const signRequests = options.signRequests ?? connection.signAuthnRequests;
   const urls = samlUrls(ctx.publicUrl, orgId);
@@ -80,6 +81,7 @@ function serviceProvider(
     cacheProvider: requestCache(ctx, orgId, options.browserHash),
     identifierFormat: EMAIL_NAME_ID,
     disableRequestedAuthnContext: true,
+    forceAuthn: options.forceAuthn ?? false,
     ...(sp ? { decryptionPvk: sp.key } : {}),
     ...(sp && signRequests ? { privateKey: sp.key, signatureAlgorithm: 'sha256' as const } : {}),
   });
@@ -190,11 +192,10 @@ export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPai
     const connection = connectionOr404(req, res);
     if (!connection) return;
     const browserHash = bindBrowser(req, res, ctx.publicUrl);
-    const url = await serviceProvider(ctx, req.params.org as string, connection, sp, { browserHash }).getAuthorizeUrlAsync(
-      '',
-      req.get('host'),
-      {},
-    );
+    // an application asked for a fresh sign-in (prompt=login, max_age): the IdP must authenticate again
+    const forceAuthn = wantsFreshSignIn(ctx, req);
+    const provider = serviceProvider(ctx, req.params.org as string, connection, sp, { browserHash, forceAuthn });
+    const url = await provider.getAuthorizeUrlAsync('', req.get('host'), {});
     res.redirect(302, url);
   });
 
@@ -205,6 +206,8 @@ export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPai
     const refuse = (status: 401 | 403, reason: string, paragraphs: string[]) => {
       logger.warn({ orgId, reason }, 'SAML sign-in refused');
       if (status === 401) recordSignInFailure(ctx, { orgId, kind: 'saml', message: reason });
+      // an application's sign-in: the application hears of the refusal (access_denied), not the browser
+      if (handOffToApplication(ctx, req, res, refusal(paragraphs, status === 403))) return;
       sendPage(res, status, status === 403 ? 'No free seat' : 'Sign-in failed', paragraphs);
     };
     let profile: Profile | null;
@@ -229,17 +232,16 @@ export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPai
     try {
       const { member } = admitSsoUser(ctx, orgId, { ...identity, email: identity.email });
       const saml = { nameId: profile.nameID, ...(profile.sessionIndex ? { sessionIndex: profile.sessionIndex } : {}) };
-      res.redirect(
-        303,
-        signIn(ctx, req, res, {
-          orgId,
-          memberId: member.id,
-          role: member.role,
-          roleCap: ssoConnectionEditorRole(ctx, orgId, 'saml'),
-          via: 'saml',
-          saml,
-        }),
-      );
+      const landing = signIn(ctx, req, res, {
+        orgId,
+        memberId: member.id,
+        role: member.role,
+        roleCap: ssoConnectionEditorRole(ctx, orgId, 'saml'),
+        via: 'saml',
+        saml,
+      });
+      if (handOffToApplication(ctx, req, res, { memberId: member.id })) return;
+      res.redirect(303, landing);
     } catch (err) {
       if (err instanceof NoSeatAvailable) {
         return refuse(403, 'no seat available', [

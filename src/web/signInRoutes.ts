@@ -6,6 +6,8 @@ import { consumeLoginLink, endSession, type ActiveSession } from '../domain/sess
 import { csrfMatches } from './csrf';
 import { clearSessionCookie, signIn } from '../sso/session';
 import { sendPage, sendSignedOutPage } from './page';
+import { handOffToApplication } from '../op/handOff';
+import { endProviderSession } from '../op/providerSession';
 
 /** One-time console sign-in links, the members' welcome page and sign-out (also at the IdP, when the org asks: see idpLogoutUrl). */
 export function signInRoutes(
@@ -18,7 +20,9 @@ export function signInRoutes(
     try {
       const who = consumeLoginLink(ctx, req.params.token as string);
       const member = findMember(ctx.db, who.orgId, who.memberId)!;
-      res.redirect(303, signIn(ctx, req, res, { orgId: who.orgId, memberId: who.memberId, role: member.role, via: 'login-link' }));
+      const landing = signIn(ctx, req, res, { orgId: who.orgId, memberId: who.memberId, role: member.role, via: 'login-link' });
+      if (handOffToApplication(ctx, req, res, { memberId: who.memberId })) return;
+      res.redirect(303, landing);
     } catch (err) {
       if (err instanceof NotFound)
         return sendPage(res, 401, 'Sign-in link not valid', ['This sign-in link is not valid. Ask for a new one.']);
@@ -49,6 +53,7 @@ export function signInRoutes(
       atIdp = await options.idpLogoutUrl?.(req.session).catch(() => undefined);
       endSession(ctx, req.sessionCookie!);
     }
+    endProviderSession(ctx, req);
     clearSessionCookie(ctx, res);
     if (atIdp) return res.redirect(303, atIdp);
     sendSignedOutPage(res);

@@ -16,15 +16,17 @@ export function createTestApp(
     outboundAllowPrivateNetworks?: boolean;
     /** Tests that call every route without credentials on purpose raise the failed-authentication limit. */
     authFailuresPerMinute?: number;
+    publicUrl?: string;
   } = {},
 ): TestApp {
-  const ctx = createTestContext(now, { groupCommit: true, beforeCommit: options.beforeCommit });
+  const publicUrl = options.publicUrl ?? 'http://seatd.test';
+  const ctx = createTestContext(now, { groupCommit: true, beforeCommit: options.beforeCommit, publicUrl });
   const app = createApp({
     ctx,
     // the identity providers and webhook receivers of the tests run on loopback
     config: {
       operatorToken: OPERATOR_TOKEN,
-      publicUrl: 'http://seatd.test',
+      publicUrl,
       samlSp: options.samlSp,
       outboundAllowPrivateNetworks: options.outboundAllowPrivateNetworks ?? true,
       authFailuresPerMinute: options.authFailuresPerMinute,

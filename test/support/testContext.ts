@@ -18,7 +18,7 @@ export type TestContext = DomainContext & { db: Db; clock: ManualClock; dbFile: 
  */
 export function createTestContext(
   now = '2026-03-01T09:00:00Z',
-  options: { groupCommit?: boolean; beforeCommit?: () => void } = {},
+  options: { groupCommit?: boolean; beforeCommit?: () => void; publicUrl?: string } = {},
 ): TestContext {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seatd-test-'));
   const dbFile = path.join(dir, 'seatd.db');
@@ -33,7 +33,7 @@ export function createTestContext(
     dbFile,
     outboxDir,
     mailer: createOutboxMailer(outboxDir, 'seatd <no-reply@seatd.test>', createLogger('silent')),
-    publicUrl: 'http://seatd.test',
+    publicUrl: options.publicUrl ?? 'http://seatd.test',
     ...(groupCommit ? { groupCommit } : {}),
     close: () => {
       groupCommit?.flush();

@@ -141,3 +141,8 @@ export function countSeatHolders(q: Queryable, orgId: string): Record<SeatType, 
   for (const r of rows) counts[r.seatType] = r.n;
   return counts;
 }
+
+/** A member by id alone: ids are unique across orgs (the OpenID Provider's subject). */
+export function findMemberById(q: Queryable, memberId: string): MemberRow | undefined {
+  return q.select().from(members).where(eq(members.id, memberId)).get();
+}

@@ -2,7 +2,7 @@ import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { members, scimGroupMembers, scimGroups, seatRefusals } from '../../../db/schema';
 import { noteRefusal } from '../alerts/alerts';
 import { recordAudit } from '../audit/auditLog';
-import { inTransaction, type Actor, type DomainContext, type Tx } from '../context';
+import { inTransaction, type Actor, type DomainContext, type Queryable, type Tx } from '../context';
 import { Invalid, NoSeatAvailable, NotFound } from '../errors';
 import { newId } from '../ids';
 import { findMember } from '../orgs/memberRepository';
@@ -56,6 +56,18 @@ function toGroup(row: typeof scimGroups.$inferSelect, groupMembers: { id: string
   };
 }
 
+/** The names of the IdP groups a member belongs to, oldest group first. */
+export function groupNamesOfMember(q: Queryable, memberId: string): string[] {
+  return q
+    .select({ name: scimGroups.displayName })
+    .from(scimGroupMembers)
+    .innerJoin(scimGroups, eq(scimGroups.id, scimGroupMembers.groupId))
+    .where(eq(scimGroupMembers.memberId, memberId))
+    .orderBy(asc(scimGroups.createdAt))
+    .all()
+    .map((r) => r.name);
+}
+
 /**
  * A member's seat type follows the org's group → seat type map: the first mapped group wins; with
  * no mapped group the type stays. Without a free seat of the new type the membership still counts
@@ -67,14 +79,7 @@ function applyGroupSeatTypes(ctx: DomainContext, tx: Tx, orgId: string, memberId
   for (const memberId of new Set(memberIds)) {
     const member = findMember(tx, orgId, memberId);
     if (!member) continue;
-    const groupNames = tx
-      .select({ name: scimGroups.displayName })
-      .from(scimGroupMembers)
-      .innerJoin(scimGroups, eq(scimGroups.id, scimGroupMembers.groupId))
-      .where(eq(scimGroupMembers.memberId, memberId))
-      .orderBy(asc(scimGroups.createdAt))
-      .all()
-      .map((r) => r.name);
+    const groupNames = groupNamesOfMember(tx, memberId);
     if (!groupNames.some((g) => org.groupSeatTypes[g])) continue;
     const wanted = seatTypeForGroups(org, groupNames);
     if (wanted === member.seatType) continue;

@@ -1,0 +1,76 @@
+import type { Response } from 'express';
+import { escapeHtml } from '../domain/escapeHtml';
+import { sendPage } from '../web/page';
+
+/*
+ * The OpenID Provider's browser pages. Plain outcomes go through the shared page helper; the pages
+ * with a form (work email, choice of identity provider, sign-out confirmation) need markup it does
+ * not take, and share its look and headers here.
+ */
+
+const STYLE =
+  'body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;line-height:1.5}h1{font-size:1.5rem}' +
+  'input{font:inherit;padding:.4rem;width:100%;box-sizing:border-box}button,a.button{font:inherit;display:inline-block;margin:.6rem .4rem .6rem 0;padding:.5rem 1rem;border:1px solid #1b1f23;border-radius:6px;background:#fff;color:#1b1f23;text-decoration:none;cursor:pointer}' +
+  '.error{color:#b00020}';
+
+export function sendFormPage(res: Response, status: number, title: string, bodyHtml: string): void {
+  res
+    .status(status)
+    .type('html')
+    .set('Cache-Control', 'no-store')
+    .set(
+      'Content-Security-Policy',
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http: https:; frame-ancestors 'none'",
+    )
+    .set('X-Content-Type-Options', 'nosniff')
+    .send(
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+        `<title>${escapeHtml(title)} · seatd</title><style>${STYLE}</style></head><body><main><h1>${escapeHtml(title)}</h1>${bodyHtml}</main></body></html>`,
+    );
+}
+
+/** Home-realm discovery: the work email tells which organization (and so which identity provider) signs the person in. */
+export function sendWorkEmailPage(
+  res: Response,
+  input: { action: string; status?: number; error?: string; email?: string; orgName?: string },
+): void {
+  sendFormPage(
+    res,
+    input.status ?? 200,
+    'Sign in with your work email',
+    (input.orgName ? `<p>${escapeHtml(input.orgName)} signs in with a link sent to your work email.</p>` : '') +
+      (input.error ? `<p class="error" role="alert">${escapeHtml(input.error)}</p>` : '') +
+      `<form method="post" action="${escapeHtml(input.action)}"><label for="email">Work email</label>` +
+      `<input id="email" name="email" type="email" autocomplete="email" required value="${escapeHtml(input.email ?? '')}">` +
+      `<button type="submit">Continue</button></form>`,
+  );
+}
+
+export function sendChoicePage(res: Response, orgName: string, methods: { href: string; text: string }[]): void {
+  sendFormPage(
+    res,
+    200,
+    `Sign in to ${orgName}`,
+    methods.map((m) => `<a class="button" href="${escapeHtml(m.href)}">${escapeHtml(m.text)}</a>`).join(''),
+  );
+}
+
+/** The same words whether or not the address belongs to a member: the page must not tell who is one. */
+export function sendLinkSentPage(res: Response, email: string): void {
+  sendPage(res, 200, 'Check your email', [
+    `If ${email} may sign in here, a sign-in link is on its way to it. The link works once, for 15 minutes.`,
+    'Open it in this browser to continue to the application.',
+  ]);
+}
+
+export function sendLogoutConfirmPage(res: Response, input: { action: string; xsrf: string; appName?: string }): void {
+  const hidden = `<input type="hidden" name="xsrf" value="${escapeHtml(input.xsrf)}">`;
+  sendFormPage(
+    res,
+    200,
+    'Sign out',
+    `<p>Sign out of ${escapeHtml(input.appName ?? 'the application')} and of seatd?</p>` +
+      `<form method="post" action="${escapeHtml(input.action)}">${hidden}<input type="hidden" name="logout" value="yes"><button type="submit">Sign out</button></form>` +
+      `<form method="post" action="${escapeHtml(input.action)}">${hidden}<button type="submit">Stay signed in to seatd</button></form>`,
+  );
+}
