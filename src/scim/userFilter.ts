@@ -1,5 +1,6 @@
 import type { MemberField, MemberQueryFilter } from '../domain/orgs/memberQuery';
 import type { FilterNode } from './filterParser';
+import { ownValue } from '../domain/ownValue';
 import { ScimError } from './scimError';
 
 export const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -29,7 +30,7 @@ function normalize(path: string): string {
 }
 
 function fieldOf(path: string): MemberField {
-  const field = FIELDS[normalize(path)];
+  const field = ownValue(FIELDS, normalize(path));
   if (!field) throw new ScimError(400, 'invalidFilter', `Filtering on "${path}" is not supported`);
   return field;
 }
@@ -91,7 +92,7 @@ export function userFilter(node: FilterNode): MemberQueryFilter {
 
 /** sortBy → member field; active cannot be sorted on. */
 export function sortField(path: string): Exclude<MemberField, 'active'> {
-  const field = FIELDS[normalize(path)];
+  const field = ownValue(FIELDS, normalize(path));
   if (!field || field === 'active') throw new ScimError(400, 'invalidValue', `Sorting by "${path}" is not supported`);
   return field;
 }

@@ -5,6 +5,7 @@ import { recordAudit } from '../audit/auditLog';
 import { inTransaction, type Actor, type DomainContext, type Tx } from '../context';
 import { Invalid, NoSeatAvailable, NotFound } from '../errors';
 import { newId } from '../ids';
+import { ownValue } from '../ownValue';
 import { findMember } from '../orgs/memberRepository';
 import { findOrg } from '../orgs/orgRepository';
 import { seatTypeForGroups } from './admission';
@@ -75,7 +76,7 @@ function applyGroupSeatTypes(ctx: DomainContext, tx: Tx, orgId: string, memberId
       .orderBy(asc(scimGroups.createdAt))
       .all()
       .map((r) => r.name);
-    if (!groupNames.some((g) => org.groupSeatTypes[g])) continue;
+    if (!groupNames.some((g) => ownValue(org.groupSeatTypes, g))) continue;
     const wanted = seatTypeForGroups(org, groupNames);
     if (wanted === member.seatType) continue;
     try {
