@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { PROVISIONING_MODES, SEAT_TYPES } from '../seatTypes';
+import { emailAddress } from '../validation';
 
 const DOMAIN_NAME = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
 
 export const domainName = z.string().trim().toLowerCase().regex(DOMAIN_NAME, 'must be a domain name such as acme.com');
-
-export const emailAddress = z.string().trim().toLowerCase().pipe(z.email('must be an email address'));
 
 const minorUnits = z.number().int('must be a whole number of minor units (cents)').min(0, 'must not be negative');
 const seatCount = z.number().int('must be a whole number').min(0, 'must not be negative');
