@@ -1,12 +1,12 @@
 import type { Member } from '../domain/orgs/members';
 import type { ScimUserInput } from '../domain/provisioning/scimProvisioning';
 import { SEAT_TYPES, type SeatType } from '../domain/seatTypes';
+import { isEmailAddress } from '../domain/validation';
 import { ScimError } from './scimError';
 import { coerceUser } from './userCoercion';
 import { CORE_USER, ENTERPRISE_USER, SEATD_USER } from './userFilter';
 
 type Json = Record<string, unknown>;
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 /** Attributes seatd answers from its own columns; everything else the IdP sent is kept and echoed. */
 const MANAGED = new Set(['schemas', 'id', 'meta', 'userName', 'name', 'displayName', 'active', 'emails', 'externalId', SEATD_USER]);
@@ -18,6 +18,8 @@ export function etagOf(member: Pick<Member, 'version'>): string {
 export function toScimUser(member: Member, baseUrl: string): Json {
   const kept = Object.fromEntries(Object.entries(member.scimAttributes ?? {}).filter(([k]) => !MANAGED.has(k)));
   const storedName = (member.scimAttributes?.name ?? {}) as Json;
+  // the emails as the IdP sent them (the sign-in email is one of them); a member the IdP did not send has one, work and primary
+  const storedEmails = member.scimAttributes?.emails;
   const name = {
     ...storedName,
     ...(member.givenName ? { givenName: member.givenName } : {}),
@@ -31,7 +33,7 @@ export function toScimUser(member: Member, baseUrl: string): Json {
     ...(Object.keys(name).length ? { name } : {}),
     ...(member.displayName ? { displayName: member.displayName } : {}),
     active: member.holdsSeat,
-    emails: [{ value: member.email, type: 'work', primary: true }],
+    emails: Array.isArray(storedEmails) && storedEmails.length ? storedEmails : [{ value: member.email, type: 'work', primary: true }],
     ...kept,
     [SEATD_USER]: { seatType: member.seatType },
     meta: {
@@ -67,6 +69,11 @@ export function normalizeUserPayload(body: Json): Json {
   return out;
 }
 
+/** The email a member signs in with: the primary one, else the work one, else the first. */
+export function signInEmailOf<E extends Json>(emails: readonly E[]): E | undefined {
+  return emails.find((e) => e.primary === true) ?? emails.find((e) => String(e.type ?? '').toLowerCase() === 'work') ?? emails[0];
+}
+
 /** Validates a User resource against the User schema (see coerceUser) and reads what the engine needs from it. */
 export function fromScimUser(body: unknown): ScimUserInput & { raw: Json } {
   if (!body || typeof body !== 'object' || Array.isArray(body))
@@ -80,16 +87,18 @@ export function fromScimUser(body: unknown): ScimUserInput & { raw: Json } {
     const e = err as { status?: number; scimType?: string; message: string };
     throw new ScimError(e.status ?? 400, e.scimType ?? 'invalidValue', e.message);
   }
-  const userName = String(user.userName ?? '')
-    .trim()
-    .toLowerCase();
+  const userName = String(user.userName ?? '');
+  if (!userName.trim()) throw new ScimError(400, 'invalidValue', 'userName must not be empty');
   const emails = Array.isArray(user.emails) ? (user.emails as Json[]) : [];
-  const chosen = emails.find((e) => e.primary === true) ?? emails.find((e) => String(e.type ?? '').toLowerCase() === 'work') ?? emails[0];
-  // The member's email: the primary (else work) email the IdP sends, else a userName that is an email (Okta's default).
-  const email = String(chosen?.value ?? (EMAIL.test(userName) ? userName : ''))
+  for (const e of emails) {
+    if (!isEmailAddress(String(e.value ?? '')))
+      throw new ScimError(400, 'invalidValue', `emails: ${JSON.stringify(e.value)} is not an email address`);
+  }
+  // The member's email: the primary (else work, else first) email the IdP sends, else a userName that is an email (Okta's default).
+  const email = String(signInEmailOf(emails)?.value ?? (isEmailAddress(userName) ? userName : ''))
     .trim()
     .toLowerCase();
-  if (!EMAIL.test(email)) {
+  if (!isEmailAddress(email)) {
     throw new ScimError(
       400,
       'invalidValue',

@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, inArray, isNotNull, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { members } from '../../../db/schema';
 import type { DomainContext } from '../context';
-import { creationOrder } from './memberRepository';
+import { creationOrder, userNameKey } from './memberRepository';
 import { toMember, type Member } from './members';
 
 /** Member fields a query may test; adapters (SCIM) map their attribute names onto these. */
@@ -36,7 +36,7 @@ const COLUMNS = {
   updatedAt: members.updatedAt,
 } as const;
 
-/** Text fields compared without regard to case (SCIM's caseExact=false); email is stored lower-cased so its index serves. */
+/** Text fields compared without regard to case (SCIM's caseExact=false). */
 const CASE_INSENSITIVE = new Set<MemberField>(['email', 'userName', 'givenName', 'familyName', 'displayName']);
 
 function conditionSql(c: Condition): SQL {
@@ -47,8 +47,8 @@ function conditionSql(c: Condition): SQL {
     return (c.op === 'eq') === Boolean(c.value) ? holding : inactive;
   }
   const column = COLUMNS[c.field];
-  // email and userName are stored lower-cased, so their indexes serve; the names are lower-cased here.
-  const insensitive = CASE_INSENSITIVE.has(c.field) && c.field !== 'email' && c.field !== 'userName';
+  // email is stored lower-cased, so its index serves; userName has an index on lower(user_name), which this matches.
+  const insensitive = CASE_INSENSITIVE.has(c.field) && c.field !== 'email';
   const target: SQL = insensitive ? sql`lower(${column})` : sql`${column}`;
   const raw = c.value === null || c.value === undefined ? null : String(c.value);
   const value = raw !== null && CASE_INSENSITIVE.has(c.field) ? raw.toLowerCase() : raw;
@@ -111,7 +111,8 @@ export function queryMembers(ctx: DomainContext, orgId: string, query: MemberPag
   const where = and(eq(members.orgId, orgId), filterSql(query.filter));
   const total = ctx.db.select({ n: count() }).from(members).where(where).get()?.n ?? 0;
   if (query.limit === 0) return { total, members: [] };
-  const sortColumn = !query.sortBy || query.sortBy === 'createdAt' ? creationOrder : COLUMNS[query.sortBy];
+  const sortColumn =
+    !query.sortBy || query.sortBy === 'createdAt' ? creationOrder : query.sortBy === 'userName' ? userNameKey : COLUMNS[query.sortBy];
   const order = query.descending ? desc(sortColumn) : asc(sortColumn);
   // Page over rowids first: the offset is skipped inside an index without reading rows; then
   // only the page's rows are read.

@@ -15,6 +15,7 @@ import { changeSeatTypeIn, setMemberActiveIn } from './memberChanges';
 import { toMember, type Member } from '../orgs/members';
 import { findOrg, listOrgDomains } from '../orgs/orgRepository';
 import type { SeatType } from '../seatTypes';
+import { emailAddress } from '../validation';
 import { seatTypeForGroups } from './admission';
 import { refusingWithoutSeat } from './refusals';
 import { reserveSeat } from './seatReservation';
@@ -33,13 +34,20 @@ export type ScimUserInput = {
   scimAttributes?: Record<string, unknown>;
 };
 
+/** The address a member signs in with, checked as the JSON API checks one. */
+function signInEmail(value: string): string {
+  const parsed = emailAddress.safeParse(value);
+  if (!parsed.success) throw Invalid.field('emails', `${JSON.stringify(value)} is not an email address`);
+  return parsed.data;
+}
+
 /**
  * The IdP created a user. Created active, they become a member holding a seat (type from the
  * request, else their mapped groups, else the org default) — or are refused when none is free.
  * Created inactive, they are stored without a seat.
  */
 export function provisionScimUser(ctx: DomainContext, orgId: string, input: ScimUserInput, actor: Actor): Member {
-  const email = input.email.trim().toLowerCase();
+  const email = signInEmail(input.email);
   return refusingWithoutSeat(ctx, { orgId, email, path: 'scim', actor }, () =>
     inTransaction(ctx, (tx) => {
       const org = findOrg(tx, orgId);
@@ -48,11 +56,11 @@ export function provisionScimUser(ctx: DomainContext, orgId: string, input: Scim
       if (!listOrgDomains(tx, orgId).includes(domain)) {
         throw Invalid.field('emails', `the domain ${domain} is not a verified domain of this organization`);
       }
-      const userName = (input.userName ?? email).trim().toLowerCase();
+      const userName = input.userName ?? email;
       const clash = findMemberClashing(tx, orgId, userName, email);
       if (clash) {
         throw new Conflict(
-          clash.userName === userName ? `A user with userName ${userName} already exists` : `A user with the email ${email} already exists`,
+          clash.email === email ? `A user with the email ${email} already exists` : `A user with userName ${clash.userName} already exists`,
           'uniqueness',
         );
       }
@@ -106,7 +114,7 @@ export type ScimUserUpdate = Omit<ScimUserInput, 'groups'> & { groups?: string[]
  * transaction, with a refusal recorded when a seat is missing.
  */
 export function updateScimUser(ctx: DomainContext, orgId: string, memberId: string, input: ScimUserUpdate, actor: Actor): Member {
-  const email = input.email.trim().toLowerCase();
+  const email = signInEmail(input.email);
   return refusingWithoutSeat(ctx, { orgId, email, path: 'scim', actor }, () =>
     inTransaction(ctx, (tx) => {
       const org = findOrg(tx, orgId);
@@ -119,10 +127,9 @@ export function updateScimUser(ctx: DomainContext, orgId: string, memberId: stri
         }
         if (findMemberByEmail(tx, orgId, email)) throw new Conflict(`A user with the email ${email} already exists`, 'uniqueness');
       }
-      const userName = (input.userName ?? email).trim().toLowerCase();
-      if (userName !== member.userName && findMemberByUserName(tx, orgId, userName)) {
-        throw new Conflict(`A user with userName ${userName} already exists`, 'uniqueness');
-      }
+      const userName = input.userName ?? email;
+      const holder = findMemberByUserName(tx, orgId, userName);
+      if (holder && holder.id !== memberId) throw new Conflict(`A user with userName ${holder.userName} already exists`, 'uniqueness');
       const now = ctx.clock.now();
       updateMember(tx, orgId, memberId, {
         email,
