@@ -123,4 +123,33 @@ describe('SCIM bad input', () => {
     expect(patched.status).toBe(400);
     expectScimError(patched.body, 400);
   });
+
+  /** Members written straight into the database: the HTTP way would take minutes for this many. */
+  const insertMembers = (n: number): string[] => {
+    const ids = Array.from({ length: n }, (_, i) => `mem_${String(i).padStart(20, '0')}`);
+    const insert = t.ctx.db.$client.prepare(
+      `INSERT INTO members (id, org_id, email, user_name, role, status, seat_type, source, created_at, updated_at)
+       VALUES (?, ?, ?, ?, 'member', 'deactivated', 'standard', 'scim', '2026-03-01', '2026-03-01')`,
+    );
+    t.ctx.db.$client.transaction(() => ids.forEach((id, i) => insert.run(id, orgId, `u${i}@${domain}`, `u${i}@${domain}`)))();
+    return ids;
+  };
+
+  it('takes a group PUT near the body limit, with more members than SQLite binds in one statement', async () => {
+    const ids = insertMembers(28_000);
+    const created = await request(t.app).post('/scim/v2/Groups').set(scim).send({ schemas: [GROUP], displayName: 'Everyone' }).expect(201);
+    const body = { schemas: [GROUP], id: created.body.id, displayName: 'Everyone', members: ids.map((value) => ({ value })) };
+    expect(JSON.stringify(body).length).toBeGreaterThan(1_000_000);
+    const replaced = await request(t.app).put(`/scim/v2/Groups/${created.body.id}`).set(scim).send(body).expect(200);
+    expect(replaced.body.members).toHaveLength(28_000);
+    const counted = t.ctx.db.$client.prepare('SELECT count(*) AS n FROM scim_group_members WHERE group_id = ?').get(created.body.id);
+    expect(counted).toEqual({ n: 28_000 });
+  }, 60_000);
+
+  it('answers a group naming more than 32,766 unknown users with a SCIM 400', async () => {
+    const members = Array.from({ length: 40_000 }, (_, i) => ({ value: `x${i}` }));
+    const res = await request(t.app).post('/scim/v2/Groups').set(scim).send({ schemas: [GROUP], displayName: 'Many', members }).expect(400);
+    expectScimError(res.body, 400);
+    expect(res.body).toMatchObject({ scimType: 'invalidValue' });
+  });
 });

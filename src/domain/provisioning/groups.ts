@@ -41,7 +41,11 @@ function membersOf(q: Tx | DomainContext['db'], groupIds: string[]): Map<string,
     .where(inArray(scimGroupMembers.groupId, groupIds))
     .orderBy(asc(members.email))
     .all();
-  for (const r of rows) byGroup.set(r.groupId, [...(byGroup.get(r.groupId) ?? []), { id: r.id, email: r.email }]);
+  for (const r of rows) {
+    const list = byGroup.get(r.groupId);
+    if (list) list.push({ id: r.id, email: r.email });
+    else byGroup.set(r.groupId, [{ id: r.id, email: r.email }]);
+  }
   return byGroup;
 }
 
@@ -98,22 +102,33 @@ function applyGroupSeatTypes(ctx: DomainContext, tx: Tx, orgId: string, memberId
   }
 }
 
+/** SQLite binds at most 32,766 values per statement; a group of the IdP's can name more people than that. */
+const IDS_PER_STATEMENT = 10_000;
+
+function inChunks<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
+
 function requireMembers(tx: Tx, orgId: string, memberIds: string[]): void {
-  if (!memberIds.length) return;
-  const found = tx
-    .select({ n: count() })
-    .from(members)
-    .where(and(eq(members.orgId, orgId), inArray(members.id, [...new Set(memberIds)])))
-    .get()!.n;
-  if (found !== new Set(memberIds).size) throw Invalid.field('members', 'lists a user that does not exist in this organization');
+  const unique = [...new Set(memberIds)];
+  let found = 0;
+  for (const ids of inChunks(unique, IDS_PER_STATEMENT))
+    found += tx
+      .select({ n: count() })
+      .from(members)
+      .where(and(eq(members.orgId, orgId), inArray(members.id, ids)))
+      .get()!.n;
+  if (found !== unique.length) throw Invalid.field('members', 'lists a user that does not exist in this organization');
 }
 
 function writeMembership(tx: Tx, groupId: string, memberIds: string[]): void {
   tx.delete(scimGroupMembers).where(eq(scimGroupMembers.groupId, groupId)).run();
-  const unique = [...new Set(memberIds)];
-  if (unique.length)
+  // two values per row
+  for (const ids of inChunks([...new Set(memberIds)], IDS_PER_STATEMENT / 2))
     tx.insert(scimGroupMembers)
-      .values(unique.map((memberId) => ({ groupId, memberId })))
+      .values(ids.map((memberId) => ({ groupId, memberId })))
       .run();
 }
 
