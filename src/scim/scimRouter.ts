@@ -21,7 +21,7 @@ import type { Logger } from '../logger';
 import { listResponse, resourceTypes, schemaDocuments, serviceProviderConfig } from './discovery';
 import { parseFilter } from './filterParser';
 import { requireScimToken } from './scimAuth';
-import { ScimError, scimErrorHandler, sendScimError } from './scimError';
+import { BODY_LIMIT, ScimError, scimErrorHandler, sendScimError } from './scimError';
 import { sortField, userFilter } from './userFilter';
 import { etagOf, fromScimUser, project, toScimUser } from './userResource';
 import { patchUser } from './userPatch';
@@ -46,7 +46,7 @@ function readListParams(source: unknown) {
 }
 
 /** Express 5 hands JSON bodies to us only for the media types we list; SCIM clients send application/scim+json. */
-const scimJson = express.json({ type: ['application/scim+json', 'application/json'], limit: '1mb' });
+const scimJson = express.json({ type: ['application/scim+json', 'application/json'], limit: BODY_LIMIT });
 
 function send(res: Response, status: number, body: unknown): void {
   res.status(status).type('application/scim+json').send(JSON.stringify(body));

@@ -2,7 +2,7 @@ import type { Member } from '../domain/orgs/members';
 import type { ScimUserInput } from '../domain/provisioning/scimProvisioning';
 import { SEAT_TYPES, type SeatType } from '../domain/seatTypes';
 import { isEmailAddress } from '../domain/validation';
-import { ScimError } from './scimError';
+import { ScimError, scimErrorFrom } from './scimError';
 import { coerceUser } from './userCoercion';
 import { CORE_USER, ENTERPRISE_USER, SEATD_USER } from './userFilter';
 
@@ -51,6 +51,14 @@ function truthy(v: unknown): unknown {
   return v;
 }
 
+/** The User's multi-valued complex attributes, each of whose values may say it is the primary one. */
+export const MULTI_VALUED = ['emails', 'phoneNumbers', 'ims', 'photos', 'addresses', 'entitlements', 'roles', 'x509Certificates'];
+
+/** Values of a multi-valued attribute with Entra's "True"/"False" primary read as a boolean. */
+export function withBooleanPrimary(values: unknown[]): unknown[] {
+  return values.map((v) => (v && typeof v === 'object' && 'primary' in v ? { ...(v as Json), primary: truthy((v as Json).primary) } : v));
+}
+
 /**
  * Evens out what Okta and Entra ID send: booleans as strings ("False"), a manager given as a bare
  * id, dotted keys for extension attributes in no-path PATCH values.
@@ -64,8 +72,7 @@ export function normalizeUserPayload(body: Json): Json {
     if (typeof e.manager === 'string') e.manager = { value: e.manager };
     out[ENTERPRISE_USER] = e;
   }
-  if (Array.isArray(out.emails))
-    out.emails = out.emails.map((m) => (m && typeof m === 'object' ? { ...(m as Json), primary: truthy((m as Json).primary) } : m));
+  for (const name of MULTI_VALUED) if (Array.isArray(out[name])) out[name] = withBooleanPrimary(out[name]);
   return out;
 }
 
@@ -83,9 +90,10 @@ export function fromScimUser(body: unknown): ScimUserInput & { raw: Json } {
   try {
     user = coerceUser(normalized);
   } catch (err) {
-    if (err instanceof ScimError) throw err;
-    const e = err as { status?: number; scimType?: string; message: string };
-    throw new ScimError(e.status ?? 400, e.scimType ?? 'invalidValue', e.message);
+    throw scimErrorFrom(
+      err,
+      'The User could not be read; check each attribute against /Schemas/urn:ietf:params:scim:schemas:core:2.0:User',
+    );
   }
   const userName = String(user.userName ?? '');
   if (!userName.trim()) throw new ScimError(400, 'invalidValue', 'userName must not be empty');

@@ -22,8 +22,13 @@ describe('SCIM bad input', () => {
   afterEach(() => t.ctx.close());
 
   const newUser = async (name: string) =>
-    (await request(t.app).post('/scim/v2/Users').set(scim).send({ schemas: [CORE], userName: `${name}@${domain}` }).expect(201)).body
-      .id as string;
+    (
+      await request(t.app)
+        .post('/scim/v2/Users')
+        .set(scim)
+        .send({ schemas: [CORE], userName: `${name}@${domain}` })
+        .expect(201)
+    ).body.id as string;
 
   /** An error in RFC 7644 §3.12 form whose detail carries nothing of seatd's JavaScript. */
   const expectScimError = (body: Record<string, unknown>, status: number) => {
@@ -101,11 +106,7 @@ describe('SCIM bad input', () => {
   ])('refuses an email with %s, as the JSON API does', async (_what, email) => {
     const address = email(domain);
     const owner = await tokenFor(t.app, orgId, 'owner');
-    await request(t.app)
-      .post(`/api/v1/orgs/${orgId}/members`)
-      .set(owner)
-      .send({ email: address, role: 'member' })
-      .expect(400);
+    await request(t.app).post(`/api/v1/orgs/${orgId}/members`).set(owner).send({ email: address, role: 'member' }).expect(400);
     for (const body of [
       { schemas: [CORE], userName: 'someone', emails: [{ value: address, primary: true }] },
       { schemas: [CORE], userName: address },
@@ -137,7 +138,11 @@ describe('SCIM bad input', () => {
 
   it('takes a group PUT near the body limit, with more members than SQLite binds in one statement', async () => {
     const ids = insertMembers(28_000);
-    const created = await request(t.app).post('/scim/v2/Groups').set(scim).send({ schemas: [GROUP], displayName: 'Everyone' }).expect(201);
+    const created = await request(t.app)
+      .post('/scim/v2/Groups')
+      .set(scim)
+      .send({ schemas: [GROUP], displayName: 'Everyone' })
+      .expect(201);
     const body = { schemas: [GROUP], id: created.body.id, displayName: 'Everyone', members: ids.map((value) => ({ value })) };
     expect(JSON.stringify(body).length).toBeGreaterThan(1_000_000);
     const replaced = await request(t.app).put(`/scim/v2/Groups/${created.body.id}`).set(scim).send(body).expect(200);
@@ -148,8 +153,31 @@ describe('SCIM bad input', () => {
 
   it('answers a group naming more than 32,766 unknown users with a SCIM 400', async () => {
     const members = Array.from({ length: 40_000 }, (_, i) => ({ value: `x${i}` }));
-    const res = await request(t.app).post('/scim/v2/Groups').set(scim).send({ schemas: [GROUP], displayName: 'Many', members }).expect(400);
+    const res = await request(t.app)
+      .post('/scim/v2/Groups')
+      .set(scim)
+      .send({ schemas: [GROUP], displayName: 'Many', members })
+      .expect(400);
     expectScimError(res.body, 400);
     expect(res.body).toMatchObject({ scimType: 'invalidValue' });
+  });
+
+  it.each([
+    ['a null extension', [{ op: 'replace', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User', value: null }]],
+    ['a null multi-valued attribute', [{ op: 'add', path: 'emails', value: null }]],
+    ['a null value without a path', [{ op: 'add', value: null }]],
+    ['a null manager', [{ op: 'add', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', value: null }]],
+  ])('answers a PATCH with %s with a SCIM 400 that carries no JavaScript message', async (_what, Operations) => {
+    const id = await newUser('ada');
+    const res = await request(t.app).patch(`/scim/v2/Users/${id}`).set(scim).send({ schemas: [PATCH], Operations }).expect(400);
+    expectScimError(res.body, 400);
+    expect(res.body.detail).not.toMatch(/proxy|trap|Cannot convert|SchemaDefinition/);
+    expect(res.body.detail).toMatch(/Schemas/);
+  });
+
+  it('answers a body that is not JSON without the parser\'s message', async () => {
+    const res = await request(t.app).post('/scim/v2/Users').set(scim).send('{"schemas": [').expect(400);
+    expectScimError(res.body, 400);
+    expect(res.body).toMatchObject({ scimType: 'invalidSyntax', detail: 'The request body is not valid JSON' });
   });
 });

@@ -17,8 +17,16 @@ describe('SCIM User representation', () => {
   });
   afterEach(() => t.ctx.close());
 
-  const create = (body: Record<string, unknown>) => request(t.app).post('/scim/v2/Users').set(scim).send({ schemas: [CORE], ...body });
-  const filter = (f: string) => request(t.app).get(`/scim/v2/Users?filter=${encodeURIComponent(f)}`).set(scim).expect(200);
+  const create = (body: Record<string, unknown>) =>
+    request(t.app)
+      .post('/scim/v2/Users')
+      .set(scim)
+      .send({ schemas: [CORE], ...body });
+  const filter = (f: string) =>
+    request(t.app)
+      .get(`/scim/v2/Users?filter=${encodeURIComponent(f)}`)
+      .set(scim)
+      .expect(200);
 
   it('keeps userName as sent, compares it without regard to case, and keeps it unique without regard to case', async () => {
     const created = await create({ userName: `OMalley@${domain}`, emails: [{ value: `OMalley@${domain}`, type: 'work', primary: true }] });
@@ -60,5 +68,106 @@ describe('SCIM User representation', () => {
     const sorted = await request(t.app).get('/scim/v2/Users?sortBy=userName').set(scim).expect(200);
     const names = sorted.body.Resources.map((r: { userName: string }) => r.userName.toLowerCase());
     expect(names).toEqual([...names].sort());
+  });
+
+  const patch = (id: string, Operations: unknown[]) =>
+    request(t.app)
+      .patch(`/scim/v2/Users/${id}`)
+      .set(scim)
+      .send({ schemas: [PATCH], Operations });
+
+  it("takes any role and certificate type, canonical values in any case, and Entra's string booleans in sub-attributes", async () => {
+    const created = await create({
+      userName: `entra@${domain}`,
+      emails: [{ value: `entra@${domain}`, type: 'Work', primary: 'True' }],
+      phoneNumbers: [{ value: '+1 555 0100', type: 'cell' }],
+      roles: [{ value: 'Reader', display: 'Reader', type: 'WindowsAzureActiveDirectoryRole', primary: 'False' }],
+      x509Certificates: [{ value: 'MIIB', type: 'signing' }],
+    }).expect(201);
+    expect(created.body).toMatchObject({
+      emails: [{ value: `entra@${domain}`, type: 'Work', primary: true }],
+      phoneNumbers: [{ value: '+1 555 0100', type: 'cell' }],
+      roles: [{ value: 'Reader', type: 'WindowsAzureActiveDirectoryRole', primary: false }],
+      x509Certificates: [{ value: 'MIIB', type: 'signing' }],
+    });
+    const added = await patch(created.body.id, [
+      { op: 'add', path: 'roles', value: [{ value: 'Writer', type: 'WindowsAzureActiveDirectoryRole', primary: 'True' }] },
+      { op: 'replace', path: 'roles[value eq "Reader"].primary', value: 'False' },
+    ]).expect(200);
+    expect(added.body.roles).toEqual([
+      { value: 'Reader', display: 'Reader', type: 'WindowsAzureActiveDirectoryRole', primary: false },
+      { value: 'Writer', type: 'WindowsAzureActiveDirectoryRole', primary: true },
+    ]);
+  });
+
+  it('keeps every email as sent through add, replace and remove, and signs the member in with the primary one', async () => {
+    const created = await create({ userName: `ada@${domain}`, emails: [{ value: `ada@${domain}`, type: 'work', primary: true }] }).expect(
+      201,
+    );
+    const id = created.body.id as string;
+    const added = await patch(id, [{ op: 'add', path: 'emails', value: [{ value: `Ada.Home@${domain}`, type: 'home' }] }]).expect(200);
+    expect(added.body.emails).toEqual([
+      { value: `ada@${domain}`, type: 'work', primary: true },
+      { value: `Ada.Home@${domain}`, type: 'home' },
+    ]);
+    const read = await request(t.app).get(`/scim/v2/Users/${id}`).set(scim).expect(200);
+    expect(read.body.emails).toHaveLength(2);
+
+    const replaced = await patch(id, [{ op: 'replace', path: 'emails[type eq "home"].value', value: `Lovelace@${domain}` }]).expect(200);
+    expect(replaced.body.emails[1]).toEqual({ value: `Lovelace@${domain}`, type: 'home' });
+
+    // the primary moves to the home address: that is now the member's sign-in email
+    const moved = await patch(id, [
+      { op: 'replace', path: 'emails[type eq "work"].primary', value: false },
+      { op: 'replace', path: 'emails[type eq "home"].primary', value: true },
+    ]).expect(200);
+    expect(moved.body.emails).toEqual([
+      { value: `ada@${domain}`, type: 'work', primary: false },
+      { value: `Lovelace@${domain}`, type: 'home', primary: true },
+    ]);
+    const row = t.ctx.db.$client.prepare('SELECT email FROM members WHERE id = ?').get(id);
+    expect(row).toEqual({ email: `lovelace@${domain}` });
+
+    const removed = await patch(id, [{ op: 'remove', path: 'emails[type eq "work"]' }]).expect(200);
+    expect(removed.body.emails).toEqual([{ value: `Lovelace@${domain}`, type: 'home', primary: true }]);
+
+    const put = await request(t.app)
+      .put(`/scim/v2/Users/${id}`)
+      .set(scim)
+      .send({ schemas: [CORE], userName: `ada@${domain}`, emails: [{ value: `ada@${domain}`, type: 'other' }, { value: `x@${domain}` }] })
+      .expect(200);
+    expect(put.body.emails).toEqual([{ value: `ada@${domain}`, type: 'other' }, { value: `x@${domain}` }]);
+  });
+
+  it('describes in /Schemas what it enforces: suggested canonical values, and one member per sign-in email', async () => {
+    const res = await request(t.app).get(`/scim/v2/Schemas/${CORE}`).set(scim).expect(200);
+    const attribute = (name: string) => res.body.attributes.find((a: { name: string }) => a.name === name);
+    const sub = (name: string, subName: string) => attribute(name).subAttributes.find((a: { name: string }) => a.name === subName);
+    expect(sub('emails', 'type').canonicalValues).toEqual(['work', 'home', 'other']);
+    expect(sub('roles', 'type')).not.toHaveProperty('canonicalValues');
+    expect(sub('x509Certificates', 'type')).not.toHaveProperty('canonicalValues');
+    expect(sub('emails', 'value').uniqueness).toBe('server');
+    expect(attribute('userName')).toMatchObject({ caseExact: false, uniqueness: 'server' });
+  });
+
+  it('removes a whole extension when a PATCH names its URN', async () => {
+    const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+    const created = await create({
+      schemas: [CORE, ENTERPRISE],
+      userName: `ada@${domain}`,
+      [ENTERPRISE]: { department: 'R&D', employeeNumber: '7' },
+    }).expect(201);
+    expect(created.body[ENTERPRISE]).toEqual({ department: 'R&D', employeeNumber: '7' });
+    const removed = await patch(created.body.id, [{ op: 'remove', path: ENTERPRISE }]).expect(200);
+    expect(removed.body).not.toHaveProperty([ENTERPRISE]);
+    expect(removed.body.schemas).not.toContain(ENTERPRISE);
+    const read = await request(t.app).get(`/scim/v2/Users/${created.body.id}`).set(scim).expect(200);
+    expect(read.body).not.toHaveProperty([ENTERPRISE]);
+    // in order with the other operations of the message
+    const readded = await patch(created.body.id, [
+      { op: 'remove', path: ENTERPRISE },
+      { op: 'add', path: `${ENTERPRISE}:department`, value: 'Ops' },
+    ]).expect(200);
+    expect(readded.body[ENTERPRISE]).toEqual({ department: 'Ops' });
   });
 });
