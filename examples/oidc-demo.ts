@@ -38,6 +38,7 @@ async function main() {
       name: 'Demo',
       domains: ['demo.local'],
       primaryOwnerEmail: 'owner@demo.local',
+      primaryOwnerName: { givenName: 'Demo', familyName: 'Owner' },
       provisioningMode: 'jit',
       contract: {
         termStart: new Date().toISOString().slice(0, 10),

@@ -21,6 +21,13 @@ export const createOrgInput = z
       seats: z.object({ standard: seatCount, premium: seatCount }),
     }),
     primaryOwnerEmail: emailAddress,
+    primaryOwnerName: z
+      .strictObject({
+        givenName: z.string().trim().min(1, 'is required').max(200),
+        familyName: z.string().trim().min(1, 'is required').max(200),
+      })
+      .optional()
+      .describe('The primary owner’s name: SCIM’s name.givenName and name.familyName, and the given_name/family_name claims'),
     provisioningMode: z.enum(PROVISIONING_MODES).default('manual'),
     defaultSeatType: z.enum(SEAT_TYPES).default('standard'),
   })

@@ -4,7 +4,7 @@ import { Conflict, NotFound } from '../errors';
 import { newId } from '../ids';
 import { getSeatUsage, type SeatUsage } from '../ledger/ledger';
 import { appendLedgerEntries, insertContract, insertPools } from '../ledger/ledgerRepository';
-import { deliverInvitation, issueInvitation, type Delivery, type Invitation } from '../provisioning/invitations';
+import { deliverInvitation, issueInvitation, type Delivery, type Invitation, type PersonName } from '../provisioning/invitations';
 import { findInvitation } from '../provisioning/invitationRepository';
 import { toInvitation } from '../provisioning/invitations';
 import type { ProvisioningMode, SeatType } from '../seatTypes';
@@ -25,7 +25,7 @@ export type Org = {
 export type CreatedOrg = Org & {
   contract: { termStart: string; termMonths: number; autoRenew: boolean; currency: string; prices: Record<SeatType, number> };
   seats: SeatUsage;
-  primaryOwner: { email: string; memberId: string; invitation: Invitation; delivery: Delivery };
+  primaryOwner: { email: string; name?: PersonName; memberId: string; invitation: Invitation; delivery: Delivery };
 };
 
 export function getOrg(ctx: DomainContext, orgId: string): Org {
@@ -89,6 +89,7 @@ export async function createOrg(ctx: DomainContext, input: CreateOrgInput, actor
       role: 'primary_owner',
       seatType: c.seats.standard > 0 ? 'standard' : 'premium',
       actor,
+      ...(data.primaryOwnerName ? { name: data.primaryOwnerName } : {}),
     });
   });
   const delivery = await deliverInvitation(ctx, orgId, invitation, actor);
@@ -104,6 +105,7 @@ export async function createOrg(ctx: DomainContext, input: CreateOrgInput, actor
     seats: getSeatUsage(ctx, orgId),
     primaryOwner: {
       email: data.primaryOwnerEmail,
+      ...(data.primaryOwnerName ? { name: data.primaryOwnerName } : {}),
       memberId: invitation.memberId,
       invitation: toInvitation(findInvitation(ctx.db, orgId, invitation.id)!),
       delivery,
