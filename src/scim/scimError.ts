@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, Response } from 'express';
-import { Conflict, DomainError, Forbidden, Invalid, NoSeatAvailable, NotFound } from '../domain/errors';
+import { Conflict, DomainError, Forbidden, Invalid, NoSeatAvailable, NotFound, StaleVersion } from '../domain/errors';
 import type { Logger } from '../logger';
 
 export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
@@ -44,6 +44,7 @@ export function sendScimError(res: Response, status: number, scimType: string | 
 }
 
 function fromDomain(err: DomainError): [number, string | undefined, string] {
+  if (err instanceof StaleVersion) return [412, undefined, err.message];
   if (err instanceof NoSeatAvailable) return [403, undefined, `No seat is free: ${err.message}`];
   if (err instanceof Invalid) return [400, 'invalidValue', err.message];
   if (err instanceof NotFound) return [404, undefined, err.message];

@@ -5,7 +5,7 @@ import { getMember, type Member } from '../domain/orgs/members';
 import { queryMembers } from '../domain/orgs/memberQuery';
 import { removeMember } from '../domain/provisioning/memberChanges';
 import { provisionScimUser, scimBy, updateScimUser } from '../domain/provisioning/scimProvisioning';
-import { NotFound } from '../domain/errors';
+import { NotFound, StaleVersion, type IfVersion } from '../domain/errors';
 import {
   changeGroup,
   createGroup,
@@ -27,6 +27,8 @@ import { etagOf, fromScimUser, project, toScimUser } from './userResource';
 import { patchUser } from './userPatch';
 
 const MAX_COUNT = 1000;
+/** How many times a PATCH is read and applied again when another change lands between its read and its write. */
+const PATCH_ATTEMPTS = 3;
 
 const listParams = z.object({
   filter: z.string().optional(),
@@ -52,14 +54,21 @@ function send(res: Response, status: number, body: unknown): void {
   res.status(status).type('application/scim+json').send(JSON.stringify(body));
 }
 
-/** If-Match on writes: a stale version is refused with 412. */
-function checkIfMatch(req: Request, etag: string, what: string): void {
-  const ifMatch = req.get('if-match');
-  const matches = (ifMatch ?? '*')
-    .split(',')
-    .map((s) => s.trim())
-    .some((tag) => tag === '*' || tag === etag);
-  if (!matches) throw new ScimError(412, undefined, `The ${what} changed since version ${ifMatch}; it is now ${etag}`);
+/** If-Match on writes: the versions the write is made on condition of (checked as it writes), or undefined for any. */
+function ifVersionOf(req: Request): IfVersion {
+  const tags = req
+    .get('if-match')
+    ?.split(',')
+    .map((s) => s.trim());
+  if (!tags || tags.includes('*')) return undefined;
+  // a tag that is not one of seatd's versions matches none
+  return tags.map((tag) => Number(/^(?:W\/)?"(\d+)"$/.exec(tag)?.[1] ?? -1));
+}
+
+/** ?attributes= and ?excludedAttributes=, as the lists `project` takes. */
+function listedAttributes(query: Request['query']): [string | undefined, string | undefined] {
+  const text = (v: unknown) => (Array.isArray(v) ? v.join(',') : typeof v === 'string' ? v : undefined);
+  return [text(query.attributes), text(query.excludedAttributes)];
 }
 
 /** Reads a resource of the token's org, answering a SCIM 404 when there is none. */
@@ -141,30 +150,38 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
     )
       return void res.status(304).end();
     res.set('ETag', etagOf(member));
-    send(res, 200, project(toScimUser(member, baseUrl()), req.query.attributes as string, req.query.excludedAttributes as string));
+    send(res, 200, project(toScimUser(member, baseUrl()), ...listedAttributes(req.query)));
   });
 
   router.put('/Users/:id', (req, res) => {
     const current = memberOf(req);
-    checkIfMatch(req, etagOf(current), 'user');
-    const member = updateScimUser(ctx, req.scimOrgId!, current.id, fromScimUser(req.body), req.scimActor!);
+    const member = updateScimUser(ctx, req.scimOrgId!, current.id, fromScimUser(req.body), req.scimActor!, ifVersionOf(req));
     res.set('ETag', etagOf(member));
     send(res, 200, toScimUser(member, baseUrl()));
   });
 
   router.patch('/Users/:id', async (req, res) => {
-    const current = memberOf(req);
-    checkIfMatch(req, etagOf(current), 'user');
-    const patched = await patchUser(toScimUser(current, baseUrl()), req.body);
-    const member = patched ? updateScimUser(ctx, req.scimOrgId!, current.id, fromScimUser(patched), req.scimActor!) : current;
-    res.set('ETag', etagOf(member));
-    send(res, 200, toScimUser(member, baseUrl()));
+    const asked = ifVersionOf(req);
+    // A PATCH is applied to the version it was read at: a change committed in between makes it read again.
+    for (let attempt = 1; ; attempt++) {
+      const current = memberOf(req);
+      if (asked && !asked.includes(current.version)) throw new StaleVersion('user', asked, current.version);
+      const patched = await patchUser(toScimUser(current, baseUrl()), req.body);
+      try {
+        const member = patched
+          ? updateScimUser(ctx, req.scimOrgId!, current.id, fromScimUser(patched), req.scimActor!, [current.version])
+          : current;
+        res.set('ETag', etagOf(member));
+        return send(res, 200, toScimUser(member, baseUrl()));
+      } catch (err) {
+        if (!(err instanceof StaleVersion) || attempt === PATCH_ATTEMPTS) throw err;
+      }
+    }
   });
 
   router.delete('/Users/:id', (req, res) => {
     const current = memberOf(req);
-    checkIfMatch(req, etagOf(current), 'user');
-    removeMember(ctx, req.scimOrgId!, current.id, scimBy(req.scimActor!));
+    removeMember(ctx, req.scimOrgId!, current.id, scimBy(req.scimActor!), ifVersionOf(req));
     res.status(204).end();
   });
 
@@ -208,8 +225,8 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
   });
 
   router.put('/Groups/:id', (req, res) => {
-    checkIfMatch(req, groupEtag(groupHeaderOf(req)), 'group');
-    const group = replaceGroup(ctx, req.scimOrgId!, req.params.id as string, fromScimGroup(req.body), req.scimActor!);
+    groupHeaderOf(req);
+    const group = replaceGroup(ctx, req.scimOrgId!, req.params.id as string, fromScimGroup(req.body), req.scimActor!, ifVersionOf(req));
     res.set('ETag', groupEtag(group));
     send(res, 200, toScimGroup(group, baseUrl()));
   });
@@ -217,19 +234,31 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
   router.patch('/Groups/:id', (req, res) => {
     const groupId = req.params.id as string;
     const current = groupHeaderOf(req);
-    checkIfMatch(req, groupEtag(current), 'group');
     const patch = applyGroupPatch(current, req.body);
     const { displayName, externalId } = patch;
+    // guarded by the version the rename was read at, so a rename in between is not undone
+    const ifVersion = ifVersionOf(req) ?? [current.version];
     const updated = patch.members
-      ? replaceGroup(ctx, req.scimOrgId!, groupId, { displayName, externalId, memberIds: patch.members }, req.scimActor!)
-      : changeGroup(ctx, req.scimOrgId!, groupId, { displayName, externalId, add: patch.add, remove: patch.remove }, req.scimActor!);
-    // Okta and Entra ID both document 204 for group PATCH; a body with every member is what Entra advises against.
-    res.set('ETag', groupEtag(updated)).status(204).end();
+      ? replaceGroup(ctx, req.scimOrgId!, groupId, { displayName, externalId, memberIds: patch.members }, req.scimActor!, ifVersion)
+      : changeGroup(
+          ctx,
+          req.scimOrgId!,
+          groupId,
+          { displayName, externalId, add: patch.add, remove: patch.remove },
+          req.scimActor!,
+          ifVersion,
+        );
+    res.set('ETag', groupEtag(updated));
+    // RFC 7644 §3.5.2: with attributes asked for, the resource; else 204, as Okta and Entra document
+    // (a body with every member is what Entra advises against).
+    if (req.query.attributes === undefined && req.query.excludedAttributes === undefined) return void res.status(204).end();
+    const group = groupOf(req);
+    send(res, 200, project(toScimGroup(group, baseUrl(), !withoutMembers(req)), ...listedAttributes(req.query)));
   });
 
   router.delete('/Groups/:id', (req, res) => {
-    checkIfMatch(req, groupEtag(groupHeaderOf(req)), 'group');
-    deleteGroup(ctx, req.scimOrgId!, req.params.id as string, req.scimActor!);
+    groupHeaderOf(req);
+    deleteGroup(ctx, req.scimOrgId!, req.params.id as string, req.scimActor!, ifVersionOf(req));
     res.status(204).end();
   });
 

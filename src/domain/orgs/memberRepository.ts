@@ -2,6 +2,7 @@ import { and, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { prepared } from '../prepared';
 import { members } from '../../../db/schema';
 import type { Queryable } from '../context';
+import type { IfVersion } from '../errors';
 import type { SeatType } from '../seatTypes';
 
 /**
@@ -100,10 +101,32 @@ export function updateMember(q: Queryable, orgId: string, memberId: string, valu
     .run();
 }
 
-export function deleteMember(q: Queryable, orgId: string, memberId: string): void {
-  q.delete(members)
-    .where(and(eq(members.orgId, orgId), eq(members.id, memberId)))
-    .run();
+const atVersion = (ifVersion: IfVersion) => (ifVersion ? inArray(members.version, [...ifVersion]) : undefined);
+
+/** Updates a member if it is at one of the versions given; false when it is not (or is gone). */
+export function updateMemberAtVersion(
+  q: Queryable,
+  orgId: string,
+  memberId: string,
+  ifVersion: IfVersion,
+  values: Partial<typeof members.$inferInsert>,
+): boolean {
+  return (
+    q
+      .update(members)
+      .set({ ...values, version: sql`${members.version} + 1` })
+      .where(and(eq(members.orgId, orgId), eq(members.id, memberId), atVersion(ifVersion)))
+      .run().changes === 1
+  );
+}
+
+export function deleteMember(q: Queryable, orgId: string, memberId: string, ifVersion?: IfVersion): boolean {
+  return (
+    q
+      .delete(members)
+      .where(and(eq(members.orgId, orgId), eq(members.id, memberId), atVersion(ifVersion)))
+      .run().changes === 1
+  );
 }
 
 /**

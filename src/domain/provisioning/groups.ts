@@ -3,7 +3,7 @@ import { members, scimGroupMembers, scimGroups, seatRefusals } from '../../../db
 import { noteRefusal } from '../alerts/alerts';
 import { recordAudit } from '../audit/auditLog';
 import { inTransaction, type Actor, type DomainContext, type Tx } from '../context';
-import { Invalid, NoSeatAvailable, NotFound } from '../errors';
+import { Invalid, NoSeatAvailable, NotFound, StaleVersion, type IfVersion } from '../errors';
 import { newId } from '../ids';
 import { ownValue } from '../ownValue';
 import { findMember } from '../orgs/memberRepository';
@@ -132,6 +132,21 @@ function writeMembership(tx: Tx, groupId: string, memberIds: string[]): void {
       .run();
 }
 
+/** Writes a group's own row if it is at one of the versions given (the If-Match of the request), bumping the version. */
+function updateGroupAtVersion(
+  tx: Tx,
+  row: typeof scimGroups.$inferSelect,
+  ifVersion: IfVersion,
+  values: Pick<typeof scimGroups.$inferInsert, 'displayName' | 'externalId' | 'updatedAt'>,
+): void {
+  const written = tx
+    .update(scimGroups)
+    .set({ ...values, version: sql`${scimGroups.version} + 1` })
+    .where(and(eq(scimGroups.id, row.id), ifVersion ? inArray(scimGroups.version, [...ifVersion]) : undefined))
+    .run().changes;
+  if (!written) throw new StaleVersion('group', ifVersion ?? [], row.version);
+}
+
 export function createGroup(ctx: DomainContext, orgId: string, input: GroupInput, actor: Actor): Group {
   return inTransaction(ctx, (tx) => {
     requireMembers(tx, orgId, input.memberIds);
@@ -162,17 +177,25 @@ export function createGroup(ctx: DomainContext, orgId: string, input: GroupInput
 }
 
 /** Replaces a group's name and members (PUT, and PATCH once applied); seat types follow. */
-export function replaceGroup(ctx: DomainContext, orgId: string, groupId: string, input: GroupInput, actor: Actor): Group {
+export function replaceGroup(
+  ctx: DomainContext,
+  orgId: string,
+  groupId: string,
+  input: GroupInput,
+  actor: Actor,
+  ifVersion?: IfVersion,
+): Group {
   return inTransaction(ctx, (tx) => {
     const row = groupRow(tx, orgId, groupId);
     if (!row) throw new NotFound('group', groupId);
     requireMembers(tx, orgId, input.memberIds);
     const before = (membersOf(tx, [groupId]).get(groupId) ?? []).map((m) => m.id);
     const now = ctx.clock.now();
-    tx.update(scimGroups)
-      .set({ displayName: input.displayName, externalId: input.externalId ?? null, version: row.version + 1, updatedAt: now.toISOString() })
-      .where(eq(scimGroups.id, groupId))
-      .run();
+    updateGroupAtVersion(tx, row, ifVersion, {
+      displayName: input.displayName,
+      externalId: input.externalId ?? null,
+      updatedAt: now.toISOString(),
+    });
     writeMembership(tx, groupId, input.memberIds);
     applyGroupSeatTypes(ctx, tx, orgId, [...before, ...input.memberIds], actor);
     const [beforeSet, afterSet] = [new Set(before), new Set(input.memberIds)];
@@ -197,7 +220,14 @@ export type GroupHeader = Omit<Group, 'members'>;
  * Changes a group by a delta (a PATCH adding or removing people): only the memberships named are
  * written and only their holders' seat types re-evaluated, whatever the size of the group.
  */
-export function changeGroup(ctx: DomainContext, orgId: string, groupId: string, change: GroupChange, actor: Actor): GroupHeader {
+export function changeGroup(
+  ctx: DomainContext,
+  orgId: string,
+  groupId: string,
+  change: GroupChange,
+  actor: Actor,
+  ifVersion?: IfVersion,
+): GroupHeader {
   return inTransaction(ctx, (tx) => {
     const row = groupRow(tx, orgId, groupId);
     if (!row) throw new NotFound('group', groupId);
@@ -222,10 +252,11 @@ export function changeGroup(ctx: DomainContext, orgId: string, groupId: string, 
       }
     }
     const now = ctx.clock.now();
-    tx.update(scimGroups)
-      .set({ displayName: change.displayName, externalId: change.externalId, version: row.version + 1, updatedAt: now.toISOString() })
-      .where(eq(scimGroups.id, groupId))
-      .run();
+    updateGroupAtVersion(tx, row, ifVersion, {
+      displayName: change.displayName,
+      externalId: change.externalId,
+      updatedAt: now.toISOString(),
+    });
     applyGroupSeatTypes(ctx, tx, orgId, changed, actor);
     recordAudit(tx, now, {
       orgId,
@@ -248,12 +279,16 @@ export function getGroupHeader(ctx: DomainContext, orgId: string, groupId: strin
   return header;
 }
 
-export function deleteGroup(ctx: DomainContext, orgId: string, groupId: string, actor: Actor): void {
+export function deleteGroup(ctx: DomainContext, orgId: string, groupId: string, actor: Actor, ifVersion?: IfVersion): void {
   inTransaction(ctx, (tx) => {
     const row = groupRow(tx, orgId, groupId);
     if (!row) throw new NotFound('group', groupId);
     const before = (membersOf(tx, [groupId]).get(groupId) ?? []).map((m) => m.id);
-    tx.delete(scimGroups).where(eq(scimGroups.id, groupId)).run();
+    const deleted = tx
+      .delete(scimGroups)
+      .where(and(eq(scimGroups.id, groupId), ifVersion ? inArray(scimGroups.version, [...ifVersion]) : undefined))
+      .run().changes;
+    if (!deleted) throw new StaleVersion('group', ifVersion ?? [], row.version);
     applyGroupSeatTypes(ctx, tx, orgId, before, actor);
     recordAudit(tx, ctx.clock.now(), {
       orgId,

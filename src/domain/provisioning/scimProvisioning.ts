@@ -1,6 +1,6 @@
 import { recordAudit } from '../audit/auditLog';
 import { inTransaction, type Actor, type DomainContext } from '../context';
-import { Conflict, Invalid, NotFound } from '../errors';
+import { Conflict, Invalid, NotFound, StaleVersion, type IfVersion } from '../errors';
 import { newId } from '../ids';
 import {
   findMember,
@@ -8,7 +8,7 @@ import {
   findMemberByUserName,
   findMemberClashing,
   insertMember,
-  updateMember,
+  updateMemberAtVersion,
   type MemberRow,
 } from '../orgs/memberRepository';
 import { changeSeatTypeIn, setMemberActiveIn } from './memberChanges';
@@ -111,9 +111,17 @@ export type ScimUserUpdate = Omit<ScimUserInput, 'groups'> & { groups?: string[]
 /**
  * The IdP replaced or patched a user: attributes, then activation (re-activation needs a free
  * seat), then the seat type (explicit, else from mapped groups when they are given) — in one
- * transaction, with a refusal recorded when a seat is missing.
+ * transaction, with a refusal recorded when a seat is missing. With `ifVersion`, only if the user
+ * is still at one of those versions (checked by the statement that writes).
  */
-export function updateScimUser(ctx: DomainContext, orgId: string, memberId: string, input: ScimUserUpdate, actor: Actor): Member {
+export function updateScimUser(
+  ctx: DomainContext,
+  orgId: string,
+  memberId: string,
+  input: ScimUserUpdate,
+  actor: Actor,
+  ifVersion?: IfVersion,
+): Member {
   const email = signInEmail(input.email);
   return refusingWithoutSeat(ctx, { orgId, email, path: 'scim', actor }, () =>
     inTransaction(ctx, (tx) => {
@@ -131,7 +139,7 @@ export function updateScimUser(ctx: DomainContext, orgId: string, memberId: stri
       const holder = findMemberByUserName(tx, orgId, userName);
       if (holder && holder.id !== memberId) throw new Conflict(`A user with userName ${holder.userName} already exists`, 'uniqueness');
       const now = ctx.clock.now();
-      updateMember(tx, orgId, memberId, {
+      const written = updateMemberAtVersion(tx, orgId, memberId, ifVersion, {
         email,
         userName,
         givenName: input.givenName ?? null,
@@ -140,8 +148,8 @@ export function updateScimUser(ctx: DomainContext, orgId: string, memberId: stri
         externalId: input.externalId ?? null,
         scimAttributes: input.scimAttributes ?? null,
         updatedAt: now.toISOString(),
-        version: member.version + 1,
       });
+      if (!written) throw new StaleVersion('user', ifVersion ?? [], member.version);
       const by = scimBy(actor);
       const wantActive = input.active;
       if (wantActive !== (member.status === 'active' || member.status === 'invited'))
