@@ -171,3 +171,49 @@ describe('SCIM User representation', () => {
     expect(readded.body[ENTERPRISE]).toEqual({ department: 'Ops' });
   });
 });
+
+describe('SCIM Group PATCH with attributes asked for', () => {
+  let t: TestApp;
+  let domain: string;
+  let scim: Record<string, string>;
+
+  beforeEach(async () => {
+    t = createTestApp('2026-03-01T09:00:00Z');
+    ({ domain, scim } = await scimOrg(t.app, { standard: 10, premium: 0 }));
+  });
+  afterEach(() => t.ctx.close());
+
+  it('answers 200 with the resource (RFC 7644 §3.5.2), and 204 without', async () => {
+    const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+    const ada = await request(t.app)
+      .post('/scim/v2/Users')
+      .set(scim)
+      .send({ schemas: [CORE], userName: `ada@${domain}` })
+      .expect(201);
+    const group = await request(t.app)
+      .post('/scim/v2/Groups')
+      .set(scim)
+      .send({ schemas: [GROUP], displayName: 'Eng' })
+      .expect(201);
+    const patch = (query: string, Operations: unknown[]) =>
+      request(t.app)
+        .patch(`/scim/v2/Groups/${group.body.id}${query}`)
+        .set(scim)
+        .send({ schemas: [PATCH], Operations });
+
+    const named = await patch('?attributes=displayName', [{ op: 'replace', path: 'displayName', value: 'Engineering' }]).expect(200);
+    expect(named.headers['content-type']).toMatch(/^application\/scim\+json/);
+    expect(named.body).toEqual({ schemas: [GROUP], id: group.body.id, displayName: 'Engineering' });
+    expect(named.headers.etag).toBe('W/"2"');
+
+    const added = await patch('?attributes=members,meta', [{ op: 'add', path: 'members', value: [{ value: ada.body.id }] }]).expect(200);
+    expect(added.body).toMatchObject({ id: group.body.id, members: [{ value: ada.body.id }], meta: { version: 'W/"3"' } });
+    expect(added.body).not.toHaveProperty('displayName');
+
+    const without = await patch('?excludedAttributes=members', [{ op: 'replace', path: 'displayName', value: 'Eng' }]).expect(200);
+    expect(without.body).toMatchObject({ displayName: 'Eng' });
+    expect(without.body).not.toHaveProperty('members');
+
+    await patch('', [{ op: 'replace', path: 'displayName', value: 'R&D' }]).expect(204);
+  });
+});
