@@ -20,6 +20,7 @@ import { applyGroupPatch, fromScimGroup, groupEtag, groupFilter, toScimGroup } f
 import type { Logger } from '../logger';
 import { listResponse, resourceTypes, schemaDocuments, serviceProviderConfig } from './discovery';
 import { parseFilter } from './filterParser';
+import type { FilterScope } from './filterScope';
 import { requireScimToken } from './scimAuth';
 import { BODY_LIMIT, ScimError, scimErrorHandler, sendScimError } from './scimError';
 import { sortField, userFilter } from './userFilter';
@@ -39,6 +40,15 @@ const listParams = z.object({
   attributes: z.string().optional(),
   excludedAttributes: z.string().optional(),
 });
+
+type ListParams = ReturnType<typeof readListParams>;
+
+/** Whether a list's groups carry their members: not when excluded, nor when attributes are asked for without them. */
+function wantsMembers(params: Pick<ListParams, 'attributes' | 'excludedAttributes'>): boolean {
+  const names = (list?: string) => (list ?? '').split(',').map((a) => a.trim().toLowerCase().replace(/^.*:/, ''));
+  if (names(params.excludedAttributes).includes('members')) return false;
+  return !params.attributes || names(params.attributes).some((a) => a === 'members' || a.startsWith('members.'));
+}
 
 function readListParams(source: unknown) {
   const parsed = listParams.safeParse(source ?? {});
@@ -91,18 +101,46 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
   const memberOf = (req: Request): Member =>
     existing(() => getMember(ctx, req.scimOrgId!, req.params.id as string), 'User', req.params.id as string);
 
-  const listUsers = (req: Request, res: Response, params: ReturnType<typeof readListParams>) => {
-    const startIndex = Math.max(1, params.startIndex ?? 1);
-    const count = Math.min(MAX_COUNT, Math.max(0, params.count ?? 100));
-    const page = queryMembers(ctx, req.scimOrgId!, {
-      filter: params.filter ? userFilter(parseFilter(params.filter)) : undefined,
+  /** One type's page of resources for a list or search: the endpoint's own, or its share of a root query. */
+  const usersPage = (orgId: string, params: ListParams, scope: FilterScope, offset: number, limit: number) => {
+    const page = queryMembers(ctx, orgId, {
+      filter: params.filter ? userFilter(parseFilter(params.filter), scope) : undefined,
       sortBy: params.sortBy ? sortField(params.sortBy) : undefined,
       descending: params.sortOrder === 'descending',
-      offset: startIndex - 1,
-      limit: count,
+      offset,
+      limit,
     });
-    const resources = page.members.map((m) => project(toScimUser(m, baseUrl()), params.attributes, params.excludedAttributes));
-    send(res, 200, listResponse(resources, page.total, startIndex));
+    return {
+      total: page.total,
+      resources: page.members.map((m) => project(toScimUser(m, baseUrl()), params.attributes, params.excludedAttributes)),
+    };
+  };
+  const groupsPage = (orgId: string, params: ListParams, scope: FilterScope, offset: number, limit: number) => {
+    const withMembers = wantsMembers(params);
+    const page = queryGroups(ctx, orgId, {
+      filter: params.filter ? groupFilter(parseFilter(params.filter), scope) : undefined,
+      offset,
+      limit,
+      withMembers,
+    });
+    return {
+      total: page.total,
+      resources: page.groups.map((g) => project(toScimGroup(g, baseUrl(), withMembers), params.attributes, params.excludedAttributes)),
+    };
+  };
+
+  /** A list or search of one resource type, or of all of them (a root query, RFC 7644 §3.4.3): Users, then Groups. */
+  const list = (req: Request, res: Response, params: ListParams, of: 'User' | 'Group' | 'all') => {
+    const startIndex = Math.max(1, params.startIndex ?? 1);
+    const count = Math.min(MAX_COUNT, Math.max(0, params.count ?? 100));
+    const orgId = req.scimOrgId!;
+    if (of !== 'all') {
+      const page = (of === 'User' ? usersPage : groupsPage)(orgId, params, 'endpoint', startIndex - 1, count);
+      return send(res, 200, listResponse(page.resources, page.total, startIndex));
+    }
+    const users = usersPage(orgId, params, 'root', startIndex - 1, count);
+    const groups = groupsPage(orgId, params, 'root', Math.max(0, startIndex - 1 - users.total), count - users.resources.length);
+    send(res, 200, listResponse([...users.resources, ...groups.resources], users.total + groups.total, startIndex));
   };
 
   router.get('/ServiceProviderConfig', (_req, res) => send(res, 200, serviceProviderConfig(baseUrl())));
@@ -119,17 +157,18 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
     send(res, 200, found);
   });
 
-  router.get('/Users', (req, res) => listUsers(req, res, readListParams(req.query)));
-  const search = (req: Request, res: Response) => {
+  router.get('/Users', (req, res) => list(req, res, readListParams(req.query), 'User'));
+  const search = (of: 'User' | 'Group' | 'all') => (req: Request, res: Response) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     if (!Array.isArray(body.schemas) || !body.schemas.includes('urn:ietf:params:scim:api:messages:2.0:SearchRequest')) {
       throw new ScimError(400, 'invalidSyntax', 'A search needs schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"]');
     }
     const join = (v: unknown) => (Array.isArray(v) ? v.join(',') : v);
-    listUsers(req, res, readListParams({ ...body, attributes: join(body.attributes), excludedAttributes: join(body.excludedAttributes) }));
+    list(req, res, readListParams({ ...body, attributes: join(body.attributes), excludedAttributes: join(body.excludedAttributes) }), of);
   };
-  router.post('/Users/.search', search);
-  router.post('/.search', search);
+  router.post('/Users/.search', search('User'));
+  router.post('/Groups/.search', search('Group'));
+  router.post('/.search', search('all'));
 
   router.post('/Users', (req, res) => {
     const input = fromScimUser(req.body);
@@ -189,28 +228,13 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
     existing(() => getGroup(ctx, req.scimOrgId!, req.params.id as string), 'Group', req.params.id as string);
   const groupHeaderOf = (req: Request) =>
     existing(() => getGroupHeader(ctx, req.scimOrgId!, req.params.id as string), 'Group', req.params.id as string);
-  const withoutMembers = (req: Request) => /(^|,)\s*members\s*(,|$)/i.test(String(req.query.excludedAttributes ?? ''));
+  /** A group as a request asks for it: with or without its members, only the attributes asked for. */
+  const groupAsAsked = (req: Request, group: Group) => {
+    const [attributes, excludedAttributes] = listedAttributes(req.query);
+    return project(toScimGroup(group, baseUrl(), wantsMembers({ attributes, excludedAttributes })), attributes, excludedAttributes);
+  };
 
-  router.get('/Groups', (req, res) => {
-    const params = readListParams(req.query);
-    const startIndex = Math.max(1, params.startIndex ?? 1);
-    const count = Math.min(MAX_COUNT, Math.max(0, params.count ?? 100));
-    const page = queryGroups(ctx, req.scimOrgId!, {
-      ...(params.filter ? groupFilter(params.filter) : {}),
-      offset: startIndex - 1,
-      limit: count,
-      withMembers: !withoutMembers(req),
-    });
-    send(
-      res,
-      200,
-      listResponse(
-        page.groups.map((g) => toScimGroup(g, baseUrl(), !withoutMembers(req))),
-        page.total,
-        startIndex,
-      ),
-    );
-  });
+  router.get('/Groups', (req, res) => list(req, res, readListParams(req.query), 'Group'));
 
   router.post('/Groups', (req, res) => {
     const group = createGroup(ctx, req.scimOrgId!, fromScimGroup(req.body), req.scimActor!);
@@ -221,7 +245,7 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
   router.get('/Groups/:id', (req, res) => {
     const group = groupOf(req);
     res.set('ETag', groupEtag(group));
-    send(res, 200, toScimGroup(group, baseUrl(), !withoutMembers(req)));
+    send(res, 200, groupAsAsked(req, group));
   });
 
   router.put('/Groups/:id', (req, res) => {
@@ -252,8 +276,7 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
     // RFC 7644 §3.5.2: with attributes asked for, the resource; else 204, as Okta and Entra document
     // (a body with every member is what Entra advises against).
     if (req.query.attributes === undefined && req.query.excludedAttributes === undefined) return void res.status(204).end();
-    const group = groupOf(req);
-    send(res, 200, project(toScimGroup(group, baseUrl(), !withoutMembers(req)), ...listedAttributes(req.query)));
+    send(res, 200, groupAsAsked(req, groupOf(req)));
   });
 
   router.delete('/Groups/:id', (req, res) => {

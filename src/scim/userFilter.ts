@@ -1,6 +1,7 @@
 import type { MemberField, MemberQueryFilter } from '../domain/orgs/memberQuery';
 import type { FilterNode } from './filterParser';
 import { ownValue } from '../domain/ownValue';
+import { isResourceTypePath, resourceTypeTest, scalar, unsupportedAttribute, type FilterScope } from './filterScope';
 import { ScimError } from './scimError';
 
 export const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -29,16 +30,6 @@ function normalize(path: string): string {
   return lower.startsWith(core) ? lower.slice(core.length) : lower;
 }
 
-function fieldOf(path: string): MemberField {
-  const field = ownValue(FIELDS, normalize(path));
-  if (!field) throw new ScimError(400, 'invalidFilter', `Filtering on "${path}" is not supported`);
-  return field;
-}
-
-function scalar(value: unknown, path: string): string | boolean | null {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
-  throw new ScimError(400, 'invalidFilter', `"${path}" cannot be compared with ${JSON.stringify(value)}`);
-}
 
 /** Inside emails[…]: seatd keeps one email per member, of type "work" and primary. */
 function emailSubFilter(node: FilterNode): MemberQueryFilter {
@@ -65,18 +56,24 @@ function emailSubFilter(node: FilterNode): MemberQueryFilter {
 }
 
 /** Translates a parsed filter into the member query the domain runs as SQL. */
-export function userFilter(node: FilterNode): MemberQueryFilter {
+export function userFilter(node: FilterNode, scope: FilterScope = 'endpoint'): MemberQueryFilter {
+  const tree = (n: FilterNode) => userFilter(n, scope);
   switch (node.kind) {
     case 'and':
-      return { and: [userFilter(node.left), userFilter(node.right)] };
+      return { and: [tree(node.left), tree(node.right)] };
     case 'or':
-      return { or: [userFilter(node.left), userFilter(node.right)] };
+      return { or: [tree(node.left), tree(node.right)] };
     case 'not':
-      return { not: userFilter(node.expr) };
-    case 'present':
-      return { field: fieldOf(node.path), op: 'pr' };
+      return { not: tree(node.expr) };
+    case 'present': {
+      if (isResourceTypePath(node.path)) return resourceTypeTest(node, 'User');
+      const field = ownValue(FIELDS, normalize(node.path));
+      return field ? { field, op: 'pr' } : unsupportedAttribute(node.path, 'User', scope);
+    }
     case 'compare': {
-      const field = fieldOf(node.path);
+      if (isResourceTypePath(node.path)) return resourceTypeTest(node, 'User');
+      const field = ownValue(FIELDS, normalize(node.path));
+      if (!field) return unsupportedAttribute(node.path, 'User', scope);
       if (field === 'active' && typeof node.value !== 'boolean')
         throw new ScimError(400, 'invalidFilter', 'active compares with true or false');
       if (field === 'active' && node.op !== 'eq' && node.op !== 'ne')
@@ -84,8 +81,7 @@ export function userFilter(node: FilterNode): MemberQueryFilter {
       return { field, op: node.op, value: scalar(node.value, node.path) };
     }
     case 'valuePath':
-      if (normalize(node.path) !== 'emails')
-        throw new ScimError(400, 'invalidFilter', `Value path filters on "${node.path}" are not supported`);
+      if (normalize(node.path) !== 'emails') return unsupportedAttribute(node.path, 'User', scope);
       return emailSubFilter(node.filter);
   }
 }

@@ -217,3 +217,78 @@ describe('SCIM Group PATCH with attributes asked for', () => {
     await patch('', [{ op: 'replace', path: 'displayName', value: 'R&D' }]).expect(204);
   });
 });
+
+describe('SCIM searches across resource types', () => {
+  let t: TestApp;
+  let domain: string;
+  let scim: Record<string, string>;
+  const SEARCH = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
+  const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
+
+  beforeEach(async () => {
+    t = createTestApp('2026-03-01T09:00:00Z');
+    ({ domain, scim } = await scimOrg(t.app, { standard: 10, premium: 0 }));
+    for (const name of ['ada', 'bob'])
+      await request(t.app)
+        .post('/scim/v2/Users')
+        .set(scim)
+        .send({ schemas: [CORE], userName: `${name}@${domain}`, displayName: `Team ${name}` })
+        .expect(201);
+    for (const displayName of ['Team Eng', 'Design'])
+      await request(t.app)
+        .post('/scim/v2/Groups')
+        .set(scim)
+        .send({ schemas: [GROUP], displayName })
+        .expect(201);
+  });
+  afterEach(() => t.ctx.close());
+
+  const search = (path: string, body: Record<string, unknown>) =>
+    request(t.app)
+      .post(`/scim/v2${path}`)
+      .set(scim)
+      .send({ schemas: [SEARCH], ...body });
+  const kinds = (res: request.Response) => res.body.Resources.map((r: { meta: { resourceType: string } }) => r.meta.resourceType);
+
+  it('answers a root query with every resource type, paged across them (RFC 7644 §3.4.3)', async () => {
+    const all = await search('/.search', {}).expect(200);
+    // the primary owner, two users, two groups
+    expect(all.body).toMatchObject({ totalResults: 5, itemsPerPage: 5, startIndex: 1 });
+    expect(kinds(all)).toEqual(['User', 'User', 'User', 'Group', 'Group']);
+    const second = await search('/.search', { startIndex: 3, count: 2 }).expect(200);
+    expect(second.body).toMatchObject({ totalResults: 5, itemsPerPage: 2, startIndex: 3 });
+    expect(kinds(second)).toEqual(['User', 'Group']);
+    const last = await search('/.search', { startIndex: 5, count: 10 }).expect(200);
+    expect(last.body.Resources.map((r: { displayName: string }) => r.displayName)).toEqual(['Design']);
+
+    const team = await search('/.search', { filter: 'displayName sw "team"' }).expect(200);
+    expect(team.body.Resources.map((r: { displayName: string }) => r.displayName)).toEqual(['Team ada', 'Team bob', 'Team Eng']);
+    // an attribute only Users have: no Group matches it
+    const users = await search('/.search', { filter: `userName eq "ada@${domain}"` }).expect(200);
+    expect(kinds(users)).toEqual(['User']);
+  });
+
+  it('filters on meta.resourceType, at the root and on each endpoint', async () => {
+    expect(kinds(await search('/.search', { filter: 'meta.resourceType eq "Group"' }).expect(200))).toEqual(['Group', 'Group']);
+    const notGroups = await search('/.search', { filter: 'not (meta.resourceType eq "group")', count: 10 }).expect(200);
+    expect(kinds(notGroups)).toEqual(['User', 'User', 'User']);
+    const filtered = await request(t.app)
+      .get(`/scim/v2/Users?filter=${encodeURIComponent('meta.resourceType eq "User" and displayName pr')}`)
+      .set(scim)
+      .expect(200);
+    expect(filtered.body.totalResults).toBe(2);
+    const none = await request(t.app)
+      .get(`/scim/v2/Groups?filter=${encodeURIComponent('meta.resourceType eq "User"')}`)
+      .set(scim)
+      .expect(200);
+    expect(none.body.totalResults).toBe(0);
+  });
+
+  it('searches Groups with POST /Groups/.search', async () => {
+    const found = await search('/Groups/.search', { filter: 'displayName eq "design"', excludedAttributes: ['members'] }).expect(200);
+    expect(found.body).toMatchObject({ totalResults: 1, Resources: [{ displayName: 'Design' }] });
+    expect(found.body.Resources[0]).not.toHaveProperty('members');
+    const bad = await search('/Groups/.search', { filter: 'userName eq "x"' }).expect(400);
+    expect(bad.body.scimType).toBe('invalidFilter');
+  });
+});

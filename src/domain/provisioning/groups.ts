@@ -1,4 +1,4 @@
-import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { members, scimGroupMembers, scimGroups, seatRefusals } from '../../../db/schema';
 import { noteRefusal } from '../alerts/alerts';
 import { recordAudit } from '../audit/auditLog';
@@ -6,6 +6,7 @@ import { inTransaction, type Actor, type DomainContext, type Tx } from '../conte
 import { Invalid, NoSeatAvailable, NotFound, StaleVersion, type IfVersion } from '../errors';
 import { newId } from '../ids';
 import { ownValue } from '../ownValue';
+import { comparisonSql, filterTreeSql, type Condition, type QueryFilter } from '../queryFilter';
 import { findMember } from '../orgs/memberRepository';
 import { findOrg } from '../orgs/orgRepository';
 import { seatTypeForGroups } from './admission';
@@ -307,16 +308,27 @@ export function getGroup(ctx: DomainContext, orgId: string, groupId: string): Gr
   return toGroup(row, membersOf(ctx.db, [groupId]).get(groupId) ?? []);
 }
 
-export type GroupQuery = { displayName?: string; externalId?: string; id?: string; offset: number; limit: number; withMembers: boolean };
+/** Group fields a query may test; adapters (SCIM) map their attribute names onto these. */
+export type GroupField = 'id' | 'displayName' | 'externalId' | 'createdAt' | 'updatedAt';
+export type GroupQueryFilter = QueryFilter<GroupField>;
+export type GroupQuery = { filter?: GroupQueryFilter; offset: number; limit: number; withMembers: boolean };
 
-/** Groups of an org, filtered by exact displayName / externalId / id (what Okta and Entra ask), paged in SQL. */
+const GROUP_COLUMNS = {
+  id: scimGroups.id,
+  displayName: scimGroups.displayName,
+  externalId: scimGroups.externalId,
+  createdAt: scimGroups.createdAt,
+  updatedAt: scimGroups.updatedAt,
+} as const;
+
+/** displayName compares without regard to case (SCIM's caseExact=false); the ids exactly. */
+const groupConditionSql = (c: Condition<GroupField>) => comparisonSql(GROUP_COLUMNS[c.field], c, c.field === 'displayName');
+
+/** Groups of an org, filtered and paged in SQL, in creation order. */
 export function queryGroups(ctx: DomainContext, orgId: string, query: GroupQuery): { total: number; groups: Group[] } {
-  const conditions: SQL[] = [eq(scimGroups.orgId, orgId)];
-  if (query.displayName !== undefined) conditions.push(sql`lower(${scimGroups.displayName}) = ${query.displayName.toLowerCase()}`);
-  if (query.externalId !== undefined) conditions.push(eq(scimGroups.externalId, query.externalId));
-  if (query.id !== undefined) conditions.push(eq(scimGroups.id, query.id));
-  const where = and(...conditions);
+  const where = and(eq(scimGroups.orgId, orgId), filterTreeSql(query.filter, groupConditionSql));
   const total = ctx.db.select({ n: count() }).from(scimGroups).where(where).get()?.n ?? 0;
+  if (query.limit === 0) return { total, groups: [] };
   const rows = ctx.db
     .select()
     .from(scimGroups)
