@@ -1,23 +1,22 @@
-import { and, isNotNull, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 
 /** The comparisons a query filter makes (SCIM's, which adapters translate their filters into). */
 export type Comparison = 'eq' | 'ne' | 'co' | 'sw' | 'ew' | 'gt' | 'ge' | 'lt' | 'le' | 'pr';
 export type Condition<F extends string> = { field: F; op: Comparison; value?: string | boolean | null };
-/** A boolean tree of conditions; `true`/`false` stand for tests known in advance (e.g. a resource type). */
-export type QueryFilter<F extends string> =
-  | Condition<F>
-  | boolean
-  | { and: QueryFilter<F>[] }
-  | { or: QueryFilter<F>[] }
-  | { not: QueryFilter<F> };
+/**
+ * A boolean tree of conditions (and of `Leaf`s, tests of another kind); `true`/`false` stand for
+ * tests known in advance (e.g. a resource type).
+ */
+export type QueryFilter<F extends string, Leaf = never> =
+  Condition<F> | Leaf | boolean | { and: QueryFilter<F, Leaf>[] } | { or: QueryFilter<F, Leaf>[] } | { not: QueryFilter<F, Leaf> };
 
 /**
  * One comparison of a text column. Case-insensitive ones compare lower(column) — or the column
  * itself when `storedLowerCased` — with the lower-cased value, so an index on either serves.
  */
 export function comparisonSql(
-  column: SQLiteColumn,
+  column: SQLiteColumn | SQL,
   condition: Condition<string>,
   caseInsensitive: boolean,
   storedLowerCased = false,
@@ -27,11 +26,11 @@ export function comparisonSql(
   const value = raw !== null && caseInsensitive ? raw.toLowerCase() : raw;
   switch (condition.op) {
     case 'pr':
-      return and(isNotNull(column), ne(column, ''))!;
+      return sql`(${column} IS NOT NULL AND ${column} <> '')`;
     case 'eq':
       return value === null ? sql`${column} IS NULL` : sql`${target} = ${value}`;
     case 'ne':
-      return value === null ? isNotNull(column) : sql`(${target} <> ${value} OR ${column} IS NULL)`;
+      return value === null ? sql`${column} IS NOT NULL` : sql`(${target} <> ${value} OR ${column} IS NULL)`;
     // instr/substr compare exactly; case-insensitive fields are lower-cased on both sides above.
     case 'co':
       return sql`instr(${target}, ${value ?? ''}) > 0`;
@@ -50,16 +49,16 @@ export function comparisonSql(
   }
 }
 
-/** The SQL of a filter tree, each condition written by `conditionSql`. */
-export function filterTreeSql<F extends string>(
-  filter: QueryFilter<F> | undefined,
-  conditionSql: (condition: Condition<F>) => SQL,
+/** The SQL of a filter tree, each condition (or other leaf) written by `leafSql`. */
+export function filterTreeSql<F extends string, Leaf extends object = never>(
+  filter: QueryFilter<F, Leaf> | undefined,
+  leafSql: (leaf: Condition<F> | Leaf) => SQL,
 ): SQL | undefined {
   if (filter === undefined) return undefined;
-  const tree = (f: QueryFilter<F>): SQL => filterTreeSql(f, conditionSql)!;
+  const tree = (f: QueryFilter<F, Leaf>): SQL => filterTreeSql(f, leafSql)!;
   if (typeof filter === 'boolean') return filter ? sql`1 = 1` : sql`1 = 0`;
   if ('and' in filter) return sql`(${and(...filter.and.map(tree))})`;
   if ('or' in filter) return sql`(${or(...filter.or.map(tree))})`;
   if ('not' in filter) return sql`NOT coalesce(${tree(filter.not)}, 0)`;
-  return conditionSql(filter);
+  return leafSql(filter);
 }

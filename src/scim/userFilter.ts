@@ -1,4 +1,4 @@
-import type { MemberField, MemberQueryFilter } from '../domain/orgs/memberQuery';
+import type { EmailField, EmailQueryFilter, MemberField, MemberQueryFilter } from '../domain/orgs/memberQuery';
 import type { FilterNode } from './filterParser';
 import { ownValue } from '../domain/ownValue';
 import { isResourceTypePath, resourceTypeTest, scalar, unsupportedAttribute, type FilterScope } from './filterScope';
@@ -30,9 +30,8 @@ function normalize(path: string): string {
   return lower.startsWith(core) ? lower.slice(core.length) : lower;
 }
 
-
-/** Inside emails[…]: seatd keeps one email per member, of type "work" and primary. */
-function emailSubFilter(node: FilterNode): MemberQueryFilter {
+/** Inside emails[…], or after `emails.`: a test of one email's value, type or primary flag. */
+function emailSubFilter(node: FilterNode): EmailQueryFilter {
   switch (node.kind) {
     case 'and':
       return { and: [emailSubFilter(node.left), emailSubFilter(node.right)] };
@@ -41,18 +40,26 @@ function emailSubFilter(node: FilterNode): MemberQueryFilter {
     case 'not':
       return { not: emailSubFilter(node.expr) };
     case 'present':
-      return ['value', 'type', 'primary'].includes(node.path.toLowerCase());
     case 'compare': {
-      const sub = node.path.toLowerCase();
-      if (sub === 'value') return { field: 'email', op: node.op, value: scalar(node.value, node.path) };
-      if (sub === 'type' && (node.op === 'eq' || node.op === 'ne'))
-        return (String(node.value).toLowerCase() === 'work') === (node.op === 'eq');
-      if (sub === 'primary' && (node.op === 'eq' || node.op === 'ne')) return (node.value === true) === (node.op === 'eq');
-      throw new ScimError(400, 'invalidFilter', `Filtering emails on "${node.path} ${node.op}" is not supported`);
+      const field = ownValue(EMAIL_FIELDS, node.path.toLowerCase());
+      if (!field) throw new ScimError(400, 'invalidFilter', `Emails have no "${node.path}" to filter on (value, type, primary)`);
+      if (node.kind === 'present') return { field, op: 'pr' };
+      if (field === 'primary' && (typeof node.value !== 'boolean' || (node.op !== 'eq' && node.op !== 'ne')))
+        throw new ScimError(400, 'invalidFilter', 'emails.primary compares with true or false, by eq or ne');
+      return { field, op: node.op, value: scalar(node.value, node.path) };
     }
     case 'valuePath':
       throw new ScimError(400, 'invalidFilter', 'Value paths cannot be nested');
   }
+}
+
+const EMAIL_FIELDS: Record<string, EmailField> = { value: 'value', type: 'type', primary: 'primary' };
+
+/** `emails` or `emails.<sub-attribute>` outside brackets: some one of the emails passes (RFC 7644 §3.4.2.2). */
+function emailPathFilter(node: Extract<FilterNode, { kind: 'compare' | 'present' }>): MemberQueryFilter | undefined {
+  const path = normalize(node.path);
+  if (path !== 'emails' && !path.startsWith('emails.')) return undefined;
+  return { anyEmail: emailSubFilter({ ...node, path: path === 'emails' ? 'value' : path.slice('emails.'.length) }) };
 }
 
 /** Translates a parsed filter into the member query the domain runs as SQL. */
@@ -67,11 +74,15 @@ export function userFilter(node: FilterNode, scope: FilterScope = 'endpoint'): M
       return { not: tree(node.expr) };
     case 'present': {
       if (isResourceTypePath(node.path)) return resourceTypeTest(node, 'User');
+      const emails = emailPathFilter(node);
+      if (emails) return emails;
       const field = ownValue(FIELDS, normalize(node.path));
       return field ? { field, op: 'pr' } : unsupportedAttribute(node.path, 'User', scope);
     }
     case 'compare': {
       if (isResourceTypePath(node.path)) return resourceTypeTest(node, 'User');
+      const emails = emailPathFilter(node);
+      if (emails) return emails;
       const field = ownValue(FIELDS, normalize(node.path));
       if (!field) return unsupportedAttribute(node.path, 'User', scope);
       if (field === 'active' && typeof node.value !== 'boolean')
@@ -82,7 +93,7 @@ export function userFilter(node: FilterNode, scope: FilterScope = 'endpoint'): M
     }
     case 'valuePath':
       if (normalize(node.path) !== 'emails') return unsupportedAttribute(node.path, 'User', scope);
-      return emailSubFilter(node.filter);
+      return { anyEmail: emailSubFilter(node.filter) };
   }
 }
 

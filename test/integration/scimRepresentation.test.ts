@@ -139,6 +139,22 @@ describe('SCIM User representation', () => {
     expect(put.body.emails).toEqual([{ value: `ada@${domain}`, type: 'other' }, { value: `x@${domain}` }]);
   });
 
+  it('filters on every email a user has, not only the one they sign in with', async () => {
+    const created = await create({
+      userName: `ada@${domain}`,
+      emails: [
+        { value: `ada@${domain}`, type: 'work', primary: true },
+        { value: 'ada@home.example', type: 'home' },
+      ],
+    }).expect(201);
+    const ids = async (f: string) => (await filter(f)).body.Resources.map((r: { id: string }) => r.id);
+    expect(await ids('emails[type eq "home" and value eq "ADA@home.example"]')).toEqual([created.body.id]);
+    expect(await ids('emails.value eq "ada@home.example"')).toEqual([created.body.id]);
+    expect(await ids('emails co "home.example"')).toEqual([created.body.id]);
+    expect(await ids('emails[type eq "home" and primary eq true]')).toEqual([]);
+    expect(await ids(`emails[value eq "ada@${domain}" and primary eq true]`)).toEqual([created.body.id]);
+  });
+
   it('describes in /Schemas what it enforces: suggested canonical values, and one member per sign-in email', async () => {
     const res = await request(t.app).get(`/scim/v2/Schemas/${CORE}`).set(scim).expect(200);
     const attribute = (name: string) => res.body.attributes.find((a: { name: string }) => a.name === name);

@@ -19,7 +19,11 @@ export type MemberField =
   | 'createdAt'
   | 'updatedAt';
 export type MemberCondition = Condition<MemberField>;
-export type MemberQueryFilter = QueryFilter<MemberField>;
+/** What a test of one of a member's emails reads: its address, its type, whether it is the primary one. */
+export type EmailField = 'value' | 'type' | 'primary';
+export type EmailQueryFilter = QueryFilter<EmailField>;
+/** Conditions on the member, and `anyEmail`: some one of the member's emails passes the test. */
+export type MemberQueryFilter = QueryFilter<MemberField, { anyEmail: EmailQueryFilter }>;
 
 const COLUMNS = {
   id: members.id,
@@ -48,8 +52,31 @@ function conditionSql(c: MemberCondition): SQL {
   return comparisonSql(COLUMNS[c.field], c, CASE_INSENSITIVE.has(c.field), c.field === 'email');
 }
 
+/**
+ * The member's emails as rows of json_each: those the IdP sent (kept with the member), else the
+ * one seatd knows, of type work and primary — as the SCIM representation shows them.
+ */
+const memberEmails = sql`json_each(CASE WHEN json_array_length(${members.scimAttributes}, '$.emails') > 0
+  THEN json_extract(${members.scimAttributes}, '$.emails')
+  ELSE json_array(json_object('value', ${members.email}, 'type', 'work', 'primary', json('true'))) END)`;
+
+function emailConditionSql(c: Condition<EmailField>): SQL {
+  const part = sql`json_extract(member_email.value, ${`$.${c.field}`})`;
+  if (c.field !== 'primary') return comparisonSql(part, c, true);
+  if (c.op === 'pr') return sql`${part} IS NOT NULL`;
+  // JSON true and false read as 1 and 0
+  const wanted = c.value === true ? 1 : 0;
+  if (c.op === 'eq') return sql`${part} = ${wanted}`;
+  if (c.op === 'ne') return sql`(${part} IS NULL OR ${part} <> ${wanted})`;
+  return sql`1 = 0`;
+}
+
 export function filterSql(filter: MemberQueryFilter | undefined): SQL | undefined {
-  return filterTreeSql(filter, conditionSql);
+  return filterTreeSql(filter, (leaf) =>
+    'anyEmail' in leaf
+      ? sql`EXISTS (SELECT 1 FROM ${memberEmails} AS member_email WHERE ${filterTreeSql(leaf.anyEmail, emailConditionSql)})`
+      : conditionSql(leaf),
+  );
 }
 
 export type MemberPageQuery = {
