@@ -27,7 +27,7 @@ export const createOrgInput = z
         familyName: z.string().trim().min(1, 'is required').max(200),
       })
       .optional()
-      .describe('The primary owner’s name: SCIM’s name.givenName and name.familyName, and the given_name/family_name claims'),
+      .describe('The primary owner’s name, shown as SCIM’s name.givenName and name.familyName'),
     provisioningMode: z.enum(PROVISIONING_MODES).default('manual'),
     defaultSeatType: z.enum(SEAT_TYPES).default('standard'),
   })
