@@ -1,4 +1,5 @@
 import type { FilterNode, FilterValue } from './filterParser';
+import type { QueryFilter } from '../domain/queryFilter';
 import { ScimError } from './scimError';
 
 /**
@@ -28,4 +29,22 @@ export function unsupportedAttribute(path: string, type: string, scope: FilterSc
 export function scalar(value: FilterValue, path: string): string | boolean | null {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   throw new ScimError(400, 'invalidFilter', `"${path}" cannot be compared with ${JSON.stringify(value)}`);
+}
+
+/** A parsed filter as the domain's boolean tree, each test (a comparison, `pr`, a value path) translated by `leaf`. */
+export function filterTree<F extends string, Leaf>(
+  node: FilterNode,
+  leaf: (test: Exclude<FilterNode, { kind: 'and' | 'or' | 'not' }>) => QueryFilter<F, Leaf>,
+): QueryFilter<F, Leaf> {
+  const tree = (n: FilterNode) => filterTree(n, leaf);
+  switch (node.kind) {
+    case 'and':
+      return { and: [tree(node.left), tree(node.right)] };
+    case 'or':
+      return { or: [tree(node.left), tree(node.right)] };
+    case 'not':
+      return { not: tree(node.expr) };
+    default:
+      return leaf(node);
+  }
 }

@@ -1,7 +1,7 @@
 import { ownValue } from '../domain/ownValue';
 import type { Group, GroupField, GroupInput, GroupQueryFilter } from '../domain/provisioning/groups';
 import { parseFilter, type FilterNode } from './filterParser';
-import { isResourceTypePath, resourceTypeTest, scalar, unsupportedAttribute, type FilterScope } from './filterScope';
+import { filterTree, isResourceTypePath, resourceTypeTest, scalar, unsupportedAttribute, type FilterScope } from './filterScope';
 import { ScimError } from './scimError';
 
 export const CORE_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -159,22 +159,11 @@ const groupField = (path: string) => ownValue(GROUP_FIELDS, path.toLowerCase().r
 
 /** Translates a parsed filter into the group query the domain runs as SQL (Okta and Entra send `displayName eq "…"`). */
 export function groupFilter(node: FilterNode, scope: FilterScope = 'endpoint'): GroupQueryFilter {
-  const tree = (n: FilterNode) => groupFilter(n, scope);
-  switch (node.kind) {
-    case 'and':
-      return { and: [tree(node.left), tree(node.right)] };
-    case 'or':
-      return { or: [tree(node.left), tree(node.right)] };
-    case 'not':
-      return { not: tree(node.expr) };
-    case 'present':
-    case 'compare': {
-      if (isResourceTypePath(node.path)) return resourceTypeTest(node, 'Group');
-      const field = groupField(node.path);
-      if (!field) return unsupportedAttribute(node.path, 'Group', scope);
-      return node.kind === 'present' ? { field, op: 'pr' } : { field, op: node.op, value: scalar(node.value, node.path) };
-    }
-    case 'valuePath':
-      return unsupportedAttribute(node.path, 'Group', scope);
-  }
+  return filterTree(node, (test) => {
+    if (test.kind === 'valuePath') return unsupportedAttribute(test.path, 'Group', scope);
+    if (isResourceTypePath(test.path)) return resourceTypeTest(test, 'Group');
+    const field = groupField(test.path);
+    if (!field) return unsupportedAttribute(test.path, 'Group', scope);
+    return test.kind === 'present' ? { field, op: 'pr' } : { field, op: test.op, value: scalar(test.value, test.path) };
+  });
 }

@@ -1,7 +1,7 @@
 import type { EmailField, EmailQueryFilter, MemberField, MemberQueryFilter } from '../domain/orgs/memberQuery';
 import type { FilterNode } from './filterParser';
 import { ownValue } from '../domain/ownValue';
-import { isResourceTypePath, resourceTypeTest, scalar, unsupportedAttribute, type FilterScope } from './filterScope';
+import { filterTree, isResourceTypePath, resourceTypeTest, scalar, unsupportedAttribute, type FilterScope } from './filterScope';
 import { ScimError } from './scimError';
 
 export const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -32,25 +32,15 @@ function normalize(path: string): string {
 
 /** Inside emails[…], or after `emails.`: a test of one email's value, type or primary flag. */
 function emailSubFilter(node: FilterNode): EmailQueryFilter {
-  switch (node.kind) {
-    case 'and':
-      return { and: [emailSubFilter(node.left), emailSubFilter(node.right)] };
-    case 'or':
-      return { or: [emailSubFilter(node.left), emailSubFilter(node.right)] };
-    case 'not':
-      return { not: emailSubFilter(node.expr) };
-    case 'present':
-    case 'compare': {
-      const field = ownValue(EMAIL_FIELDS, node.path.toLowerCase());
-      if (!field) throw new ScimError(400, 'invalidFilter', `Emails have no "${node.path}" to filter on (value, type, primary)`);
-      if (node.kind === 'present') return { field, op: 'pr' };
-      if (field === 'primary' && (typeof node.value !== 'boolean' || (node.op !== 'eq' && node.op !== 'ne')))
-        throw new ScimError(400, 'invalidFilter', 'emails.primary compares with true or false, by eq or ne');
-      return { field, op: node.op, value: scalar(node.value, node.path) };
-    }
-    case 'valuePath':
-      throw new ScimError(400, 'invalidFilter', 'Value paths cannot be nested');
-  }
+  return filterTree(node, (test) => {
+    if (test.kind === 'valuePath') throw new ScimError(400, 'invalidFilter', 'Value paths cannot be nested');
+    const field = ownValue(EMAIL_FIELDS, test.path.toLowerCase());
+    if (!field) throw new ScimError(400, 'invalidFilter', `Emails have no "${test.path}" to filter on (value, type, primary)`);
+    if (test.kind === 'present') return { field, op: 'pr' };
+    if (field === 'primary' && (typeof test.value !== 'boolean' || (test.op !== 'eq' && test.op !== 'ne')))
+      throw new ScimError(400, 'invalidFilter', 'emails.primary compares with true or false, by eq or ne');
+    return { field, op: test.op, value: scalar(test.value, test.path) };
+  });
 }
 
 const EMAIL_FIELDS: Record<string, EmailField> = { value: 'value', type: 'type', primary: 'primary' };
@@ -64,37 +54,22 @@ function emailPathFilter(node: Extract<FilterNode, { kind: 'compare' | 'present'
 
 /** Translates a parsed filter into the member query the domain runs as SQL. */
 export function userFilter(node: FilterNode, scope: FilterScope = 'endpoint'): MemberQueryFilter {
-  const tree = (n: FilterNode) => userFilter(n, scope);
-  switch (node.kind) {
-    case 'and':
-      return { and: [tree(node.left), tree(node.right)] };
-    case 'or':
-      return { or: [tree(node.left), tree(node.right)] };
-    case 'not':
-      return { not: tree(node.expr) };
-    case 'present': {
-      if (isResourceTypePath(node.path)) return resourceTypeTest(node, 'User');
-      const emails = emailPathFilter(node);
-      if (emails) return emails;
-      const field = ownValue(FIELDS, normalize(node.path));
-      return field ? { field, op: 'pr' } : unsupportedAttribute(node.path, 'User', scope);
+  return filterTree(node, (test): MemberQueryFilter => {
+    if (test.kind === 'valuePath') {
+      if (normalize(test.path) !== 'emails') return unsupportedAttribute(test.path, 'User', scope);
+      return { anyEmail: emailSubFilter(test.filter) };
     }
-    case 'compare': {
-      if (isResourceTypePath(node.path)) return resourceTypeTest(node, 'User');
-      const emails = emailPathFilter(node);
-      if (emails) return emails;
-      const field = ownValue(FIELDS, normalize(node.path));
-      if (!field) return unsupportedAttribute(node.path, 'User', scope);
-      if (field === 'active' && typeof node.value !== 'boolean')
-        throw new ScimError(400, 'invalidFilter', 'active compares with true or false');
-      if (field === 'active' && node.op !== 'eq' && node.op !== 'ne')
-        throw new ScimError(400, 'invalidFilter', 'active supports eq and ne');
-      return { field, op: node.op, value: scalar(node.value, node.path) };
-    }
-    case 'valuePath':
-      if (normalize(node.path) !== 'emails') return unsupportedAttribute(node.path, 'User', scope);
-      return { anyEmail: emailSubFilter(node.filter) };
-  }
+    if (isResourceTypePath(test.path)) return resourceTypeTest(test, 'User');
+    const emails = emailPathFilter(test);
+    if (emails) return emails;
+    const field = ownValue(FIELDS, normalize(test.path));
+    if (!field) return unsupportedAttribute(test.path, 'User', scope);
+    if (test.kind === 'present') return { field, op: 'pr' };
+    if (field === 'active' && typeof test.value !== 'boolean')
+      throw new ScimError(400, 'invalidFilter', 'active compares with true or false');
+    if (field === 'active' && test.op !== 'eq' && test.op !== 'ne') throw new ScimError(400, 'invalidFilter', 'active supports eq and ne');
+    return { field, op: test.op, value: scalar(test.value, test.path) };
+  });
 }
 
 /** sortBy → member field; active cannot be sorted on. */

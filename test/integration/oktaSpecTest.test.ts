@@ -77,6 +77,14 @@ describe("Okta's SCIM 2.0 SPEC test", () => {
     expect(value).not.toBeNull();
     expect(value).not.toBe('');
   };
+  /** The suite's create request: Content-Type application/json, its realistic values, this email. */
+  const createUser = (email: string) =>
+    request(t.app)
+      .post('/scim/v2/Users')
+      .set('Content-Type', 'application/json')
+      .set('Authorization', auth)
+      .set('Accept', 'application/scim+json; charset=utf-8')
+      .send(userBody(email));
   const userBody = (email: string) =>
     JSON.stringify({
       schemas: [CORE],
@@ -136,12 +144,7 @@ describe("Okta's SCIM 2.0 SPEC test", () => {
   });
 
   it('Required Test: Create Okta user with realistic values', async () => {
-    const res = await request(t.app)
-      .post('/scim/v2/Users')
-      .set('Content-Type', 'application/json')
-      .set('Authorization', auth)
-      .set('Accept', 'application/scim+json; charset=utf-8')
-      .send(userBody(vars.randomEmail));
+    const res = await createUser(vars.randomEmail);
     expect(res.status).toBe(201);
     expect(String(res.body.active)).toBe('true');
     notEmpty(res.body.id);
@@ -161,12 +164,7 @@ describe("Okta's SCIM 2.0 SPEC test", () => {
   });
 
   it('Required Test: Expect failure when recreating user with same values', async () => {
-    const res = await request(t.app)
-      .post('/scim/v2/Users')
-      .set('Content-Type', 'application/json')
-      .set('Authorization', auth)
-      .set('Accept', 'application/scim+json; charset=utf-8')
-      .send(userBody(vars.randomUsername));
+    const res = await createUser(vars.randomUsername);
     expect(res.status).toBe(409);
   });
 

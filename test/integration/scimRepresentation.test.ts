@@ -6,17 +6,18 @@ const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 
 /** What seatd answers is what the IdP sent: an IdP comparing the two sees no difference. */
+let t: TestApp;
+let domain: string;
+let scim: Record<string, string>;
+
+// every test here runs against an org of its own, in SCIM mode, as an IdP sees it
+beforeEach(async () => {
+  t = createTestApp('2026-03-01T09:00:00Z');
+  ({ domain, scim } = await scimOrg(t.app, { standard: 10, premium: 0 }));
+});
+afterEach(() => t.ctx.close());
+
 describe('SCIM User representation', () => {
-  let t: TestApp;
-  let domain: string;
-  let scim: Record<string, string>;
-
-  beforeEach(async () => {
-    t = createTestApp('2026-03-01T09:00:00Z');
-    ({ domain, scim } = await scimOrg(t.app, { standard: 10, premium: 0 }));
-  });
-  afterEach(() => t.ctx.close());
-
   const create = (body: Record<string, unknown>) =>
     request(t.app)
       .post('/scim/v2/Users')
@@ -45,24 +46,15 @@ describe('SCIM User representation', () => {
 
     const entra = await create({ userName: 'Test_User_00aa00aa', emails: [{ value: `t@${domain}`, primary: true }] }).expect(201);
     expect(entra.body.userName).toBe('Test_User_00aa00aa');
-    const renamed = await request(t.app)
-      .patch(`/scim/v2/Users/${entra.body.id}`)
-      .set(scim)
-      .send({ schemas: [PATCH], Operations: [{ op: 'replace', path: 'userName', value: 'JohnDoe' }] })
-      .expect(200);
-    expect(renamed.body.userName).toBe('JohnDoe');
+    const renameTo = (userName: string) =>
+      request(t.app)
+        .patch(`/scim/v2/Users/${entra.body.id}`)
+        .set(scim)
+        .send({ schemas: [PATCH], Operations: [{ op: 'replace', path: 'userName', value: userName }] });
+    expect((await renameTo('JohnDoe').expect(200)).body.userName).toBe('JohnDoe');
     // a change of case alone is the same user's name, not a clash
-    const recased = await request(t.app)
-      .patch(`/scim/v2/Users/${entra.body.id}`)
-      .set(scim)
-      .send({ schemas: [PATCH], Operations: [{ op: 'replace', path: 'userName', value: 'JOHNDOE' }] })
-      .expect(200);
-    expect(recased.body.userName).toBe('JOHNDOE');
-    const clash = await request(t.app)
-      .patch(`/scim/v2/Users/${entra.body.id}`)
-      .set(scim)
-      .send({ schemas: [PATCH], Operations: [{ op: 'replace', path: 'userName', value: `OMALLEY@${domain}` }] })
-      .expect(409);
+    expect((await renameTo('JOHNDOE').expect(200)).body.userName).toBe('JOHNDOE');
+    const clash = await renameTo(`OMALLEY@${domain}`).expect(409);
     expect(clash.body.scimType).toBe('uniqueness');
 
     const sorted = await request(t.app).get('/scim/v2/Users?sortBy=userName').set(scim).expect(200);
@@ -189,16 +181,6 @@ describe('SCIM User representation', () => {
 });
 
 describe('SCIM Group PATCH with attributes asked for', () => {
-  let t: TestApp;
-  let domain: string;
-  let scim: Record<string, string>;
-
-  beforeEach(async () => {
-    t = createTestApp('2026-03-01T09:00:00Z');
-    ({ domain, scim } = await scimOrg(t.app, { standard: 10, premium: 0 }));
-  });
-  afterEach(() => t.ctx.close());
-
   it('answers 200 with the resource (RFC 7644 §3.5.2), and 204 without', async () => {
     const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
     const ada = await request(t.app)
@@ -235,15 +217,10 @@ describe('SCIM Group PATCH with attributes asked for', () => {
 });
 
 describe('SCIM searches across resource types', () => {
-  let t: TestApp;
-  let domain: string;
-  let scim: Record<string, string>;
   const SEARCH = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
   const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
   beforeEach(async () => {
-    t = createTestApp('2026-03-01T09:00:00Z');
-    ({ domain, scim } = await scimOrg(t.app, { standard: 10, premium: 0 }));
     for (const name of ['ada', 'bob'])
       await request(t.app)
         .post('/scim/v2/Users')
@@ -257,7 +234,6 @@ describe('SCIM searches across resource types', () => {
         .send({ schemas: [GROUP], displayName })
         .expect(201);
   });
-  afterEach(() => t.ctx.close());
 
   const search = (path: string, body: Record<string, unknown>) =>
     request(t.app)
