@@ -169,13 +169,17 @@ describe('SCIM bad input', () => {
     ['a null manager', [{ op: 'add', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager', value: null }]],
   ])('answers a PATCH with %s with a SCIM 400 that carries no JavaScript message', async (_what, Operations) => {
     const id = await newUser('ada');
-    const res = await request(t.app).patch(`/scim/v2/Users/${id}`).set(scim).send({ schemas: [PATCH], Operations }).expect(400);
+    const res = await request(t.app)
+      .patch(`/scim/v2/Users/${id}`)
+      .set(scim)
+      .send({ schemas: [PATCH], Operations })
+      .expect(400);
     expectScimError(res.body, 400);
     expect(res.body.detail).not.toMatch(/proxy|trap|Cannot convert|SchemaDefinition/);
     expect(res.body.detail).toMatch(/Schemas/);
   });
 
-  it('answers a body that is not JSON without the parser\'s message', async () => {
+  it("answers a body that is not JSON without the parser's message", async () => {
     const res = await request(t.app).post('/scim/v2/Users').set(scim).send('{"schemas": [').expect(400);
     expectScimError(res.body, 400);
     expect(res.body).toMatchObject({ scimType: 'invalidSyntax', detail: 'The request body is not valid JSON' });
