@@ -175,7 +175,7 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
     const member = provisionScimUser(ctx, req.scimOrgId!, input, req.scimActor!);
     const resource = toScimUser(member, baseUrl());
     res.location((resource.meta as { location: string }).location).set('ETag', etagOf(member));
-    send(res, 201, resource);
+    send(res, 201, project(resource, ...listedAttributes(req.query)));
   });
 
   router.get('/Users/:id', (req, res) => {
@@ -196,7 +196,7 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
     const current = memberOf(req);
     const member = updateScimUser(ctx, req.scimOrgId!, current.id, fromScimUser(req.body), req.scimActor!, ifVersionOf(req));
     res.set('ETag', etagOf(member));
-    send(res, 200, toScimUser(member, baseUrl()));
+    send(res, 200, project(toScimUser(member, baseUrl()), ...listedAttributes(req.query)));
   });
 
   router.patch('/Users/:id', async (req, res) => {
@@ -211,7 +211,7 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
           ? updateScimUser(ctx, req.scimOrgId!, current.id, fromScimUser(patched), req.scimActor!, [current.version])
           : current;
         res.set('ETag', etagOf(member));
-        return send(res, 200, toScimUser(member, baseUrl()));
+        return send(res, 200, project(toScimUser(member, baseUrl()), ...listedAttributes(req.query)));
       } catch (err) {
         if (!(err instanceof StaleVersion) || attempt === PATCH_ATTEMPTS) throw err;
       }
@@ -239,7 +239,7 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
   router.post('/Groups', (req, res) => {
     const group = createGroup(ctx, req.scimOrgId!, fromScimGroup(req.body), req.scimActor!);
     res.location(`${baseUrl()}/Groups/${group.id}`).set('ETag', groupEtag(group));
-    send(res, 201, toScimGroup(group, baseUrl()));
+    send(res, 201, groupAsAsked(req, group));
   });
 
   router.get('/Groups/:id', (req, res) => {
@@ -252,7 +252,7 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
     groupHeaderOf(req);
     const group = replaceGroup(ctx, req.scimOrgId!, req.params.id as string, fromScimGroup(req.body), req.scimActor!, ifVersionOf(req));
     res.set('ETag', groupEtag(group));
-    send(res, 200, toScimGroup(group, baseUrl()));
+    send(res, 200, groupAsAsked(req, group));
   });
 
   router.patch('/Groups/:id', (req, res) => {

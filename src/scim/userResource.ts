@@ -138,7 +138,7 @@ export function fromScimUser(body: unknown): ScimUserInput & { raw: Json } {
   };
 }
 
-/** Keeps only the attributes asked for (or drops the excluded ones); id and schemas always stay. */
+/** Keeps only the attributes asked for (or drops the excluded ones) of a User or Group; id and schemas always stay. */
 export function project(resource: Json, attributes?: string, excluded?: string): Json {
   const list = (s?: string) =>
     s
@@ -147,7 +147,8 @@ export function project(resource: Json, attributes?: string, excluded?: string):
           .map((a) => a.trim().toLowerCase())
           .filter(Boolean)
       : [];
-  const strip = (key: string) => key.toLowerCase().replace(`${CORE_USER.toLowerCase()}:`, '');
+  // a core schema's URN may prefix its attributes (`urn:…:core:2.0:Group:displayName`)
+  const strip = (key: string) => key.toLowerCase().replace(/^urn:ietf:params:scim:schemas:core:2\.0:(user|group):/, '');
   const wanted = list(attributes).map(strip);
   const unwanted = list(excluded).map(strip);
   if (!wanted.length && !unwanted.length) return resource;

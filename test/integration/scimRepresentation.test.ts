@@ -213,6 +213,25 @@ describe('SCIM Group PATCH with attributes asked for', () => {
     expect(without.body).not.toHaveProperty('members');
 
     await patch('', [{ op: 'replace', path: 'displayName', value: 'R&D' }]).expect(204);
+    const qualified = await patch(`?attributes=${encodeURIComponent(`${GROUP}:displayName`)}`, []).expect(200);
+    expect(qualified.body).toEqual({ schemas: [GROUP], id: group.body.id, displayName: 'R&D' });
+  });
+
+  it('shapes the User a write answers by the attributes asked for, as it does a read', async () => {
+    const created = await request(t.app)
+      .post('/scim/v2/Users?attributes=userName')
+      .set(scim)
+      .send({ schemas: [CORE], userName: `ada@${domain}`, displayName: 'Ada' })
+      .expect(201);
+    expect(created.body).toEqual({ schemas: expect.any(Array), id: expect.any(String), userName: `ada@${domain}` });
+    const patched = await request(t.app)
+      .patch(`/scim/v2/Users/${created.body.id}?excludedAttributes=emails,meta`)
+      .set(scim)
+      .send({ schemas: [PATCH], Operations: [{ op: 'replace', path: 'displayName', value: 'Ada L.' }] })
+      .expect(200);
+    expect(patched.body).toMatchObject({ displayName: 'Ada L.', userName: `ada@${domain}` });
+    expect(patched.body).not.toHaveProperty('emails');
+    expect(patched.body).not.toHaveProperty('meta');
   });
 });
 
