@@ -153,7 +153,7 @@ export const members = sqliteTable(
       .notNull()
       .references(() => orgs.id),
     email: text('email').notNull(),
-    /** SCIM userName, lower-cased; the email unless the IdP sends another (Entra's UPN, say). */
+    /** SCIM userName as the IdP sent it; the email unless it sends another (Entra's UPN, say). Unique without regard to case. */
     userName: text('user_name'),
     role: text('role', { enum: ['primary_owner', 'owner', 'admin', 'member'] }).notNull(),
     /** invited and active members hold a seat; the others do not. */
@@ -171,7 +171,7 @@ export const members = sqliteTable(
   },
   (t) => [
     uniqueIndex('members_org_email_unique').on(t.orgId, t.email),
-    uniqueIndex('members_org_user_name_unique').on(t.orgId, t.userName),
+    uniqueIndex('members_org_user_name_unique').on(t.orgId, sql`lower(${t.userName})`),
     index('members_org_status_idx').on(t.orgId, t.status),
     index('members_org_external_id_idx').on(t.orgId, t.externalId),
     /** Lists page in creation order (rowid) with OFFSET over this index, the org's narrowest: (org_id) → rowid. */

@@ -39,6 +39,7 @@ export async function startOidcDemo() {
       name: 'Demo',
       domains: ['demo.local'],
       primaryOwnerEmail: 'owner@demo.local',
+      primaryOwnerName: { givenName: 'Demo', familyName: 'Owner' },
       provisioningMode: 'jit',
       contract: {
         termStart: new Date().toISOString().slice(0, 10),

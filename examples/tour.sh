@@ -16,7 +16,8 @@ CHANGE=$(node -e 'const d=new Date();d.setUTCDate(1);console.log(d.toISOString()
 
 say "create the org (operator API)"
 ORG=$(curl -fsS "$URL/api/v1/orgs" -H "Authorization: Bearer $SEATD_OPERATOR_TOKEN" -H 'Content-Type: application/json' -d "{
-  \"name\": \"Tour Inc\", \"domains\": [\"$DOMAIN\"], \"primaryOwnerEmail\": \"owner@$DOMAIN\", \"provisioningMode\": \"manual\",
+  \"name\": \"Tour Inc\", \"domains\": [\"$DOMAIN\"], \"primaryOwnerEmail\": \"owner@$DOMAIN\",
+  \"primaryOwnerName\": {\"givenName\": \"Ada\", \"familyName\": \"Lovelace\"}, \"provisioningMode\": \"manual\",
   \"contract\": {\"termStart\": \"$START\", \"autoRenew\": true, \"currency\": \"USD\",
                \"prices\": {\"standard\": 36000, \"premium\": 72000}, \"seats\": {\"standard\": 100, \"premium\": 0}}}" | field id)
 echo "org: $ORG"

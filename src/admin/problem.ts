@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, Response } from 'express';
-import { Conflict, DomainError, Forbidden, Gone, Invalid, NoSeatAvailable, NotFound } from '../domain/errors';
+import { Conflict, DomainError, Forbidden, Gone, Invalid, NoSeatAvailable, NotFound, StaleVersion } from '../domain/errors';
 import type { Logger } from '../logger';
 
 export type Problem = {
@@ -29,6 +29,7 @@ export function sendDomainError(res: Response, err: DomainError): void {
   if (err instanceof NoSeatAvailable) {
     return sendProblem(res, 409, 'no-seat-available', 'No seat available', err.message, { seatType: err.seatType });
   }
+  if (err instanceof StaleVersion) return sendProblem(res, 412, err.code, 'Precondition failed', err.message);
   if (err instanceof Conflict) return sendProblem(res, 409, err.code, 'Conflict', err.message);
   if (err instanceof Gone) return sendProblem(res, 410, err.code, 'Gone', err.message);
   if (err instanceof Forbidden) return sendProblem(res, 403, 'forbidden', 'Forbidden', err.message);

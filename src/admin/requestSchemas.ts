@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { emailAddress } from '../domain/validation';
 
 const count = z.number().int('must be a whole number');
 
@@ -35,7 +36,7 @@ export const memberListQuery = z.object({
 });
 
 export const inviteBody = z.strictObject({
-  email: z.string().trim().toLowerCase().pipe(z.email('must be an email address')),
+  email: emailAddress,
   role: z.enum(['owner', 'admin', 'member']).default('member'),
   seatType: z.enum(['standard', 'premium']).optional(),
 });

@@ -68,6 +68,8 @@ export function buildProgram(): Command {
     .option('--name <name>', 'organization name')
     .option('--domain <domain>', 'verified domain (repeatable)', collect, [])
     .option('--owner-email <email>', 'primary owner email, in one of the domains')
+    .option('--owner-given-name <name>', 'primary owner given (first) name')
+    .option('--owner-family-name <name>', 'primary owner family (last) name')
     .option('--term-start <date>', 'contract term start, YYYY-MM-DD (default: today)')
     .option('--currency <code>', 'ISO 4217 currency', 'USD')
     .option('--standard-price <minor>', 'annual Standard seat price in minor units', integer)
@@ -83,6 +85,9 @@ export function buildProgram(): Command {
             name: opts.name,
             domains: opts.domain,
             primaryOwnerEmail: opts.ownerEmail,
+            ...(opts.ownerGivenName !== undefined || opts.ownerFamilyName !== undefined
+              ? { primaryOwnerName: { givenName: opts.ownerGivenName, familyName: opts.ownerFamilyName } }
+              : {}),
             provisioningMode: opts.mode,
             contract: {
               termStart: opts.termStart ?? new Date().toISOString().slice(0, 10),

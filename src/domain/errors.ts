@@ -57,6 +57,26 @@ export class Gone extends DomainError {
   }
 }
 
+/**
+ * Versions a write is made on condition of (If-Match): the guarded statement itself checks them, so
+ * a change committed between a client's read and its write is never overwritten. Undefined: any.
+ */
+export type IfVersion = readonly number[] | undefined;
+
+/** A write made on condition of a version (If-Match) found another one: someone changed the resource first. */
+export class StaleVersion extends DomainError {
+  readonly code = 'stale-version';
+  constructor(
+    readonly entity: string,
+    readonly expected: readonly number[],
+    readonly current: number | undefined,
+  ) {
+    super(
+      `The ${entity} changed: it is at version ${current ?? 'none (it is gone)'}, not ${expected.join(' or ')}; read it again and retry`,
+    );
+  }
+}
+
 export class Forbidden extends DomainError {
   readonly code = 'forbidden';
 }

@@ -1,5 +1,6 @@
 import seatdExtension from '../../schemas/seatd-user-extension.scim.json';
-import { scimmy } from './scimmySchemas';
+import { ownValue } from '../domain/ownValue';
+import { scimmy, suggestedCanonicalValues } from './scimmySchemas';
 import { CORE_USER, SEATD_USER } from './userFilter';
 import { ENTERPRISE_USER } from './userFilter';
 
@@ -58,11 +59,46 @@ export function resourceTypes(baseUrl: string) {
   ];
 }
 
+type DescribedAttribute = {
+  name: string;
+  canonicalValues?: string[];
+  uniqueness?: string;
+  description?: string;
+  subAttributes?: DescribedAttribute[];
+};
+
+/** What seatd enforces beyond scimmy's description: one member per sign-in email. */
+const ENFORCED: Record<string, Partial<DescribedAttribute>> = {
+  'emails.value': {
+    uniqueness: 'server',
+    description:
+      'Email address of the User. The primary one (else the work one, else the first) is the member’s sign-in address, which no other member of the organization has.',
+  },
+};
+
+/** scimmy's description of a User schema, with the RFC's suggested canonical values and what seatd enforces. */
+function asEnforced(attributes: DescribedAttribute[], prefix = ''): DescribedAttribute[] {
+  return attributes.map((attribute) => {
+    const path = `${prefix}${attribute.name}`;
+    const suggested = suggestedCanonicalValues.get(path);
+    return {
+      ...attribute,
+      ...(suggested ? { canonicalValues: suggested } : {}),
+      ...ownValue(ENFORCED, path),
+      ...(attribute.subAttributes ? { subAttributes: asEnforced(attribute.subAttributes, `${path}.`) } : {}),
+    };
+  });
+}
+
 export function schemaDocuments(baseUrl: string) {
   const S = scimmy();
-  const described = [S.Schemas.User, S.Schemas.EnterpriseUser, S.Schemas.Group].map(
-    (s) => s.definition.describe(baseUrl) as Record<string, unknown>,
-  );
+  const described = [S.Schemas.User, S.Schemas.EnterpriseUser, S.Schemas.Group].map((s) => {
+    // scimmy describes attributes as instances that serialise themselves
+    const doc = JSON.parse(JSON.stringify(s.definition.describe(baseUrl))) as Record<string, unknown> & {
+      attributes: DescribedAttribute[];
+    };
+    return s === S.Schemas.Group ? doc : { ...doc, attributes: asEnforced(doc.attributes) };
+  });
   return [
     ...described.filter((d) => d.id !== SEATD_USER),
     {

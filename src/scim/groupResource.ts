@@ -1,5 +1,7 @@
-import type { Group, GroupInput } from '../domain/provisioning/groups';
+import { ownValue } from '../domain/ownValue';
+import type { Group, GroupField, GroupInput, GroupQueryFilter } from '../domain/provisioning/groups';
 import { parseFilter, type FilterNode } from './filterParser';
+import { filterTree, isResourceTypePath, resourceTypeTest, scalar, unsupportedAttribute, type FilterScope } from './filterScope';
 import { ScimError } from './scimError';
 
 export const CORE_GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -144,15 +146,24 @@ function applyOne(state: PatchState, op: string, path: string, value: unknown): 
   }
 }
 
-/** Group filters Okta and Entra send: displayName / externalId / id eq "…". */
-export function groupFilter(filter: string): { displayName?: string; externalId?: string; id?: string } {
-  const node = parseFilter(filter);
-  if (node.kind !== 'compare' || node.op !== 'eq' || typeof node.value !== 'string') {
-    throw new ScimError(400, 'invalidFilter', 'Groups can be filtered by displayName, externalId or id with eq');
-  }
-  const attr = node.path.toLowerCase().replace(`${CORE_GROUP.toLowerCase()}:`, '');
-  if (attr === 'displayname') return { displayName: node.value };
-  if (attr === 'externalid') return { externalId: node.value };
-  if (attr === 'id') return { id: node.value };
-  throw new ScimError(400, 'invalidFilter', `Filtering groups on "${node.path}" is not supported`);
+/** SCIM Group attribute paths (case-insensitive, optionally URN-qualified) → group fields. */
+const GROUP_FIELDS: Record<string, GroupField> = {
+  id: 'id',
+  displayname: 'displayName',
+  externalid: 'externalId',
+  'meta.created': 'createdAt',
+  'meta.lastmodified': 'updatedAt',
+};
+
+const groupField = (path: string) => ownValue(GROUP_FIELDS, path.toLowerCase().replace(`${CORE_GROUP.toLowerCase()}:`, ''));
+
+/** Translates a parsed filter into the group query the domain runs as SQL (Okta and Entra send `displayName eq "…"`). */
+export function groupFilter(node: FilterNode, scope: FilterScope = 'endpoint'): GroupQueryFilter {
+  return filterTree(node, (test) => {
+    if (test.kind === 'valuePath') return unsupportedAttribute(test.path, 'Group', scope);
+    if (isResourceTypePath(test.path)) return resourceTypeTest(test, 'Group');
+    const field = groupField(test.path);
+    if (!field) return unsupportedAttribute(test.path, 'Group', scope);
+    return test.kind === 'present' ? { field, op: 'pr' } : { field, op: test.op, value: scalar(test.value, test.path) };
+  });
 }

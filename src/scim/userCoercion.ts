@@ -9,7 +9,6 @@ const STRINGS = ['externalId', 'userName', 'displayName', 'nickName', 'title', '
 const COMMON = new Set(['schemas', 'id', 'meta', 'name', 'active', 'emails', 'roles', SEATD_USER, ...STRINGS]);
 /** The sub-attributes of a User's name, all strings. */
 export const NAME_PARTS = new Set(['formatted', 'familyName', 'givenName', 'middleName', 'honorificPrefix', 'honorificSuffix']);
-const EMAIL_TYPES = new Set(['work', 'home', 'other']);
 
 export const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -28,7 +27,7 @@ function commonEmails(emails: unknown): Json[] | undefined {
       const ok =
         key === 'value' ||
         (key === 'display' && typeof value === 'string') ||
-        (key === 'type' && typeof value === 'string' && EMAIL_TYPES.has(value)) ||
+        (key === 'type' && typeof value === 'string') ||
         (key === 'primary' && typeof value === 'boolean');
       if (!ok) return undefined;
     }

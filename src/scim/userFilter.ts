@@ -1,5 +1,7 @@
-import type { MemberField, MemberQueryFilter } from '../domain/orgs/memberQuery';
+import type { EmailField, EmailQueryFilter, MemberField, MemberQueryFilter } from '../domain/orgs/memberQuery';
 import type { FilterNode } from './filterParser';
+import { ownValue } from '../domain/ownValue';
+import { filterTree, isResourceTypePath, resourceTypeTest, scalar, unsupportedAttribute, type FilterScope } from './filterScope';
 import { ScimError } from './scimError';
 
 export const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
@@ -28,70 +30,51 @@ function normalize(path: string): string {
   return lower.startsWith(core) ? lower.slice(core.length) : lower;
 }
 
-function fieldOf(path: string): MemberField {
-  const field = FIELDS[normalize(path)];
-  if (!field) throw new ScimError(400, 'invalidFilter', `Filtering on "${path}" is not supported`);
-  return field;
+/** Inside emails[…], or after `emails.`: a test of one email's value, type or primary flag. */
+function emailSubFilter(node: FilterNode): EmailQueryFilter {
+  return filterTree(node, (test) => {
+    if (test.kind === 'valuePath') throw new ScimError(400, 'invalidFilter', 'Value paths cannot be nested');
+    const field = ownValue(EMAIL_FIELDS, test.path.toLowerCase());
+    if (!field) throw new ScimError(400, 'invalidFilter', `Emails have no "${test.path}" to filter on (value, type, primary)`);
+    if (test.kind === 'present') return { field, op: 'pr' };
+    if (field === 'primary' && (typeof test.value !== 'boolean' || (test.op !== 'eq' && test.op !== 'ne')))
+      throw new ScimError(400, 'invalidFilter', 'emails.primary compares with true or false, by eq or ne');
+    return { field, op: test.op, value: scalar(test.value, test.path) };
+  });
 }
 
-function scalar(value: unknown, path: string): string | boolean | null {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
-  throw new ScimError(400, 'invalidFilter', `"${path}" cannot be compared with ${JSON.stringify(value)}`);
-}
+const EMAIL_FIELDS: Record<string, EmailField> = { value: 'value', type: 'type', primary: 'primary' };
 
-/** Inside emails[…]: seatd keeps one email per member, of type "work" and primary. */
-function emailSubFilter(node: FilterNode): MemberQueryFilter {
-  switch (node.kind) {
-    case 'and':
-      return { and: [emailSubFilter(node.left), emailSubFilter(node.right)] };
-    case 'or':
-      return { or: [emailSubFilter(node.left), emailSubFilter(node.right)] };
-    case 'not':
-      return { not: emailSubFilter(node.expr) };
-    case 'present':
-      return ['value', 'type', 'primary'].includes(node.path.toLowerCase());
-    case 'compare': {
-      const sub = node.path.toLowerCase();
-      if (sub === 'value') return { field: 'email', op: node.op, value: scalar(node.value, node.path) };
-      if (sub === 'type' && (node.op === 'eq' || node.op === 'ne'))
-        return (String(node.value).toLowerCase() === 'work') === (node.op === 'eq');
-      if (sub === 'primary' && (node.op === 'eq' || node.op === 'ne')) return (node.value === true) === (node.op === 'eq');
-      throw new ScimError(400, 'invalidFilter', `Filtering emails on "${node.path} ${node.op}" is not supported`);
-    }
-    case 'valuePath':
-      throw new ScimError(400, 'invalidFilter', 'Value paths cannot be nested');
-  }
+/** `emails` or `emails.<sub-attribute>` outside brackets: some one of the emails passes (RFC 7644 §3.4.2.2). */
+function emailPathFilter(node: Extract<FilterNode, { kind: 'compare' | 'present' }>): MemberQueryFilter | undefined {
+  const path = normalize(node.path);
+  if (path !== 'emails' && !path.startsWith('emails.')) return undefined;
+  return { anyEmail: emailSubFilter({ ...node, path: path === 'emails' ? 'value' : path.slice('emails.'.length) }) };
 }
 
 /** Translates a parsed filter into the member query the domain runs as SQL. */
-export function userFilter(node: FilterNode): MemberQueryFilter {
-  switch (node.kind) {
-    case 'and':
-      return { and: [userFilter(node.left), userFilter(node.right)] };
-    case 'or':
-      return { or: [userFilter(node.left), userFilter(node.right)] };
-    case 'not':
-      return { not: userFilter(node.expr) };
-    case 'present':
-      return { field: fieldOf(node.path), op: 'pr' };
-    case 'compare': {
-      const field = fieldOf(node.path);
-      if (field === 'active' && typeof node.value !== 'boolean')
-        throw new ScimError(400, 'invalidFilter', 'active compares with true or false');
-      if (field === 'active' && node.op !== 'eq' && node.op !== 'ne')
-        throw new ScimError(400, 'invalidFilter', 'active supports eq and ne');
-      return { field, op: node.op, value: scalar(node.value, node.path) };
+export function userFilter(node: FilterNode, scope: FilterScope = 'endpoint'): MemberQueryFilter {
+  return filterTree(node, (test): MemberQueryFilter => {
+    if (test.kind === 'valuePath') {
+      if (normalize(test.path) !== 'emails') return unsupportedAttribute(test.path, 'User', scope);
+      return { anyEmail: emailSubFilter(test.filter) };
     }
-    case 'valuePath':
-      if (normalize(node.path) !== 'emails')
-        throw new ScimError(400, 'invalidFilter', `Value path filters on "${node.path}" are not supported`);
-      return emailSubFilter(node.filter);
-  }
+    if (isResourceTypePath(test.path)) return resourceTypeTest(test, 'User');
+    const emails = emailPathFilter(test);
+    if (emails) return emails;
+    const field = ownValue(FIELDS, normalize(test.path));
+    if (!field) return unsupportedAttribute(test.path, 'User', scope);
+    if (test.kind === 'present') return { field, op: 'pr' };
+    if (field === 'active' && typeof test.value !== 'boolean')
+      throw new ScimError(400, 'invalidFilter', 'active compares with true or false');
+    if (field === 'active' && test.op !== 'eq' && test.op !== 'ne') throw new ScimError(400, 'invalidFilter', 'active supports eq and ne');
+    return { field, op: test.op, value: scalar(test.value, test.path) };
+  });
 }
 
 /** sortBy → member field; active cannot be sorted on. */
 export function sortField(path: string): Exclude<MemberField, 'active'> {
-  const field = FIELDS[normalize(path)];
+  const field = ownValue(FIELDS, normalize(path));
   if (!field || field === 'active') throw new ScimError(400, 'invalidValue', `Sorting by "${path}" is not supported`);
   return field;
 }

@@ -1,8 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
-import { ScimError } from './scimError';
+import { scimErrorFrom } from './scimError';
+import { ENTERPRISE_USER, SEATD_USER } from './userFilter';
 import { scimmy } from './scimmySchemas';
 import { isObject, NAME_PARTS } from './userCoercion';
-import { normalizeUserPayload } from './userResource';
+import { MULTI_VALUED, normalizeUserPayload, withBooleanPrimary } from './userResource';
 
 type Json = Record<string, unknown>;
 
@@ -13,7 +14,8 @@ const STRING_ATTRIBUTES = new Set(['displayName', 'nickName', 'title', 'locale',
 const namePart = (path: string) => (path.startsWith('name.') && NAME_PARTS.has(path.slice(5)) ? path.slice(5) : undefined);
 
 /** Attributes of a User that are booleans: Entra sends them as "True"/"False" strings. */
-const BOOLEAN_PATH = /^(active|emails(\[[^\]]*\])?\.primary)$/i;
+const BOOLEAN_PATH = new RegExp(`^(active|(${MULTI_VALUED.join('|')})(\\[[^\\]]*\\])?\\.primary)$`, 'i');
+const MULTI_VALUED_PATH = new RegExp(`^(${MULTI_VALUED.join('|')})$`, 'i');
 
 /**
  * Evens out what Entra sends: "False" for a boolean, in a path op on a boolean attribute or in a
@@ -25,6 +27,8 @@ export function normalizeOperations(operations: unknown): unknown {
   return operations.map((op: { path?: unknown; value?: unknown } | null) => {
     if (!op || op.value === undefined) return op;
     if (isObject(op.value)) return { ...op, value: normalizeUserPayload(op.value) };
+    if (typeof op.path === 'string' && MULTI_VALUED_PATH.test(op.path) && Array.isArray(op.value))
+      return { ...op, value: withBooleanPrimary(op.value) };
     if (typeof op.path === 'string' && BOOLEAN_PATH.test(op.path) && typeof op.value === 'string' && /^(true|false)$/i.test(op.value))
       return { ...op, value: op.value.toLowerCase() === 'true' };
     return op;
@@ -82,19 +86,53 @@ export async function patchWithScimmy(resource: Json, body: Json, operations: un
     const patched = await message.apply(new S.Schemas.User(resource, 'in'), async (r) => r as unknown as Json);
     return patched === undefined ? undefined : (JSON.parse(JSON.stringify(patched)) as Json);
   } catch (err) {
-    const e = err as { status?: number; scimType?: string; message: string };
-    throw new ScimError(e.status ?? 400, e.scimType ?? 'invalidValue', e.message);
+    throw scimErrorFrom(err, 'The PATCH could not be applied to this User; check each operation’s path and value against /Schemas');
   }
 }
 
 /** The resource as JSON without meta, for comparing before and after (key order and object realms aside). */
 const comparable = (r: Json) => JSON.parse(JSON.stringify({ ...r, meta: undefined })) as unknown;
 
+const EXTENSIONS = [ENTERPRISE_USER, SEATD_USER];
+
+/** The extension a `remove` names as a whole (its URN as the path), which scimmy cannot apply. */
+function removedExtension(op: unknown): string | undefined {
+  if (!isObject(op) || typeof op.op !== 'string' || op.op.toLowerCase() !== 'remove' || typeof op.path !== 'string') return undefined;
+  const path = op.path.trim().toLowerCase();
+  return EXTENSIONS.find((urn) => urn.toLowerCase() === path);
+}
+
+function withoutExtension(resource: Json, urn: string): Json {
+  const { [urn]: _removed, ...rest } = resource;
+  return { ...rest, schemas: Array.isArray(rest.schemas) ? rest.schemas.filter((s) => s !== urn) : rest.schemas };
+}
+
+/** Operations applied in order: the common ones directly, a whole extension's removal by seatd, the rest by scimmy. */
+async function applyOperations(resource: Json, message: Json, operations: unknown): Promise<Json | undefined> {
+  if (!Array.isArray(operations) || !operations.some(removedExtension)) {
+    return applyCommonPatch(resource, message, operations) ?? patchWithScimmy(resource, message, operations);
+  }
+  let current = resource;
+  let pending: unknown[] = [];
+  const flush = async () => {
+    if (pending.length) current = (await applyOperations(current, message, pending)) ?? current;
+    pending = [];
+  };
+  for (const op of operations) {
+    const urn = removedExtension(op);
+    if (!urn) pending.push(op);
+    else {
+      await flush();
+      current = withoutExtension(current, urn);
+    }
+  }
+  await flush();
+  return current;
+}
+
 /** A User PATCH: the patched resource, or undefined when it changes nothing. */
 export async function patchUser(resource: Json, body: unknown): Promise<Json | undefined> {
   const message = isObject(body) ? body : {};
-  const operations = normalizeOperations(message.Operations);
-  const direct = applyCommonPatch(resource, message, operations);
-  if (direct) return isDeepStrictEqual(comparable(direct), comparable(resource)) ? undefined : direct;
-  return patchWithScimmy(resource, message, operations);
+  const patched = await applyOperations(resource, message, normalizeOperations(message.Operations));
+  return patched && !isDeepStrictEqual(comparable(patched), comparable(resource)) ? patched : undefined;
 }

@@ -1,12 +1,12 @@
 import type { Member } from '../domain/orgs/members';
 import type { ScimUserInput } from '../domain/provisioning/scimProvisioning';
 import { SEAT_TYPES, type SeatType } from '../domain/seatTypes';
-import { ScimError } from './scimError';
+import { isEmailAddress } from '../domain/validation';
+import { ScimError, scimErrorFrom } from './scimError';
 import { coerceUser } from './userCoercion';
 import { CORE_USER, ENTERPRISE_USER, SEATD_USER } from './userFilter';
 
 type Json = Record<string, unknown>;
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 /** Attributes seatd answers from its own columns; everything else the IdP sent is kept and echoed. */
 const MANAGED = new Set(['schemas', 'id', 'meta', 'userName', 'name', 'displayName', 'active', 'emails', 'externalId', SEATD_USER]);
@@ -18,6 +18,8 @@ export function etagOf(member: Pick<Member, 'version'>): string {
 export function toScimUser(member: Member, baseUrl: string): Json {
   const kept = Object.fromEntries(Object.entries(member.scimAttributes ?? {}).filter(([k]) => !MANAGED.has(k)));
   const storedName = (member.scimAttributes?.name ?? {}) as Json;
+  // the emails as the IdP sent them (the sign-in email is one of them); a member the IdP did not send has one, work and primary
+  const storedEmails = member.scimAttributes?.emails;
   const name = {
     ...storedName,
     ...(member.givenName ? { givenName: member.givenName } : {}),
@@ -31,7 +33,7 @@ export function toScimUser(member: Member, baseUrl: string): Json {
     ...(Object.keys(name).length ? { name } : {}),
     ...(member.displayName ? { displayName: member.displayName } : {}),
     active: member.holdsSeat,
-    emails: [{ value: member.email, type: 'work', primary: true }],
+    emails: Array.isArray(storedEmails) && storedEmails.length ? storedEmails : [{ value: member.email, type: 'work', primary: true }],
     ...kept,
     [SEATD_USER]: { seatType: member.seatType },
     meta: {
@@ -49,6 +51,14 @@ function truthy(v: unknown): unknown {
   return v;
 }
 
+/** The User's multi-valued complex attributes, each of whose values may say it is the primary one. */
+export const MULTI_VALUED = ['emails', 'phoneNumbers', 'ims', 'photos', 'addresses', 'entitlements', 'roles', 'x509Certificates'];
+
+/** Values of a multi-valued attribute with Entra's "True"/"False" primary read as a boolean. */
+export function withBooleanPrimary(values: unknown[]): unknown[] {
+  return values.map((v) => (v && typeof v === 'object' && 'primary' in v ? { ...(v as Json), primary: truthy((v as Json).primary) } : v));
+}
+
 /**
  * Evens out what Okta and Entra ID send: booleans as strings ("False"), a manager given as a bare
  * id, dotted keys for extension attributes in no-path PATCH values.
@@ -62,9 +72,13 @@ export function normalizeUserPayload(body: Json): Json {
     if (typeof e.manager === 'string') e.manager = { value: e.manager };
     out[ENTERPRISE_USER] = e;
   }
-  if (Array.isArray(out.emails))
-    out.emails = out.emails.map((m) => (m && typeof m === 'object' ? { ...(m as Json), primary: truthy((m as Json).primary) } : m));
+  for (const name of MULTI_VALUED) if (Array.isArray(out[name])) out[name] = withBooleanPrimary(out[name]);
   return out;
+}
+
+/** The email a member signs in with: the primary one, else the work one, else the first. */
+export function signInEmailOf<E extends Json>(emails: readonly E[]): E | undefined {
+  return emails.find((e) => e.primary === true) ?? emails.find((e) => String(e.type ?? '').toLowerCase() === 'work') ?? emails[0];
 }
 
 /** Validates a User resource against the User schema (see coerceUser) and reads what the engine needs from it. */
@@ -76,20 +90,23 @@ export function fromScimUser(body: unknown): ScimUserInput & { raw: Json } {
   try {
     user = coerceUser(normalized);
   } catch (err) {
-    if (err instanceof ScimError) throw err;
-    const e = err as { status?: number; scimType?: string; message: string };
-    throw new ScimError(e.status ?? 400, e.scimType ?? 'invalidValue', e.message);
+    throw scimErrorFrom(
+      err,
+      'The User could not be read; check each attribute against /Schemas/urn:ietf:params:scim:schemas:core:2.0:User',
+    );
   }
-  const userName = String(user.userName ?? '')
-    .trim()
-    .toLowerCase();
+  const userName = String(user.userName ?? '');
+  if (!userName.trim()) throw new ScimError(400, 'invalidValue', 'userName must not be empty');
   const emails = Array.isArray(user.emails) ? (user.emails as Json[]) : [];
-  const chosen = emails.find((e) => e.primary === true) ?? emails.find((e) => String(e.type ?? '').toLowerCase() === 'work') ?? emails[0];
-  // The member's email: the primary (else work) email the IdP sends, else a userName that is an email (Okta's default).
-  const email = String(chosen?.value ?? (EMAIL.test(userName) ? userName : ''))
+  for (const e of emails) {
+    if (!isEmailAddress(String(e.value ?? '')))
+      throw new ScimError(400, 'invalidValue', `emails: ${JSON.stringify(e.value)} is not an email address`);
+  }
+  // The member's email: the primary (else work, else first) email the IdP sends, else a userName that is an email (Okta's default).
+  const email = String(signInEmailOf(emails)?.value ?? (isEmailAddress(userName) ? userName : ''))
     .trim()
     .toLowerCase();
-  if (!EMAIL.test(email)) {
+  if (!isEmailAddress(email)) {
     throw new ScimError(
       400,
       'invalidValue',
@@ -121,7 +138,7 @@ export function fromScimUser(body: unknown): ScimUserInput & { raw: Json } {
   };
 }
 
-/** Keeps only the attributes asked for (or drops the excluded ones); id and schemas always stay. */
+/** Keeps only the attributes asked for (or drops the excluded ones) of a User or Group; id and schemas always stay. */
 export function project(resource: Json, attributes?: string, excluded?: string): Json {
   const list = (s?: string) =>
     s
@@ -130,7 +147,8 @@ export function project(resource: Json, attributes?: string, excluded?: string):
           .map((a) => a.trim().toLowerCase())
           .filter(Boolean)
       : [];
-  const strip = (key: string) => key.toLowerCase().replace(`${CORE_USER.toLowerCase()}:`, '');
+  // a core schema's URN may prefix its attributes (`urn:…:core:2.0:Group:displayName`)
+  const strip = (key: string) => key.toLowerCase().replace(/^urn:ietf:params:scim:schemas:core:2\.0:(user|group):/, '');
   const wanted = list(attributes).map(strip);
   const unwanted = list(excluded).map(strip);
   if (!wanted.length && !unwanted.length) return resource;

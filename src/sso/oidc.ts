@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import type * as OpenIdClient from 'openid-client';
 import type { DomainContext } from '../domain/context';
 import { DomainError, NoSeatAvailable } from '../domain/errors';
+import { ownValue } from '../domain/ownValue';
 import { findOrg } from '../domain/orgs/orgRepository';
 import { admitSsoUser, SignInRefused } from '../domain/provisioning/admission';
 import {
@@ -67,7 +68,7 @@ async function clientConfiguration(
 }
 
 function claimText(claims: Record<string, unknown>, name: string | undefined): string | undefined {
-  const v = name ? claims[name] : undefined;
+  const v = name ? ownValue(claims, name) : undefined;
   return typeof v === 'string' && v.trim() ? v.trim() : undefined;
 }
 
@@ -199,7 +200,7 @@ export function oidcRouter(ctx: DomainContext, logger: Logger, options: { allowP
     // Only a verified email identifies a person; an unverified one could be anybody's.
     const email = claims.email_verified === true ? claimText(claims, map.email ?? 'email') : undefined;
     if (!email) return refuse(401, 'no verified email in the ID token', ['Your identity provider did not send a verified email address.']);
-    const groupsClaim = claims[map.groups ?? 'groups'];
+    const groupsClaim = ownValue(claims, map.groups ?? 'groups');
     try {
       const { member } = admitSsoUser(ctx, orgId, {
         email,

@@ -3,6 +3,7 @@ import { SAML, ValidateInResponseTo, type CacheProvider, type Profile } from '@n
 import type { DomainContext } from '../domain/context';
 import { recordSignInFailure } from '../domain/sso/signInFailures';
 import { DomainError, NoSeatAvailable } from '../domain/errors';
+import { ownValue } from '../domain/ownValue';
 import { admitSsoUser, SignInRefused } from '../domain/provisioning/admission';
 import {
   DEFAULT_SAML_ATTRIBUTES,
@@ -88,7 +89,10 @@ function serviceProvider(
 }
 
 function attribute(profile: Profile, names: readonly string[]): unknown {
-  for (const name of names) if (profile[name] !== undefined) return profile[name];
+  for (const name of names) {
+    const value = ownValue(profile, name);
+    if (value !== undefined) return value;
+  }
   return undefined;
 }
 

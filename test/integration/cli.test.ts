@@ -117,6 +117,37 @@ describe('the seatd CLI', () => {
     expect(JSON.parse(created.stdout)).toMatchObject({ name: 'Json Org', primaryOwner: { invitation: { seatType: 'premium' } } });
   });
 
+  it('gives the primary owner the name the flags say, shown by SCIM as name.givenName and name.familyName', async () => {
+    const created = await seatd(
+      orgCreate({
+        '--name': 'Named Co',
+        '--domain': 'named.example',
+        '--owner-email': 'owner@named.example',
+        '--owner-given-name': 'Grace',
+        '--owner-family-name': 'Hopper',
+      }),
+      env,
+    );
+    expect(created.code).toBe(0);
+    const org = JSON.parse(created.stdout);
+    expect(org.primaryOwner).toMatchObject({ email: 'owner@named.example', name: { givenName: 'Grace', familyName: 'Hopper' } });
+    const db = new Database(env.DATABASE_PATH!);
+    try {
+      const row = db
+        .prepare('SELECT given_name AS givenName, family_name AS familyName FROM members WHERE id = ?')
+        .get(org.primaryOwner.memberId);
+      expect(row).toEqual({ givenName: 'Grace', familyName: 'Hopper' });
+    } finally {
+      db.close();
+    }
+    const half = await seatd(
+      orgCreate({ '--name': 'Half', '--domain': 'half.example', '--owner-email': 'o@half.example', '--owner-given-name': 'Grace' }),
+      env,
+    );
+    expect(half.code).toBe(2);
+    expect(half.stderr).toContain('primaryOwnerName.familyName');
+  });
+
   it('fails with a readable message naming the bad field', async () => {
     const bad = await seatd(orgCreate({ '--name': 'Bad', '--domain': 'bad.example', '--owner-email': 'x@other.example' }), env);
     expect(bad.code).toBe(2);

@@ -35,6 +35,38 @@ describe('operator API', () => {
     await request(t.app).get(`/api/v1/orgs/${res.body.id}`).set(operator).expect(200);
   });
 
+  it("takes the primary owner's name, which SCIM, the OpenAPI document and the member list then show", async () => {
+    const input = seedOrgInput({ provisioningMode: 'scim', primaryOwnerName: { givenName: ' Ada ', familyName: 'Lovelace' } });
+    const res = await request(t.app).post('/api/v1/orgs').set(operator).send(input).expect(201);
+    expect(res.body.primaryOwner).toMatchObject({ email: input.primaryOwnerEmail, name: { givenName: 'Ada', familyName: 'Lovelace' } });
+    const owner = await request(t.app)
+      .post(`/api/v1/orgs/${res.body.id}/api-tokens`)
+      .set(operator)
+      .send({ role: 'owner', label: 'owner' })
+      .expect(201);
+    const auth = { Authorization: `Bearer ${owner.body.token}` };
+    const scimToken = await request(t.app).post(`/api/v1/orgs/${res.body.id}/scim-tokens`).set(auth).send({ label: 'okta' }).expect(201);
+    const users = await request(t.app)
+      .get('/scim/v2/Users?count=1&startIndex=1')
+      .set('Authorization', `Bearer ${scimToken.body.token}`)
+      .expect(200);
+    expect(users.body.Resources[0]).toMatchObject({
+      userName: input.primaryOwnerEmail,
+      name: { givenName: 'Ada', familyName: 'Lovelace' },
+      emails: [{ value: input.primaryOwnerEmail }],
+    });
+    const openapi = await request(t.app).get('/api/v1/openapi.json').expect(200);
+    const schema = openapi.body.paths['/api/v1/orgs'].post.requestBody.content['application/json'].schema;
+    expect(JSON.stringify(schema)).toContain('primaryOwnerName');
+
+    const unnamed = await request(t.app)
+      .post('/api/v1/orgs')
+      .set(operator)
+      .send(seedOrgInput({ primaryOwnerName: { givenName: 'Ada' } as never }))
+      .expect(400);
+    expect(unnamed.body.errors.map((e: { field: string }) => e.field)).toEqual(['primaryOwnerName.familyName']);
+  });
+
   it('names each bad field in a problem+json 400', async () => {
     const bad = seedOrgInput({
       primaryOwnerEmail: 'boss@elsewhere.com',

@@ -154,7 +154,7 @@ describe('SCIM /Groups', () => {
     expect((await patch(g.body.id, [{ op: 'move', path: 'members' }]).expect(400)).body.scimType).toBe('invalidValue');
     expect((await patch(g.body.id, [{ op: 'add', path: 'owners', value: 'x' }]).expect(400)).body.scimType).toBe('invalidPath');
     const filter = await request(t.app)
-      .get(`/scim/v2/Groups?filter=${encodeURIComponent('displayName co "x"')}`)
+      .get(`/scim/v2/Groups?filter=${encodeURIComponent('owners co "x"')}`)
       .set(scim)
       .expect(400);
     expect(filter.body.scimType).toBe('invalidFilter');

@@ -1,6 +1,9 @@
 // A separate process on the same SQLite file, for tests of cross-process concurrency.
 // Usage: node -r tsx/cjs test/support/dbWorker.ts '<json job>'; prints one JSON line of outcomes.
+import request from 'supertest';
 import { openDatabase } from '../../db/connection';
+import { createApp } from '../../src/app';
+import { createLogger } from '../../src/logger';
 import { ManualClock } from '../../src/domain/clock';
 import { confirmSeatChange } from '../../src/domain/ledger/ledger';
 import { admitSsoUser } from '../../src/domain/provisioning/admission';
@@ -8,14 +11,31 @@ import type { SeatChange } from '../../src/domain/ledger/seatChange';
 
 type Job =
   | { op: 'confirm'; dbFile: string; now: string; orgId: string; change: SeatChange; key: string; times: number }
-  | { op: 'admit'; dbFile: string; now: string; orgId: string; emails: string[]; pauseMs?: number };
+  | { op: 'admit'; dbFile: string; now: string; orgId: string; emails: string[]; pauseMs?: number }
+  | { op: 'scimPatch'; dbFile: string; now: string; token: string; userId: string; roles: string[] };
 
 const job = JSON.parse(process.argv[2]!) as Job;
 const db = openDatabase(job.dbFile);
 const ctx = { db, clock: new ManualClock(job.now), mailer: { send: async () => {} }, publicUrl: 'http://seatd.test' };
 const outcomes: string[] = [];
-const attempts = job.op === 'confirm' ? Array.from({ length: job.times }, () => job.key) : job.emails;
+const attempts = job.op === 'confirm' ? Array.from({ length: job.times }, () => job.key) : job.op === 'admit' ? job.emails : [];
+/** A SCIM client of its own, through seatd's HTTP app on this process: adds each role by PATCH, answers the statuses. */
+async function patchRoles(job: Extract<Job, { op: 'scimPatch' }>) {
+  const app = createApp({ ctx, config: { operatorToken: undefined, publicUrl: ctx.publicUrl }, logger: createLogger('silent') });
+  for (const role of job.roles) {
+    const res = await request(app)
+      .patch(`/scim/v2/Users/${job.userId}`)
+      .set('Authorization', `Bearer ${job.token}`)
+      .send({
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'add', path: 'roles', value: [{ value: role }] }],
+      });
+    outcomes.push(`${role}:${res.status}`);
+  }
+}
+
 async function main() {
+  if (job.op === 'scimPatch') await patchRoles(job);
   for (const item of attempts) {
     if (job.op === 'admit' && job.pauseMs) await new Promise((r) => setTimeout(r, job.pauseMs));
     try {
@@ -25,7 +45,7 @@ async function main() {
             ? 'replayed'
             : 'created',
         );
-      else outcomes.push(admitSsoUser(ctx, job.orgId, { email: item }).created ? 'admitted' : 'existing');
+      else if (job.op === 'admit') outcomes.push(admitSsoUser(ctx, job.orgId, { email: item }).created ? 'admitted' : 'existing');
     } catch (err) {
       outcomes.push(err instanceof Error ? err.constructor.name : 'error');
     }

@@ -52,6 +52,16 @@ function compare(actual: unknown, op: string, expected: unknown, exact: boolean)
   throw new Error(op);
 }
 
+/** The values at a path, through multi-valued attributes (`emails.value`: every email's; `emails`: their values). */
+function valuesAt(resource: Resource, path: string): unknown[] {
+  const v = read(resource, path);
+  if (Array.isArray(v)) return v.map((item) => (item && typeof item === 'object' ? read(item as Resource, 'value') : item));
+  const [head, ...rest] = path.split('.');
+  const list = read(resource, head!);
+  if (Array.isArray(list) && rest.length) return list.map((item) => read(item as Resource, rest.join('.')));
+  return [v];
+}
+
 function evaluate(node: FilterNode, r: Resource): boolean {
   switch (node.kind) {
     case 'and':
@@ -60,12 +70,11 @@ function evaluate(node: FilterNode, r: Resource): boolean {
       return evaluate(node.left, r) || evaluate(node.right, r);
     case 'not':
       return !evaluate(node.expr, r);
-    case 'present': {
-      const v = read(r, node.path);
-      return v !== undefined && v !== null && v !== '';
-    }
+    case 'present':
+      return valuesAt(r, node.path).some((v) => v !== undefined && v !== null && v !== '');
     case 'compare':
-      return compare(read(r, node.path), node.op, node.value, CASE_EXACT.has(node.path.toLowerCase()));
+      // a multi-valued attribute matches when one of its values does (RFC 7644 §3.4.2.2)
+      return valuesAt(r, node.path).some((v) => compare(v, node.op, node.value, CASE_EXACT.has(node.path.toLowerCase())));
     case 'valuePath':
       return ((read(r, node.path) as Resource[] | undefined) ?? []).some((item) => evaluate(node.filter, item));
   }
@@ -74,6 +83,24 @@ function evaluate(node: FilterNode, r: Resource): boolean {
 const text = fc.string({ unit: fc.constantFrom('a', 'b', 'A', 'B'), maxLength: 3 });
 const op = fc.constantFrom('eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le');
 const stringAttr = fc.constantFrom('userName', 'name.givenName', 'name.familyName', 'displayName', 'externalId');
+const emailType = fc.constantFrom('work', 'home', 'Work', 'other');
+/** One test inside emails[…]: of the address, the type or the primary flag. */
+const emailTest: fc.Arbitrary<FilterNode> = fc.oneof(
+  fc.record({
+    kind: fc.constant('compare' as const),
+    path: fc.constant('type'),
+    op: fc.constantFrom('eq' as const, 'ne' as const),
+    value: emailType,
+  }),
+  fc.record({ kind: fc.constant('compare' as const), path: fc.constant('value'), op, value: text }),
+  fc.record({
+    kind: fc.constant('compare' as const),
+    path: fc.constant('primary'),
+    op: fc.constantFrom('eq' as const, 'ne' as const),
+    value: fc.boolean(),
+  }),
+  fc.record({ kind: fc.constant('present' as const), path: fc.constantFrom('type', 'primary') }),
+);
 const leaf: fc.Arbitrary<FilterNode> = fc.oneof(
   fc.record({ kind: fc.constant('compare' as const), path: stringAttr, op, value: text }),
   fc.record({
@@ -93,20 +120,14 @@ const leaf: fc.Arbitrary<FilterNode> = fc.oneof(
     kind: fc.constant('valuePath' as const),
     path: fc.constant('emails'),
     filter: fc.oneof(
-      fc.record({
-        kind: fc.constant('compare' as const),
-        path: fc.constant('type'),
-        op: fc.constant('eq' as const),
-        value: fc.constantFrom('work', 'home'),
-      }),
-      fc.record({
-        kind: fc.constant('compare' as const),
-        path: fc.constant('value'),
-        op: fc.constantFrom('co' as const, 'sw' as const),
-        value: text,
-      }),
+      emailTest,
+      fc.record({ kind: fc.constant('and' as const), left: emailTest, right: emailTest }),
+      fc.record({ kind: fc.constant('not' as const), expr: emailTest }),
     ),
   }),
+  fc.record({ kind: fc.constant('compare' as const), path: fc.constantFrom('emails', 'emails.value'), op, value: text }),
+  fc.record({ kind: fc.constant('compare' as const), path: fc.constant('emails.type'), op: fc.constant('eq' as const), value: emailType }),
+  fc.record({ kind: fc.constant('present' as const), path: fc.constantFrom('emails', 'emails.type', 'emails.primary') }),
 );
 const filterTree: fc.Arbitrary<FilterNode> = fc.letrec<{ node: FilterNode }>((tie) => ({
   node: fc.oneof(
@@ -134,6 +155,16 @@ function render(node: FilterNode): string {
   }
 }
 
+type SentEmail = { type: string | null; primary: boolean | null };
+function sentEmails(signIn: string, sent: SentEmail & { other: (SentEmail & { local: string }) | null }) {
+  const entry = (value: string, e: SentEmail) => ({
+    value,
+    ...(e.type ? { type: e.type } : {}),
+    ...(e.primary !== null ? { primary: e.primary } : {}),
+  });
+  return [entry(signIn, sent), ...(sent.other ? [entry(`${sent.other.local}.other@example.org`, sent.other)] : [])];
+}
+
 describe('SCIM filters: SQL agrees with an in-memory evaluator (fast-check)', () => {
   let ctx: TestContext;
   let orgId: string;
@@ -152,6 +183,15 @@ describe('SCIM filters: SQL agrees with an in-memory evaluator (fast-check)', ()
         display: fc.option(text),
         ext: fc.option(text),
         active: fc.boolean(),
+        // the emails an IdP sent, kept as sent: none (seatd shows the one it knows), or the sign-in one and maybe another
+        emails: fc.oneof(
+          fc.constant(undefined),
+          fc.record({
+            type: fc.option(emailType),
+            primary: fc.option(fc.boolean()),
+            other: fc.option(fc.record({ local: text, type: fc.option(emailType), primary: fc.option(fc.boolean()) })),
+          }),
+        ),
       }),
       {
         numRuns: 60,
@@ -173,6 +213,7 @@ describe('SCIM filters: SQL agrees with an in-memory evaluator (fast-check)', ()
           familyName: p.family || null,
           displayName: p.display || null,
           externalId: p.ext || null,
+          ...(p.emails ? { scimAttributes: { emails: sentEmails(email, p.emails) } } : {}),
         },
         'test',
       );

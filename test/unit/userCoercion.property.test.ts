@@ -66,7 +66,7 @@ const user = withOddKey(
       active: maybeOdd(fc.boolean()),
       name,
       emails: maybeOdd(fc.array(email, { maxLength: 3 })),
-      roles: fc.constantFrom([], [], [{ value: 'admin' }]),
+      roles: fc.constantFrom([], [], [{ value: 'admin' }], [{ value: 'Reader', type: 'WindowsAzureActiveDirectoryRole', primary: false }]),
       meta: fc.constantFrom<unknown>(
         { resourceType: 'User' },
         {
@@ -102,6 +102,10 @@ const user = withOddKey(
   fc.oneof(
     fc.tuple(fc.constantFrom('UserName', 'groups', 'x509Certificates', 'unknownAttribute'), fc.oneof(text, fc.constant([]))),
     fc.tuple(fc.constant(ENTERPRISE), fc.record({ department: text })),
+    fc.tuple(
+      fc.constant('phoneNumbers'),
+      fc.constantFrom([{ value: '+1 555 0100', type: 'cell' }], [{ value: '+1 555 0100', type: 'Work', primary: true }]),
+    ),
   ),
 );
 
@@ -161,9 +165,16 @@ describe('coerceCommonUser agrees with scimmy', () => {
     }
   });
 
-  it('leaves to scimmy what it refuses: a non-canonical email type, a string boolean, a missing userName', () => {
+  it('takes, as scimmy does, a type outside the suggested canonical values, in any case', () => {
+    for (const type of ['Work', 'mobile', 'WORK']) {
+      const body = { schemas: [CORE], userName: 'a@example.com', emails: [{ value: 'a@example.com', type }] };
+      expect(coerceCommonUser(body)).toEqual(coerceWithScimmy(body));
+      expect((coerceCommonUser(body)!.emails as { type: string }[])[0]!.type).toBe(type);
+    }
+  });
+
+  it('leaves to scimmy what it refuses: a string boolean, a missing userName', () => {
     for (const body of [
-      { schemas: [CORE], userName: 'a@example.com', emails: [{ value: 'a@example.com', type: 'Work' }] },
       { schemas: [CORE], userName: 'a@example.com', emails: [{ value: 'a@example.com', primary: 'true' }] },
       { schemas: [CORE], displayName: 'No Name' },
     ]) {

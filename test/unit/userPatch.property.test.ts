@@ -24,15 +24,30 @@ const resource = fc
       externalId: text,
       title: text,
       active: fc.boolean(),
+      // the multi-valued attributes an IdP sent, kept as sent beside the sign-in email
+      otherEmails: fc.array(
+        fc.record({ value: fc.constantFrom('ada@home.example', 'a.l@example.com'), type: fc.constantFrom('home', 'Work', 'other') }),
+        {
+          maxLength: 2,
+        },
+      ),
+      phoneNumbers: fc.array(
+        fc.record({ value: fc.constantFrom('+1 555 0100', '+44 20 7946 0000'), type: fc.constantFrom('cell', 'work') }),
+        {
+          minLength: 1,
+          maxLength: 2,
+        },
+      ),
+      roles: fc.constantFrom([{ value: 'Reader', type: 'WindowsAzureActiveDirectoryRole', primary: false }]),
     },
-    { requiredKeys: ['active'] },
+    { requiredKeys: ['active', 'otherEmails'] },
   )
-  .map((r) => ({
+  .map(({ otherEmails, ...r }) => ({
     schemas: [CORE, SEATD],
     id: 'mem_0123',
     userName: 'ada@example.com',
     ...r,
-    emails: [{ value: 'ada@example.com', type: 'work', primary: true }],
+    emails: [{ value: 'ada@example.com', type: 'work', primary: true }, ...otherEmails],
     [SEATD]: { seatType: 'standard' },
     meta: { resourceType: 'User', created: '2026-01-01T00:00:00.000Z', lastModified: '2026-01-01T00:00:00.000Z', version: 'W/"1"' },
   }));
@@ -44,7 +59,19 @@ const path = fc.oneof(
   },
   {
     weight: 1,
-    arbitrary: fc.constantFrom('DisplayName', 'userName', 'emails[type eq "work"].value', `${SEATD}:seatType`, 'name', 'bogus', ''),
+    arbitrary: fc.constantFrom(
+      'DisplayName',
+      'userName',
+      'emails[type eq "work"].value',
+      'emails[type eq "home"]',
+      'emails',
+      'phoneNumbers[type eq "cell"].value',
+      'roles',
+      `${SEATD}:seatType`,
+      'name',
+      'bogus',
+      '',
+    ),
   },
 );
 const opName = fc.oneof(

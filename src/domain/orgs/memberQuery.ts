@@ -1,7 +1,8 @@
-import { and, asc, count, desc, eq, inArray, isNotNull, ne, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, notInArray, sql, type SQL } from 'drizzle-orm';
 import { members } from '../../../db/schema';
 import type { DomainContext } from '../context';
-import { creationOrder } from './memberRepository';
+import { comparisonSql, filterTreeSql, type Condition, type QueryFilter } from '../queryFilter';
+import { creationOrder, userNameKey } from './memberRepository';
 import { toMember, type Member } from './members';
 
 /** Member fields a query may test; adapters (SCIM) map their attribute names onto these. */
@@ -17,11 +18,12 @@ export type MemberField =
   | 'seatType'
   | 'createdAt'
   | 'updatedAt';
-export type Comparison = 'eq' | 'ne' | 'co' | 'sw' | 'ew' | 'gt' | 'ge' | 'lt' | 'le' | 'pr';
-export type Condition = { field: MemberField; op: Comparison; value?: string | boolean | null };
-/** A boolean tree of conditions; `true`/`false` stand for tests known in advance (e.g. an email type seatd does not store). */
-export type MemberQueryFilter =
-  Condition | boolean | { and: MemberQueryFilter[] } | { or: MemberQueryFilter[] } | { not: MemberQueryFilter };
+export type MemberCondition = Condition<MemberField>;
+/** What a test of one of a member's emails reads: its address, its type, whether it is the primary one. */
+export type EmailField = 'value' | 'type' | 'primary';
+export type EmailQueryFilter = QueryFilter<EmailField>;
+/** Conditions on the member, and `anyEmail`: some one of the member's emails passes the test. */
+export type MemberQueryFilter = QueryFilter<MemberField, { anyEmail: EmailQueryFilter }>;
 
 const COLUMNS = {
   id: members.id,
@@ -36,66 +38,45 @@ const COLUMNS = {
   updatedAt: members.updatedAt,
 } as const;
 
-/** Text fields compared without regard to case (SCIM's caseExact=false); email is stored lower-cased so its index serves. */
+/** Text fields compared without regard to case (SCIM's caseExact=false). */
 const CASE_INSENSITIVE = new Set<MemberField>(['email', 'userName', 'givenName', 'familyName', 'displayName']);
 
-function conditionSql(c: Condition): SQL {
+function conditionSql(c: MemberCondition): SQL {
   if (c.field === 'active') {
     const holding = inArray(members.status, ['active', 'invited']);
     const inactive = notInArray(members.status, ['active', 'invited']);
     if (c.op === 'pr') return sql`1 = 1`;
     return (c.op === 'eq') === Boolean(c.value) ? holding : inactive;
   }
-  const column = COLUMNS[c.field];
-  // email and userName are stored lower-cased, so their indexes serve; the names are lower-cased here.
-  const insensitive = CASE_INSENSITIVE.has(c.field) && c.field !== 'email' && c.field !== 'userName';
-  const target: SQL = insensitive ? sql`lower(${column})` : sql`${column}`;
-  const raw = c.value === null || c.value === undefined ? null : String(c.value);
-  const value = raw !== null && CASE_INSENSITIVE.has(c.field) ? raw.toLowerCase() : raw;
-  let base: SQL;
-  switch (c.op) {
-    case 'pr':
-      base = and(isNotNull(column), ne(column, ''))!;
-      break;
-    case 'eq':
-      base = value === null ? sql`${column} IS NULL` : sql`${target} = ${value}`;
-      break;
-    case 'ne':
-      base = value === null ? isNotNull(column) : sql`(${target} <> ${value} OR ${column} IS NULL)`;
-      break;
-    // instr/substr compare exactly; case-insensitive fields are lower-cased on both sides above.
-    case 'co':
-      base = sql`instr(${target}, ${value ?? ''}) > 0`;
-      break;
-    case 'sw':
-      base = sql`substr(${target}, 1, length(${value ?? ''})) = ${value ?? ''}`;
-      break;
-    case 'ew':
-      base = sql`(length(${target}) >= length(${value ?? ''}) AND substr(${target}, length(${target}) - length(${value ?? ''}) + 1) = ${value ?? ''})`;
-      break;
-    case 'gt':
-      base = sql`${target} > ${value ?? ''}`;
-      break;
-    case 'ge':
-      base = sql`${target} >= ${value ?? ''}`;
-      break;
-    case 'lt':
-      base = sql`${target} < ${value ?? ''}`;
-      break;
-    case 'le':
-      base = sql`${target} <= ${value ?? ''}`;
-      break;
-  }
-  return base;
+  // email is stored lower-cased, so its index serves; userName has an index on lower(user_name), which this matches.
+  return comparisonSql(COLUMNS[c.field], c, CASE_INSENSITIVE.has(c.field), c.field === 'email');
+}
+
+/**
+ * The member's emails as rows of json_each: those the IdP sent (kept with the member), else the
+ * one seatd knows, of type work and primary — as the SCIM representation shows them.
+ */
+const memberEmails = sql`json_each(CASE WHEN json_array_length(${members.scimAttributes}, '$.emails') > 0
+  THEN json_extract(${members.scimAttributes}, '$.emails')
+  ELSE json_array(json_object('value', ${members.email}, 'type', 'work', 'primary', json('true'))) END)`;
+
+function emailConditionSql(c: Condition<EmailField>): SQL {
+  const part = sql`json_extract(member_email.value, ${`$.${c.field}`})`;
+  if (c.field !== 'primary') return comparisonSql(part, c, true);
+  if (c.op === 'pr') return sql`${part} IS NOT NULL`;
+  // JSON true and false read as 1 and 0
+  const wanted = c.value === true ? 1 : 0;
+  if (c.op === 'eq') return sql`${part} = ${wanted}`;
+  if (c.op === 'ne') return sql`(${part} IS NULL OR ${part} <> ${wanted})`;
+  return sql`1 = 0`;
 }
 
 export function filterSql(filter: MemberQueryFilter | undefined): SQL | undefined {
-  if (filter === undefined) return undefined;
-  if (typeof filter === 'boolean') return filter ? sql`1 = 1` : sql`1 = 0`;
-  if ('and' in filter) return sql`(${and(...filter.and.map((f) => filterSql(f)!))})`;
-  if ('or' in filter) return sql`(${or(...filter.or.map((f) => filterSql(f)!))})`;
-  if ('not' in filter) return sql`NOT coalesce(${filterSql(filter.not)!}, 0)`;
-  return conditionSql(filter);
+  return filterTreeSql(filter, (leaf) =>
+    'anyEmail' in leaf
+      ? sql`EXISTS (SELECT 1 FROM ${memberEmails} AS member_email WHERE ${filterTreeSql(leaf.anyEmail, emailConditionSql)})`
+      : conditionSql(leaf),
+  );
 }
 
 export type MemberPageQuery = {
@@ -111,7 +92,8 @@ export function queryMembers(ctx: DomainContext, orgId: string, query: MemberPag
   const where = and(eq(members.orgId, orgId), filterSql(query.filter));
   const total = ctx.db.select({ n: count() }).from(members).where(where).get()?.n ?? 0;
   if (query.limit === 0) return { total, members: [] };
-  const sortColumn = !query.sortBy || query.sortBy === 'createdAt' ? creationOrder : COLUMNS[query.sortBy];
+  const sortColumn =
+    !query.sortBy || query.sortBy === 'createdAt' ? creationOrder : query.sortBy === 'userName' ? userNameKey : COLUMNS[query.sortBy];
   const order = query.descending ? desc(sortColumn) : asc(sortColumn);
   // Page over rowids first: the offset is skipped inside an index without reading rows; then
   // only the page's rows are read.

@@ -1,7 +1,8 @@
-import { and, count, eq, inArray, sql } from 'drizzle-orm';
+import { and, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { prepared } from '../prepared';
 import { members } from '../../../db/schema';
 import type { Queryable } from '../context';
+import type { IfVersion } from '../errors';
 import type { SeatType } from '../seatTypes';
 
 /**
@@ -79,12 +80,15 @@ export function insertMember(q: Queryable, row: typeof members.$inferInsert): vo
   });
 }
 
+/** userName compared without regard to case (SCIM's caseExact=false), as the unique index on lower(user_name) serves it. */
+export const userNameKey = sql<string>`lower(${members.userName})`;
+
 export function findMemberByUserName(q: Queryable, orgId: string, userName: string): MemberRow | undefined {
   const statement = prepared(q, 'findMemberByUserName', (db) =>
     db
       .select()
       .from(members)
-      .where(and(eq(members.orgId, sql.placeholder('orgId')), eq(members.userName, sql.placeholder('userName'))))
+      .where(and(eq(members.orgId, sql.placeholder('orgId')), eq(userNameKey, sql`lower(${sql.placeholder('userName')})`)))
       .prepare(),
   );
   return statement.get({ orgId, userName });
@@ -97,10 +101,32 @@ export function updateMember(q: Queryable, orgId: string, memberId: string, valu
     .run();
 }
 
-export function deleteMember(q: Queryable, orgId: string, memberId: string): void {
-  q.delete(members)
-    .where(and(eq(members.orgId, orgId), eq(members.id, memberId)))
-    .run();
+const atVersion = (ifVersion: IfVersion) => (ifVersion ? inArray(members.version, [...ifVersion]) : undefined);
+
+/** Updates a member if it is at one of the versions given; false when it is not (or is gone). */
+export function updateMemberAtVersion(
+  q: Queryable,
+  orgId: string,
+  memberId: string,
+  ifVersion: IfVersion,
+  values: Partial<typeof members.$inferInsert>,
+): boolean {
+  return (
+    q
+      .update(members)
+      .set({ ...values, version: sql`${members.version} + 1` })
+      .where(and(eq(members.orgId, orgId), eq(members.id, memberId), atVersion(ifVersion)))
+      .run().changes === 1
+  );
+}
+
+export function deleteMember(q: Queryable, orgId: string, memberId: string, ifVersion?: IfVersion): boolean {
+  return (
+    q
+      .delete(members)
+      .where(and(eq(members.orgId, orgId), eq(members.id, memberId), atVersion(ifVersion)))
+      .run().changes === 1
+  );
 }
 
 /**
@@ -110,12 +136,15 @@ export function deleteMember(q: Queryable, orgId: string, memberId: string): voi
  * UNION ALL of them.)
  */
 export function memberClashQueries(q: Queryable) {
-  const by = (column: typeof members.userName | typeof members.email) =>
+  const by = (match: SQL) =>
     q
       .select({ userName: members.userName, email: members.email })
       .from(members)
-      .where(and(eq(members.orgId, sql.placeholder('orgId')), eq(column, sql.placeholder('value'))));
-  return { byUserName: by(members.userName), byEmail: by(members.email) };
+      .where(and(eq(members.orgId, sql.placeholder('orgId')), match));
+  return {
+    byUserName: by(sql`${userNameKey} = lower(${sql.placeholder('value')})`),
+    byEmail: by(sql`${members.email} = ${sql.placeholder('value')}`),
+  };
 }
 
 export function findMemberClashing(

@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { PROVISIONING_MODES, SEAT_TYPES } from '../seatTypes';
 import { MAX_ANNUAL_PRICE_AMOUNT, MAX_SEATS_PER_CHANGE } from '../ledger/limits';
+import { emailAddress } from '../validation';
 
 const DOMAIN_NAME = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
 
 export const domainName = z.string().trim().toLowerCase().regex(DOMAIN_NAME, 'must be a domain name such as acme.com');
-
-export const emailAddress = z.string().trim().toLowerCase().pipe(z.email('must be an email address'));
 
 const minorUnits = z
   .number()
@@ -31,6 +30,13 @@ export const createOrgInput = z
       seats: z.object({ standard: seatCount, premium: seatCount }),
     }),
     primaryOwnerEmail: emailAddress,
+    primaryOwnerName: z
+      .strictObject({
+        givenName: z.string().trim().min(1, 'is required').max(200),
+        familyName: z.string().trim().min(1, 'is required').max(200),
+      })
+      .optional()
+      .describe('The primary owner’s name, shown as SCIM’s name.givenName and name.familyName'),
     provisioningMode: z.enum(PROVISIONING_MODES).default('manual'),
     defaultSeatType: z.enum(SEAT_TYPES).default('standard'),
   })

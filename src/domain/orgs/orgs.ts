@@ -8,7 +8,7 @@ const TERM_MONTHS = 12;
 import { newId } from '../ids';
 import { getSeatUsage, type SeatUsage } from '../ledger/ledger';
 import { appendLedgerEntries, insertContract, insertPools } from '../ledger/ledgerRepository';
-import { deliverInvitation, issueInvitation, type Delivery, type Invitation } from '../provisioning/invitations';
+import { deliverInvitation, issueInvitation, type Delivery, type Invitation, type PersonName } from '../provisioning/invitations';
 import { findInvitation } from '../provisioning/invitationRepository';
 import { toInvitation } from '../provisioning/invitations';
 import type { ProvisioningMode, SeatType } from '../seatTypes';
@@ -29,7 +29,7 @@ export type Org = {
 export type CreatedOrg = Org & {
   contract: { termStart: string; termMonths: number; autoRenew: boolean; currency: string; prices: Record<SeatType, number> };
   seats: SeatUsage;
-  primaryOwner: { email: string; memberId: string; invitation: Invitation; delivery: Delivery };
+  primaryOwner: { email: string; name?: PersonName; memberId: string; invitation: Invitation; delivery: Delivery };
 };
 
 export function getOrg(ctx: DomainContext, orgId: string): Org {
@@ -116,6 +116,7 @@ export async function createOrg(ctx: DomainContext, input: CreateOrgInput, actor
       role: 'primary_owner',
       seatType: c.seats.standard > 0 ? 'standard' : 'premium',
       actor,
+      ...(data.primaryOwnerName ? { name: data.primaryOwnerName } : {}),
     });
   });
   const delivery = await deliverInvitation(ctx, orgId, invitation, actor);
@@ -131,6 +132,7 @@ export async function createOrg(ctx: DomainContext, input: CreateOrgInput, actor
     seats: getSeatUsage(ctx, orgId),
     primaryOwner: {
       email: data.primaryOwnerEmail,
+      ...(data.primaryOwnerName ? { name: data.primaryOwnerName } : {}),
       memberId: invitation.memberId,
       invitation: toInvitation(findInvitation(ctx.db, orgId, invitation.id)!),
       delivery,

@@ -2,6 +2,7 @@ import { recordAudit } from '../audit/auditLog';
 import { inTransaction, type DomainContext } from '../context';
 import { Forbidden, NotFound } from '../errors';
 import { newId } from '../ids';
+import { ownValue } from '../ownValue';
 import { findMemberByEmail, insertMember, updateMember } from '../orgs/memberRepository';
 import { toMember, type Member } from '../orgs/members';
 import { findOrg, listOrgDomains, type OrgRow } from '../orgs/orgRepository';
@@ -26,7 +27,7 @@ export type SsoIdentity = { email: string; givenName?: string; familyName?: stri
 /** The seat type for a new member: the first of their groups that the org maps, else the org default. */
 export function seatTypeForGroups(org: Pick<OrgRow, 'defaultSeatType' | 'groupSeatTypes'>, groups: readonly string[] = []): SeatType {
   for (const group of groups) {
-    const mapped = org.groupSeatTypes[group];
+    const mapped = ownValue(org.groupSeatTypes, group);
     if (mapped) return mapped;
   }
   return org.defaultSeatType;

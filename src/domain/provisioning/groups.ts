@@ -1,10 +1,12 @@
-import { and, asc, count, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { members, scimGroupMembers, scimGroups, seatRefusals } from '../../../db/schema';
 import { noteRefusal } from '../alerts/alerts';
 import { recordAudit } from '../audit/auditLog';
 import { inTransaction, type Actor, type DomainContext, type Queryable, type Tx } from '../context';
-import { Invalid, NoSeatAvailable, NotFound } from '../errors';
+import { Invalid, NoSeatAvailable, NotFound, StaleVersion, type IfVersion } from '../errors';
 import { newId } from '../ids';
+import { ownValue } from '../ownValue';
+import { comparisonSql, filterTreeSql, type Condition, type QueryFilter } from '../queryFilter';
 import { findMember } from '../orgs/memberRepository';
 import { findOrg } from '../orgs/orgRepository';
 import { seatTypeForGroups } from './admission';
@@ -40,7 +42,11 @@ function membersOf(q: Tx | DomainContext['db'], groupIds: string[]): Map<string,
     .where(inArray(scimGroupMembers.groupId, groupIds))
     .orderBy(asc(members.email))
     .all();
-  for (const r of rows) byGroup.set(r.groupId, [...(byGroup.get(r.groupId) ?? []), { id: r.id, email: r.email }]);
+  for (const r of rows) {
+    const list = byGroup.get(r.groupId);
+    if (list) list.push({ id: r.id, email: r.email });
+    else byGroup.set(r.groupId, [{ id: r.id, email: r.email }]);
+  }
   return byGroup;
 }
 
@@ -80,7 +86,7 @@ function applyGroupSeatTypes(ctx: DomainContext, tx: Tx, orgId: string, memberId
     const member = findMember(tx, orgId, memberId);
     if (!member) continue;
     const groupNames = groupNamesOfMember(tx, memberId);
-    if (!groupNames.some((g) => org.groupSeatTypes[g])) continue;
+    if (!groupNames.some((g) => ownValue(org.groupSeatTypes, g))) continue;
     const wanted = seatTypeForGroups(org, groupNames);
     if (wanted === member.seatType) continue;
     try {
@@ -102,23 +108,49 @@ function applyGroupSeatTypes(ctx: DomainContext, tx: Tx, orgId: string, memberId
   }
 }
 
+/** SQLite binds at most 32,766 values per statement; a group of the IdP's can name more people than that. */
+const IDS_PER_STATEMENT = 10_000;
+
+function inChunks<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
+
 function requireMembers(tx: Tx, orgId: string, memberIds: string[]): void {
-  if (!memberIds.length) return;
-  const found = tx
-    .select({ n: count() })
-    .from(members)
-    .where(and(eq(members.orgId, orgId), inArray(members.id, [...new Set(memberIds)])))
-    .get()!.n;
-  if (found !== new Set(memberIds).size) throw Invalid.field('members', 'lists a user that does not exist in this organization');
+  const unique = [...new Set(memberIds)];
+  let found = 0;
+  for (const ids of inChunks(unique, IDS_PER_STATEMENT))
+    found += tx
+      .select({ n: count() })
+      .from(members)
+      .where(and(eq(members.orgId, orgId), inArray(members.id, ids)))
+      .get()!.n;
+  if (found !== unique.length) throw Invalid.field('members', 'lists a user that does not exist in this organization');
 }
 
 function writeMembership(tx: Tx, groupId: string, memberIds: string[]): void {
   tx.delete(scimGroupMembers).where(eq(scimGroupMembers.groupId, groupId)).run();
-  const unique = [...new Set(memberIds)];
-  if (unique.length)
+  // two values per row
+  for (const ids of inChunks([...new Set(memberIds)], IDS_PER_STATEMENT / 2))
     tx.insert(scimGroupMembers)
-      .values(unique.map((memberId) => ({ groupId, memberId })))
+      .values(ids.map((memberId) => ({ groupId, memberId })))
       .run();
+}
+
+/** Writes a group's own row if it is at one of the versions given (the If-Match of the request), bumping the version. */
+function updateGroupAtVersion(
+  tx: Tx,
+  row: typeof scimGroups.$inferSelect,
+  ifVersion: IfVersion,
+  values: Pick<typeof scimGroups.$inferInsert, 'displayName' | 'externalId' | 'updatedAt'>,
+): void {
+  const written = tx
+    .update(scimGroups)
+    .set({ ...values, version: sql`${scimGroups.version} + 1` })
+    .where(and(eq(scimGroups.id, row.id), ifVersion ? inArray(scimGroups.version, [...ifVersion]) : undefined))
+    .run().changes;
+  if (!written) throw new StaleVersion('group', ifVersion ?? [], row.version);
 }
 
 export function createGroup(ctx: DomainContext, orgId: string, input: GroupInput, actor: Actor): Group {
@@ -151,17 +183,25 @@ export function createGroup(ctx: DomainContext, orgId: string, input: GroupInput
 }
 
 /** Replaces a group's name and members (PUT, and PATCH once applied); seat types follow. */
-export function replaceGroup(ctx: DomainContext, orgId: string, groupId: string, input: GroupInput, actor: Actor): Group {
+export function replaceGroup(
+  ctx: DomainContext,
+  orgId: string,
+  groupId: string,
+  input: GroupInput,
+  actor: Actor,
+  ifVersion?: IfVersion,
+): Group {
   return inTransaction(ctx, (tx) => {
     const row = groupRow(tx, orgId, groupId);
     if (!row) throw new NotFound('group', groupId);
     requireMembers(tx, orgId, input.memberIds);
     const before = (membersOf(tx, [groupId]).get(groupId) ?? []).map((m) => m.id);
     const now = ctx.clock.now();
-    tx.update(scimGroups)
-      .set({ displayName: input.displayName, externalId: input.externalId ?? null, version: row.version + 1, updatedAt: now.toISOString() })
-      .where(eq(scimGroups.id, groupId))
-      .run();
+    updateGroupAtVersion(tx, row, ifVersion, {
+      displayName: input.displayName,
+      externalId: input.externalId ?? null,
+      updatedAt: now.toISOString(),
+    });
     writeMembership(tx, groupId, input.memberIds);
     applyGroupSeatTypes(ctx, tx, orgId, [...before, ...input.memberIds], actor);
     const [beforeSet, afterSet] = [new Set(before), new Set(input.memberIds)];
@@ -186,7 +226,14 @@ export type GroupHeader = Omit<Group, 'members'>;
  * Changes a group by a delta (a PATCH adding or removing people): only the memberships named are
  * written and only their holders' seat types re-evaluated, whatever the size of the group.
  */
-export function changeGroup(ctx: DomainContext, orgId: string, groupId: string, change: GroupChange, actor: Actor): GroupHeader {
+export function changeGroup(
+  ctx: DomainContext,
+  orgId: string,
+  groupId: string,
+  change: GroupChange,
+  actor: Actor,
+  ifVersion?: IfVersion,
+): GroupHeader {
   return inTransaction(ctx, (tx) => {
     const row = groupRow(tx, orgId, groupId);
     if (!row) throw new NotFound('group', groupId);
@@ -211,10 +258,11 @@ export function changeGroup(ctx: DomainContext, orgId: string, groupId: string, 
       }
     }
     const now = ctx.clock.now();
-    tx.update(scimGroups)
-      .set({ displayName: change.displayName, externalId: change.externalId, version: row.version + 1, updatedAt: now.toISOString() })
-      .where(eq(scimGroups.id, groupId))
-      .run();
+    updateGroupAtVersion(tx, row, ifVersion, {
+      displayName: change.displayName,
+      externalId: change.externalId,
+      updatedAt: now.toISOString(),
+    });
     applyGroupSeatTypes(ctx, tx, orgId, changed, actor);
     recordAudit(tx, now, {
       orgId,
@@ -237,12 +285,16 @@ export function getGroupHeader(ctx: DomainContext, orgId: string, groupId: strin
   return header;
 }
 
-export function deleteGroup(ctx: DomainContext, orgId: string, groupId: string, actor: Actor): void {
+export function deleteGroup(ctx: DomainContext, orgId: string, groupId: string, actor: Actor, ifVersion?: IfVersion): void {
   inTransaction(ctx, (tx) => {
     const row = groupRow(tx, orgId, groupId);
     if (!row) throw new NotFound('group', groupId);
     const before = (membersOf(tx, [groupId]).get(groupId) ?? []).map((m) => m.id);
-    tx.delete(scimGroups).where(eq(scimGroups.id, groupId)).run();
+    const deleted = tx
+      .delete(scimGroups)
+      .where(and(eq(scimGroups.id, groupId), ifVersion ? inArray(scimGroups.version, [...ifVersion]) : undefined))
+      .run().changes;
+    if (!deleted) throw new StaleVersion('group', ifVersion ?? [], row.version);
     applyGroupSeatTypes(ctx, tx, orgId, before, actor);
     recordAudit(tx, ctx.clock.now(), {
       orgId,
@@ -261,16 +313,27 @@ export function getGroup(ctx: DomainContext, orgId: string, groupId: string): Gr
   return toGroup(row, membersOf(ctx.db, [groupId]).get(groupId) ?? []);
 }
 
-export type GroupQuery = { displayName?: string; externalId?: string; id?: string; offset: number; limit: number; withMembers: boolean };
+/** Group fields a query may test; adapters (SCIM) map their attribute names onto these. */
+export type GroupField = 'id' | 'displayName' | 'externalId' | 'createdAt' | 'updatedAt';
+export type GroupQueryFilter = QueryFilter<GroupField>;
+export type GroupQuery = { filter?: GroupQueryFilter; offset: number; limit: number; withMembers: boolean };
 
-/** Groups of an org, filtered by exact displayName / externalId / id (what Okta and Entra ask), paged in SQL. */
+const GROUP_COLUMNS = {
+  id: scimGroups.id,
+  displayName: scimGroups.displayName,
+  externalId: scimGroups.externalId,
+  createdAt: scimGroups.createdAt,
+  updatedAt: scimGroups.updatedAt,
+} as const;
+
+/** displayName compares without regard to case (SCIM's caseExact=false); the ids exactly. */
+const groupConditionSql = (c: Condition<GroupField>) => comparisonSql(GROUP_COLUMNS[c.field], c, c.field === 'displayName');
+
+/** Groups of an org, filtered and paged in SQL, in creation order. */
 export function queryGroups(ctx: DomainContext, orgId: string, query: GroupQuery): { total: number; groups: Group[] } {
-  const conditions: SQL[] = [eq(scimGroups.orgId, orgId)];
-  if (query.displayName !== undefined) conditions.push(sql`lower(${scimGroups.displayName}) = ${query.displayName.toLowerCase()}`);
-  if (query.externalId !== undefined) conditions.push(eq(scimGroups.externalId, query.externalId));
-  if (query.id !== undefined) conditions.push(eq(scimGroups.id, query.id));
-  const where = and(...conditions);
+  const where = and(eq(scimGroups.orgId, orgId), filterTreeSql(query.filter, groupConditionSql));
   const total = ctx.db.select({ n: count() }).from(scimGroups).where(where).get()?.n ?? 0;
+  if (query.limit === 0) return { total, groups: [] };
   const rows = ctx.db
     .select()
     .from(scimGroups)

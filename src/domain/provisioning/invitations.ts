@@ -53,10 +53,13 @@ export function toInvitation(row: repo.InvitationRow): Invitation {
  * `invited` state (or bringing back one whose earlier invitation expired). Runs inside the caller's
  * transaction: a refused seat leaves nothing behind.
  */
+/** A person's name parts, as SCIM's name and OpenID Connect's given_name/family_name carry them. */
+export type PersonName = { givenName: string; familyName: string };
+
 export function issueInvitation(
   ctx: DomainContext,
   tx: Tx,
-  input: { orgId: string; email: string; role: Role; seatType: SeatType; actor: Actor },
+  input: { orgId: string; email: string; role: Role; seatType: SeatType; actor: Actor; name?: PersonName },
 ): IssuedInvitation {
   const now = ctx.clock.now();
   const at = now.toISOString();
@@ -68,6 +71,7 @@ export function issueInvitation(
       status: 'invited',
       role: input.role,
       seatType: input.seatType,
+      ...input.name,
       updatedAt: at,
       version: existing.version + 1,
     });
@@ -80,6 +84,7 @@ export function issueInvitation(
       status: 'invited',
       seatType: input.seatType,
       source: 'manual',
+      ...input.name,
       createdAt: at,
       updatedAt: at,
     });

@@ -1,6 +1,6 @@
 import { recordAudit } from '../audit/auditLog';
 import { inTransaction, type DomainContext, type Tx } from '../context';
-import { Conflict, Forbidden, Invalid, NotFound } from '../errors';
+import { Conflict, Forbidden, Invalid, NotFound, StaleVersion, type IfVersion } from '../errors';
 import { releaseSeat } from '../ledger/ledger';
 import { deleteMember, findMember, holdsSeat, updateMember, type MemberRow } from '../orgs/memberRepository';
 import { toMember, type Member } from '../orgs/members';
@@ -176,8 +176,11 @@ export function updateMemberSettings(ctx: DomainContext, orgId: string, memberId
   );
 }
 
-/** Removes a member: the seat is freed and any pending invitation revoked. The primary owner stays. */
-export function removeMember(ctx: DomainContext, orgId: string, memberId: string, by: By): void {
+/**
+ * Removes a member: the seat is freed and any pending invitation revoked. The primary owner stays.
+ * With `ifVersion`, only while the member is at one of those versions.
+ */
+export function removeMember(ctx: DomainContext, orgId: string, memberId: string, by: By, ifVersion?: IfVersion): void {
   requireAdmin(by);
   inTransaction(ctx, (tx) => {
     const member = memberIn(tx, orgId, memberId);
@@ -196,7 +199,7 @@ export function removeMember(ctx: DomainContext, orgId: string, memberId: string
         data: { invitationId: invitation.id, email: member.email },
       });
     }
-    deleteMember(tx, orgId, memberId);
+    if (!deleteMember(tx, orgId, memberId, ifVersion)) throw new StaleVersion('user', ifVersion ?? [], member.version);
     recordEvent(tx, now, { type: 'member.deleted', orgId, actor: by.actor, data: { member: toMember(member) } });
     recordAudit(tx, now, {
       orgId,

@@ -1,6 +1,6 @@
 import { recordAudit } from '../audit/auditLog';
 import { inTransaction, type Actor, type DomainContext } from '../context';
-import { Conflict, Invalid, NotFound } from '../errors';
+import { Conflict, Invalid, NotFound, StaleVersion, type IfVersion } from '../errors';
 import { newId } from '../ids';
 import {
   findMember,
@@ -8,7 +8,7 @@ import {
   findMemberByUserName,
   findMemberClashing,
   insertMember,
-  updateMember,
+  updateMemberAtVersion,
   type MemberRow,
 } from '../orgs/memberRepository';
 import { changeSeatTypeIn, setMemberActiveIn } from './memberChanges';
@@ -16,6 +16,7 @@ import { toMember, type Member } from '../orgs/members';
 import { findOrg, listOrgDomains } from '../orgs/orgRepository';
 import type { Role, SeatType } from '../seatTypes';
 import type { By } from './roles';
+import { emailAddress } from '../validation';
 import { seatTypeForGroups } from './admission';
 import { refusingWithoutSeat } from './refusals';
 import { reserveSeat } from './seatReservation';
@@ -35,13 +36,20 @@ export type ScimUserInput = {
   scimAttributes?: Record<string, unknown>;
 };
 
+/** The address a member signs in with, checked as the JSON API checks one. */
+function signInEmail(value: string): string {
+  const parsed = emailAddress.safeParse(value);
+  if (!parsed.success) throw Invalid.field('emails', `${JSON.stringify(value)} is not an email address`);
+  return parsed.data;
+}
+
 /**
  * The IdP created a user. Created active, they become a member holding a seat (type from the
  * request, else their mapped groups, else the org default) — or are refused when none is free.
  * Created inactive, they are stored without a seat.
  */
 export function provisionScimUser(ctx: DomainContext, orgId: string, input: ScimUserInput, actor: Actor): Member {
-  const email = input.email.trim().toLowerCase();
+  const email = signInEmail(input.email);
   return refusingWithoutSeat(ctx, { orgId, email, path: 'scim', actor }, () =>
     inTransaction(ctx, (tx) => {
       const org = findOrg(tx, orgId);
@@ -50,11 +58,11 @@ export function provisionScimUser(ctx: DomainContext, orgId: string, input: Scim
       if (!listOrgDomains(tx, orgId).includes(domain)) {
         throw Invalid.field('emails', `the domain ${domain} is not a verified domain of this organization`);
       }
-      const userName = (input.userName ?? email).trim().toLowerCase();
+      const userName = input.userName ?? email;
       const clash = findMemberClashing(tx, orgId, userName, email);
       if (clash) {
         throw new Conflict(
-          clash.userName === userName ? `A user with userName ${userName} already exists` : `A user with the email ${email} already exists`,
+          clash.email === email ? `A user with the email ${email} already exists` : `A user with userName ${clash.userName} already exists`,
           'uniqueness',
         );
       }
@@ -122,11 +130,19 @@ export type ScimUserUpdate = Omit<ScimUserInput, 'groups'> & { groups?: string[]
 /**
  * The IdP replaced or patched a user: attributes, then activation (re-activation needs a free
  * seat), then the seat type (explicit, else from mapped groups when they are given) — in one
- * transaction, with a refusal recorded when a seat is missing.
+ * transaction, with a refusal recorded when a seat is missing. With `ifVersion`, only if the user
+ * is still at one of those versions (checked by the statement that writes).
  */
-export function updateScimUser(ctx: DomainContext, orgId: string, memberId: string, input: ScimUserUpdate, by: By): Member {
+export function updateScimUser(
+  ctx: DomainContext,
+  orgId: string,
+  memberId: string,
+  input: ScimUserUpdate,
+  by: By,
+  ifVersion?: IfVersion,
+): Member {
   const { actor } = by;
-  const email = input.email.trim().toLowerCase();
+  const email = signInEmail(input.email);
   return refusingWithoutSeat(ctx, { orgId, email, path: 'scim', actor }, () =>
     inTransaction(ctx, (tx) => {
       const org = findOrg(tx, orgId);
@@ -141,12 +157,11 @@ export function updateScimUser(ctx: DomainContext, orgId: string, memberId: stri
         }
         if (findMemberByEmail(tx, orgId, email)) throw new Conflict(`A user with the email ${email} already exists`, 'uniqueness');
       }
-      const userName = (input.userName ?? email).trim().toLowerCase();
-      if (userName !== member.userName && findMemberByUserName(tx, orgId, userName)) {
-        throw new Conflict(`A user with userName ${userName} already exists`, 'uniqueness');
-      }
+      const userName = input.userName ?? email;
+      const holder = findMemberByUserName(tx, orgId, userName);
+      if (holder && holder.id !== memberId) throw new Conflict(`A user with userName ${holder.userName} already exists`, 'uniqueness');
       const now = ctx.clock.now();
-      updateMember(tx, orgId, memberId, {
+      const written = updateMemberAtVersion(tx, orgId, memberId, ifVersion, {
         email,
         userName,
         givenName: input.givenName ?? null,
@@ -155,8 +170,8 @@ export function updateScimUser(ctx: DomainContext, orgId: string, memberId: stri
         externalId: input.externalId ?? null,
         scimAttributes: input.scimAttributes ?? null,
         updatedAt: now.toISOString(),
-        version: member.version + 1,
       });
+      if (!written) throw new StaleVersion('user', ifVersion ?? [], member.version);
       const wantActive = input.active;
       if (wantActive !== (member.status === 'active' || member.status === 'invited'))
         setMemberActiveIn(ctx, tx, orgId, memberId, wantActive, by);
@@ -180,7 +195,7 @@ export function updateScimUser(ctx: DomainContext, orgId: string, memberId: stri
 /** Whether an update changes the member's profile (identity and SCIM attributes, not activation or seat). */
 function changesProfile(member: MemberRow, email: string, input: ScimUserUpdate): boolean {
   const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-  const userName = (input.userName ?? email).trim().toLowerCase();
+  const userName = input.userName ?? email;
   return !(
     email === member.email &&
     userName === member.userName &&

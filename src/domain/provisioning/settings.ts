@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { recordAudit } from '../audit/auditLog';
 import { inTransaction, type DomainContext } from '../context';
-import { NotFound } from '../errors';
+import { Invalid, NotFound } from '../errors';
 import { findOrg, updateOrg } from '../orgs/orgRepository';
 import { PROVISIONING_MODES, SEAT_TYPES, type ProvisioningMode, type SeatType } from '../seatTypes';
 import { parseInput } from '../validation';
@@ -21,10 +21,19 @@ export function getProvisioningSettings(ctx: DomainContext, orgId: string): Prov
   return { mode: org.provisioningMode, defaultSeatType: org.defaultSeatType, groupSeatTypes: org.groupSeatTypes };
 }
 
+/** A record parsed from JSON cannot hold the key `__proto__`: a group of that name is refused rather than silently dropped. */
+function refuseLostGroupNames(input: unknown, parsed: Record<string, SeatType> | undefined): void {
+  const sent = (input as { groupSeatTypes?: unknown } | null)?.groupSeatTypes;
+  if (!parsed || !sent || typeof sent !== 'object') return;
+  const lost = Object.keys(sent).filter((name) => !Object.hasOwn(parsed, name.trim()));
+  if (lost.length) throw Invalid.field('groupSeatTypes', `${lost.map((n) => JSON.stringify(n)).join(', ')} cannot be used as a group name`);
+}
+
 /** Sets how people become members, the default seat type, and the IdP group → seat type map (for JIT and SCIM). */
 export function updateProvisioningSettings(ctx: DomainContext, orgId: string, input: unknown, by: By): ProvisioningSettings {
   requireOwner(by, 'Changing the provisioning settings');
   const data = parseInput(provisioningSettingsInput, input);
+  refuseLostGroupNames(input, data.groupSeatTypes);
   return inTransaction(ctx, (tx) => {
     const org = findOrg(tx, orgId);
     if (!org) throw new NotFound('organization', orgId);
