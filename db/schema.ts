@@ -139,6 +139,8 @@ export const apiTokens = sqliteTable(
     secretHash: text('secret_hash').notNull(),
     createdAt: createdAt(),
     revokedAt: text('revoked_at'),
+    /** When the token last authenticated a request, to the minute (see tokens.ts). */
+    lastUsedAt: text('last_used_at'),
   },
   (t) => [index('api_tokens_org_idx').on(t.orgId)],
 );
