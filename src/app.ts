@@ -15,6 +15,7 @@ import { signInPage } from './web/signInPage';
 import { consoleRoutes } from './admin/console/consoleRoutes';
 import { sessionMiddleware } from './sso/session';
 import { durableResponses } from './durableResponses';
+import { requestLog } from './http/requestLog';
 
 export type AppDeps = {
   ctx: DomainContext;
@@ -28,18 +29,11 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(requestLog(deps.logger));
   if (deps.ctx.groupCommit) app.use(durableResponses(deps.ctx.groupCommit, deps.logger));
   const metrics = createMetrics(deps.ctx, deps.config.metricsToken);
   const outbound = { allowPrivateNetworks: deps.config.outboundAllowPrivateNetworks ?? false };
   app.use(metrics.observeRequests);
-  app.use((req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      deps.logger.info({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
-    });
-    next();
-  });
 
   app.get('/healthz', (_req, res) => {
     if (isDatabaseReachable(deps.ctx.db)) res.json({ status: 'ok' });

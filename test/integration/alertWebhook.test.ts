@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import http from 'node:http';
+import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { processDueDeliveries, listDeliveries } from '../../src/domain/alerts/alertDelivery';
 import { updateAlertSettings } from '../../src/domain/alerts/alertSettings';
@@ -9,6 +10,7 @@ import { createSeedOrg, createTestContext, type TestContext } from '../support/t
 import request from 'supertest';
 import { createServerApp } from '../../src/main';
 import { createLogger } from '../../src/logger';
+import { startDeliveryWorker } from '../../src/alerts/deliveryWorker';
 import { OPERATOR_TOKEN } from '../support/testApp';
 import { scimOrg, tokenFor } from '../support/httpFixtures';
 
@@ -132,6 +134,39 @@ describe('alert webhook delivery', () => {
       expect(await processDueDeliveries(ctx, senders(), policy)).toEqual({ delivered: 0, retried: 0, failed: 0 });
       expect(receiver.received).toHaveLength(3);
     } finally {
+      await receiver.close();
+    }
+  });
+
+  it('logs each failed attempt at warn with its reason, and the receiver only by its origin', async () => {
+    const receiver = await startReceiver([500]);
+    const lines: Record<string, unknown>[] = [];
+    const stream = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    });
+    const worker = startDeliveryWorker(ctx, createLogger('info', stream), 3_600_000, policy, { allowPrivateNetworks: true });
+    try {
+      updateAlertSettings(ctx, orgId, { webhookUrl: `${receiver.url}?key=receiver-secret`, thresholds: [100] }, owner);
+      admitSsoUser(ctx, orgId, { email: `a@${domain}` });
+      await worker.runOnce();
+      const warned = lines.filter((l) => l.level === 40);
+      expect(warned).toEqual([
+        expect.objectContaining({
+          msg: 'alert delivery attempt failed',
+          orgId,
+          channel: 'webhook',
+          destination: new URL(receiver.url).origin,
+          attempts: 1,
+          willRetry: true,
+          reason: 'webhook receiver answered 500',
+        }),
+      ]);
+      expect(JSON.stringify(lines)).not.toContain('receiver-secret');
+    } finally {
+      await worker.stop();
       await receiver.close();
     }
   });

@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import { createApp } from '../../src/app';
-import { createLogger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/logger';
 import { createTestContext, type TestContext } from './testContext';
 
 export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
@@ -10,9 +10,15 @@ export type TestApp = { app: Express; ctx: TestContext };
 /** The real Express app over a real SQLite file, with the operator token set, a movable clock and group commit (as served). */
 export function createTestApp(
   now?: string,
-  options: { beforeCommit?: () => void; samlSp?: { key: string; cert: string }; outboundAllowPrivateNetworks?: boolean } = {},
+  options: {
+    beforeCommit?: () => void;
+    samlSp?: { key: string; cert: string };
+    outboundAllowPrivateNetworks?: boolean;
+    logger?: Logger;
+  } = {},
 ): TestApp {
-  const ctx = createTestContext(now, { groupCommit: true, beforeCommit: options.beforeCommit });
+  const logger = options.logger ?? createLogger('silent');
+  const ctx = createTestContext(now, { groupCommit: true, beforeCommit: options.beforeCommit, logger });
   const app = createApp({
     ctx,
     // the identity providers and webhook receivers of the tests run on loopback
@@ -22,7 +28,7 @@ export function createTestApp(
       samlSp: options.samlSp,
       outboundAllowPrivateNetworks: options.outboundAllowPrivateNetworks ?? true,
     },
-    logger: createLogger('silent'),
+    logger,
   });
   return { app, ctx };
 }
