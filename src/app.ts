@@ -16,6 +16,8 @@ import { consoleRoutes } from './admin/console/consoleRoutes';
 import { sessionMiddleware } from './sso/session';
 import { durableResponses } from './durableResponses';
 import { requestLog } from './http/requestLog';
+import { unhandledErrors } from './http/unhandledErrors';
+import { homePage } from './web/homePage';
 
 export type AppDeps = {
   ctx: DomainContext;
@@ -55,5 +57,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(oidcRouter(deps.ctx, deps.logger, outbound));
   app.use(signInPage(deps.ctx));
   app.use(consoleRoutes(deps.ctx, deps.logger));
+  app.use(homePage());
+  app.use(unhandledErrors(deps.logger));
   return app;
 }
