@@ -26,7 +26,9 @@ export const configSchema = z.object({
     .min(1)
     .max(65536)
     .default(64)
-    .describe("SQLite page cache of the server's connection, in MiB; enough for the hot indexes of orgs with tens of thousands of members."),
+    .describe(
+      "SQLite page cache of the server's connection, in MiB; enough for the hot indexes of orgs with tens of thousands of members.",
+    ),
   PUBLIC_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL with its scheme, e.g. https://seatd.example.com' })
     .optional()
@@ -53,7 +55,10 @@ export const configSchema = z.object({
     .regex(MAILBOX, 'must be an email address, e.g. seatd <no-reply@example.com>')
     .default('seatd <no-reply@localhost>')
     .describe('Sender of the mail seatd sends (invitations, sign-in links, alerts).'),
-  OUTBOX_DIR: z.string().default('./data/outbox').describe('Where mail goes as `.eml` files (and a `.txt` copy) when there is no `SMTP_URL`.'),
+  OUTBOX_DIR: z
+    .string()
+    .default('./data/outbox')
+    .describe('Where mail goes as `.eml` files (and a `.txt` copy) when there is no `SMTP_URL`.'),
   INVITATION_SWEEP_SECONDS: z.coerce
     .number()
     .int()
@@ -67,7 +72,9 @@ export const configSchema = z.object({
     .int()
     .positive()
     .default(5)
-    .describe('How often the alert outbox is worked off; it also runs as soon as a change queues a delivery, once that change is committed.'),
+    .describe(
+      'How often the alert outbox is worked off; it also runs as soon as a change queues a delivery, once that change is committed.',
+    ),
   METRICS_TOKEN: z
     .string()
     .min(16, 'METRICS_TOKEN must be at least 16 characters')
@@ -86,7 +93,11 @@ export const configSchema = z.object({
     .describe(
       "seatd's SAML private key (PEM file; with `SAML_SP_CERT_FILE`, both or neither). IdPs then encrypt assertions to its certificate, and AuthnRequests and LogoutRequests can be signed; unset, encrypted assertions are refused.",
     ),
-  SAML_SP_CERT_FILE: z.string().min(1).optional().describe('The certificate of `SAML_SP_KEY_FILE` (PEM file), published in every org\'s SP metadata.'),
+  SAML_SP_CERT_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("The certificate of `SAML_SP_KEY_FILE` (PEM file), published in every org's SP metadata."),
 });
 
 export type Config = {

@@ -234,7 +234,7 @@ export function openApiDocument(publicUrl: string) {
       },
       '/api/v1/orgs/{org}/api-tokens/{id}': {
         delete: {
-          summary: 'Revoke an API token at once: it answers 401 from then on (the operator or the org\'s owners; audited)',
+          summary: "Revoke an API token at once: it answers 401 from then on (the operator or the org's owners; audited)",
           security: [{ operatorToken: [] }, ...orgSecurity],
           parameters: [orgParam, idParam('Token')],
           responses: { '204': { description: 'Revoked' }, ...errors },

@@ -44,7 +44,11 @@ describe('secrets in the log', () => {
     secrets.scimToken = scim.body.token;
     await request(t.app).get('/scim/v2/Users?count=1').set('Authorization', `Bearer ${scim.body.token}`).expect(200);
 
-    await request(t.app).post(`/api/v1/orgs/${orgId}/members`).set(auth).send({ email: `jane@${domain}`, role: 'admin' }).expect(201);
+    await request(t.app)
+      .post(`/api/v1/orgs/${orgId}/members`)
+      .set(auth)
+      .send({ email: `jane@${domain}`, role: 'admin' })
+      .expect(201);
     secrets.invitation = tokenOf(linkFromOutbox(t.ctx.outboxDir, `jane@${domain}`));
     await request(t.app).get(`/invite/${secrets.invitation}`).expect(200);
 

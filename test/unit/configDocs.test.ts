@@ -10,6 +10,7 @@ describe('docs/configuration.md', () => {
   });
 
   it('describes every setting', () => {
-    for (const [name, schema] of Object.entries(configSchema.shape)) expect([name, (schema.description ?? '').length > 10]).toEqual([name, true]);
+    for (const [name, schema] of Object.entries(configSchema.shape))
+      expect([name, (schema.description ?? '').length > 10]).toEqual([name, true]);
   });
 });
