@@ -28,7 +28,9 @@ function openContext(databaseFlag?: string): DomainContext {
   const config = loadConfig();
   const databasePath = databaseFlag ?? config.databasePath;
   warnOfRelativeNewDatabase(databasePath);
-  return openDomainContext({ ...config, databasePath }, createLogger(config.logLevel, 'stderr'));
+  // a person at a terminal wants the command's answer, not info lines; LOG_LEVEL set says otherwise
+  const logLevel = process.env.LOG_LEVEL ? config.logLevel : 'warn';
+  return openDomainContext({ ...config, databasePath }, createLogger(logLevel, 'stderr'));
 }
 
 /**
