@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import http from 'node:http';
-import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { processDueDeliveries, listDeliveries } from '../../src/domain/alerts/alertDelivery';
 import { updateAlertSettings } from '../../src/domain/alerts/alertSettings';
@@ -11,6 +10,7 @@ import request from 'supertest';
 import { createServerApp } from '../../src/main';
 import { createLogger } from '../../src/logger';
 import { startDeliveryWorker } from '../../src/alerts/deliveryWorker';
+import { capturedLog } from '../support/capturedLog';
 import { OPERATOR_TOKEN } from '../support/testApp';
 import { scimOrg, tokenFor } from '../support/httpFixtures';
 
@@ -140,19 +140,13 @@ describe('alert webhook delivery', () => {
 
   it('logs each failed attempt at warn with its reason, and the receiver only by its origin', async () => {
     const receiver = await startReceiver([500]);
-    const lines: Record<string, unknown>[] = [];
-    const stream = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(JSON.parse(String(chunk)));
-        done();
-      },
-    });
-    const worker = startDeliveryWorker(ctx, createLogger('info', stream), 3_600_000, policy, { allowPrivateNetworks: true });
+    const log = capturedLog();
+    const worker = startDeliveryWorker(ctx, log.logger, 3_600_000, policy, { allowPrivateNetworks: true });
     try {
       updateAlertSettings(ctx, orgId, { webhookUrl: `${receiver.url}?key=receiver-secret`, thresholds: [100] }, owner);
       admitSsoUser(ctx, orgId, { email: `a@${domain}` });
       await worker.runOnce();
-      const warned = lines.filter((l) => l.level === 40);
+      const warned = log.lines().filter((l) => l.level === 40);
       expect(warned).toEqual([
         expect.objectContaining({
           msg: 'alert delivery attempt failed',
@@ -164,7 +158,7 @@ describe('alert webhook delivery', () => {
           reason: 'webhook receiver answered 500',
         }),
       ]);
-      expect(JSON.stringify(lines)).not.toContain('receiver-secret');
+      expect(log.text()).not.toContain('receiver-secret');
     } finally {
       await worker.stop();
       await receiver.close();

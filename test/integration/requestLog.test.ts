@@ -1,23 +1,16 @@
-import { Writable } from 'node:stream';
 import request from 'supertest';
-import { createLogger } from '../../src/logger';
+import { capturedLog } from '../support/capturedLog';
 import { createTestApp, type TestApp } from '../support/testApp';
 
 describe('the request log', () => {
   let t: TestApp;
-  const lines: Record<string, unknown>[] = [];
+  let log: ReturnType<typeof capturedLog>;
   beforeEach(() => {
-    lines.length = 0;
-    const stream = new Writable({
-      write(chunk, _encoding, done) {
-        lines.push(JSON.parse(String(chunk)));
-        done();
-      },
-    });
-    t = createTestApp(undefined, { logger: createLogger('info', stream) });
+    log = capturedLog();
+    t = createTestApp(undefined, { logger: log.logger });
   });
   afterEach(() => t.ctx.close());
-  const requestLines = () => lines.filter((l) => l.msg === 'request');
+  const requestLines = () => log.lines().filter((l) => l.msg === 'request');
 
   it('keeps the X-Request-Id a proxy sent, answers it, and logs it with the request', async () => {
     const res = await request(t.app).get('/healthz').set('X-Request-Id', 'edge-7f3a.1').expect(200);

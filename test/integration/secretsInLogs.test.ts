@@ -1,23 +1,10 @@
-import { Writable } from 'node:stream';
 import request from 'supertest';
-import { createLogger } from '../../src/logger';
 import { createLoginLink } from '../../src/domain/sessions/sessions';
 import { createTestApp, type TestApp } from '../support/testApp';
 import { operator, orgWithToken } from '../support/httpFixtures';
 import { browseIdp, startOidcProvider } from '../support/oidcIdp';
 import { linkFromOutbox, tokenOf } from '../support/outbox';
-
-/** Everything the logger writes, as one text. */
-function capturedLog() {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      chunks.push(String(chunk));
-      done();
-    },
-  });
-  return { logger: createLogger('trace', stream), text: () => chunks.join('') };
-}
+import { capturedLog } from '../support/capturedLog';
 
 /** Whoever reads the logs must not be able to sign in, accept an invitation or call the APIs with what they read. */
 describe('secrets in the log', () => {
@@ -25,7 +12,7 @@ describe('secrets in the log', () => {
   let log: ReturnType<typeof capturedLog>;
   let idp: Awaited<ReturnType<typeof startOidcProvider>>;
   beforeEach(() => {
-    log = capturedLog();
+    log = capturedLog('trace');
     t = createTestApp(new Date().toISOString(), { logger: log.logger });
   });
   afterEach(async () => {

@@ -1,22 +1,12 @@
-import { Writable } from 'node:stream';
 import express from 'express';
 import request from 'supertest';
-import { createLogger } from '../../src/logger';
+import { capturedLog } from '../support/capturedLog';
 import { requestLog } from '../../src/http/requestLog';
 import { unhandledErrors } from '../../src/http/unhandledErrors';
 
 describe('the last error handler', () => {
   it('logs what no adapter answered as one JSON line with the error serialized, and shows nothing of it', async () => {
-    const lines: Record<string, unknown>[] = [];
-    const logger = createLogger(
-      'info',
-      new Writable({
-        write(chunk, _encoding, done) {
-          lines.push(JSON.parse(String(chunk)));
-          done();
-        },
-      }),
-    );
+    const { logger, lines } = capturedLog();
     const app = express();
     app.use(requestLog(logger));
     app.get('/login/:token', () => {
@@ -26,7 +16,7 @@ describe('the last error handler', () => {
     const res = await request(app).get('/login/secret-login-token').set('X-Request-Id', 'r-1').expect(500);
     expect(res.text).toBe('Internal server error\n');
     expect(res.text).not.toContain('fire');
-    const logged = lines.find((l) => l.level === 50);
+    const logged = lines().find((l) => l.level === 50);
     expect(logged).toMatchObject({
       msg: 'unhandled error',
       reqId: 'r-1',
