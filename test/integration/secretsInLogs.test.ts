@@ -1,10 +1,12 @@
 import request from 'supertest';
 import { createLoginLink } from '../../src/domain/sessions/sessions';
-import { createTestApp, type TestApp } from '../support/testApp';
+import { createTestApp, OPERATOR_TOKEN, type TestApp } from '../support/testApp';
 import { operator, orgWithToken } from '../support/httpFixtures';
 import { browseIdp, startOidcProvider } from '../support/oidcIdp';
 import { linkFromOutbox, tokenOf } from '../support/outbox';
 import { capturedLog } from '../support/capturedLog';
+
+const CLIENT_SECRET = 'seatd-client-secret-0123456789';
 
 /** Whoever reads the logs must not be able to sign in, accept an invitation or call the APIs with what they read. */
 describe('secrets in the log', () => {
@@ -26,6 +28,8 @@ describe('secrets in the log', () => {
     const domain = org.domains[0] as string;
     secrets.apiToken = token;
     secrets.apiTokenSecret = token.split('.')[1]!;
+    secrets.operatorToken = OPERATOR_TOKEN;
+    secrets.oidcClientSecret = CLIENT_SECRET;
 
     const scim = await request(t.app).post(`/api/v1/orgs/${orgId}/scim-tokens`).set(auth).send({ label: 'okta' }).expect(201);
     secrets.scimToken = scim.body.token;
@@ -44,11 +48,11 @@ describe('secrets in the log', () => {
     await request(t.app).get(new URL(loginLink).pathname).expect(303);
 
     const redirectUri = `http://seatd.test/sso/${orgId}/oidc/callback`;
-    idp = await startOidcProvider({ clientId: 'seatd', clientSecret: 'seatd-client-secret-0123456789', redirectUri });
+    idp = await startOidcProvider({ clientId: 'seatd', clientSecret: CLIENT_SECRET, redirectUri });
     await request(t.app)
       .put(`/api/v1/orgs/${orgId}/sso/oidc`)
       .set(auth)
-      .send({ issuer: idp.issuer, clientId: 'seatd', clientSecret: 'seatd-client-secret-0123456789' })
+      .send({ issuer: idp.issuer, clientId: 'seatd', clientSecret: CLIENT_SECRET })
       .expect(200);
     idp.signInAs(`ada@${domain}`, { email: `ada@${domain}`, email_verified: true });
     const login = await request(t.app).get(`/sso/${orgId}/oidc/login`).expect(302);
