@@ -5,6 +5,8 @@
  *  3. Paging latency at startIndex 1 and at startIndex 90,000 (100k users).
  *  4. Group PATCH latency, adding and removing one member of a 5,000-member group (no target; Entra and
  *     Okta push memberships this way).
+ *  5. Seat purchase latency (POST /seats/purchases, one invoice each, sequential).
+ * BENCH_SYNCHRONOUS=NORMAL runs it all with SQLite's synchronous=NORMAL instead of seatd's FULL, for comparison.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -118,6 +120,8 @@ async function main() {
   console.log(`seatd SCIM benchmark — node ${process.version}, ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? ''}`);
   const file = path.join(dir, 'bench.db');
   const db = openDatabase(file);
+  if (process.env.BENCH_SYNCHRONOUS) db.$client.pragma(`synchronous = ${process.env.BENCH_SYNCHRONOUS === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+  console.log(`SQLite synchronous=${db.$client.pragma('synchronous', { simple: true }) === 2 ? 'FULL' : 'NORMAL'}`);
   migrateDatabase(db);
   const logger = createLogger('silent');
   // as `seatd serve` runs: group commit on (CLI-style seeding below commits as it goes, before the server starts)
@@ -141,7 +145,7 @@ async function main() {
       'bench',
     );
     updateProvisioningSettings(ctx, org.id, { mode: 'scim' }, { actor: 'bench', role: 'owner' });
-    return { id: org.id, domain, token: createToken(ctx, org.id, { kind: 'scim', role: null, label: 'bench' }, 'bench').token };
+    return { id: org.id, domain, token: createToken(ctx, org.id, { kind: 'scim', role: null, label: 'bench' }, { actor: 'bench', role: 'owner' }).token };
   };
 
   ctx.groupCommit = createGroupCommit(db, logger);
@@ -265,6 +269,38 @@ async function main() {
   await latency('group PATCH remove one member (5,000 members)', 200, async () => {
     const status = await call(port, 'PATCH', `/scim/v2/Groups/${groupId}`, big.token, memberPatch('remove', g++));
     return status === 204 ? 200 : status;
+  });
+
+  // 5. purchases: each one an invoice, ledger entries and pools in one transaction, acknowledged once committed
+  const buyer = await makeOrg('buyer', 10);
+  const ownerToken = createToken(ctx, buyer.id, { kind: 'api', role: 'owner', label: 'bench' }, { actor: 'bench', role: 'owner' }).token;
+  let p = 0;
+  await latency('POST /seats/purchases (one seat, own key each)', 300, async () => {
+    const status = await new Promise<number>((resolve, reject) => {
+      const payload = JSON.stringify({ add: { standard: 1, premium: 0 } });
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: `/api/v1/orgs/${buyer.id}/seats/purchases`,
+          agent,
+          headers: {
+            Authorization: `Bearer ${ownerToken}`,
+            'Content-Type': 'application/json',
+            'Content-Length': Buffer.byteLength(payload),
+            'Idempotency-Key': `bench-${p++}`,
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
+    return status === 201 ? 200 : status;
   });
 
   agent.destroy();

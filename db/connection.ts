@@ -12,7 +12,9 @@ export const migrationsFolder = path.join(__dirname, 'migrations');
 export const DEFAULT_CACHE_MB = 64;
 
 /**
- * Opens (creating if needed) the SQLite database, tuned for a server: WAL, foreign keys, a busy
+ * Opens (creating if needed) the SQLite database, tuned for a server: WAL, every commit on stable
+ * storage before it is acknowledged (synchronous=FULL: a billing ledger must not tell a client of
+ * an invoice that a power loss can take back; group commit makes that one fsync per batch), foreign keys, a busy
  * wait, and a page cache that holds the hot indexes of orgs with tens of thousands of members
  * (SQLite's default of 2 MiB is outgrown at a few thousand, and every miss is a read from the file).
  */
@@ -20,7 +22,7 @@ export function openDatabase(file: string, options: { cacheMb?: number } = {}): 
   if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const client = new Database(file);
   client.pragma('journal_mode = WAL');
-  client.pragma('synchronous = NORMAL');
+  client.pragma('synchronous = FULL');
   client.pragma('foreign_keys = ON');
   client.pragma('busy_timeout = 5000');
   client.pragma(`cache_size = ${-1024 * (options.cacheMb ?? DEFAULT_CACHE_MB)}`);

@@ -137,6 +137,8 @@ export const apiTokens = sqliteTable(
     label: text('label').notNull(),
     /** sha256 of the secret part; the secret itself is shown once and never stored. */
     secretHash: text('secret_hash').notNull(),
+    /** The role of whoever created the token: a SCIM token acts with it, never above. Null for tokens older than the rule (treated as admin). */
+    createdByRole: text('created_by_role', { enum: ['primary_owner', 'owner', 'admin', 'member'] }),
     createdAt: createdAt(),
     revokedAt: text('revoked_at'),
     /** When the token last authenticated a request, to the minute (see tokens.ts). */
@@ -293,6 +295,8 @@ export const sessions = sqliteTable(
     samlSessionIndex: text('saml_session_index'),
     /** For an OIDC sign-in: the ID token, the id_token_hint of a logout at the IdP (Okta requires one). */
     oidcIdToken: text('oidc_id_token'),
+    /** The highest role this session acts with (an SSO sign-in is capped at its connection's editor); null = the member's own. */
+    roleCap: text('role_cap', { enum: ['primary_owner', 'owner', 'admin', 'member'] }),
   },
   (t) => [index('sessions_member_idx').on(t.memberId), index('sessions_org_saml_name_id_idx').on(t.orgId, t.samlNameId)],
 );
@@ -341,6 +345,8 @@ export const ssoConnections = sqliteTable(
       .references(() => orgs.id),
     kind: text('kind', { enum: ['saml', 'oidc'] }).notNull(),
     config: text('config', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    /** The role of the connection's last editor: a sign-in through it never grants more. */
+    editorRole: text('editor_role', { enum: ['primary_owner', 'owner', 'admin', 'member'] }).notNull().default('admin'),
     createdAt: createdAt(),
     updatedAt: text('updated_at').notNull(),
   },
@@ -351,6 +357,8 @@ export const ssoConnections = sqliteTable(
 export const samlRequests = sqliteTable('saml_requests', {
   id: text('id').primaryKey(),
   orgId: text('org_id').notNull(),
+  /** sha256 of the sign-in cookie of the browser that asked: the answer is accepted in that browser only. */
+  browserHash: text('browser_hash'),
   createdAt: createdAt(),
   expiresAt: text('expires_at').notNull(),
 });
@@ -368,6 +376,29 @@ export const oidcLogins = sqliteTable('oidc_logins', {
   orgId: text('org_id').notNull(),
   codeVerifier: text('code_verifier').notNull(),
   nonce: text('nonce').notNull(),
+  /** sha256 of the sign-in cookie of the browser that started it: the callback is accepted in that browser only. */
+  browserHash: text('browser_hash'),
   createdAt: createdAt(),
   expiresAt: text('expires_at').notNull(),
 });
+
+/**
+ * Failed unauthenticated attempts (bad SAML responses, bad OIDC callbacks), counted per org, kind,
+ * reason and minute: anonymous traffic cannot grow the append-only audit log a row per request.
+ */
+export const signInFailures = sqliteTable(
+  'sign_in_failures',
+  {
+    orgId: text('org_id').notNull(),
+    kind: text('kind').notNull(),
+    /** A category in words (signature, audience, expired, …): what an admin looks for, and a bounded key. */
+    reason: text('reason').notNull(),
+    /** The minute, as an ISO timestamp cut to minutes. */
+    minute: text('minute').notNull(),
+    count: integer('count').notNull(),
+    lastAt: text('last_at').notNull(),
+    /** The last failure's own message (shortened), for the admin who needs more than the category. */
+    lastDetail: text('last_detail').notNull(),
+  },
+  (t) => [uniqueIndex('sign_in_failures_unique').on(t.orgId, t.kind, t.reason, t.minute), index('sign_in_failures_org_idx').on(t.orgId, t.lastAt)],
+);

@@ -1,5 +1,4 @@
 import express, { type Express } from 'express';
-import type { Config } from './config';
 import type { DomainContext } from './domain/context';
 import { isDatabaseReachable } from '../db/connection';
 import type { Logger } from './logger';
@@ -16,12 +15,18 @@ import { consoleRoutes } from './admin/console/consoleRoutes';
 import { sessionMiddleware } from './sso/session';
 import { durableResponses } from './durableResponses';
 import { requestLog } from './http/requestLog';
-import { unhandledErrors } from './http/unhandledErrors';
 import { homePage } from './web/homePage';
+import { securityHeaders } from './web/securityHeaders';
+import { failedAuthThrottle } from './authThrottle';
+import { DEFAULT_AUTH_FAILURES_PER_MINUTE, type Config } from './config';
+import { browserErrorHandler, browserNotFound } from './web/browserErrors';
+import { sendProblem } from './admin/problem';
+import { sendScimError } from './scim/scimError';
 
 export type AppDeps = {
   ctx: DomainContext;
-  config: Pick<Config, 'operatorToken' | 'publicUrl'> & Partial<Pick<Config, 'metricsToken' | 'samlSp' | 'outboundAllowPrivateNetworks'>>;
+  config: Pick<Config, 'operatorToken' | 'publicUrl'> &
+    Partial<Pick<Config, 'metricsToken' | 'samlSp' | 'outboundAllowPrivateNetworks' | 'trustProxy' | 'authFailuresPerMinute'>>;
   logger: Logger;
   onOrgCreated?: OrgCreatedHook;
 };
@@ -30,12 +35,16 @@ export type AppDeps = {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
   app.use(requestLog(deps.logger));
+  // Off unless configured: a forwarded address decides nothing but the client key of rate limits.
+  app.set('trust proxy', deps.config.trustProxy ?? false);
   if (deps.ctx.groupCommit) app.use(durableResponses(deps.ctx.groupCommit, deps.logger));
   const metrics = createMetrics(deps.ctx, deps.config.metricsToken);
+  app.locals.metrics = metrics; // the separate METRICS_PORT listener serves the same registry
   const outbound = { allowPrivateNetworks: deps.config.outboundAllowPrivateNetworks ?? false };
+  app.use(securityHeaders(deps.config.publicUrl));
   app.use(metrics.observeRequests);
+  app.use(failedAuthThrottle(deps.logger, { limit: deps.config.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE }));
 
   app.get('/healthz', (_req, res) => {
     if (isDatabaseReachable(deps.ctx.db)) res.json({ status: 'ok' });
@@ -58,6 +67,12 @@ export function createApp(deps: AppDeps): Express {
   app.use(signInPage(deps.ctx));
   app.use(consoleRoutes(deps.ctx, deps.logger));
   app.use(homePage());
-  app.use(unhandledErrors(deps.logger));
+  // Whatever nobody served is answered in the shape of the surface it was meant for.
+  app.use('/api', (req, res) => sendProblem(res, 404, 'not-found', 'Not found', `No API route for ${req.method} ${req.originalUrl}`));
+  app.use('/scim', (req, res) =>
+    sendScimError(res, 404, undefined, `No SCIM endpoint ${req.method} ${req.originalUrl}; the base is /scim/v2`),
+  );
+  app.use(browserNotFound);
+  app.use(browserErrorHandler(deps.logger));
   return app;
 }

@@ -3,6 +3,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { z } from 'zod';
 
+/** Failed authentications one client address may make per minute before it gets 429s. */
+export const DEFAULT_AUTH_FAILURES_PER_MINUTE = 30;
+
 /** An email address, bare or with a display name: `no-reply@example.com` or `seatd <no-reply@example.com>`. */
 const MAILBOX = /^(?:[^<>@]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/;
 
@@ -79,7 +82,38 @@ export const configSchema = z.object({
     .string()
     .min(16, 'METRICS_TOKEN must be at least 16 characters')
     .optional()
-    .describe('Bearer token for `GET /metrics`; unset allows only loopback scrapes.'),
+    .describe('Bearer token for `GET /metrics` on the main listener; unset, `/metrics` is served there to nobody (see `METRICS_PORT`).'),
+  METRICS_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .optional()
+    .describe('Starts a second listener that serves `GET /metrics` and nothing else, for a scraper on a private network.'),
+  METRICS_HOST: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .describe('Interface of the `METRICS_PORT` listener; bind it to a private interface.'),
+  AUTH_FAILURES_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(DEFAULT_AUTH_FAILURES_PER_MINUTE)
+    .describe(
+      'Failed authentications (bad tokens, unknown links, refused sign-ins) one client address may make in a minute; beyond it the address is answered 429 with `Retry-After` until the minute ends.',
+    ),
+  TRUST_PROXY: z
+    .string()
+    .regex(
+      /^(false|true|loopback|linklocal|uniquelocal|\d+|[0-9a-fA-F.:/,\s]+)$/,
+      'must be false, a hop count, loopback, or addresses/CIDRs',
+    )
+    .default('false')
+    .describe(
+      "Which reverse proxies to believe about the client address (`X-Forwarded-For`): `false`, a hop count, `loopback`, or addresses/CIDRs. Behind a proxy, set it, or every client shares the proxy's failed-authentication bucket.",
+    ),
   OUTBOUND_ALLOW_PRIVATE_NETWORKS: z
     .enum(['true', 'false'], { error: 'must be true or false' })
     .default('false')
@@ -114,6 +148,13 @@ export type Config = {
   invitationSweepSeconds: number;
   alertDeliverySeconds: number;
   metricsToken: string | undefined;
+  /** A separate listener that serves /metrics only (for a scraper on a private network), on metricsHost. */
+  metricsPort: number | undefined;
+  metricsHost: string;
+  /** Failed authentications per client address and minute before 429s (guessing tokens and links). */
+  authFailuresPerMinute: number;
+  /** Express's `trust proxy`: which proxies' X-Forwarded-For names the client (rate limits key on it). Off by default. */
+  trustProxy: boolean | number | string;
   /** Whether calls made for an org (alert webhooks, its OpenID Provider) may go to private, loopback and link-local addresses (off: a shared seatd must not reach inside). */
   outboundAllowPrivateNetworks: boolean;
   /** seatd's own SAML key pair (PEM): identity providers encrypt assertions to its certificate. */
@@ -169,6 +210,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     invitationSweepSeconds: c.INVITATION_SWEEP_SECONDS,
     alertDeliverySeconds: c.ALERT_DELIVERY_SECONDS,
     metricsToken: c.METRICS_TOKEN || undefined,
+    metricsPort: c.METRICS_PORT,
+    authFailuresPerMinute: c.AUTH_FAILURES_PER_MINUTE,
+    metricsHost: c.METRICS_HOST,
+    trustProxy:
+      c.TRUST_PROXY === 'false'
+        ? false
+        : c.TRUST_PROXY === 'true'
+          ? true
+          : /^\d+$/.test(c.TRUST_PROXY)
+            ? Number(c.TRUST_PROXY)
+            : c.TRUST_PROXY,
     outboundAllowPrivateNetworks: c.OUTBOUND_ALLOW_PRIVATE_NETWORKS === 'true',
     samlSp: loadSamlSp(c.SAML_SP_KEY_FILE, c.SAML_SP_CERT_FILE),
   };

@@ -7,16 +7,17 @@ import { loadConfig, type Config } from './config';
 import { startDeliveryWorker } from './alerts/deliveryWorker';
 import { openDomainContext } from './composition';
 import { sweepExpiredInvitations } from './domain/provisioning/invitations';
-import { renewDueContracts } from './domain/ledger/renewal';
+import { overdueContracts, renewDueContracts } from './domain/ledger/renewal';
 import { deleteOldSessions } from './domain/sessions/sessions';
 import { createLogger, type Logger } from './logger';
 import type { DomainContext } from './domain/context';
+import { metricsApp, type Metrics } from './admin/metrics';
 
 /** The app as `seatd serve` runs it, with the alert delivery worker started and told whenever a change queues a delivery. */
 export function createServerApp(
   ctx: DomainContext,
   config: Pick<Config, 'operatorToken' | 'publicUrl' | 'metricsToken' | 'alertDeliverySeconds'> &
-    Partial<Pick<Config, 'samlSp' | 'outboundAllowPrivateNetworks'>>,
+    Partial<Pick<Config, 'samlSp' | 'outboundAllowPrivateNetworks' | 'trustProxy' | 'authFailuresPerMinute'>>,
   logger: Logger,
 ) {
   const deliveries = startDeliveryWorker(ctx, logger, config.alertDeliverySeconds * 1000, undefined, {
@@ -74,6 +75,20 @@ export async function startServer(config: Config = loadConfig()): Promise<{ serv
     { host: config.host, port, database, newDatabase, publicUrl: config.publicUrl, console: consoleUrl },
     `seatd listening on ${config.host}:${port}; console at ${consoleUrl}`,
   );
+  const { metricsPort, metricsHost } = config;
+  let metricsServer: Server | undefined;
+  if (metricsPort !== undefined) {
+    try {
+      metricsServer = await listen(metricsApp(app.locals.metrics as Metrics), metricsPort, metricsHost);
+    } catch (err) {
+      logger.fatal({ err, host: metricsHost, port: metricsPort }, `cannot listen for metrics on ${metricsHost}:${metricsPort}`);
+      server.close();
+      await deliveries.stop();
+      db.$client.close();
+      throw err;
+    }
+    logger.info({ port: metricsPort, host: metricsHost }, 'metrics listening');
+  }
   if (!config.operatorToken) logger.warn('SEATD_OPERATOR_TOKEN is not set: the operator API is disabled (the CLI still works)');
 
   const housekeeping = () => {
@@ -85,6 +100,9 @@ export async function startServer(config: Config = loadConfig()): Promise<{ serv
     }
     try {
       for (const renewal of renewDueContracts(ctx)) logger.info(renewal, 'contract renewed');
+      for (const overdue of overdueContracts(ctx)) {
+        logger.warn(overdue, 'contract more than one term behind: not renewed on its own; run seatd renew --catch-up');
+      }
     } catch (err) {
       logger.error({ err }, 'contract renewal failed');
     }
@@ -105,6 +123,7 @@ export async function startServer(config: Config = loadConfig()): Promise<{ serv
       logger.info('shutting down');
       clearInterval(sweep);
       void deliveries.stop();
+      metricsServer?.close();
       server.close(() => {
         ctx.groupCommit?.flush();
         db.$client.close();

@@ -11,7 +11,13 @@ export function auditRoutes(ctx: DomainContext): Router {
     const query = parseInput(auditQuery, req.query);
     const entries = listAudit(ctx.db, req.params.org as string, query);
     const last = entries.at(-1);
-    res.json({ entries, next: entries.length === query.limit && last ? `?before=${last.id}&limit=${query.limit}` : null });
+    const { before: _before, ...filters } = query;
+    const next = new URLSearchParams(
+      Object.entries({ ...filters, before: last?.id })
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]): [string, string] => [k, String(v)]),
+    );
+    res.json({ entries, next: entries.length === query.limit && last ? `?${next}` : null });
   });
   return router;
 }

@@ -4,6 +4,7 @@ import { digestsEqual, sha256Hex } from '../domain/ids';
 import type { DomainContext } from '../domain/context';
 import { authenticateToken, type TokenRole } from '../domain/orgs/tokens';
 import { sendProblem } from './problem';
+import { csrfMatches } from '../web/csrf';
 
 /** Who is calling the org API, and for which org. */
 export type OrgPrincipal = { orgId: string; role: TokenRole; actor: string };
@@ -67,7 +68,7 @@ export function requireOrgRole(ctx: DomainContext, minRole: TokenRole): RequestH
     if (!principal && !bearerToken(req) && req.session) {
       // A signed-in console session works too; writes must echo its CSRF token.
       const safe = req.method === 'GET' || req.method === 'HEAD';
-      if (!safe && !(req.get('x-csrf-token') && digestsEqual(sha256Hex(req.get('x-csrf-token')!), sha256Hex(req.session.csrfToken)))) {
+      if (!safe && !csrfMatches(req)) {
         return sendProblem(res, 403, 'csrf', 'Forbidden', 'A request signed in by session cookie must send the X-CSRF-Token header');
       }
       const role = req.session.member.role;

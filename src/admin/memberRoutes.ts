@@ -22,6 +22,7 @@ const orgOf = (req: Request) => req.params.org as string;
 export function memberRoutes(ctx: DomainContext): Router {
   const router = Router({ mergeParams: true });
   const admin = requireOrgRole(ctx, 'admin');
+  const owner = requireOrgRole(ctx, 'owner');
 
   router.get('/members', admin, (req, res) => {
     const query = parseInput(memberListQuery, req.query);
@@ -72,7 +73,7 @@ export function memberRoutes(ctx: DomainContext): Router {
     res.json(getProvisioningSettings(ctx, orgOf(req)));
   });
 
-  router.put('/provisioning', admin, (req, res) => {
+  router.put('/provisioning', owner, (req, res) => {
     res.json(updateProvisioningSettings(ctx, orgOf(req), req.body ?? {}, by(req)));
   });
 

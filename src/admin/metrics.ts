@@ -1,5 +1,4 @@
-import type { Request, RequestHandler, Router } from 'express';
-import { Router as createRouter } from 'express';
+import express, { Router as createRouter, type Express, type RequestHandler, type Router } from 'express';
 import client from 'prom-client';
 import { count } from 'drizzle-orm';
 import { seatPools, seatRefusals } from '../../db/schema';
@@ -16,11 +15,14 @@ function areaOf(path: string): string {
   return 'other';
 }
 
-export type Metrics = { registry: client.Registry; observeRequests: RequestHandler; router: Router };
+export type Metrics = { registry: client.Registry; observeRequests: RequestHandler; router: Router; serve: RequestHandler };
 
 /**
  * Prometheus metrics: seats per org and type and refusals read from the database at scrape time,
- * plus request counts and latencies per area. With METRICS_TOKEN unset only loopback may scrape.
+ * plus request counts and latencies per area. They list every org, so the main listener serves
+ * them only to a METRICS_TOKEN bearer; without one they are served only on the separate
+ * METRICS_PORT listener (see metricsApp). Never decided by the caller's address: behind a proxy on
+ * the same host every visitor looks like loopback.
  */
 export function createMetrics(ctx: DomainContext, metricsToken: string | undefined): Metrics {
   const registry = new client.Registry();
@@ -67,17 +69,27 @@ export function createMetrics(ctx: DomainContext, metricsToken: string | undefin
     next();
   };
 
-  const expected = metricsToken ? sha256Hex(metricsToken) : undefined;
-  const allowed = (req: Request) => {
-    if (!expected) return ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(req.socket.remoteAddress ?? '');
-    const presented = bearerToken(req);
-    return Boolean(presented && digestsEqual(sha256Hex(presented), expected));
-  };
-
-  const router = createRouter();
-  router.get('/metrics', async (req, res) => {
-    if (!allowed(req)) return void res.status(401).type('text/plain').send('metrics need the METRICS_TOKEN bearer token\n');
+  const serve: RequestHandler = async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());
-  });
-  return { registry, observeRequests, router };
+  };
+  const router = createRouter();
+  if (metricsToken) {
+    const expected = sha256Hex(metricsToken);
+    router.get('/metrics', (req, res, next) => {
+      const presented = bearerToken(req);
+      if (presented && digestsEqual(sha256Hex(presented), expected)) return next();
+      res.set('WWW-Authenticate', 'Bearer realm="seatd-metrics"');
+      res.status(401).type('text/plain').send('metrics need the METRICS_TOKEN bearer token\n');
+    }, serve);
+  }
+  return { registry, observeRequests, router, serve };
+}
+
+/** The separate metrics listener (METRICS_PORT, on METRICS_HOST): /metrics and nothing else, for a scraper on a private network. */
+export function metricsApp(metrics: Metrics): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/metrics', metrics.serve);
+  app.use((_req, res) => void res.status(404).type('text/plain').send('only /metrics is served here\n'));
+  return app;
 }

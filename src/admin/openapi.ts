@@ -314,6 +314,11 @@ export function openApiDocument(publicUrl: string) {
             orgParam,
             { name: 'limit', in: 'query', schema: { type: 'integer', maximum: 500 } },
             { name: 'before', in: 'query', schema: { type: 'integer' } },
+            { name: 'action', in: 'query', description: 'exact action, or a prefix ending in "." (e.g. "member.")', schema: { type: 'string' } },
+            { name: 'outcome', in: 'query', schema: { type: 'string', enum: ['success', 'refused', 'failure'] } },
+            { name: 'target', in: 'query', description: 'the person or thing acted on, e.g. an email', schema: { type: 'string' } },
+            { name: 'from', in: 'query', description: 'entries at or after this instant (ISO 8601)', schema: { type: 'string', format: 'date-time' } },
+            { name: 'to', in: 'query', description: 'entries before this instant (ISO 8601)', schema: { type: 'string', format: 'date-time' } },
           ],
           responses: { '200': ok('Entries', { type: 'object' }), ...errors },
         },
@@ -424,6 +429,15 @@ export function openApiDocument(publicUrl: string) {
           security: orgSecurity,
           parameters: [orgParam, idParam('Token')],
           responses: { '204': { description: 'Revoked' }, ...errors },
+        },
+      },
+      '/api/v1/orgs/{org}/sso/failures': {
+        get: {
+          summary:
+            'Recent failed SSO sign-ins (admins), newest first: {failures: [{kind, reason, minute, count, lastAt, lastDetail}]}, counted per reason and minute',
+          security: orgSecurity,
+          parameters: [orgParam],
+          responses: { '200': ok('Failures', { type: 'object' }), ...errors },
         },
       },
       '/api/v1/orgs/{org}/sso/saml': {

@@ -6,6 +6,9 @@ import { parseInput } from '../domain/validation';
 import { requireOperator } from './auth';
 import { apiTokenBody } from './requestSchemas';
 
+/** The platform operator acts above every org role. */
+const OPERATOR = { actor: 'operator', role: 'owner' } as const;
+
 export type OrgCreatedHook = (org: CreatedOrg) => void;
 
 export function operatorRoutes(ctx: DomainContext, operatorToken: string | undefined, onOrgCreated: OrgCreatedHook): Router {
@@ -24,7 +27,7 @@ export function operatorRoutes(ctx: DomainContext, operatorToken: string | undef
 
   router.post('/orgs/:org/api-tokens', operator, (req, res) => {
     const body = parseInput(apiTokenBody, req.body);
-    const issued = createToken(ctx, req.params.org as string, { kind: 'api', role: body.role, label: body.label }, 'operator');
+    const issued = createToken(ctx, req.params.org as string, { kind: 'api', role: body.role, label: body.label }, OPERATOR);
     res.status(201).json(issued);
   });
 

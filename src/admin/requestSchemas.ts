@@ -14,9 +14,16 @@ export const apiTokenBody = z.strictObject({
   label: z.string().trim().min(1, 'is required').max(100),
 });
 
+const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time such as 2026-03-01T00:00:00Z' });
+
 export const auditQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   before: z.coerce.number().int().positive().optional(),
+  action: z.string().trim().min(1).max(100).optional(),
+  outcome: z.enum(['success', 'refused', 'failure']).optional(),
+  target: z.string().trim().min(1).max(320).optional(),
+  from: instant.transform((s) => new Date(s).toISOString()).optional(),
+  to: instant.transform((s) => new Date(s).toISOString()).optional(),
 });
 
 export const memberListQuery = z.object({

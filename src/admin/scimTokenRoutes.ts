@@ -7,15 +7,15 @@ import { requireOrgRole } from './auth';
 
 const scimTokenBody = z.strictObject({ label: z.string().trim().min(1).max(100).default('scim') });
 
-/** SCIM bearer tokens for Okta / Entra ID: created by admins, shown once, revocable. */
+/** SCIM bearer tokens for Okta / Entra ID: created and revoked by owners, shown once; a token acts with its creator's role. */
 export function scimTokenRoutes(ctx: DomainContext): Router {
   const router = Router({ mergeParams: true });
-  const admin = requireOrgRole(ctx, 'admin');
-  router.post('/scim-tokens', admin, (req, res) => {
+  const owner = requireOrgRole(ctx, 'owner');
+  router.post('/scim-tokens', owner, (req, res) => {
     const { label } = parseInput(scimTokenBody, req.body ?? {});
-    res.status(201).json(createToken(ctx, req.params.org as string, { kind: 'scim', role: null, label }, req.principal!.actor));
+    res.status(201).json(createToken(ctx, req.params.org as string, { kind: 'scim', role: null, label }, { actor: req.principal!.actor, role: req.principal!.role }));
   });
-  router.delete('/scim-tokens/:id', admin, (req, res) => {
+  router.delete('/scim-tokens/:id', owner, (req, res) => {
     revokeToken(ctx, req.params.org as string, 'scim', req.params.id as string, req.principal!.actor);
     res.status(204).end();
   });

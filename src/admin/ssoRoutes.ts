@@ -5,11 +5,13 @@ import { oidcPostLogoutRedirectUri, oidcRedirectUri } from '../sso/oidc';
 import { samlUrls } from '../sso/saml';
 import { requireOrgRole } from './auth';
 import { Invalid } from '../domain/errors';
+import { listSignInFailures } from '../domain/sso/signInFailures';
 
-/** SSO settings of an org (admins and above); answers also the URLs to give the IdP. */
+/** SSO settings of an org: admins read them, owners change them; answers also the URLs to give the IdP. */
 export function ssoRoutes(ctx: DomainContext, samlEncryptionCert?: string): Router {
   const router = Router({ mergeParams: true });
   const admin = requireOrgRole(ctx, 'admin');
+  const owner = requireOrgRole(ctx, 'owner');
   const describe = (orgId: string) => {
     const urls = samlUrls(ctx.publicUrl, orgId);
     return {
@@ -24,7 +26,7 @@ export function ssoRoutes(ctx: DomainContext, samlEncryptionCert?: string): Rout
       },
     };
   };
-  router.put('/sso/saml', admin, (req, res) => {
+  router.put('/sso/saml', owner, (req, res) => {
     const orgId = req.params.org as string;
     if (req.body?.signAuthnRequests === true && !samlEncryptionCert) {
       throw Invalid.field('signAuthnRequests', 'needs seatd’s SAML key pair: set SAML_SP_KEY_FILE and SAML_SP_CERT_FILE first');
@@ -35,7 +37,7 @@ export function ssoRoutes(ctx: DomainContext, samlEncryptionCert?: string): Rout
     });
     res.json({ ...connection, idpCertSet: true, ...describe(orgId) });
   });
-  router.put('/sso/oidc', admin, (req, res) => {
+  router.put('/sso/oidc', owner, (req, res) => {
     const orgId = req.params.org as string;
     const { clientSecret: _secret, ...connection } = setOidcConnection(ctx, orgId, req.body, {
       actor: req.principal!.actor,
@@ -48,6 +50,10 @@ export function ssoRoutes(ctx: DomainContext, samlEncryptionCert?: string): Rout
       postLogoutRedirectUri: oidcPostLogoutRedirectUri(ctx.publicUrl, orgId),
       loginUrl: `${ctx.publicUrl}/sso/${orgId}/oidc/login`,
     });
+  });
+  /** Why sign-ins failed lately (signature, audience, expired, …), counted per minute: what an IT admin checks first. */
+  router.get('/sso/failures', admin, (req, res) => {
+    res.json({ failures: listSignInFailures(ctx, req.params.org as string) });
   });
   router.get('/sso/saml', admin, (req, res) => {
     const orgId = req.params.org as string;

@@ -12,7 +12,7 @@ import { createToken, listTokens, revokeToken, type IssuedToken } from '../domai
 import { createdOrgLine, orgDetails, orgLine, renewalLines, tokenLine, verifyLines } from './humanOutput';
 import { createLoginLink } from '../domain/sessions/sessions';
 import { startServer } from '../main';
-import { renewDueContracts } from '../domain/ledger/renewal';
+import { overdueContracts, renewDueContracts } from '../domain/ledger/renewal';
 import { verifyLedgers } from '../domain/ledger/verify';
 
 function integer(value: string): number {
@@ -167,7 +167,7 @@ export function buildProgram(): Command {
     .option(...JSON_OPTION)
     .action((opts) => {
       const ctx = openContext(program.opts().database);
-      issued(opts, createToken(ctx, opts.org, { kind: 'api', role: opts.role, label: opts.label }, 'cli'));
+      issued(opts, createToken(ctx, opts.org, { kind: 'api', role: opts.role, label: opts.label }, { actor: 'cli', role: 'owner' }));
     });
   token
     .command('list')
@@ -199,7 +199,7 @@ export function buildProgram(): Command {
     .option(...JSON_OPTION)
     .action((opts) => {
       const ctx = openContext(program.opts().database);
-      issued(opts, createToken(ctx, opts.org, { kind: 'scim', role: null, label: opts.label }, 'cli'));
+      issued(opts, createToken(ctx, opts.org, { kind: 'scim', role: null, label: opts.label }, { actor: 'cli', role: 'owner' }));
     });
 
   program
@@ -218,10 +218,17 @@ export function buildProgram(): Command {
   program
     .command('renew')
     .description('renew every auto-renewing contract whose term has ended, invoicing the seats in use (serve does this on its own)')
+    .option('--catch-up', 'also renew contracts more than one term behind, one invoice per missed term')
     .option(...JSON_OPTION)
-    .action((opts) => {
-      const renewals = renewDueContracts(openContext(program.opts().database));
+    .action((opts: { catchUp?: boolean; json?: boolean }) => {
+      const ctx = openContext(program.opts().database);
+      const renewals = renewDueContracts(ctx, { catchUp: opts.catchUp === true });
       output(opts, renewals, () => renewalLines(renewals));
+      for (const c of overdueContracts(ctx)) {
+        process.stderr.write(
+          `${c.orgId}: ${c.missedTerms} terms behind since ${c.termStart}; run seatd renew --catch-up to invoice them\n`,
+        );
+      }
     });
 
   program

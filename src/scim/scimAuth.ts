@@ -3,11 +3,14 @@ import { bearerToken } from '../admin/auth';
 import type { DomainContext } from '../domain/context';
 import { authenticateToken } from '../domain/orgs/tokens';
 import { sendScimError } from './scimError';
+import type { Role } from '../domain/seatTypes';
 
 declare module 'express-serve-static-core' {
   interface Request {
     scimOrgId?: string;
     scimActor?: string;
+    /** The role the token acts with: its creator's. */
+    scimRole?: Role;
   }
 }
 
@@ -22,6 +25,7 @@ export function requireScimToken(ctx: DomainContext): RequestHandler {
     }
     req.scimOrgId = principal.orgId;
     req.scimActor = `scim:${principal.tokenId}`;
+    req.scimRole = principal.createdByRole;
     next();
   };
 }

@@ -147,7 +147,7 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
   router.put('/Users/:id', (req, res) => {
     const current = memberOf(req);
     checkIfMatch(req, etagOf(current), 'user');
-    const member = updateScimUser(ctx, req.scimOrgId!, current.id, fromScimUser(req.body), req.scimActor!);
+    const member = updateScimUser(ctx, req.scimOrgId!, current.id, fromScimUser(req.body), scimBy(req.scimActor!, req.scimRole!));
     res.set('ETag', etagOf(member));
     send(res, 200, toScimUser(member, baseUrl()));
   });
@@ -156,7 +156,9 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
     const current = memberOf(req);
     checkIfMatch(req, etagOf(current), 'user');
     const patched = await patchUser(toScimUser(current, baseUrl()), req.body);
-    const member = patched ? updateScimUser(ctx, req.scimOrgId!, current.id, fromScimUser(patched), req.scimActor!) : current;
+    const member = patched
+      ? updateScimUser(ctx, req.scimOrgId!, current.id, fromScimUser(patched), scimBy(req.scimActor!, req.scimRole!))
+      : current;
     res.set('ETag', etagOf(member));
     send(res, 200, toScimUser(member, baseUrl()));
   });
@@ -164,7 +166,7 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
   router.delete('/Users/:id', (req, res) => {
     const current = memberOf(req);
     checkIfMatch(req, etagOf(current), 'user');
-    removeMember(ctx, req.scimOrgId!, current.id, scimBy(req.scimActor!));
+    removeMember(ctx, req.scimOrgId!, current.id, scimBy(req.scimActor!, req.scimRole!));
     res.status(204).end();
   });
 

@@ -4,12 +4,18 @@ import type { DomainContext } from '../domain/context';
 import { DomainError, NoSeatAvailable } from '../domain/errors';
 import { findOrg } from '../domain/orgs/orgRepository';
 import { admitSsoUser, SignInRefused } from '../domain/provisioning/admission';
-import { getOidcConnection, saveOidcLogin, takeOidcLogin, type OidcConnection } from '../domain/sso/ssoConnections';
-import { recordAudit } from '../domain/audit/auditLog';
-import { inTransaction } from '../domain/context';
+import {
+  getOidcConnection,
+  saveOidcLogin,
+  ssoConnectionEditorRole,
+  takeOidcLogin,
+  type OidcConnection,
+} from '../domain/sso/ssoConnections';
+import { recordSignInFailure } from '../domain/sso/signInFailures';
 import type { Logger } from '../logger';
 import { sendPage, sendSignedOutPage } from '../web/page';
 import { signIn } from './session';
+import { bindBrowser, presentedBrowser } from './browserBinding';
 import { outboundFetch } from '../net/outbound';
 import type { ActiveSession } from '../domain/sessions/sessions';
 
@@ -131,7 +137,7 @@ export function oidcRouter(ctx: DomainContext, logger: Logger, options: { allowP
     const codeVerifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
-    saveOidcLogin(ctx, orgId, state, codeVerifier, nonce);
+    saveOidcLogin(ctx, { orgId, state, codeVerifier, nonce, browserHash: bindBrowser(req, res, ctx.publicUrl) });
     const url = oidc.buildAuthorizationUrl(config, {
       redirect_uri: oidcRedirectUri(ctx.publicUrl, orgId),
       scope: 'openid email profile',
@@ -149,24 +155,14 @@ export function oidcRouter(ctx: DomainContext, logger: Logger, options: { allowP
     if (!connection) return;
     const refuse = (status: 401 | 403, reason: string, paragraphs: string[]) => {
       logger.warn({ orgId, reason }, 'OIDC sign-in refused');
-      if (status === 401) {
-        inTransaction(ctx, (tx) =>
-          recordAudit(tx, ctx.clock.now(), {
-            orgId,
-            actor: 'sso:oidc',
-            action: 'sso.oidc.sign-in',
-            outcome: 'failure',
-            details: { reason },
-          }),
-        );
-      }
+      if (status === 401) recordSignInFailure(ctx, { orgId, kind: 'oidc', message: reason });
       sendPage(res, status, status === 403 ? 'No free seat' : 'Sign-in failed', paragraphs);
     };
     const state = typeof req.query.state === 'string' ? req.query.state : '';
-    const login = state ? takeOidcLogin(ctx, orgId, state) : undefined;
+    const login = state ? takeOidcLogin(ctx, orgId, state, presentedBrowser(req)) : undefined;
     if (!login) {
-      return refuse(401, 'unknown, expired or reused state', [
-        'This sign-in link is not valid any more. Start again from the sign-in page.',
+      return refuse(401, 'unknown, expired or reused state, or a sign-in started in another browser', [
+        'This sign-in link is not valid any more, or it was started in another browser. Start again from the sign-in page.',
       ]);
     }
     let claims: Record<string, unknown>;
@@ -207,7 +203,17 @@ export function oidcRouter(ctx: DomainContext, logger: Logger, options: { allowP
         groups: Array.isArray(groupsClaim) ? groupsClaim.map(String) : [],
       });
       const oidc = idToken ? { idToken } : undefined;
-      res.redirect(303, signIn(ctx, req, res, { orgId, memberId: member.id, role: member.role, via: 'oidc', oidc }));
+      res.redirect(
+        303,
+        signIn(ctx, req, res, {
+          orgId,
+          memberId: member.id,
+          role: member.role,
+          roleCap: ssoConnectionEditorRole(ctx, orgId, 'oidc'),
+          via: 'oidc',
+          oidc,
+        }),
+      );
     } catch (err) {
       if (err instanceof NoSeatAvailable) {
         return refuse(403, 'no seat available', [

@@ -1,7 +1,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import { SAML, ValidateInResponseTo, type CacheProvider, type Profile } from '@node-saml/node-saml';
-import { recordAudit } from '../domain/audit/auditLog';
-import { inTransaction, type DomainContext } from '../domain/context';
+import type { DomainContext } from '../domain/context';
+import { recordSignInFailure } from '../domain/sso/signInFailures';
 import { DomainError, NoSeatAvailable } from '../domain/errors';
 import { admitSsoUser, SignInRefused } from '../domain/provisioning/admission';
 import {
@@ -12,11 +12,13 @@ import {
   saveSamlRequest,
   useSamlAssertion,
   type SamlConnection,
+  ssoConnectionEditorRole,
 } from '../domain/sso/ssoConnections';
 import { findOrg } from '../domain/orgs/orgRepository';
 import type { Logger } from '../logger';
 import { sendPage, sendSignedOutPage } from '../web/page';
 import { signIn } from './session';
+import { bindBrowser, presentedBrowser } from './browserBinding';
 import { endSamlSessions, type ActiveSession } from '../domain/sessions/sessions';
 
 const REQUEST_LIFETIME_MS = 10 * 60_000;
@@ -29,14 +31,17 @@ export function samlUrls(publicUrl: string, orgId: string) {
   return { entityId: `${base}/metadata`, acs: `${base}/acs`, login: `${base}/login`, slo: `${base}/slo` };
 }
 
-/** InResponseTo ids live in the database, so several seatd processes agree on them. */
-function requestCache(ctx: DomainContext, orgId: string): CacheProvider {
+/**
+ * InResponseTo ids live in the database, so several seatd processes agree on them, each with the
+ * browser that asked (when a browser asked): its answer is accepted from that browser only.
+ */
+function requestCache(ctx: DomainContext, orgId: string, browserHash?: string): CacheProvider {
   return {
     saveAsync: async (key) => {
-      saveSamlRequest(ctx, orgId, key, REQUEST_LIFETIME_MS);
+      saveSamlRequest(ctx, { orgId, id: key, lifetimeMs: REQUEST_LIFETIME_MS, browserHash });
       return { value: key, createdAt: ctx.clock.now().getTime() };
     },
-    getAsync: async (key) => findSamlRequest(ctx, orgId, key),
+    getAsync: async (key) => findSamlRequest(ctx, orgId, key, browserHash),
     removeAsync: async (key) => {
       if (key) removeSamlRequest(ctx, key);
       return key;
@@ -53,8 +58,9 @@ function serviceProvider(
   orgId: string,
   connection: SamlConnection,
   sp?: SamlSpKeyPair,
-  signRequests = connection.signAuthnRequests,
+  options: { signRequests?: boolean; browserHash?: string } = {},
 ): SAML {
+  const signRequests = options.signRequests ?? connection.signAuthnRequests;
   const urls = samlUrls(ctx.publicUrl, orgId);
   return new SAML({
     issuer: urls.entityId,
@@ -71,7 +77,7 @@ function serviceProvider(
     // An unsolicited response cannot be tied to a request, so IdP-initiated sign-in is off unless the org turns it on.
     validateInResponseTo: connection.allowIdpInitiated ? ValidateInResponseTo.ifPresent : ValidateInResponseTo.always,
     requestIdExpirationPeriodMs: REQUEST_LIFETIME_MS,
-    cacheProvider: requestCache(ctx, orgId),
+    cacheProvider: requestCache(ctx, orgId, options.browserHash),
     identifierFormat: EMAIL_NAME_ID,
     disableRequestedAuthnContext: true,
     ...(sp ? { decryptionPvk: sp.key } : {}),
@@ -147,7 +153,7 @@ export async function idpLogoutUrl(ctx: DomainContext, sp: SamlSpKeyPair | undef
     nameIDFormat: EMAIL_NAME_ID,
     ...(session.saml.sessionIndex ? { sessionIndex: session.saml.sessionIndex } : {}),
   } as Profile;
-  return serviceProvider(ctx, session.orgId, connection, sp, true).getLogoutUrlAsync(user, '', {});
+  return serviceProvider(ctx, session.orgId, connection, sp, { signRequests: true }).getLogoutUrlAsync(user, '', {});
 }
 
 export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPair): Router {
@@ -183,7 +189,12 @@ export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPai
   router.get('/sso/:org/saml/login', async (req, res) => {
     const connection = connectionOr404(req, res);
     if (!connection) return;
-    const url = await serviceProvider(ctx, req.params.org as string, connection, sp).getAuthorizeUrlAsync('', req.get('host'), {});
+    const browserHash = bindBrowser(req, res, ctx.publicUrl);
+    const url = await serviceProvider(ctx, req.params.org as string, connection, sp, { browserHash }).getAuthorizeUrlAsync(
+      '',
+      req.get('host'),
+      {},
+    );
     res.redirect(302, url);
   });
 
@@ -193,22 +204,13 @@ export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPai
     if (!connection) return;
     const refuse = (status: 401 | 403, reason: string, paragraphs: string[]) => {
       logger.warn({ orgId, reason }, 'SAML sign-in refused');
-      if (status === 401) {
-        inTransaction(ctx, (tx) =>
-          recordAudit(tx, ctx.clock.now(), {
-            orgId,
-            actor: 'sso:saml',
-            action: 'sso.saml.sign-in',
-            outcome: 'failure',
-            details: { reason },
-          }),
-        );
-      }
+      if (status === 401) recordSignInFailure(ctx, { orgId, kind: 'saml', message: reason });
       sendPage(res, status, status === 403 ? 'No free seat' : 'Sign-in failed', paragraphs);
     };
     let profile: Profile | null;
     try {
-      ({ profile } = await serviceProvider(ctx, orgId, connection, sp).validatePostResponseAsync({
+      const browserHash = presentedBrowser(req);
+      ({ profile } = await serviceProvider(ctx, orgId, connection, sp, { browserHash }).validatePostResponseAsync({
         SAMLResponse: String(req.body?.SAMLResponse ?? ''),
       }));
       if (!profile) throw new Error('no profile in the SAML response');
@@ -227,7 +229,17 @@ export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPai
     try {
       const { member } = admitSsoUser(ctx, orgId, { ...identity, email: identity.email });
       const saml = { nameId: profile.nameID, ...(profile.sessionIndex ? { sessionIndex: profile.sessionIndex } : {}) };
-      res.redirect(303, signIn(ctx, req, res, { orgId, memberId: member.id, role: member.role, via: 'saml', saml }));
+      res.redirect(
+        303,
+        signIn(ctx, req, res, {
+          orgId,
+          memberId: member.id,
+          role: member.role,
+          roleCap: ssoConnectionEditorRole(ctx, orgId, 'saml'),
+          via: 'saml',
+          saml,
+        }),
+      );
     } catch (err) {
       if (err instanceof NoSeatAvailable) {
         return refuse(403, 'no seat available', [
@@ -256,9 +268,7 @@ export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPai
     const provider = serviceProvider(ctx, orgId, connection, sp);
     const refuse = (reason: string) => {
       logger.warn({ orgId, reason }, 'SAML logout refused');
-      inTransaction(ctx, (tx) =>
-        recordAudit(tx, ctx.clock.now(), { orgId, actor: 'sso:saml', action: 'sso.saml.logout', outcome: 'failure', details: { reason } }),
-      );
+      recordSignInFailure(ctx, { orgId, kind: 'saml-logout', message: reason });
       sendPage(res, 401, 'Sign-out request refused', ['The sign-out request could not be verified, so nothing was changed.']);
     };
     if (!container.SAMLRequest && !container.SAMLResponse) return refuse('neither SAMLRequest nor SAMLResponse');

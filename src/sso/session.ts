@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { DomainContext } from '../domain/context';
 import { resolveSession, startSession, SESSION_ABSOLUTE_MS, type ActiveSession, type IdpSignIn } from '../domain/sessions/sessions';
-import { roleAtLeast } from '../domain/provisioning/roles';
+import { lowerRole, roleAtLeast } from '../domain/provisioning/roles';
 import type { Role } from '../domain/seatTypes';
 
 export const SESSION_COOKIE = 'seatd_session';
@@ -13,10 +13,17 @@ declare module 'express-serve-static-core' {
   }
 }
 
+/** A cookie's value; a malformed one (bad percent-encoding) counts as absent, like any other unknown cookie. */
 export function readCookie(req: Request, name: string): string | undefined {
   for (const part of (req.get('cookie') ?? '').split(';')) {
     const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+    if (i > 0 && part.slice(0, i).trim() === name) {
+      try {
+        return decodeURIComponent(part.slice(i + 1).trim());
+      } catch {
+        return undefined;
+      }
+    }
   }
   return undefined;
 }
@@ -46,7 +53,7 @@ export function signIn(
   ctx: DomainContext,
   req: Request,
   res: Response,
-  who: { orgId: string; memberId: string; role: Role; via: string } & IdpSignIn,
+  who: { orgId: string; memberId: string; role: Role; via: string; roleCap?: Role } & IdpSignIn,
 ): string {
   const { role: _role, ...session } = who;
   const started = startSession(ctx, { ...session, previousCookie: req.sessionCookie });
@@ -57,7 +64,7 @@ export function signIn(
     path: '/',
     maxAge: SESSION_ABSOLUTE_MS,
   });
-  return landingPathFor(who.role);
+  return landingPathFor(who.roleCap ? lowerRole(who.role, who.roleCap) : who.role);
 }
 
 export function clearSessionCookie(ctx: DomainContext, res: Response): void {

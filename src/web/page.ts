@@ -1,40 +1,43 @@
 import type { Response } from 'express';
-import { escapeHtml } from '../domain/escapeHtml';
+import { html, htmlDocument } from './html';
+import { sendHtml } from './sendHtml';
 
-/** A small, readable HTML page for people in a browser (invitations, sign-in outcomes). */
+const STYLE =
+  'body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;line-height:1.5}h1{font-size:1.5rem}' +
+  'a.button{display:block;margin:.6rem 0;padding:.7rem 1rem;border:1px solid #1b1f23;border-radius:6px;text-decoration:none;color:#1b1f23}';
+
+export type PageLink = { href: string; text: string };
+
+/**
+ * A small, readable page for people in a browser (invitations, sign-in outcomes, errors): a title,
+ * paragraphs, then a link (or several, shown as buttons) and an optional one-button form.
+ */
 export function sendPage(
   res: Response,
   status: number,
   title: string,
   paragraphs: string[],
-  link?: { href: string; text: string },
+  link?: PageLink | PageLink[],
   button?: { action: string; csrfToken: string; label: string },
 ): void {
-  const body =
-    paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('\n    ') +
-    (link ? `\n    <p><a href="${escapeHtml(link.href)}">${escapeHtml(link.text)}</a></p>` : '') +
-    (button
-      ? `\n    <form method="post" action="${escapeHtml(button.action)}"><input type="hidden" name="_csrf" value="${escapeHtml(button.csrfToken)}"><button type="submit">${escapeHtml(button.label)}</button></form>`
-      : '');
-  res
-    .status(status)
-    .type('html')
-    .set('Cache-Control', 'no-store')
-    .set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'").send(`<!doctype html>
-<html lang="en">
-  <head>
-    <meta charset="utf-8">
-    <meta name="viewport" content="width=device-width, initial-scale=1">
-    <title>${escapeHtml(title)} · seatd</title>
-    <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;line-height:1.5}h1{font-size:1.5rem}</style>
-  </head>
-  <body>
-    <main>
-    <h1>${escapeHtml(title)}</h1>
-    ${body}
-    </main>
-  </body>
-</html>`);
+  const links = Array.isArray(link) ? link : link ? [link] : [];
+  const body = html`<main>
+    <h1>${title}</h1>
+    ${paragraphs.map((p) => html`<p>${p}</p>`)}
+    ${
+      Array.isArray(link)
+        ? links.map((l) => html`<a class="button" href="${l.href}">${l.text}</a>`)
+        : links.map((l) => html`<p><a href="${l.href}">${l.text}</a></p>`)
+    }
+    ${
+      button
+        ? html`<form method="post" action="${button.action}">
+            <input type="hidden" name="_csrf" value="${button.csrfToken}" /><button type="submit">${button.label}</button>
+          </form>`
+        : ''
+    }
+  </main>`;
+  sendHtml(res, status, htmlDocument({ title, style: STYLE, body }));
 }
 
 /** The page after a sign-out, wherever it ended (here, at the IdP, or both). */

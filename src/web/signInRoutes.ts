@@ -3,7 +3,7 @@ import type { DomainContext } from '../domain/context';
 import { DomainError, NotFound } from '../domain/errors';
 import { findMember } from '../domain/orgs/memberRepository';
 import { consumeLoginLink, endSession, type ActiveSession } from '../domain/sessions/sessions';
-import { digestsEqual, sha256Hex } from '../domain/ids';
+import { csrfMatches } from './csrf';
 import { clearSessionCookie, signIn } from '../sso/session';
 import { sendPage, sendSignedOutPage } from './page';
 
@@ -42,8 +42,7 @@ export function signInRoutes(
   router.post('/logout', express.urlencoded({ extended: false }), async (req, res) => {
     let atIdp: string | undefined;
     if (req.session) {
-      const sent = typeof req.body?._csrf === 'string' ? req.body._csrf : (req.get('x-csrf-token') ?? '');
-      if (!sent || !digestsEqual(sha256Hex(sent), sha256Hex(req.session.csrfToken))) {
+      if (!csrfMatches(req)) {
         return sendPage(res, 403, 'Form expired', ['Reload the page and sign out again.']);
       }
       // an IdP that cannot be reached must not keep anyone signed in here: the local sign-out goes ahead

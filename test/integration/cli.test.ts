@@ -7,6 +7,9 @@ import request from 'supertest';
 import { createApp } from '../../src/app';
 import { migrateDatabase, openDatabase } from '../../db/connection';
 import { ManualClock } from '../../src/domain/clock';
+import { createOrg } from '../../src/domain/orgs/orgs';
+import { acceptInvitation } from '../../src/domain/provisioning/invitations';
+import { linkFromOutbox, tokenOf } from '../support/outbox';
 import { createLogger } from '../../src/logger';
 import { createOutboxMailer } from '../../src/mail/mailer';
 
@@ -229,24 +232,42 @@ describe('the seatd CLI', () => {
     const own = { ...env, DATABASE_PATH: path.join(dir, 'renewals.db') };
     const now = new Date();
     const month = (offset: number) => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + offset, 1)).toISOString().slice(0, 10);
-    const made = await seatd(
-      orgCreate({
-        '--name': 'Old Co',
-        '--domain': 'old.example',
-        '--owner-email': 'owner@old.example',
-        '--term-start': month(-13),
-        '--standard-price': '36000',
-        '--premium-price': '72000',
-        '--standard-seats': '10',
-      }),
-      own,
-    );
-    expect(made.code).toBe(0);
-    const orgId = JSON.parse(made.stdout).id;
+    // an org made 13 months ago (a term start that far back is refused today), through the domain on that day's clock
+    const db = openDatabase(own.DATABASE_PATH);
+    migrateDatabase(db);
+    let orgId: string;
+    try {
+      const then = {
+        db,
+        clock: new ManualClock(`${month(-13)}T09:00:00Z`),
+        mailer: createOutboxMailer(dir, 'x', createLogger('silent')),
+        publicUrl: 'http://seatd.test',
+      };
+      orgId = (
+        await createOrg(
+          then,
+          {
+            name: 'Old Co',
+            domains: ['old.example'],
+            primaryOwnerEmail: 'owner@old.example',
+            contract: {
+              termStart: month(-13),
+              currency: 'USD',
+              prices: { standard: 36000, premium: 72000 },
+              seats: { standard: 10, premium: 0 },
+            },
+          },
+          'test',
+        )
+      ).id;
+      acceptInvitation(then, tokenOf(linkFromOutbox(dir, 'owner@old.example')));
+    } finally {
+      db.$client.close();
+    }
 
     const renewed = await seatd(['renew', '--json'], own);
     expect(renewed.code).toBe(0);
-    // the owner's pending invitation is the one seat in use: 10 bought, 1 renewed
+    // the owner is the one seat in use: 10 bought, 1 renewed
     expect(JSON.parse(renewed.stdout)).toEqual([
       {
         orgId,

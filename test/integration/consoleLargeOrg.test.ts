@@ -39,6 +39,14 @@ describe('the console of a large org: members pages, search, the renewal line', 
     expect(last.text).not.toContain('rel="next"');
   });
 
+  it('shows the last page, with its way back, for a page past the end', async () => {
+    const past = await agent.get('/console/members?page=9').expect(200);
+    expect(past.text).toContain('201–231 of 231');
+    expect(past.text).toContain('href="/console/members?page=2" rel="prev"');
+    const found = await agent.get('/console/members?q=user01&page=2').expect(200);
+    expect(found.text).toContain('1–10 of 10');
+  });
+
   it('finds members by part of their email, and says so when nobody matches', async () => {
     const found = await agent.get('/console/members?q=USER01').expect(200);
     expect(found.text).toContain('1–10 of 10');

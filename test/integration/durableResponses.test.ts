@@ -57,9 +57,9 @@ describe('responses wait for the commit of what they report', () => {
   });
 
   it('answers an admin API change whose commit failed with problem+json 503', async () => {
-    const { admin, orgId } = await scimOrg(t.app, { standard: 2, premium: 0 });
+    const { owner, orgId } = await scimOrg(t.app, { standard: 2, premium: 0 });
     breakNextCommit = true;
-    const res = await request(t.app).post(`/api/v1/orgs/${orgId}/scim-tokens`).set(admin).send({ label: 'entra' }).expect(503);
+    const res = await request(t.app).post(`/api/v1/orgs/${orgId}/scim-tokens`).set(owner).send({ label: 'entra' }).expect(503);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({ status: 503 });
     expect(res.body.token).toBeUndefined();

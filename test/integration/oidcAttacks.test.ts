@@ -16,7 +16,7 @@ describe('OIDC: ID tokens seatd must refuse', () => {
   afterAll(() => idp.close());
   beforeEach(async () => {
     t = createTestApp(new Date().toISOString());
-    const created = await orgWithToken(t.app, 'admin', { provisioningMode: 'jit', contract: { seats: { standard: 5, premium: 0 } } });
+    const created = await orgWithToken(t.app, 'owner', { provisioningMode: 'jit', contract: { seats: { standard: 5, premium: 0 } } });
     ({ orgId } = created);
     domain = created.org.domains[0];
     await request(t.app)
@@ -29,16 +29,21 @@ describe('OIDC: ID tokens seatd must refuse', () => {
 
   /** seatd's login gives state and nonce; the IdP answers the code with the crafted token. */
   async function signIn(craft: Craft) {
-    const login = await request(t.app).get(`/sso/${orgId}/oidc/login`).expect(302);
+    const browser = request.agent(t.app);
+    const login = await browser.get(`/sso/${orgId}/oidc/login`).expect(302);
     const authorize = new URL(login.headers.location!);
     idp.prepare(craft, `ada@${domain}`, authorize.searchParams.get('nonce')!);
-    return request(t.app).get(`/sso/${orgId}/oidc/callback?code=the-code&state=${authorize.searchParams.get('state')}`);
+    return browser.get(`/sso/${orgId}/oidc/callback?code=the-code&state=${authorize.searchParams.get('state')}`);
   }
   const members = () => (t.ctx.db.$client.prepare("SELECT count(*) AS n FROM members WHERE source = 'jit'").get() as { n: number }).n;
   const lastReason = () =>
     JSON.parse(
       (
-        t.ctx.db.$client.prepare("SELECT details FROM audit_log WHERE action = 'sso.oidc.sign-in' ORDER BY id DESC LIMIT 1").get() as {
+        t.ctx.db.$client // anonymous failures are counted per reason and minute, with the last one's message
+          .prepare(
+            "SELECT json_object('reason', last_detail, 'category', reason) AS details FROM sign_in_failures WHERE kind = 'oidc' ORDER BY last_at DESC, rowid DESC LIMIT 1",
+          )
+          .get() as {
           details: string;
         }
       ).details,

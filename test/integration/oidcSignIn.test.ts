@@ -11,10 +11,13 @@ describe('OIDC sign-in', () => {
   let domain: string;
   let admin: Record<string, string>;
   let redirectUri: string;
+  /** The person's browser: a sign-in is finished only in the browser that started it. */
+  let browser: ReturnType<typeof request.agent>;
 
   beforeEach(async () => {
     t = createTestApp(new Date().toISOString());
-    const created = await orgWithToken(t.app, 'admin', { provisioningMode: 'jit', contract: { seats: { standard: 2, premium: 0 } } });
+    browser = request.agent(t.app);
+    const created = await orgWithToken(t.app, 'owner', { provisioningMode: 'jit', contract: { seats: { standard: 2, premium: 0 } } });
     ({ orgId } = created);
     admin = created.auth;
     domain = created.org.domains[0];
@@ -45,14 +48,14 @@ describe('OIDC sign-in', () => {
   /** seatd's login → the IdP (authorization code + PKCE, state, nonce) → back at seatd's callback URL. */
   async function signInAtIdp(email: string, verified = true): Promise<URL> {
     idp.signInAs(email, { email, email_verified: verified, given_name: 'Ada', family_name: 'Lovelace' });
-    const login = await request(t.app).get(`/sso/${orgId}/oidc/login`).expect(302);
+    const login = await browser.get(`/sso/${orgId}/oidc/login`).expect(302);
     const authorize = new URL(login.headers.location!);
     expect(authorize.origin).toBe(idp.issuer);
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
     expect(authorize.searchParams.get('nonce')).toBeTruthy();
     return browseIdp(login.headers.location!, redirectUri);
   }
-  const callback = (url: URL) => request(t.app).get(`${url.pathname}${url.search}`);
+  const callback = (url: URL) => browser.get(`${url.pathname}${url.search}`);
   const jitMembers = () =>
     (t.ctx.db.$client.prepare("SELECT count(*) AS n FROM members WHERE org_id = ? AND source = 'jit'").get(orgId) as { n: number }).n;
 
@@ -83,6 +86,16 @@ describe('OIDC sign-in', () => {
     await callback(url).expect(303);
     await callback(url).expect(401); // the state was used up
     expect(jitMembers()).toBe(1);
+  });
+
+  it('finishes a sign-in only in the browser that started it (login CSRF)', async () => {
+    const finished = await signInAtIdp(`ada@${domain}`);
+    const elsewhere = await request(t.app).get(`${finished.pathname}${finished.search}`).expect(401); // a brand-new browser
+    expect(elsewhere.text).toContain('another browser');
+    expect(elsewhere.headers['set-cookie']).toBeUndefined();
+    expect(jitMembers()).toBe(0);
+    const login = await browser.get(`/sso/${orgId}/oidc/login`).expect(302);
+    expect(login.headers['set-cookie']![0]).toMatch(/^seatd_signin=[^;]+; Max-Age=600; Path=\/sso; Expires=[^;]+; HttpOnly; SameSite=Lax$/);
   });
 
   it('refuses an unknown person in manual mode', async () => {
@@ -134,7 +147,7 @@ describe('OIDC sign-in', () => {
 describe('OIDC in a seatd shared by many orgs (private networks not allowed)', () => {
   it('does not call an issuer on a private address: the sign-in page says the provider is unreachable', async () => {
     const t = createTestApp(new Date().toISOString(), { outboundAllowPrivateNetworks: false });
-    const created = await orgWithToken(t.app, 'admin', { provisioningMode: 'jit' });
+    const created = await orgWithToken(t.app, 'owner', { provisioningMode: 'jit' });
     const redirectUri = `http://seatd.test/sso/${created.orgId}/oidc/callback`;
     const idp = await startOidcProvider({ clientId: 'seatd', clientSecret: 'seatd-client-secret-0123456789', redirectUri });
     try {

@@ -32,7 +32,7 @@ describe('the OpenAPI document', () => {
   let t: TestApp;
   let doc: Doc;
   beforeAll(async () => {
-    t = createTestApp('2026-03-01T09:00:00Z');
+    t = createTestApp('2026-03-01T09:00:00Z', { authFailuresPerMinute: 1000 });
     doc = (await request(t.app).get('/api/v1/openapi.json').expect(200)).body;
   });
   afterAll(() => t.ctx.close());

@@ -25,6 +25,8 @@ describe('SAML sign-in', () => {
   let domain: string;
   let admin: Record<string, string>;
   let sp: { entityId: string; acsUrl: string };
+  /** One browser: a sign-in is answered only in the browser that started it. */
+  let browser: ReturnType<typeof request.agent>;
 
   beforeAll(async () => {
     [idp, otherIdp] = await Promise.all([createTestIdp(), createTestIdp()]);
@@ -33,7 +35,8 @@ describe('SAML sign-in', () => {
   beforeEach(async () => {
     // node-saml checks times against the real clock, so the app's clock starts at the real now.
     t = createTestApp(new Date().toISOString());
-    const created = await orgWithToken(t.app, 'admin', { provisioningMode: 'jit', contract: { seats: { standard: 2, premium: 0 } } });
+    browser = request.agent(t.app);
+    const created = await orgWithToken(t.app, 'owner', { provisioningMode: 'jit', contract: { seats: { standard: 2, premium: 0 } } });
     ({ orgId } = created);
     admin = created.auth;
     domain = created.org.domains[0];
@@ -48,13 +51,13 @@ describe('SAML sign-in', () => {
 
   /** SP-initiated: the login redirect carries an AuthnRequest whose ID the response must answer. */
   async function startLogin(): Promise<string> {
-    const res = await request(t.app).get(`/sso/${orgId}/saml/login`).expect(302);
+    const res = await browser.get(`/sso/${orgId}/saml/login`).expect(302);
     expect(res.headers.location).toMatch(/^https:\/\/idp\.test\/sso\?SAMLRequest=/);
     return authnRequestId(res.headers.location!);
   }
   const respond = (overrides: Partial<ResponseOptions> & { inResponseTo?: string }) =>
     samlResponse({ idp, audience: sp.entityId, recipient: sp.acsUrl, nameId: `ada@${domain}`, ...overrides });
-  const post = (SAMLResponse: string) => request(t.app).post(`/sso/${orgId}/saml/acs`).type('form').send({ SAMLResponse });
+  const post = (SAMLResponse: string) => browser.post(`/sso/${orgId}/saml/acs`).type('form').send({ SAMLResponse });
   const memberCount = () =>
     (t.ctx.db.$client.prepare("SELECT count(*) AS n FROM members WHERE org_id = ? AND source = 'jit'").get(orgId) as { n: number }).n;
 
@@ -90,7 +93,7 @@ describe('SAML sign-in', () => {
       logoutUrl: 'https://idp.test/slo',
       serviceProvider: { singleLogoutUrl: sp.acsUrl.replace(/\/acs$/, '/slo') },
     });
-    const login = await request(t.app).get(`/sso/${orgId}/saml/login`).expect(302);
+    const login = await browser.get(`/sso/${orgId}/saml/login`).expect(302);
     expect(login.headers.location).toMatch(/^https:\/\/idp\.test\/sso\/redirect\?SAMLRequest=/);
   });
 
@@ -117,10 +120,12 @@ describe('SAML sign-in', () => {
   });
 
   describe('single logout started by the IdP', () => {
+    /** Signs in on a device of its own (a fresh browser), as a person with a laptop and a phone does. */
     async function signedIn(name: string) {
+      browser = request.agent(t.app);
       const assertionId = `_a${crypto.randomBytes(8).toString('hex')}`;
       const res = await post(respond({ inResponseTo: await startLogin(), nameId: `${name}@${domain}`, assertionId })).expect(303);
-      const cookie = res.headers['set-cookie']![0]!.split(';')[0]!;
+      const cookie = (res.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('seatd_session='))!.split(';')[0]!;
       await request(t.app).get('/welcome').set('Cookie', cookie).expect(200);
       return { cookie, sessionIndex: `_s${assertionId}` };
     }
@@ -263,13 +268,51 @@ describe('SAML sign-in', () => {
     it.each(cases)('%s', async (_name, build, reason) => {
       const res = await post(await build()).expect(401);
       const audit = t.ctx.db.$client
-        .prepare("SELECT details FROM audit_log WHERE action = 'sso.saml.sign-in' ORDER BY id DESC LIMIT 1")
+        // anonymous failures are counted per reason and minute, with the last one's message
+        .prepare(
+          "SELECT json_object('reason', last_detail, 'category', reason) AS details FROM sign_in_failures WHERE kind = 'saml' ORDER BY last_at DESC, rowid DESC LIMIT 1",
+        )
         .get() as { details: string };
       expect(JSON.parse(audit.details).reason).toMatch(reason);
       expect(res.text).toContain('Sign-in failed');
       expect(memberCount()).toBe(0);
       expect(res.headers['set-cookie']).toBeUndefined();
     });
+  });
+
+  it('accepts the answer to a request only in the browser that asked (login CSRF)', async () => {
+    const login = await browser.get(`/sso/${orgId}/saml/login`).expect(302);
+    expect(login.headers['set-cookie']![0]).toMatch(/^seatd_signin=[^;]+; Max-Age=600; Path=\/sso; Expires=[^;]+; HttpOnly; SameSite=Lax$/);
+    const answer = respond({ inResponseTo: authnRequestId(login.headers.location!) });
+    // the attacker's own SP-initiated answer, posted from the victim's browser, which never asked
+    const res = await request(t.app).post(`/sso/${orgId}/saml/acs`).type('form').send({ SAMLResponse: answer }).expect(401);
+    expect(res.headers['set-cookie']).toBeUndefined();
+    expect(memberCount()).toBe(0);
+    await post(respond({ inResponseTo: await startLogin() })).expect(303); // the browser that asks gets in
+  });
+
+  it('counts anonymous failures per reason and minute instead of a row each in the audit log, and slows the sender', async () => {
+    const audit = () => (t.ctx.db.$client.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;
+    const before = audit();
+    const forged = respond({ signWith: null });
+    for (let i = 0; i < 29; i++) await post(forged).expect(401);
+    expect(audit()).toBe(before);
+    const rows = t.ctx.db.$client.prepare("SELECT reason, count FROM sign_in_failures WHERE org_id = ? AND kind = 'saml'").all(orgId);
+    expect(rows).toEqual([{ reason: 'unknown InResponseTo', count: 29 }]);
+    const listed = await request(t.app).get(`/api/v1/orgs/${orgId}/sso/failures`).set(admin).expect(200);
+    expect(listed.body.failures).toEqual([
+      {
+        kind: 'saml',
+        reason: 'unknown InResponseTo',
+        minute: expect.any(String),
+        count: 29,
+        lastAt: expect.any(String),
+        lastDetail: expect.any(String),
+      },
+    ]);
+    await post(forged).expect(401); // the 30th failure from this address in the minute
+    const slowed = await post(forged).expect(429);
+    expect(slowed.headers['retry-after']).toBeDefined();
   });
 
   it('refuses a replayed assertion', async () => {
@@ -314,7 +357,8 @@ describe('SAML sign-in with encrypted assertions', () => {
 
   async function setUp(samlSp?: { key: string; cert: string }) {
     const t = createTestApp(new Date().toISOString(), { samlSp });
-    const created = await orgWithToken(t.app, 'admin', { provisioningMode: 'jit', contract: { seats: { standard: 5, premium: 0 } } });
+    const browser = request.agent(t.app);
+    const created = await orgWithToken(t.app, 'owner', { provisioningMode: 'jit', contract: { seats: { standard: 5, premium: 0 } } });
     const configured = await request(t.app)
       .put(`/api/v1/orgs/${created.orgId}/sso/saml`)
       .set(created.auth)
@@ -322,7 +366,7 @@ describe('SAML sign-in with encrypted assertions', () => {
       .expect(200);
     // each response answers a login of its own (a request id is used up by the first answer, good or bad)
     const response = async (encryptTo: string, overrides: Partial<ResponseOptions> = {}) => {
-      const login = await request(t.app).get(`/sso/${created.orgId}/saml/login`).expect(302);
+      const login = await browser.get(`/sso/${created.orgId}/saml/login`).expect(302);
       return encryptedSamlResponse({
         idp,
         encryptTo,
@@ -333,7 +377,7 @@ describe('SAML sign-in with encrypted assertions', () => {
         ...overrides,
       });
     };
-    const post = (SAMLResponse: string) => request(t.app).post(`/sso/${created.orgId}/saml/acs`).type('form').send({ SAMLResponse });
+    const post = (SAMLResponse: string) => browser.post(`/sso/${created.orgId}/saml/acs`).type('form').send({ SAMLResponse });
     return { t, orgId: created.orgId, serviceProvider: configured.body.serviceProvider, response, post };
   }
 
@@ -363,7 +407,10 @@ describe('SAML sign-in with encrypted assertions', () => {
       expect(res.text).toContain('could not be accepted');
       await s.post(await s.response(spKeys.cert, { signWith: null })).expect(401);
       const audit = s.t.ctx.db.$client
-        .prepare("SELECT details FROM audit_log WHERE action = 'sso.saml.sign-in' ORDER BY id DESC LIMIT 1")
+        // anonymous failures are counted per reason and minute, with the last one's message
+        .prepare(
+          "SELECT json_object('reason', last_detail, 'category', reason) AS details FROM sign_in_failures WHERE kind = 'saml' ORDER BY last_at DESC, rowid DESC LIMIT 1",
+        )
         .get() as { details: string };
       expect(JSON.parse(audit.details).reason).toMatch(/signature/i);
       const members = s.t.ctx.db.$client.prepare("SELECT count(*) AS n FROM members WHERE source = 'jit'").get() as { n: number };
@@ -381,7 +428,10 @@ describe('SAML sign-in with encrypted assertions', () => {
       expect(metadata.text).not.toContain('use="encryption"');
       await s.post(await s.response(spKeys.cert)).expect(401);
       const audit = s.t.ctx.db.$client
-        .prepare("SELECT details FROM audit_log WHERE action = 'sso.saml.sign-in' ORDER BY id DESC LIMIT 1")
+        // anonymous failures are counted per reason and minute, with the last one's message
+        .prepare(
+          "SELECT json_object('reason', last_detail, 'category', reason) AS details FROM sign_in_failures WHERE kind = 'saml' ORDER BY last_at DESC, rowid DESC LIMIT 1",
+        )
         .get() as { details: string };
       expect(JSON.parse(audit.details).reason).toMatch(/decrypt/i);
     } finally {
@@ -391,22 +441,23 @@ describe('SAML sign-in with encrypted assertions', () => {
 
   it('signs AuthnRequests when the org asks for it, verifiable with the published certificate', async () => {
     const t = createTestApp(new Date().toISOString(), { samlSp: spKeys });
+    const browser = request.agent(t.app);
     try {
-      const created = await orgWithToken(t.app, 'admin', { provisioningMode: 'jit' });
+      const created = await orgWithToken(t.app, 'owner', { provisioningMode: 'jit' });
       const put = (signAuthnRequests: boolean) =>
         request(t.app)
           .put(`/api/v1/orgs/${created.orgId}/sso/saml`)
           .set(created.auth)
           .send({ entryPoint: 'https://idp.test/sso', idpIssuer: idp.issuer, idpCert: idp.cert, signAuthnRequests });
       await put(false).expect(200);
-      const unsigned = new URL((await request(t.app).get(`/sso/${created.orgId}/saml/login`).expect(302)).headers.location!);
+      const unsigned = new URL((await browser.get(`/sso/${created.orgId}/saml/login`).expect(302)).headers.location!);
       expect(unsigned.searchParams.has('Signature')).toBe(false);
 
       expect((await put(true).expect(200)).body).toMatchObject({ signAuthnRequests: true });
       const metadata = await request(t.app).get(`/sso/${created.orgId}/saml/metadata`).expect(200);
       expect(metadata.text).toContain('AuthnRequestsSigned="true"');
       expect(metadata.text).toMatch(/<KeyDescriptor use="signing">/);
-      const location = (await request(t.app).get(`/sso/${created.orgId}/saml/login`).expect(302)).headers.location!;
+      const location = (await browser.get(`/sso/${created.orgId}/saml/login`).expect(302)).headers.location!;
       const url = new URL(location);
       expect(url.searchParams.get('SigAlg')).toBe('http://www.w3.org/2001/04/xmldsig-more#rsa-sha256');
       // HTTP-Redirect binding: the signature covers SAMLRequest, RelayState (if any) and SigAlg exactly as they appear in the query
@@ -425,15 +476,16 @@ describe('SAML sign-in with encrypted assertions', () => {
 
   it('signs the LogoutRequest of a sign-out at the IdP with the same key', async () => {
     const t = createTestApp(new Date().toISOString(), { samlSp: spKeys });
+    const browser = request.agent(t.app);
     try {
-      const created = await orgWithToken(t.app, 'admin', { provisioningMode: 'jit' });
+      const created = await orgWithToken(t.app, 'owner', { provisioningMode: 'jit' });
       const configured = await request(t.app)
         .put(`/api/v1/orgs/${created.orgId}/sso/saml`)
         .set(created.auth)
         .send({ entryPoint: 'https://idp.test/sso', idpIssuer: idp.issuer, idpCert: idp.cert, signOutAtIdp: true })
         .expect(200);
-      const login = await request(t.app).get(`/sso/${created.orgId}/saml/login`).expect(302);
-      const signedIn = await request(t.app)
+      const login = await browser.get(`/sso/${created.orgId}/saml/login`).expect(302);
+      const signedIn = await browser
         .post(`/sso/${created.orgId}/saml/acs`)
         .type('form')
         .send({
@@ -467,7 +519,7 @@ describe('SAML sign-in with encrypted assertions', () => {
   it('refuses signAuthnRequests when seatd has no key pair, naming the field', async () => {
     const t = createTestApp(new Date().toISOString());
     try {
-      const created = await orgWithToken(t.app, 'admin');
+      const created = await orgWithToken(t.app, 'owner');
       const res = await request(t.app)
         .put(`/api/v1/orgs/${created.orgId}/sso/saml`)
         .set(created.auth)

@@ -12,10 +12,11 @@ describe('SCIM /Groups', () => {
   let domain: string;
   let scim: Record<string, string>;
   let admin: Record<string, string>;
+  let owner: Record<string, string>;
 
   beforeEach(async () => {
     t = createTestApp('2026-03-01T09:00:00Z');
-    ({ orgId, admin, domain, scim } = await scimOrg(t.app, { standard: 5, premium: 1 }));
+    ({ orgId, admin, owner, domain, scim } = await scimOrg(t.app, { standard: 5, premium: 1 }));
   });
   afterEach(() => t.ctx.close());
 
@@ -72,7 +73,7 @@ describe('SCIM /Groups', () => {
   it('moves members to the seat type their mapped group gives, and records a refusal when none is free', async () => {
     await request(t.app)
       .put(`/api/v1/orgs/${orgId}/provisioning`)
-      .set(admin)
+      .set(owner)
       .send({ mode: 'scim', groupSeatTypes: { Designers: 'premium' } })
       .expect(200);
     const [a, b] = [await newUser('a'), await newUser('b')];

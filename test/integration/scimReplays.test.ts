@@ -40,7 +40,7 @@ describe.each(replays)('SCIM replay %s', (file) => {
 
   beforeAll(async () => {
     t = createTestApp('2026-03-01T09:00:00Z');
-    const created = await orgWithToken(t.app, 'admin', { provisioningMode: 'scim', contract: { seats: { standard: 5, premium: 0 } } });
+    const created = await orgWithToken(t.app, 'owner', { provisioningMode: 'scim', contract: { seats: { standard: 5, premium: 0 } } });
     orgId = created.orgId;
     admin = created.auth;
     const token = await request(t.app).post(`/api/v1/orgs/${orgId}/scim-tokens`).set(admin).send({ label: file }).expect(201);

@@ -227,7 +227,7 @@ describe('SCIM /Users', () => {
   });
 
   it('keeps tenants apart and stops answering a revoked token', async () => {
-    const other = await orgWithToken(t.app, 'admin', { provisioningMode: 'scim' });
+    const other = await orgWithToken(t.app, 'owner', { provisioningMode: 'scim' });
     const otherToken = await request(t.app).post(`/api/v1/orgs/${other.orgId}/scim-tokens`).set(other.auth).send({}).expect(201);
     const otherScim = { Authorization: `Bearer ${otherToken.body.token}` };
     const mine = await request(t.app).post('/scim/v2/Users').set(scim).send(user('ada')).expect(201);

@@ -178,6 +178,25 @@ describe('org API: seats, quotes, purchases, invoices, renewal, audit', () => {
       .set(auth)
       .expect(200);
     expect(next.body.entries.map((e: { action: string }) => e.action)).toEqual(['invitation.create', 'org.create']);
+
+    // the provisioning log's filters: action (exact or a "prefix."), outcome, target, from/to, kept across pages
+    const actions = async (query: string) =>
+      (
+        await request(t.app)
+          .get(url(`/audit?${query}`))
+          .set(auth)
+          .expect(200)
+      ).body.entries.map((e: { action: string }) => e.action);
+    expect(await actions('action=org.create')).toEqual(['org.create']);
+    expect(await actions('action=invitation.')).toEqual(['invitation.create']);
+    expect(await actions('outcome=refused')).toEqual([]);
+    expect(await actions('target=INV-2026-000001')).toEqual(['seats.purchase']);
+    expect(await actions('from=2026-03-01T09:00:00Z&to=2026-03-01T09:00:01Z')).toHaveLength(4);
+    expect(await actions('to=2026-03-01T09:00:00Z')).toEqual([]);
+    const filtered = await request(t.app).get(url('/audit?outcome=success&limit=1')).set(auth).expect(200);
+    expect(filtered.body.next).toMatch(/^\?limit=1&outcome=success&before=\d+$/);
+    const bad = await request(t.app).get(url('/audit?from=yesterday')).set(auth).expect(400);
+    expect(bad.body.detail).toMatch(/ISO 8601/);
   });
 
   it('shows the renewal once the term has ended: new term, the seats in use, the renewal invoice, the next quote', async () => {

@@ -55,11 +55,12 @@ describe('secrets in the log', () => {
       .send({ issuer: idp.issuer, clientId: 'seatd', clientSecret: CLIENT_SECRET })
       .expect(200);
     idp.signInAs(`ada@${domain}`, { email: `ada@${domain}`, email_verified: true });
-    const login = await request(t.app).get(`/sso/${orgId}/oidc/login`).expect(302);
+    const browser = request.agent(t.app); // the sign-in is bound to the browser that started it
+    const login = await browser.get(`/sso/${orgId}/oidc/login`).expect(302);
     const callback = await browseIdp(login.headers.location!, redirectUri);
     secrets.oidcCode = callback.searchParams.get('code')!;
     secrets.oidcState = callback.searchParams.get('state')!;
-    await request(t.app).get(`${callback.pathname}${callback.search}`).expect(303);
+    await browser.get(`${callback.pathname}${callback.search}`).expect(303);
     await request(t.app).get(`/api/v1/orgs/${orgId}/api-tokens`).set(operator).expect(200);
     await t.ctx.groupCommit?.settled();
 

@@ -15,6 +15,8 @@ export function createTestApp(
     samlSp?: { key: string; cert: string };
     outboundAllowPrivateNetworks?: boolean;
     logger?: Logger;
+    /** Tests that call every route without credentials on purpose raise the failed-authentication limit. */
+    authFailuresPerMinute?: number;
   } = {},
 ): TestApp {
   const logger = options.logger ?? createLogger('silent');
@@ -27,8 +29,10 @@ export function createTestApp(
       publicUrl: 'http://seatd.test',
       samlSp: options.samlSp,
       outboundAllowPrivateNetworks: options.outboundAllowPrivateNetworks ?? true,
+      authFailuresPerMinute: options.authFailuresPerMinute,
     },
     logger,
   });
+  app.locals.testClock = ctx.clock; // org fixtures start the contract term in the clock's year
   return { app, ctx };
 }

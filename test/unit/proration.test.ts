@@ -106,7 +106,7 @@ describe('prorateAmount', () => {
   });
   it('stays exact on large amounts', () => {
     expect(prorateAmount(1_000_000, 9_999_999, 11)).toBe(9_166_665_750_000);
-    expect(() => prorateAmount(Number.MAX_SAFE_INTEGER, 12, 12)).toThrow(RangeError);
+    expect(() => prorateAmount(Number.MAX_SAFE_INTEGER, 12, 12)).toThrow(/too large to invoice/);
   });
 });
 
@@ -116,6 +116,14 @@ describe('validating a change', () => {
     expect(() => validateSeatChange(change(0, 0, -2))).toThrow(/downgrades are not possible during a term/);
     expect(() => validateSeatChange(change(1.5))).toThrow(/whole number/);
     expect(() => validateSeatChange(change())).toThrow(/The change is empty/);
+  });
+  it('bounds one change to a million seats, added or upgraded, and a pool to ten million', () => {
+    expect(() => validateSeatChange(change(1e11))).toThrow(/at most 1,000,000 seats/);
+    expect(() => validateSeatChange(change(600_000, 600_000))).toThrow(/adds at most 1,000,000 seats/);
+    expect(() => validateSeatChange(change(0, 0, 1_000_001))).toThrow(/at most 1,000,000 seats/);
+    expect(() => validateSeatChange(change(1_000_000))).not.toThrow();
+    const big = { standard: { purchased: 9_500_000, assigned: 0 }, premium: { purchased: 0, assigned: 0 } };
+    expect(() => applySeatChange(big, change(600_000))).toThrow(/at most 10,000,000 seats/);
   });
   it('upgrades only free Standard seats, counting Standard seats added in the same change', () => {
     const full = { standard: { purchased: 10, assigned: 8 }, premium: { purchased: 0, assigned: 0 } };

@@ -2,7 +2,7 @@ import { listAlerts } from '../../src/domain/alerts/alerts';
 import { listAudit } from '../../src/domain/audit/auditLog';
 import { NoSeatAvailable, Invalid } from '../../src/domain/errors';
 import { checkLedgerConsistency, confirmSeatChange, getSeatUsage, listInvoices, quoteSeatChange } from '../../src/domain/ledger/ledger';
-import { renewDueContracts } from '../../src/domain/ledger/renewal';
+import { overdueContracts, renewDueContracts } from '../../src/domain/ledger/renewal';
 import { verifyLedgers } from '../../src/domain/ledger/verify';
 import { setMemberActive } from '../../src/domain/provisioning/memberChanges';
 import { provisionScimUser } from '../../src/domain/provisioning/scimProvisioning';
@@ -89,12 +89,16 @@ describe('contract renewal at the end of the term', () => {
     expect(listInvoices(ctx, org.id)).toHaveLength(2);
   });
 
-  it('catches up every term that ended while nobody ran it, one invoice per term', async () => {
+  it('catches up every term that ended while nobody ran it only when told to, one invoice per term', async () => {
     ctx = createTestContext('2024-02-01T09:00:00Z');
     const org = await createSeedOrg(ctx, { provisioningMode: 'scim', contract: { termStart: '2024-01-01' } });
     for (const name of ['ada', 'grace', 'linus']) provision(org.id, org.domains[0]!, name);
     ctx.clock.set('2026-03-01T09:00:00Z');
-    const renewals = renewDueContracts(ctx);
+    // two terms behind: the sweep leaves it to an operator rather than invoicing term after term at once
+    expect(renewDueContracts(ctx)).toEqual([]);
+    expect(overdueContracts(ctx)).toEqual([{ orgId: org.id, termStart: '2024-01-01', missedTerms: 2 }]);
+    expect(listInvoices(ctx, org.id)).toHaveLength(0);
+    const renewals = renewDueContracts(ctx, { catchUp: true });
     expect(renewals.map((r) => [r.term.start, r.seats.standard, r.invoice?.number, r.invoice?.total])).toEqual([
       ['2025-01-01', 3, 'INV-2026-000001', 3 * 36000],
       ['2026-01-01', 3, 'INV-2026-000002', 3 * 36000],

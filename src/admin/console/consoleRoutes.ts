@@ -3,7 +3,6 @@ import express, { Router, type NextFunction, type Request, type Response } from 
 import { acknowledgeAlert, forecastSeats, listAlerts } from '../../domain/alerts/alerts';
 import type { DomainContext } from '../../domain/context';
 import { DomainError } from '../../domain/errors';
-import { digestsEqual, sha256Hex } from '../../domain/ids';
 import { confirmSeatChange, getInvoice, getSeatUsage, listInvoices, quoteRenewal, quoteSeatChange } from '../../domain/ledger/ledger';
 import type { PricedLine, SeatChange } from '../../domain/ledger/seatChange';
 import { queryMembers } from '../../domain/orgs/memberQuery';
@@ -15,6 +14,8 @@ import { getOrg } from '../../domain/orgs/orgs';
 import { SEAT_TYPES, type Role, type SeatType } from '../../domain/seatTypes';
 import type { Logger } from '../../logger';
 import { sendPage } from '../../web/page';
+import { sendHtml } from '../../web/sendHtml';
+import { requireCsrf } from '../../web/csrf';
 import { parseInput } from '../../domain/validation';
 import { inviteBody } from '../requestSchemas';
 import { z } from 'zod';
@@ -34,12 +35,7 @@ function by(req: Request): By {
 
 function page(req: Request, res: Response, title: string, body: Html, status = 200): void {
   const s = req.session!;
-  res
-    .status(status)
-    .type('html')
-    .set('Cache-Control', 'no-store')
-    .set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
-    .send(layout({ title, orgName: s.orgName, csrfToken: s.csrfToken, role: s.member.role, body }));
+  sendHtml(res, status, layout({ title, orgName: s.orgName, csrfToken: s.csrfToken, role: s.member.role, body }));
 }
 
 /** Console pages need a session of an admin or above; members are sent to their welcome page. */
@@ -56,15 +52,6 @@ function requireConsole(minRole: Role) {
     }
     next();
   };
-}
-
-/** Every form carries the session's CSRF token; SameSite=Lax cookies are the second line. */
-function requireCsrf(req: Request, res: Response, next: NextFunction) {
-  const sent = typeof req.body?._csrf === 'string' ? req.body._csrf : '';
-  if (!req.session || !sent || !digestsEqual(sha256Hex(sent), sha256Hex(req.session.csrfToken))) {
-    return sendPage(res, 403, 'Form expired', ['This form could not be verified. Go back, reload the page and try again.']);
-  }
-  next();
 }
 
 function csrfField(req: Request): Html {
@@ -355,13 +342,21 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger): Router {
   router.get('/console/members', admin, (req, res) => {
     const orgId = req.session!.orgId;
     const find = typeof req.query.q === 'string' ? req.query.q.trim().toLowerCase().slice(0, 200) : '';
-    const pageNumber = Math.max(1, Number.parseInt(String(req.query.page ?? '1'), 10) || 1);
+    const pageOf = (n: number) =>
+      queryMembers(ctx, orgId, {
+        filter: find ? { field: 'email', op: 'co', value: find } : undefined,
+        offset: (n - 1) * MEMBERS_PER_PAGE,
+        limit: MEMBERS_PER_PAGE,
+      });
+    let pageNumber = Math.max(1, Number.parseInt(String(req.query.page ?? '1'), 10) || 1);
+    let { members, total } = pageOf(pageNumber);
+    // a page past the end (a stale link, members removed since) shows the last page, with its way back
+    const lastPage = Math.max(1, Math.ceil(total / MEMBERS_PER_PAGE));
+    if (pageNumber > lastPage) {
+      pageNumber = lastPage;
+      ({ members, total } = pageOf(pageNumber));
+    }
     const offset = (pageNumber - 1) * MEMBERS_PER_PAGE;
-    const { members, total } = queryMembers(ctx, orgId, {
-      filter: find ? { field: 'email', op: 'co', value: find } : undefined,
-      offset,
-      limit: MEMBERS_PER_PAGE,
-    });
     const pageLink = (n: number) => `/console/members?${new URLSearchParams({ ...(find ? { q: find } : {}), page: String(n) })}`;
     const invitations = listInvitations(ctx, orgId, 'pending').concat(listInvitations(ctx, orgId, 'expired'));
     const org = getOrg(ctx, orgId);

@@ -1,27 +1,6 @@
-import { escapeHtml } from '../../domain/escapeHtml';
+import { html, htmlDocument, Html } from '../../web/html';
 
-/** Tagged template that escapes every interpolated value unless it is already `Html`. */
-export class Html {
-  constructor(readonly value: string) {}
-  toString(): string {
-    return this.value;
-  }
-}
-
-export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
-  let out = strings[0]!;
-  values.forEach((v, i) => {
-    out += render(v) + strings[i + 1]!;
-  });
-  return new Html(out);
-}
-
-function render(v: unknown): string {
-  if (v instanceof Html) return v.value;
-  if (Array.isArray(v)) return v.map(render).join('');
-  if (v === null || v === undefined || v === false) return '';
-  return escapeHtml(String(v));
-}
+export { html, Html };
 
 /** Minor units to a display string without floating point: 450000 USD → "USD 4,500.00". */
 export function formatMoney(amount: number, currency: string): string {
@@ -50,33 +29,24 @@ label{display:inline-block;min-width:14rem}input[type=number]{width:6rem}
 .pencil{text-decoration:none;font-size:1.1rem}
 `;
 
-export function layout(input: { title: string; orgName: string; csrfToken: string; role: string; body: Html }): string {
-  return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${input.title} · ${input.orgName} · seatd</title>
-        <style>
-          ${new Html(STYLE)}
-        </style>
-      </head>
-      <body>
-        <header>
-          <strong>${input.orgName}</strong>
-          <nav aria-label="Console">
-            <a href="/console">Seats</a> ·
-            <a href="/console/members">Members</a
-            >${input.role === 'owner' || input.role === 'primary_owner' ? html` · <a href="/console/invoices">Invoices</a>` : ''}
-          </nav>
-          <form method="post" action="/logout">
-            <input type="hidden" name="_csrf" value="${input.csrfToken}" /><button type="submit">Sign out</button>
-          </form>
-        </header>
-        <main>
-          <h1>${input.title}</h1>
-          ${input.body}
-        </main>
-      </body>
-    </html>`.value;
+export function layout(input: { title: string; orgName: string; csrfToken: string; role: string; body: Html }): Html {
+  return htmlDocument({
+    title: `${input.title} · ${input.orgName}`,
+    style: STYLE,
+    body: html`<header>
+        <strong>${input.orgName}</strong>
+        <nav aria-label="Console">
+          <a href="/console">Seats</a> ·
+          <a href="/console/members">Members</a
+          >${input.role === 'owner' || input.role === 'primary_owner' ? html` · <a href="/console/invoices">Invoices</a>` : ''}
+        </nav>
+        <form method="post" action="/logout">
+          <input type="hidden" name="_csrf" value="${input.csrfToken}" /><button type="submit">Sign out</button>
+        </form>
+      </header>
+      <main>
+        <h1>${input.title}</h1>
+        ${input.body}
+      </main>`,
+  });
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import { auditLog } from '../../../db/schema';
 import type { Actor, Queryable } from '../context';
 import { prepared } from '../prepared';
@@ -43,9 +43,33 @@ export function recordAudit(q: Queryable, at: Date, entry: AuditEntry): void {
   });
 }
 
-/** Newest first, paged by id. */
-export function listAudit(q: Queryable, orgId: string, opts: { limit: number; before?: number }): AuditRecord[] {
-  const where = opts.before ? and(eq(auditLog.orgId, orgId), lt(auditLog.id, opts.before)) : eq(auditLog.orgId, orgId);
+export type AuditFilter = {
+  limit: number;
+  before?: number;
+  /** An exact action, or a prefix ending in "." (`member.` is every member action). */
+  action?: string;
+  outcome?: AuditOutcome;
+  target?: string;
+  /** ISO instants: at or after `from`, before `to`. */
+  from?: string;
+  to?: string;
+};
+
+/** Newest first, paged by id, narrowed by the filters given. */
+export function listAudit(q: Queryable, orgId: string, opts: AuditFilter): AuditRecord[] {
+  const where = and(
+    eq(auditLog.orgId, orgId),
+    opts.before ? lt(auditLog.id, opts.before) : undefined,
+    opts.action
+      ? opts.action.endsWith('.')
+        ? and(gte(auditLog.action, opts.action), lt(auditLog.action, `${opts.action.slice(0, -1)}/`))
+        : eq(auditLog.action, opts.action)
+      : undefined,
+    opts.outcome ? eq(auditLog.outcome, opts.outcome) : undefined,
+    opts.target ? eq(auditLog.target, opts.target) : undefined,
+    opts.from ? gte(auditLog.at, opts.from) : undefined,
+    opts.to ? lt(auditLog.at, opts.to) : undefined,
+  );
   return q
     .select()
     .from(auditLog)

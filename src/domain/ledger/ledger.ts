@@ -6,6 +6,7 @@ import { Conflict, Invalid, NoSeatAvailable, NotFound } from '../errors';
 import { newId, sha256Hex } from '../ids';
 import { SEAT_TYPES, type SeatType } from '../seatTypes';
 import * as repo from './ledgerRepository';
+import { MAX_IDEMPOTENCY_KEY_LENGTH } from './limits';
 import { prorateAmount, termEnd, type Term } from './proration';
 import { applySeatChange, priceRenewal, priceSeatChange, type PricedLine, type SeatChange, type SeatChangeQuote } from './seatChange';
 
@@ -103,7 +104,10 @@ export function confirmSeatChange(
   change: SeatChange,
   opts: { effectiveDate?: string; idempotencyKey: string; actor: Actor },
 ): { invoice: Invoice; replayed: boolean } {
-  if (!opts.idempotencyKey.trim()) throw Invalid.field('Idempotency-Key', 'is required');
+  if (!opts.idempotencyKey.trim()) throw Invalid.field('Idempotency-Key', 'is required so a retried purchase is never invoiced twice');
+  if (opts.idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+    throw Invalid.field('Idempotency-Key', `must be at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
+  }
   const requestHash = requestHashOf(change, opts.effectiveDate);
   return inTransaction(ctx, (tx) => {
     const earlier = repo.findInvoiceByIdempotencyKey(tx, orgId, opts.idempotencyKey);

@@ -1,4 +1,5 @@
 import { addDays, addMonths, compareCalendarDates, type CalendarDate } from '../calendarDate';
+import { Invalid } from '../errors';
 
 export type Term = { start: CalendarDate; months: number };
 
@@ -31,6 +32,6 @@ export function prorateAmount(quantity: number, annualAmount: number, months: nu
   const numerator = BigInt(quantity) * BigInt(annualAmount) * BigInt(months);
   const rounded = (numerator * 2n + 12n) / 24n;
   const result = Number(rounded);
-  if (!Number.isSafeInteger(result)) throw new RangeError('amount exceeds the safe integer range');
+  if (!Number.isSafeInteger(result)) throw new Invalid('The amount is too large to invoice; change fewer seats at once', [{ field: 'add', message: 'amount too large' }]);
   return result;
 }

@@ -18,8 +18,7 @@ export type Renewal = {
 };
 
 /**
- * Rolls an auto-renewing contract into its next term once the current one has ended, as many
- * times as terms have ended (a server that was down over a term end catches up): the new term
+ * Rolls an auto-renewing contract into its next term once the current one has ended: the new term
  * keeps the seats in use at the end of the old one, per type (seats nobody used are not renewed),
  * and is invoiced at once for the full term at the contract prices. One transaction per term;
  * the renewal invoice's idempotency key (`renewal:<new term start>`) makes a second run a no-op.
@@ -35,10 +34,35 @@ export function renewIfDue(ctx: DomainContext, orgId: string): Renewal[] {
   }
 }
 
-/** Every auto-renewing contract whose term has ended, renewed. Run by the server's sweep and by `seatd renew`. */
-export function renewDueContracts(ctx: DomainContext): Renewal[] {
+/**
+ * Every auto-renewing contract whose term has ended, renewed. Run by the server's sweep and by
+ * `seatd renew`. A contract more than one term behind (seatd was down for over a year, or a clock
+ * jumped) is not caught up on its own, since that would invoice term after term at once: it is
+ * left for an operator's explicit `seatd renew --catch-up` (see overdueContracts).
+ */
+export function renewDueContracts(ctx: DomainContext, options: { catchUp?: boolean } = {}): Renewal[] {
   const now = ctx.clock.now();
-  return repo.autoRenewingContracts(ctx.db).flatMap((c) => (dueTermStart(c, now) ? renewIfDue(ctx, c.orgId) : []));
+  return repo
+    .autoRenewingContracts(ctx.db)
+    .filter((c) => dueTermStart(c, now) && (options.catchUp || missedTerms(c, now) === 1))
+    .flatMap((c) => renewIfDue(ctx, c.orgId));
+}
+
+/** Auto-renewing contracts more than one term behind, which only `seatd renew --catch-up` renews. */
+export function overdueContracts(ctx: DomainContext): { orgId: string; termStart: string; missedTerms: number }[] {
+  const now = ctx.clock.now();
+  return repo
+    .autoRenewingContracts(ctx.db)
+    .map((c) => ({ orgId: c.orgId, termStart: c.termStart, missedTerms: missedTerms(c, now) }))
+    .filter((c) => c.missedTerms > 1);
+}
+
+/** How many terms of the contract have ended by `now` and not been renewed. */
+function missedTerms(contract: repo.ContractRow, now: Date): number {
+  const today = calendarDateOf(now);
+  let missed = 0;
+  while (compareCalendarDates(addMonths(parseCalendarDate(contract.termStart), contract.termMonths * (missed + 1)), today) <= 0) missed++;
+  return missed;
 }
 
 /** The start of the contract's next term, once the current term has ended by `now`. */

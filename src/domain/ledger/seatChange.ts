@@ -2,6 +2,7 @@ import { formatCalendarDate, type CalendarDate } from '../calendarDate';
 import { Conflict, Invalid } from '../errors';
 import { SEAT_TYPES, type SeatType } from '../seatTypes';
 import { isWithinTerm, prorateAmount, remainingMonths, termEnd, type Term } from './proration';
+import { MAX_SEATS_PER_CHANGE, MAX_SEATS_PER_POOL } from './limits';
 
 /** A requested change to the seats of a contract: additions and Standard→Premium upgrades. */
 export type SeatChange = {
@@ -45,6 +46,7 @@ export function validateSeatChange(change: SeatChange): void {
   ];
   for (const [field, n] of counts) {
     if (!Number.isSafeInteger(n)) throw Invalid.field(field, 'must be a whole number');
+    if (n > MAX_SEATS_PER_CHANGE) throw Invalid.field(field, `one change adds or upgrades at most ${MAX_SEATS_PER_CHANGE.toLocaleString('en')} seats`);
     if (n < 0) {
       throw Invalid.field(
         field,
@@ -53,6 +55,9 @@ export function validateSeatChange(change: SeatChange): void {
           : 'seats cannot be removed during a term; the total never goes down, seats are reassigned',
       );
     }
+  }
+  if (change.add.standard + change.add.premium > MAX_SEATS_PER_CHANGE) {
+    throw Invalid.field('add', `one change adds at most ${MAX_SEATS_PER_CHANGE.toLocaleString('en')} seats`);
   }
   if (counts.every(([, n]) => n === 0)) {
     throw new Invalid('The change is empty: add seats or upgrade at least one seat', [
@@ -76,10 +81,16 @@ export function applySeatChange(pools: SeatPools, change: SeatChange): SeatPools
       'not-enough-free-standard-seats',
     );
   }
-  return {
+  const after = {
     standard: { purchased: standardPurchased - n, assigned: pools.standard.assigned },
     premium: { purchased: pools.premium.purchased + change.add.premium + n, assigned: pools.premium.assigned },
   };
+  for (const t of SEAT_TYPES) {
+    if (after[t].purchased > MAX_SEATS_PER_POOL) {
+      throw Invalid.field(`add.${t}`, `a pool holds at most ${MAX_SEATS_PER_POOL.toLocaleString('en')} seats; this change would make ${after[t].purchased}`);
+    }
+  }
+  return after;
 }
 
 export function priceSeatChange(

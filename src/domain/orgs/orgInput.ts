@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PROVISIONING_MODES, SEAT_TYPES } from '../seatTypes';
+import { MAX_ANNUAL_PRICE_AMOUNT, MAX_SEATS_PER_CHANGE } from '../ledger/limits';
 
 const DOMAIN_NAME = /^(?=.{1,253}$)(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/;
 
@@ -7,8 +8,12 @@ export const domainName = z.string().trim().toLowerCase().regex(DOMAIN_NAME, 'mu
 
 export const emailAddress = z.string().trim().toLowerCase().pipe(z.email('must be an email address'));
 
-const minorUnits = z.number().int('must be a whole number of minor units (cents)').min(0, 'must not be negative');
-const seatCount = z.number().int('must be a whole number').min(0, 'must not be negative');
+const minorUnits = z
+  .number()
+  .int('must be a whole number of minor units (cents)')
+  .min(0, 'must not be negative')
+  .max(MAX_ANNUAL_PRICE_AMOUNT, `must be at most ${MAX_ANNUAL_PRICE_AMOUNT} minor units a seat and year`);
+const seatCount = z.number().int('must be a whole number').min(0, 'must not be negative').max(MAX_SEATS_PER_CHANGE, `must be at most ${MAX_SEATS_PER_CHANGE}`);
 
 export const createOrgInput = z
   .object({

@@ -1,6 +1,10 @@
 import { recordAudit } from '../audit/auditLog';
 import { inTransaction, type Actor, type DomainContext } from '../context';
-import { Conflict, NotFound } from '../errors';
+import { Conflict, Invalid, NotFound } from '../errors';
+import { addDays, addMonths, calendarDateOf, compareCalendarDates, formatCalendarDate, parseCalendarDate } from '../calendarDate';
+import { EARLIEST_TERM_START } from '../ledger/limits';
+
+const TERM_MONTHS = 12;
 import { newId } from '../ids';
 import { getSeatUsage, type SeatUsage } from '../ledger/ledger';
 import { appendLedgerEntries, insertContract, insertPools } from '../ledger/ledgerRepository';
@@ -31,7 +35,29 @@ export type CreatedOrg = Org & {
 export function getOrg(ctx: DomainContext, orgId: string): Org {
   const row = repo.findOrg(ctx.db, orgId);
   if (!row) throw new NotFound('organization', orgId);
-  return { ...row, domains: repo.listOrgDomains(ctx.db, orgId) };
+  // Named fields only: the row also holds the alert webhook's signing secret, which is shown once when set.
+  const { id, name, provisioningMode, defaultSeatType, groupSeatTypes, createdAt } = row;
+  return { id, name, domains: repo.listOrgDomains(ctx.db, orgId), provisioningMode, defaultSeatType, groupSeatTypes, createdAt };
+}
+
+/**
+ * A term starts between one term before today and one year after it, and never before 2000: a
+ * contract years in the past would be renewed term after term at once, one years ahead is a typo.
+ */
+function checkTermStart(termStart: string, now: Date): void {
+  const start = parseCalendarDate(termStart, 'contract.termStart');
+  const today = calendarDateOf(now);
+  const earliest = addDays(addMonths(today, -TERM_MONTHS), 1);
+  const latest = addMonths(today, 12);
+  const problem =
+    termStart < EARLIEST_TERM_START
+      ? `must not be before ${EARLIEST_TERM_START}`
+      : compareCalendarDates(start, earliest) < 0
+        ? `must be within one term before today (${formatCalendarDate(earliest)} or later): a contract whose terms have all passed is a new contract`
+        : compareCalendarDates(start, latest) > 0
+          ? `must be at most one year ahead (${formatCalendarDate(latest)} or earlier)`
+          : undefined;
+  if (problem) throw Invalid.field('contract.termStart', problem);
 }
 
 /** Every org with its seat usage, oldest first: what an operator looks over. */
@@ -47,6 +73,7 @@ export function listOrgs(ctx: DomainContext): (Org & { seats: SeatUsage })[] {
 export async function createOrg(ctx: DomainContext, input: CreateOrgInput, actor: Actor): Promise<CreatedOrg> {
   const data = parseInput(createOrgInput, input);
   const now = ctx.clock.now();
+  checkTermStart(data.contract.termStart, now);
   const at = now.toISOString();
   const orgId = newId('org');
   const invitation = inTransaction(ctx, (tx) => {
@@ -68,7 +95,7 @@ export async function createOrg(ctx: DomainContext, input: CreateOrgInput, actor
       id: newId('ctr'),
       orgId,
       termStart: c.termStart,
-      termMonths: 12,
+      termMonths: TERM_MONTHS,
       autoRenew: c.autoRenew,
       currency: c.currency,
       standardPriceAmount: c.prices.standard,

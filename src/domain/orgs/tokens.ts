@@ -6,6 +6,8 @@ import { inTransaction, type Actor, type DomainContext } from '../context';
 import { NotFound } from '../errors';
 import { digestsEqual, newId, newSecret, sha256Hex } from '../ids';
 import { findOrg } from './orgRepository';
+import type { Role } from '../seatTypes';
+import { requireOwner } from '../provisioning/roles';
 
 export type TokenKind = 'api' | 'scim';
 export type TokenRole = 'owner' | 'admin';
@@ -13,7 +15,8 @@ export type TokenRole = 'owner' | 'admin';
 const PREFIX: Record<TokenKind, string> = { api: 'sdapi', scim: 'sdscim' };
 
 export type IssuedToken = { id: string; token: string; kind: TokenKind; role: TokenRole | null; label: string; createdAt: string };
-export type TokenPrincipal = { tokenId: string; orgId: string; kind: TokenKind; role: TokenRole | null };
+/** `createdByRole`: the role its creator held; a SCIM token acts with it (admin for tokens made before that was recorded). */
+export type TokenPrincipal = { tokenId: string; orgId: string; kind: TokenKind; role: TokenRole | null; createdByRole: Role };
 
 /**
  * Issues a bearer token `<prefix>_<id>.<secret>`. Only sha256(secret) is stored; the id finds the
@@ -23,8 +26,9 @@ export function createToken(
   ctx: DomainContext,
   orgId: string,
   input: { kind: TokenKind; role: TokenRole | null; label: string },
-  actor: Actor,
+  by: { actor: Actor; role: Role },
 ): IssuedToken {
+  requireOwner(by, 'Creating tokens');
   const now = ctx.clock.now();
   return inTransaction(ctx, (tx) => {
     if (!findOrg(tx, orgId)) throw new NotFound('organization', orgId);
@@ -38,12 +42,13 @@ export function createToken(
         role: input.role,
         label: input.label,
         secretHash: sha256Hex(secret),
+        createdByRole: by.role,
         createdAt: now.toISOString(),
       })
       .run();
     recordAudit(tx, now, {
       orgId,
-      actor,
+      actor: by.actor,
       action: `${input.kind}-token.create`,
       target: id,
       outcome: 'success',
@@ -73,7 +78,7 @@ export function authenticateToken(ctx: DomainContext, kind: TokenKind, presented
   const row = statement.get({ id: m[2]!, kind });
   if (!row || !digestsEqual(sha256Hex(m[3]!), row.secretHash)) return null;
   recordUse(ctx, row.id, row.lastUsedAt);
-  return { tokenId: row.id, orgId: row.orgId, kind: row.kind, role: row.role };
+  return { tokenId: row.id, orgId: row.orgId, kind: row.kind, role: row.role, createdByRole: row.createdByRole ?? 'admin' };
 }
 
 const USE_RECORDED_EVERY_MS = 60_000;

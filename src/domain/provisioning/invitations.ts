@@ -11,7 +11,7 @@ import { composeInvitationMail, invitationLink } from './invitationMail';
 import * as repo from './invitationRepository';
 import { refusingWithoutSeat } from './refusals';
 import { expireDueInvitations, reserveSeat } from './seatReservation';
-import { canGrantRole, type By } from './roles';
+import { canGrantRole, requireCanManage, type By } from './roles';
 
 export const INVITATION_LIFETIME_DAYS = 21;
 
@@ -175,6 +175,8 @@ export async function inviteMember(
       if (existing?.status === 'active') throw new Conflict(`${email} is already a member`, 'already-member');
       if (existing?.status === 'invited')
         throw new Conflict(`${email} already has a pending invitation; resend it instead`, 'already-invited');
+      // Re-inviting a former owner under another role would change an owner: that is for owners.
+      if (existing) requireCanManage(by, existing, 're-invite');
       return issueInvitation(ctx, tx, { orgId, email, role: input.role, seatType: input.seatType, actor: by.actor });
     }),
   );

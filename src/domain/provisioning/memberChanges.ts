@@ -7,7 +7,7 @@ import { toMember, type Member } from '../orgs/members';
 import type { Role, SeatType } from '../seatTypes';
 import { endInvitation, findPendingInvitationOfMember } from './invitationRepository';
 import { refusingWithoutSeat, type AdmissionPath } from './refusals';
-import { canGrantRole, roleAtLeast, type By } from './roles';
+import { canGrantRole, requireCanManage, roleAtLeast, type By } from './roles';
 import { reserveSeat } from './seatReservation';
 
 function memberIn(tx: Tx, orgId: string, memberId: string): MemberRow {
@@ -29,6 +29,7 @@ export function changeSeatTypeIn(ctx: DomainContext, tx: Tx, orgId: string, memb
   requireAdmin(by);
   const member = memberIn(tx, orgId, memberId);
   if (member.seatType === seatType) return toMember(member);
+  requireCanManage(by, member, 'change the seat of');
   const now = ctx.clock.now();
   if (holdsSeat(member.status)) {
     reserveSeat(ctx, tx, orgId, seatType);
@@ -104,9 +105,10 @@ export function setMemberActiveIn(ctx: DomainContext, tx: Tx, orgId: string, mem
   const at = now.toISOString();
   if (active && member.status === 'active') return toMember(member);
   if (!active && member.status === 'deactivated') return toMember(member);
+  if (!active && member.role === 'primary_owner')
+    throw new Conflict('The primary owner cannot be deactivated; transfer the role first', 'primary-owner');
+  requireCanManage(by, member, active ? 'reactivate' : 'deactivate');
   if (!active) {
-    if (member.role === 'primary_owner')
-      throw new Conflict('The primary owner cannot be deactivated; transfer the role first', 'primary-owner');
     if (holdsSeat(member.status)) releaseSeat(tx, orgId, member.seatType);
     const invitation = findPendingInvitationOfMember(tx, orgId, memberId);
     if (invitation) endInvitation(tx, invitation.id, 'revoked', at);
@@ -153,7 +155,7 @@ export function removeMember(ctx: DomainContext, orgId: string, memberId: string
     const member = memberIn(tx, orgId, memberId);
     if (member.role === 'primary_owner')
       throw new Conflict('The primary owner cannot be removed; transfer the role to another member first', 'primary-owner');
-    if (!canGrantRole(by.role, member.role)) throw new Forbidden(`Only owners can remove an ${member.role}`);
+    requireCanManage(by, member, 'remove');
     const now = ctx.clock.now();
     if (holdsSeat(member.status)) releaseSeat(tx, orgId, member.seatType);
     const invitation = findPendingInvitationOfMember(tx, orgId, memberId);

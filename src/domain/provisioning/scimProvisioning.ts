@@ -14,7 +14,8 @@ import {
 import { changeSeatTypeIn, setMemberActiveIn } from './memberChanges';
 import { toMember, type Member } from '../orgs/members';
 import { findOrg, listOrgDomains } from '../orgs/orgRepository';
-import type { SeatType } from '../seatTypes';
+import type { Role, SeatType } from '../seatTypes';
+import type { By } from './roles';
 import { seatTypeForGroups } from './admission';
 import { refusingWithoutSeat } from './refusals';
 import { reserveSeat } from './seatReservation';
@@ -93,9 +94,25 @@ export function provisionScimUser(ctx: DomainContext, orgId: string, input: Scim
   );
 }
 
-/** The identity provider's actor: it is the source of truth for the users it provisions. */
-export function scimBy(actor: Actor) {
-  return { actor, role: 'owner' as const };
+/**
+ * A SCIM token acts with the role of whoever created it: the identity provider is the source of
+ * truth for the users it provisions, but never reaches above the person who connected it.
+ */
+export function scimBy(actor: Actor, creatorRole: Role): By {
+  return { actor, role: creatorRole };
+}
+
+/** What SCIM may never do to an owner, whoever created the token. */
+function guardOwnerChange(member: MemberRow, next: { email: string; active: boolean; unchanged: boolean }): void {
+  if (member.role === 'primary_owner' && !next.unchanged) {
+    throw new Conflict(
+      `${member.email} is the organization's primary owner, whom SCIM never changes, deactivates or deletes; the operator can transfer primary ownership`,
+      'primary-owner',
+    );
+  }
+  if ((member.role === 'owner' || member.role === 'primary_owner') && next.email !== member.email) {
+    throw new Conflict(`${member.email} is an owner of the organization; SCIM never changes an owner's email`, 'owner-email');
+  }
 }
 
 export type ScimUserUpdate = Omit<ScimUserInput, 'groups'> & { groups?: string[] };
@@ -105,13 +122,15 @@ export type ScimUserUpdate = Omit<ScimUserInput, 'groups'> & { groups?: string[]
  * seat), then the seat type (explicit, else from mapped groups when they are given) — in one
  * transaction, with a refusal recorded when a seat is missing.
  */
-export function updateScimUser(ctx: DomainContext, orgId: string, memberId: string, input: ScimUserUpdate, actor: Actor): Member {
+export function updateScimUser(ctx: DomainContext, orgId: string, memberId: string, input: ScimUserUpdate, by: By): Member {
+  const { actor } = by;
   const email = input.email.trim().toLowerCase();
   return refusingWithoutSeat(ctx, { orgId, email, path: 'scim', actor }, () =>
     inTransaction(ctx, (tx) => {
       const org = findOrg(tx, orgId);
       const member = findMember(tx, orgId, memberId);
       if (!org || !member) throw new NotFound('user', memberId);
+      guardOwnerChange(member, { email, active: input.active, unchanged: isUnchanged(member, email, input) });
       if (email !== member.email) {
         const domain = email.split('@')[1] ?? '';
         if (!listOrgDomains(tx, orgId).includes(domain)) {
@@ -135,7 +154,6 @@ export function updateScimUser(ctx: DomainContext, orgId: string, memberId: stri
         updatedAt: now.toISOString(),
         version: member.version + 1,
       });
-      const by = scimBy(actor);
       const wantActive = input.active;
       if (wantActive !== (member.status === 'active' || member.status === 'invited'))
         setMemberActiveIn(ctx, tx, orgId, memberId, wantActive, by);
@@ -151,5 +169,22 @@ export function updateScimUser(ctx: DomainContext, orgId: string, memberId: stri
       });
       return toMember(findMember(tx, orgId, memberId)!);
     }),
+  );
+}
+
+/** Whether an update would leave the member exactly as stored (an IdP re-sending what it has). */
+function isUnchanged(member: MemberRow, email: string, input: ScimUserUpdate): boolean {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  const userName = (input.userName ?? email).trim().toLowerCase();
+  return (
+    email === member.email &&
+    userName === member.userName &&
+    input.active === (member.status === 'active' || member.status === 'invited') &&
+    (input.seatType === undefined || input.seatType === member.seatType) &&
+    same(input.givenName, member.givenName) &&
+    same(input.familyName, member.familyName) &&
+    same(input.displayName, member.displayName) &&
+    same(input.externalId, member.externalId) &&
+    same(input.scimAttributes, member.scimAttributes)
   );
 }

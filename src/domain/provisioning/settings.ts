@@ -5,7 +5,7 @@ import { NotFound } from '../errors';
 import { findOrg, updateOrg } from '../orgs/orgRepository';
 import { PROVISIONING_MODES, SEAT_TYPES, type ProvisioningMode, type SeatType } from '../seatTypes';
 import { parseInput } from '../validation';
-import type { By } from './roles';
+import { requireOwner, type By } from './roles';
 
 export const provisioningSettingsInput = z.strictObject({
   mode: z.enum(PROVISIONING_MODES),
@@ -23,6 +23,7 @@ export function getProvisioningSettings(ctx: DomainContext, orgId: string): Prov
 
 /** Sets how people become members, the default seat type, and the IdP group → seat type map (for JIT and SCIM). */
 export function updateProvisioningSettings(ctx: DomainContext, orgId: string, input: unknown, by: By): ProvisioningSettings {
+  requireOwner(by, 'Changing the provisioning settings');
   const data = parseInput(provisioningSettingsInput, input);
   return inTransaction(ctx, (tx) => {
     const org = findOrg(tx, orgId);

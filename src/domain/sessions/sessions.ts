@@ -7,6 +7,8 @@ import { newSecret, sha256Hex } from '../ids';
 import { findMember, findMemberByEmail } from '../orgs/memberRepository';
 import { toMember, type Member } from '../orgs/members';
 import { findOrg } from '../orgs/orgRepository';
+import { lowerRole } from '../provisioning/roles';
+import type { Role } from '../seatTypes';
 
 export const SESSION_IDLE_MS = 8 * 3_600_000;
 export const SESSION_ABSOLUTE_MS = 24 * 3_600_000;
@@ -50,7 +52,7 @@ export type ActiveSession = { id: string; orgId: string; orgName: string; member
  */
 export function startSession(
   ctx: DomainContext,
-  input: { orgId: string; memberId: string; via: string; previousCookie?: string } & IdpSignIn,
+  input: { orgId: string; memberId: string; via: string; previousCookie?: string; roleCap?: Role } & IdpSignIn,
 ): StartedSession {
   const now = ctx.clock.now();
   const cookieValue = newSecret();
@@ -76,6 +78,7 @@ export function startSession(
         samlNameId: input.saml?.nameId ?? null,
         samlSessionIndex: input.saml?.sessionIndex ?? null,
         oidcIdToken: input.oidc?.idToken ?? null,
+        roleCap: input.roleCap ?? null,
       })
       .run();
     recordAudit(tx, now, {
@@ -84,7 +87,7 @@ export function startSession(
       action: 'session.start',
       target: input.memberId,
       outcome: 'success',
-      details: { via: input.via },
+      details: { via: input.via, ...(input.roleCap ? { roleCap: input.roleCap } : {}) },
     });
   });
   return { cookieValue, csrfToken, expiresAt };
@@ -115,7 +118,7 @@ export function resolveSession(ctx: DomainContext, cookieValue: string): ActiveS
     id,
     orgId: row.orgId,
     orgName: org.name,
-    member: toMember(member),
+    member: toMember(row.roleCap ? { ...member, role: lowerRole(member.role, row.roleCap) } : member),
     csrfToken: row.csrfToken,
     ...(saml ? { saml } : {}),
     ...(row.oidcIdToken ? { oidc: { idToken: row.oidcIdToken } } : {}),

@@ -5,8 +5,9 @@ import { recordAudit } from '../audit/auditLog';
 import { inTransaction, type DomainContext } from '../context';
 import { Conflict, Invalid, NotFound } from '../errors';
 import { findOrg } from '../orgs/orgRepository';
-import { sha256Hex } from '../ids';
-import type { By } from '../provisioning/roles';
+import { digestsEqual, sha256Hex } from '../ids';
+import { requireOwner, type By } from '../provisioning/roles';
+import type { Role } from '../seatTypes';
 import { parseInput } from '../validation';
 
 const pemOrBase64 = z
@@ -80,6 +81,7 @@ export function samlConnectionFromMetadata(xml: string): Pick<SamlConnection, 'e
 }
 
 export function setSamlConnection(ctx: DomainContext, orgId: string, input: unknown, by: By): SamlConnection {
+  requireOwner(by, 'Changing the SSO connection');
   const raw = (input ?? {}) as Record<string, unknown>;
   const merged =
     typeof raw.idpMetadataXml === 'string' ? { ...raw, ...samlConnectionFromMetadata(raw.idpMetadataXml), idpMetadataXml: undefined } : raw;
@@ -89,8 +91,8 @@ export function setSamlConnection(ctx: DomainContext, orgId: string, input: unkn
   inTransaction(ctx, (tx) => {
     if (!findOrg(tx, orgId)) throw new NotFound('organization', orgId);
     tx.insert(ssoConnections)
-      .values({ orgId, kind: 'saml', config, createdAt: now, updatedAt: now })
-      .onConflictDoUpdate({ target: [ssoConnections.orgId, ssoConnections.kind], set: { config, updatedAt: now } })
+      .values({ orgId, kind: 'saml', config, editorRole: by.role, createdAt: now, updatedAt: now })
+      .onConflictDoUpdate({ target: [ssoConnections.orgId, ssoConnections.kind], set: { config, editorRole: by.role, updatedAt: now } })
       .run();
     recordAudit(tx, ctx.clock.now(), {
       orgId,
@@ -119,25 +121,35 @@ export function getSamlConnection(ctx: DomainContext, orgId: string): SamlConnec
   return row ? (row.config as SamlConnection) : undefined;
 }
 
-/** Remembers an AuthnRequest id until it is answered or expires. */
-export function saveSamlRequest(ctx: DomainContext, orgId: string, id: string, lifetimeMs: number): void {
+/** Remembers an AuthnRequest id, and the browser that asked, until it is answered or expires. */
+export function saveSamlRequest(
+  ctx: DomainContext,
+  request: { orgId: string; id: string; lifetimeMs: number; browserHash: string | undefined },
+): void {
+  const { orgId, id, lifetimeMs, browserHash } = request;
   const now = ctx.clock.now();
   inTransaction(ctx, (tx) => {
     tx.delete(samlRequests).where(lt(samlRequests.expiresAt, now.toISOString())).run();
     tx.insert(samlRequests)
-      .values({ id, orgId, createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + lifetimeMs).toISOString() })
+      .values({ id, orgId, browserHash: browserHash ?? null, createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + lifetimeMs).toISOString() })
       .onConflictDoNothing()
       .run();
   });
 }
 
-export function findSamlRequest(ctx: DomainContext, orgId: string, id: string): string | null {
+/**
+ * When the request was made, if it is live and was asked for by this browser; otherwise null
+ * (node-saml then refuses the answer). LogoutRequests seatd sends on a sign-out carry no browser.
+ */
+export function findSamlRequest(ctx: DomainContext, orgId: string, id: string, browserHash: string | undefined): string | null {
   const row = ctx.db
     .select()
     .from(samlRequests)
     .where(and(eq(samlRequests.id, id), eq(samlRequests.orgId, orgId)))
     .get();
-  return row && row.expiresAt > ctx.clock.now().toISOString() ? row.createdAt : null;
+  if (!row || row.expiresAt <= ctx.clock.now().toISOString()) return null;
+  if (row.browserHash && !(browserHash && digestsEqual(row.browserHash, browserHash))) return null;
+  return row.createdAt;
 }
 
 export function removeSamlRequest(ctx: DomainContext, id: string): void {
@@ -167,13 +179,14 @@ export const oidcConnectionInput = z.strictObject({
 export type OidcConnection = z.infer<typeof oidcConnectionInput>;
 
 export function setOidcConnection(ctx: DomainContext, orgId: string, input: unknown, by: By): OidcConnection {
+  requireOwner(by, 'Changing the SSO connection');
   const config = parseInput(oidcConnectionInput, input ?? {});
   const now = ctx.clock.now().toISOString();
   inTransaction(ctx, (tx) => {
     if (!findOrg(tx, orgId)) throw new NotFound('organization', orgId);
     tx.insert(ssoConnections)
-      .values({ orgId, kind: 'oidc', config, createdAt: now, updatedAt: now })
-      .onConflictDoUpdate({ target: [ssoConnections.orgId, ssoConnections.kind], set: { config, updatedAt: now } })
+      .values({ orgId, kind: 'oidc', config, editorRole: by.role, createdAt: now, updatedAt: now })
+      .onConflictDoUpdate({ target: [ssoConnections.orgId, ssoConnections.kind], set: { config, editorRole: by.role, updatedAt: now } })
       .run();
     recordAudit(tx, ctx.clock.now(), {
       orgId,
@@ -196,17 +209,31 @@ export function getOidcConnection(ctx: DomainContext, orgId: string): OidcConnec
   return row ? (row.config as OidcConnection) : undefined;
 }
 
-/** Keeps a sign-in's PKCE verifier and nonce under the hash of its state, for 10 minutes. */
-export function saveOidcLogin(ctx: DomainContext, orgId: string, state: string, codeVerifier: string, nonce: string): void {
+/** The role of whoever last set the connection up: a sign-in through it grants no more than that. */
+export function ssoConnectionEditorRole(ctx: DomainContext, orgId: string, kind: 'saml' | 'oidc'): Role {
+  const row = ctx.db
+    .select({ editorRole: ssoConnections.editorRole })
+    .from(ssoConnections)
+    .where(and(eq(ssoConnections.orgId, orgId), eq(ssoConnections.kind, kind)))
+    .get();
+  return row?.editorRole ?? 'member';
+}
+
+/** Keeps a sign-in's PKCE verifier and nonce under the hash of its state, for 10 minutes, bound to the browser that started it. */
+export function saveOidcLogin(
+  ctx: DomainContext,
+  login: { orgId: string; state: string; codeVerifier: string; nonce: string; browserHash: string },
+): void {
   const now = ctx.clock.now();
   inTransaction(ctx, (tx) => {
     tx.delete(oidcLogins).where(lt(oidcLogins.expiresAt, now.toISOString())).run();
     tx.insert(oidcLogins)
       .values({
-        stateHash: sha256Hex(state),
-        orgId,
-        codeVerifier,
-        nonce,
+        stateHash: sha256Hex(login.state),
+        orgId: login.orgId,
+        codeVerifier: login.codeVerifier,
+        nonce: login.nonce,
+        browserHash: login.browserHash,
         createdAt: now.toISOString(),
         expiresAt: new Date(now.getTime() + 10 * 60_000).toISOString(),
       })
@@ -214,8 +241,16 @@ export function saveOidcLogin(ctx: DomainContext, orgId: string, state: string, 
   });
 }
 
-/** Takes the sign-in a state belongs to, once; a stale, foreign or reused state finds nothing. */
-export function takeOidcLogin(ctx: DomainContext, orgId: string, state: string): { codeVerifier: string; nonce: string } | undefined {
+/**
+ * Takes the sign-in a state belongs to, once. A stale, foreign or reused state finds nothing; so
+ * does a state brought back by another browser than the one that started the sign-in.
+ */
+export function takeOidcLogin(
+  ctx: DomainContext,
+  orgId: string,
+  state: string,
+  browserHash: string | undefined,
+): { codeVerifier: string; nonce: string } | undefined {
   return inTransaction(ctx, (tx) => {
     const row = tx
       .select()
@@ -225,6 +260,7 @@ export function takeOidcLogin(ctx: DomainContext, orgId: string, state: string):
     if (!row) return undefined;
     tx.delete(oidcLogins).where(eq(oidcLogins.stateHash, row.stateHash)).run();
     if (row.orgId !== orgId || row.expiresAt <= ctx.clock.now().toISOString()) return undefined;
+    if (!row.browserHash || !browserHash || !digestsEqual(row.browserHash, browserHash)) return undefined;
     return { codeVerifier: row.codeVerifier, nonce: row.nonce };
   });
 }

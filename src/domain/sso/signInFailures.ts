@@ -1,0 +1,75 @@
+import { and, desc, eq, sql } from 'drizzle-orm';
+import { signInFailures } from '../../../db/schema';
+import { inTransaction, type DomainContext } from '../context';
+
+export type SignInFailureKind = 'saml' | 'oidc' | 'saml-logout';
+
+/** Words an admin recognises, tried in order against the failure's message; the rest is `other`. */
+const CATEGORIES: [string, RegExp][] = [
+  ['another browser', /another browser/i],
+  ['replayed', /already used|replay/i],
+  ['unknown InResponseTo', /InResponseTo/i],
+  ['state', /\bstate\b/i],
+  ['decryption', /decrypt/i],
+  ['signature', /signature|signed|JWS|\balg\b/i],
+  ['audience', /audience|\baud\b/i],
+  ['recipient', /recipient|destination/i],
+  ['issuer', /issuer|\biss\b/i],
+  ['expired', /expired|NotOnOrAfter|NotBefore|\bexp\b|timestamp/i],
+  ['nonce', /nonce/i],
+  ['no email', /email/i],
+  ['not a member', /not been invited|not provisioned|not a member|deactivated/i],
+];
+
+/** The category of a failure's message: a small, fixed set, so counting per category bounds the rows. */
+export function failureCategory(message: string): string {
+  return CATEGORIES.find(([, pattern]) => pattern.test(message))?.[0] ?? 'other';
+}
+
+/**
+ * Counts a failed, unauthenticated sign-in attempt: one row per org, kind, reason and minute, its
+ * count raised by each attempt. Anyone can post a bad SAMLResponse; the append-only audit log
+ * must not grow a row per request they send.
+ */
+export function recordSignInFailure(ctx: DomainContext, failure: { orgId: string; kind: SignInFailureKind; message: string }): void {
+  const now = ctx.clock.now().toISOString();
+  const detail = failure.message.slice(0, 300);
+  inTransaction(ctx, (tx) =>
+    tx
+      .insert(signInFailures)
+      .values({
+        orgId: failure.orgId,
+        kind: failure.kind,
+        reason: failureCategory(failure.message),
+        minute: `${now.slice(0, 16)}:00Z`,
+        count: 1,
+        lastAt: now,
+        lastDetail: detail,
+      })
+      .onConflictDoUpdate({
+        target: [signInFailures.orgId, signInFailures.kind, signInFailures.reason, signInFailures.minute],
+        set: { count: sql`${signInFailures.count} + 1`, lastAt: now, lastDetail: detail },
+      })
+      .run(),
+  );
+}
+
+export type SignInFailure = { kind: string; reason: string; minute: string; count: number; lastAt: string; lastDetail: string };
+
+/** The org's most recent failures, newest first. */
+export function listSignInFailures(ctx: DomainContext, orgId: string, limit = 50): SignInFailure[] {
+  return ctx.db
+    .select({
+      kind: signInFailures.kind,
+      reason: signInFailures.reason,
+      minute: signInFailures.minute,
+      count: signInFailures.count,
+      lastAt: signInFailures.lastAt,
+      lastDetail: signInFailures.lastDetail,
+    })
+    .from(signInFailures)
+    .where(and(eq(signInFailures.orgId, orgId)))
+    .orderBy(desc(signInFailures.lastAt))
+    .limit(limit)
+    .all();
+}

@@ -1,0 +1,33 @@
+import type { Request, Response } from 'express';
+import { newSecret, sha256Hex } from '../domain/ids';
+import { readCookie } from './session';
+
+/**
+ * Binds an SSO sign-in to the browser that started it (login CSRF, RFC 9700 §4.7.1): starting a
+ * sign-in sets a short-lived, HttpOnly cookie, the request's state (OIDC) or request id (SAML) is
+ * stored with the cookie's hash, and the answer is accepted only from a browser presenting it. A
+ * finished callback URL or a captured SAMLResponse replayed in another browser signs nobody in.
+ */
+export const SIGN_IN_COOKIE = 'seatd_signin';
+const LIFETIME_MS = 10 * 60_000;
+
+function cookieOptions(publicUrl: string) {
+  const https = publicUrl.startsWith('https://');
+  // A SAML answer arrives as a cross-site POST, which carries only SameSite=None cookies (https only).
+  // On plain http (a local demo) the IdP is on the same site, where Lax cookies are sent.
+  return { httpOnly: true, secure: https, sameSite: https ? ('none' as const) : ('lax' as const), path: '/sso', maxAge: LIFETIME_MS };
+}
+
+/** Sets (or keeps) this browser's sign-in cookie and answers its hash, to store with the request. */
+export function bindBrowser(req: Request, res: Response, publicUrl: string): string {
+  const current = readCookie(req, SIGN_IN_COOKIE);
+  const value = current && /^[A-Za-z0-9_-]{20,100}$/.test(current) ? current : newSecret();
+  res.cookie(SIGN_IN_COOKIE, value, cookieOptions(publicUrl));
+  return sha256Hex(value);
+}
+
+/** The hash of the sign-in cookie this browser presents, if any. */
+export function presentedBrowser(req: Request): string | undefined {
+  const value = readCookie(req, SIGN_IN_COOKIE);
+  return value ? sha256Hex(value) : undefined;
+}
