@@ -141,6 +141,8 @@ export const apiTokens = sqliteTable(
     createdByRole: text('created_by_role', { enum: ['primary_owner', 'owner', 'admin', 'member'] }),
     createdAt: createdAt(),
     revokedAt: text('revoked_at'),
+    /** When the token last authenticated a request, to the minute (see tokens.ts). */
+    lastUsedAt: text('last_used_at'),
   },
   (t) => [index('api_tokens_org_idx').on(t.orgId)],
 );

@@ -14,6 +14,8 @@ import { signInPage } from './web/signInPage';
 import { consoleRoutes } from './admin/console/consoleRoutes';
 import { sessionMiddleware } from './sso/session';
 import { durableResponses } from './durableResponses';
+import { requestLog } from './http/requestLog';
+import { homePage } from './web/homePage';
 import { securityHeaders } from './web/securityHeaders';
 import { failedAuthThrottle } from './authThrottle';
 import { DEFAULT_AUTH_FAILURES_PER_MINUTE, type Config } from './config';
@@ -34,6 +36,7 @@ export type AppDeps = {
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestLog(deps.logger));
   // Off unless configured: a forwarded address decides nothing but the client key of rate limits.
   app.set('trust proxy', deps.config.trustProxy ?? false);
   if (deps.ctx.groupCommit) app.use(durableResponses(deps.ctx.groupCommit, deps.logger));
@@ -43,14 +46,6 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders(deps.config.publicUrl));
   app.use(metrics.observeRequests);
   app.use(failedAuthThrottle(deps.logger, { limit: deps.config.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE }));
-  app.use((req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      deps.logger.info({ method: req.method, url: req.originalUrl, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
-    });
-    next();
-  });
 
   app.get('/healthz', (_req, res) => {
     if (isDatabaseReachable(deps.ctx.db)) res.json({ status: 'ok' });
@@ -73,6 +68,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(signInPage(deps.ctx));
   app.use(consoleRoutes(deps.ctx, deps.logger));
   app.use(openIdProviderRoutes(deps.ctx, deps.logger));
+  app.use(homePage());
   // Whatever nobody served is answered in the shape of the surface it was meant for.
   app.use('/api', (req, res) => sendProblem(res, 404, 'not-found', 'Not found', `No API route for ${req.method} ${req.originalUrl}`));
   app.use('/scim', (req, res) =>

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { migrateDatabase, openDatabase } from '../db/connection';
 import { GroupCommit } from '../db/groupCommit';
 import type { Config } from './config';
@@ -16,11 +17,27 @@ export function openDomainContext(
   logger: Logger,
   options: { groupCommit?: boolean } = {},
 ): DomainContext {
-  const db = openDatabase(config.databasePath, { cacheMb: config.databaseCacheMb });
-  migrateDatabase(db);
+  const db = openAndMigrate(config.databasePath, config.databaseCacheMb);
   const ctx: DomainContext = { db, clock: systemClock, mailer: createMailer(config, logger), publicUrl: config.publicUrl };
   if (options.groupCommit) ctx.groupCommit = createGroupCommit(db, logger);
   return ctx;
+}
+
+/** SQLite's own messages ("unable to open database file", "file is not a database") do not say which file: this does. */
+function openAndMigrate(file: string, cacheMb: number | undefined): DomainContext['db'] {
+  try {
+    const db = openDatabase(file, { cacheMb });
+    try {
+      migrateDatabase(db);
+    } catch (err) {
+      db.$client.close();
+      throw err;
+    }
+    return db;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new Error(`cannot use the database ${path.resolve(file)} (DATABASE_PATH): ${message}`, { cause: err });
+  }
 }
 
 export function createGroupCommit(db: DomainContext['db'], logger: Logger, beforeCommit?: () => void): GroupCommit {

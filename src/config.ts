@@ -6,34 +6,141 @@ import { z } from 'zod';
 /** Failed authentications one client address may make per minute before it gets 429s. */
 export const DEFAULT_AUTH_FAILURES_PER_MINUTE = 30;
 
-const configSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
-  DATABASE_PATH: z.string().min(1).default('./data/seatd.db'),
-  DATABASE_CACHE_MB: z.coerce.number().int().min(1).max(65536).default(64),
-  PUBLIC_URL: z.url().default('http://localhost:3000'),
-  SEATD_OPERATOR_TOKEN: z.string().min(16, 'SEATD_OPERATOR_TOKEN must be at least 16 characters').optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  SMTP_URL: z.string().optional(),
-  MAIL_FROM: z.string().default('seatd <no-reply@localhost>'),
-  OUTBOX_DIR: z.string().default('./data/outbox'),
-  INVITATION_SWEEP_SECONDS: z.coerce.number().int().positive().default(60),
-  ALERT_DELIVERY_SECONDS: z.coerce.number().int().positive().default(5),
-  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
-  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
-  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
-  EVENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
-  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_AUTH_FAILURES_PER_MINUTE),
+/** An email address, bare or with a display name: `no-reply@example.com` or `seatd <no-reply@example.com>`. */
+const MAILBOX = /^(?:[^<>@]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/;
+
+/**
+ * Every setting, its default and what it means. docs/configuration.md is generated from these
+ * descriptions (npm run docs:config), and a test fails when it is out of date.
+ */
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000).describe('HTTP port to listen on.'),
+  HOST: z.string().default('0.0.0.0').describe('Interface to listen on; a host name that does not resolve stops start-up.'),
+  DATABASE_PATH: z
+    .string()
+    .min(1)
+    .default('./data/seatd.db')
+    .describe(
+      'SQLite database file, created and migrated on first start. A relative path is relative to the folder seatd is started from: give an absolute one outside development.',
+    ),
+  DATABASE_CACHE_MB: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(65536)
+    .default(64)
+    .describe(
+      "SQLite page cache of the server's connection, in MiB; enough for the hot indexes of orgs with tens of thousands of members.",
+    ),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL with its scheme, e.g. https://seatd.example.com' })
+    .optional()
+    .meta({
+      description:
+        'Externally visible base URL, with its scheme: the issuer of the OpenID Provider, and the base of invitation and sign-in links, SAML metadata and OIDC redirect URIs. An https URL also makes the session cookie Secure.',
+      defaultShown: 'http://localhost:<PORT>',
+    }),
+  SEATD_OPERATOR_TOKEN: z
+    .string()
+    .min(16, 'SEATD_OPERATOR_TOKEN must be at least 16 characters')
+    .optional()
+    .describe('Operator API key (at least 16 characters). Unset disables the operator API; the CLI still works.'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .describe('pino log level. Logs are JSON lines on stdout (CLI commands: on stderr).'),
+  SMTP_URL: z
+    .url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.com:587' })
+    .optional()
+    .describe('SMTP server for mail, e.g. `smtp://user:password@mail.example.com:587`. Unset writes each mail to `OUTBOX_DIR` instead.'),
+  MAIL_FROM: z
+    .string()
+    .regex(MAILBOX, 'must be an email address, e.g. seatd <no-reply@example.com>')
+    .default('seatd <no-reply@localhost>')
+    .describe('Sender of the mail seatd sends (invitations, sign-in links, alerts).'),
+  OUTBOX_DIR: z
+    .string()
+    .default('./data/outbox')
+    .describe('Where mail goes as `.eml` files (and a `.txt` copy) when there is no `SMTP_URL`.'),
+  INVITATION_SWEEP_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(60)
+    .describe(
+      'How often expired invitations release their seats (they are also swept on reads and whenever a pool looks full) and ended auto-renewing contracts are renewed (also at start).',
+    ),
+  ALERT_DELIVERY_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(5)
+    .describe(
+      'How often the alert outbox is worked off; it also runs as soon as a change queues a delivery, once that change is committed.',
+    ),
+  METRICS_TOKEN: z
+    .string()
+    .min(16, 'METRICS_TOKEN must be at least 16 characters')
+    .optional()
+    .describe('Bearer token for `GET /metrics` on the main listener; unset, `/metrics` is served there to nobody (see `METRICS_PORT`).'),
+  METRICS_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .optional()
+    .describe('Starts a second listener that serves `GET /metrics` and nothing else, for a scraper on a private network.'),
+  METRICS_HOST: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .describe('Interface of the `METRICS_PORT` listener; bind it to a private interface.'),
+  EVENT_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .default(90)
+    .describe(
+      'How many days the event feed keeps events; a consumer whose cursor is older gets 410 and starts over from the current state.',
+    ),
+  AUTH_FAILURES_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(DEFAULT_AUTH_FAILURES_PER_MINUTE)
+    .describe(
+      'Failed authentications (bad tokens, unknown links, refused sign-ins) one client address may make in a minute; beyond it the address is answered 429 with `Retry-After` until the minute ends.',
+    ),
   TRUST_PROXY: z
     .string()
     .regex(
       /^(false|true|loopback|linklocal|uniquelocal|\d+|[0-9a-fA-F.:/,\s]+)$/,
       'must be false, a hop count, loopback, or addresses/CIDRs',
     )
-    .default('false'),
-  OUTBOUND_ALLOW_PRIVATE_NETWORKS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
-  SAML_SP_KEY_FILE: z.string().min(1).optional(),
-  SAML_SP_CERT_FILE: z.string().min(1).optional(),
+    .default('false')
+    .describe(
+      "Which reverse proxies to believe about the client address (`X-Forwarded-For`): `false`, a hop count, `loopback`, or addresses/CIDRs. Behind a proxy, set it, or every client shares the proxy's failed-authentication bucket.",
+    ),
+  OUTBOUND_ALLOW_PRIVATE_NETWORKS: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .default('false')
+    .describe(
+      "`true` lets the calls seatd makes for an org (alert webhooks, OpenID Provider discovery, tokens and UserInfo) go to loopback, private and link-local addresses: a seatd inside one company's network, an on-premises IdP. Off, an org cannot make seatd call inside the network it runs in.",
+    ),
+  SAML_SP_KEY_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "seatd's SAML private key (PEM file; with `SAML_SP_CERT_FILE`, both or neither). IdPs then encrypt assertions to its certificate, and AuthnRequests and LogoutRequests can be signed; unset, encrypted assertions are refused.",
+    ),
+  SAML_SP_CERT_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("The certificate of `SAML_SP_KEY_FILE` (PEM file), published in every org's SP metadata."),
 });
 
 export type Config = {
@@ -93,7 +200,8 @@ function loadSamlSp(keyFile: string | undefined, certFile: string | undefined): 
 
 /** Reads and validates configuration once; a bad value stops start-up with the variable named. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = configSchema.safeParse(env);
+  // an empty value (`SMTP_URL=` in a .env file) means unset, as it does for most programs
+  const parsed = configSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new Error(`Invalid configuration:\n${problems}`);
@@ -104,7 +212,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: c.HOST,
     databasePath: c.DATABASE_PATH,
     databaseCacheMb: c.DATABASE_CACHE_MB,
-    publicUrl: c.PUBLIC_URL.replace(/\/+$/, ''),
+    publicUrl: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
     operatorToken: c.SEATD_OPERATOR_TOKEN || undefined,
     logLevel: c.LOG_LEVEL,
     smtpUrl: c.SMTP_URL || undefined,

@@ -1,6 +1,7 @@
 import type { RequestHandler, Response } from 'express';
 import type { GroupCommit } from '../db/groupCommit';
 import type { Logger } from './logger';
+import { redactUrl } from './http/redactUrl';
 
 const DETAIL = 'The change could not be saved (the database refused the commit); nothing was changed, try again';
 
@@ -28,7 +29,7 @@ export function durableResponses(groupCommit: GroupCommit, logger: Logger): Requ
     const failuresAtStart = groupCommit.failures;
     const end = res.end.bind(res) as (...args: unknown[]) => Response;
     const failed = () => {
-      logger.error({ method: req.method, url: req.originalUrl }, 'commit failed; the response was withheld');
+      logger.error({ method: req.method, reqId: req.id, url: redactUrl(req.originalUrl) }, 'commit failed; the response was withheld');
       if (res.headersSent) return void res.destroy();
       for (const name of res.getHeaderNames()) res.removeHeader(name);
       const { type, body } = commitFailedBody(req.originalUrl);

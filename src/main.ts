@@ -1,4 +1,7 @@
+import fs from 'node:fs';
 import type { Server } from 'node:http';
+import path from 'node:path';
+import type { Express } from 'express';
 import { createApp } from './app';
 import { loadConfig, type Config } from './config';
 import { startDeliveryWorker } from './alerts/deliveryWorker';
@@ -27,26 +30,68 @@ export function createServerApp(
   return { app: createApp({ ctx, config, logger }), deliveries };
 }
 
+/** A crash leaves one fatal JSON line with the error serialized, not a loose stack in the log stream, and a non-zero exit. */
+function logCrashes(logger: Logger): void {
+  const crash = (what: string) => (err: unknown) => {
+    logger.fatal({ err }, what);
+    process.exit(1);
+  };
+  process.once('uncaughtException', crash('uncaught exception'));
+  process.once('unhandledRejection', crash('unhandled promise rejection'));
+}
+
+function listen(app: Express, port: number, host: string): Promise<Server> {
+  return new Promise<Server>((resolve, reject) => {
+    const server = app.listen(port, host, (err?: Error) => (err ? reject(err) : resolve(server)));
+  });
+}
+
 /** Composition root: open and migrate the database, build the app, listen, and stop cleanly on SIGTERM/SIGINT. */
 export async function startServer(config: Config = loadConfig()): Promise<{ server: Server; stop: () => Promise<void> }> {
   const logger = createLogger(config.logLevel);
-  const ctx = openDomainContext(config, logger, { groupCommit: true });
+  logCrashes(logger);
+  const database = path.resolve(config.databasePath);
+  const newDatabase = !fs.existsSync(database);
+  let ctx: DomainContext;
+  try {
+    ctx = openDomainContext(config, logger, { groupCommit: true });
+  } catch (err) {
+    logger.fatal({ err, database }, 'cannot open the database');
+    throw err;
+  }
   const { db } = ctx;
   const { app, deliveries } = createServerApp(ctx, config, logger);
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(config.port, config.host, () => resolve(s));
-  });
+  let server: Server;
+  try {
+    server = await listen(app, config.port, config.host);
+  } catch (err) {
+    // Express 5 hands a listen error to the callback; without this the process would say it listens and exit 0
+    logger.fatal({ err, host: config.host, port: config.port }, `cannot listen on ${config.host}:${config.port}`);
+    await deliveries.stop();
+    db.$client.close();
+    throw err;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info({ port, database: config.databasePath, publicUrl: config.publicUrl }, 'seatd listening');
-  const { metricsPort } = config;
-  const metricsServer =
-    metricsPort === undefined
-      ? undefined
-      : await new Promise<Server>((resolve) => {
-          const s = metricsApp(app.locals.metrics as Metrics).listen(metricsPort, config.metricsHost, () => resolve(s));
-        });
-  if (metricsServer) logger.info({ port: config.metricsPort, host: config.metricsHost }, 'metrics listening');
+  const consoleUrl = `${config.publicUrl}/console`;
+  logger.info(
+    { host: config.host, port, database, newDatabase, publicUrl: config.publicUrl, console: consoleUrl },
+    `seatd listening on ${config.host}:${port}; console at ${consoleUrl}`,
+  );
+  const { metricsPort, metricsHost } = config;
+  let metricsServer: Server | undefined;
+  if (metricsPort !== undefined) {
+    try {
+      metricsServer = await listen(metricsApp(app.locals.metrics as Metrics), metricsPort, metricsHost);
+    } catch (err) {
+      logger.fatal({ err, host: metricsHost, port: metricsPort }, `cannot listen for metrics on ${metricsHost}:${metricsPort}`);
+      server.close();
+      await deliveries.stop();
+      db.$client.close();
+      throw err;
+    }
+    logger.info({ port: metricsPort, host: metricsHost }, 'metrics listening');
+  }
   if (!config.operatorToken) logger.warn('SEATD_OPERATOR_TOKEN is not set: the operator API is disabled (the CLI still works)');
 
   const housekeeping = () => {

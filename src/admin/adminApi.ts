@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import type { AppDeps } from '../app';
 import { alertRoutes } from './alertRoutes';
 import { appRoutes } from './appRoutes';
+import { apiTokenRoutes } from './apiTokenRoutes';
 import { auditRoutes } from './auditRoutes';
 import { memberRoutes } from './memberRoutes';
 import { scimTokenRoutes } from './scimTokenRoutes';
@@ -27,6 +28,7 @@ export function adminApi(deps: AppDeps): Router {
   api.use('/orgs/:org', auditRoutes(ctx));
   api.use('/orgs/:org', memberRoutes(ctx));
   api.use('/orgs/:org', scimTokenRoutes(ctx));
+  api.use('/orgs/:org', apiTokenRoutes(ctx, config.operatorToken));
   api.use('/orgs/:org', ssoRoutes(ctx, deps.config.samlSp?.cert));
   api.use('/orgs/:org', alertRoutes(ctx));
   api.use((req, res) => {

@@ -26,15 +26,31 @@ function unauthorized(res: Response, detail: string): void {
   sendProblem(res, 401, 'unauthorized', 'Unauthorized', detail);
 }
 
-/** The operator token from the environment, compared as digests in constant time. Unset means the operator API is off. */
+/** Whether the request carries the operator token, compared as digests in constant time. */
+function presentsOperatorToken(req: Request, expected: string | undefined): boolean {
+  const presented = bearerToken(req);
+  return Boolean(expected && presented && digestsEqual(sha256Hex(presented), expected));
+}
+
+/** The operator token from the environment. Unset means the operator API is off. */
 export function requireOperator(operatorToken: string | undefined): RequestHandler {
   const expected = operatorToken ? sha256Hex(operatorToken) : undefined;
   return (req, res, next) => {
     if (!expected) return unauthorized(res, 'The operator API is disabled: set SEATD_OPERATOR_TOKEN to enable it');
-    const presented = bearerToken(req);
-    if (!presented || !digestsEqual(sha256Hex(presented), expected)) {
+    if (!presentsOperatorToken(req, expected)) {
       return unauthorized(res, 'A valid operator token is required (Authorization: Bearer <SEATD_OPERATOR_TOKEN>)');
     }
+    next();
+  };
+}
+
+/** The operator, or the org's own callers with at least `minRole` (for what both may do, such as managing API tokens). */
+export function requireOperatorOrOrgRole(ctx: DomainContext, operatorToken: string | undefined, minRole: TokenRole): RequestHandler {
+  const expected = operatorToken ? sha256Hex(operatorToken) : undefined;
+  const orgRole = requireOrgRole(ctx, minRole);
+  return (req, res, next) => {
+    if (!presentsOperatorToken(req, expected)) return orgRole(req, res, next);
+    req.principal = { orgId: String(req.params.org), role: 'owner', actor: 'operator' };
     next();
   };
 }

@@ -69,6 +69,17 @@ const schemas: Record<string, Schema> = {
     required: ['data', 'nextCursor'],
     properties: { data: { type: 'array', items: ref('Event') }, nextCursor: { type: 'string' } },
   },
+  ApiToken: {
+    type: 'object',
+    required: ['id', 'role', 'label', 'createdAt', 'lastUsedAt'],
+    properties: {
+      id: { type: 'string', example: 'tok_0195f3a1c2d4e5f60718' },
+      role: { type: 'string', enum: ['owner', 'admin'] },
+      label: { type: 'string' },
+      createdAt: { type: 'string', format: 'date-time' },
+      lastUsedAt: { type: ['string', 'null'], format: 'date-time', description: 'When it last authenticated a request, to the minute' },
+    },
+  },
   Problem: {
     type: 'object',
     required: ['type', 'title', 'status', 'detail'],
@@ -311,6 +322,20 @@ export function openApiDocument(publicUrl: string) {
           parameters: [orgParam],
           requestBody: body('api-token'),
           responses: { '201': ok('The token, shown once', { type: 'object', required: ['token'] }), ...errors },
+        },
+        get: {
+          summary: "The org's live API tokens, never their secrets (the operator or the org's owners)",
+          security: [{ operatorToken: [] }, ...orgSecurity],
+          parameters: [orgParam],
+          responses: { '200': ok('Tokens, oldest first', { type: 'array', items: ref('ApiToken') }), ...errors },
+        },
+      },
+      '/api/v1/orgs/{org}/api-tokens/{id}': {
+        delete: {
+          summary: "Revoke an API token at once: it answers 401 from then on (the operator or the org's owners; audited)",
+          security: [{ operatorToken: [] }, ...orgSecurity],
+          parameters: [orgParam, idParam('Token')],
+          responses: { '204': { description: 'Revoked' }, ...errors },
         },
       },
       '/api/v1/orgs/{org}/seats': {

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { Conflict, DomainError, Forbidden, Gone, Invalid, NoSeatAvailable, NotFound, StaleVersion } from '../domain/errors';
 import type { Logger } from '../logger';
+import { redactUrl } from '../http/redactUrl';
 
 export type Problem = {
   type: string;
@@ -49,7 +50,7 @@ export function problemErrorHandler(logger: Logger): ErrorRequestHandler {
     if (status && status >= 400 && status < 500) {
       return sendProblem(res, status, 'bad-request', 'Bad request', err.expose ? err.message : 'The request could not be read');
     }
-    logger.error({ err, method: req.method, url: req.originalUrl }, 'unhandled error');
+    logger.error({ err, method: req.method, reqId: req.id, url: redactUrl(req.originalUrl) }, 'unhandled error');
     return sendProblem(res, 500, 'internal-error', 'Internal server error', 'Something went wrong on our side; it has been logged');
   };
 }

@@ -3,6 +3,16 @@ import type { DomainContext } from '../domain/context';
 import type { Logger } from '../logger';
 import { createWebhookSender } from './webhook';
 
+/** A webhook URL's path and query may hold a secret of the receiver's (many hook URLs do): its origin is enough to act on. */
+function loggableDestination(destination: string): string {
+  if (!/^https?:/i.test(destination)) return destination; // an email address
+  try {
+    return new URL(destination).origin;
+  } catch {
+    return '(unreadable URL)';
+  }
+}
+
 /** Works off the alert outbox on a timer; `nudge()` (wired to ctx.outboxQueued) runs it as soon as a change queued something. */
 export function startDeliveryWorker(
   ctx: DomainContext,
@@ -21,7 +31,9 @@ export function startDeliveryWorker(
       queuedWhileRunning = true; // picked up by one more pass when this one ends
       return running;
     }
-    running = processDueDeliveries(ctx, { mailer: ctx.mailer, webhook }, policy)
+    running = processDueDeliveries(ctx, { mailer: ctx.mailer, webhook }, policy, (failure) =>
+      logger.warn({ ...failure, destination: loggableDestination(failure.destination) }, 'alert delivery attempt failed'),
+    )
       .then((tally) => {
         if (tally.delivered || tally.retried || tally.failed) logger.info(tally, 'alert deliveries processed');
       })

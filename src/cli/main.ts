@@ -1,12 +1,15 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../config';
 import { openDomainContext } from '../composition';
 import { createLogger } from '../logger';
 import type { DomainContext } from '../domain/context';
 import { DomainError, Invalid } from '../domain/errors';
-import { createOrg } from '../domain/orgs/orgs';
-import { createToken } from '../domain/orgs/tokens';
+import { createOrg, getOrg, listOrgs } from '../domain/orgs/orgs';
+import { getSeatUsage } from '../domain/ledger/ledger';
+import { createToken, listTokens, revokeToken, type IssuedToken } from '../domain/orgs/tokens';
+import { createdOrgLine, orgDetails, orgLine, renewalLines, tokenLine, verifyLines } from './humanOutput';
 import { createLoginLink } from '../domain/sessions/sessions';
 import { startServer } from '../main';
 import { overdueContracts, renewDueContracts } from '../domain/ledger/renewal';
@@ -25,11 +28,43 @@ function collect(value: string, previous: string[]): string[] {
 
 function openContext(databaseFlag?: string): DomainContext {
   const config = loadConfig();
-  return openDomainContext({ ...config, databasePath: databaseFlag ?? config.databasePath }, createLogger(config.logLevel, 'stderr'));
+  const databasePath = databaseFlag ?? config.databasePath;
+  warnOfRelativeNewDatabase(databasePath);
+  // a person at a terminal wants the command's answer, not info lines; LOG_LEVEL set says otherwise
+  const logLevel = process.env.LOG_LEVEL ? config.logLevel : 'warn';
+  return openDomainContext({ ...config, databasePath }, createLogger(logLevel, 'stderr'));
+}
+
+/**
+ * A relative DATABASE_PATH is relative to the folder the command runs in: run from another folder,
+ * it would make a new empty database there, and the next command would say the org does not exist.
+ */
+function warnOfRelativeNewDatabase(databasePath: string): void {
+  if (path.isAbsolute(databasePath) || databasePath === ':memory:' || fs.existsSync(databasePath)) return;
+  process.stderr.write(
+    `seatd: warning: no database at ${path.resolve(databasePath)} yet; a new, empty one is made there. DATABASE_PATH (${databasePath}) is relative to the current folder: run seatd from the folder the server runs in, or give an absolute path.\n`,
+  );
 }
 
 function print(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** `--json` prints the object, as scripts want; otherwise the line a person reads. */
+function output(opts: { json?: unknown }, value: unknown, human: () => string): void {
+  if (opts.json !== undefined && opts.json !== false) print(value);
+  else process.stdout.write(`${human()}\n`);
+}
+
+const JSON_OPTION = ['--json', 'print JSON instead of a line for people'] as const;
+
+/** A new token alone on stdout, so `TOKEN=$(seatd token create …)` works; what it is goes to stderr. */
+function issued(opts: { json?: boolean }, token: IssuedToken): void {
+  output(opts, token, () => token.token);
+  if (!opts.json) {
+    const what = token.kind === 'api' ? `${token.role} API token` : 'SCIM token';
+    process.stderr.write(`${what} ${token.id} "${token.label}"; shown once, only its hash is kept\n`);
+  }
 }
 
 function describe(err: unknown): string {
@@ -37,9 +72,14 @@ function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+function packageVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+}
+
 export function buildProgram(): Command {
   const program = new Command('seatd')
     .description('seatd: seat-aware identity provisioning server')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError()
     .addOption(new Option('--database <path>', 'SQLite database file').env('DATABASE_PATH'));
 
@@ -64,7 +104,7 @@ export function buildProgram(): Command {
   org
     .command('create')
     .description('create an organization with its contract and invite its primary owner')
-    .option('--json <file>', 'read the whole request as JSON (same body as POST /api/v1/orgs); "-" for stdin')
+    .option('--json [file]', 'print JSON; with a file ("-" for stdin), also read the whole request from it (the body of POST /api/v1/orgs)')
     .option('--name <name>', 'organization name')
     .option('--domain <domain>', 'verified domain (repeatable)', collect, [])
     .option('--owner-email <email>', 'primary owner email, in one of the domains')
@@ -79,26 +119,49 @@ export function buildProgram(): Command {
     .option('--no-auto-renew', 'the contract does not renew by itself')
     .addOption(new Option('--mode <mode>', 'provisioning mode').choices(['manual', 'jit', 'scim']).default('manual'))
     .action(async (opts) => {
-      const body = opts.json
-        ? JSON.parse(fs.readFileSync(opts.json === '-' ? 0 : opts.json, 'utf8'))
-        : {
-            name: opts.name,
-            domains: opts.domain,
-            primaryOwnerEmail: opts.ownerEmail,
-            ...(opts.ownerGivenName !== undefined || opts.ownerFamilyName !== undefined
-              ? { primaryOwnerName: { givenName: opts.ownerGivenName, familyName: opts.ownerFamilyName } }
-              : {}),
-            provisioningMode: opts.mode,
-            contract: {
-              termStart: opts.termStart ?? new Date().toISOString().slice(0, 10),
-              autoRenew: opts.autoRenew,
-              currency: opts.currency,
-              prices: { standard: opts.standardPrice, premium: opts.premiumPrice },
-              seats: { standard: opts.standardSeats, premium: opts.premiumSeats },
-            },
-          };
+      const body =
+        typeof opts.json === 'string'
+          ? JSON.parse(fs.readFileSync(opts.json === '-' ? 0 : opts.json, 'utf8'))
+          : {
+              name: opts.name,
+              domains: opts.domain,
+              primaryOwnerEmail: opts.ownerEmail,
+              ...(opts.ownerGivenName !== undefined || opts.ownerFamilyName !== undefined
+                ? { primaryOwnerName: { givenName: opts.ownerGivenName, familyName: opts.ownerFamilyName } }
+                : {}),
+              provisioningMode: opts.mode,
+              contract: {
+                termStart: opts.termStart ?? new Date().toISOString().slice(0, 10),
+                autoRenew: opts.autoRenew,
+                currency: opts.currency,
+                prices: { standard: opts.standardPrice, premium: opts.premiumPrice },
+                seats: { standard: opts.standardSeats, premium: opts.premiumSeats },
+              },
+            };
       const ctx = openContext(program.opts().database);
-      print(await createOrg(ctx, body, 'cli'));
+      const created = await createOrg(ctx, body, 'cli');
+      output(opts, created, () => createdOrgLine(created));
+    });
+
+  org
+    .command('list')
+    .description('every organization with its seats in use')
+    .option(...JSON_OPTION)
+    .action((opts) => {
+      const orgs = listOrgs(openContext(program.opts().database));
+      output(opts, orgs, () => (orgs.length ? orgs.map(orgLine).join('\n') : 'no organization yet'));
+    });
+
+  org
+    .command('show')
+    .description('one organization: domains, provisioning, term and seats')
+    .argument('<org>', 'organization id')
+    .option(...JSON_OPTION)
+    .action((orgId: string, opts) => {
+      const ctx = openContext(program.opts().database);
+      const { id, name, domains, provisioningMode, defaultSeatType, groupSeatTypes, createdAt } = getOrg(ctx, orgId);
+      const shown = { id, name, domains, provisioningMode, defaultSeatType, groupSeatTypes, createdAt, seats: getSeatUsage(ctx, orgId) };
+      output(opts, shown, () => orgDetails(shown));
     });
 
   const token = program.command('token').description('org API tokens');
@@ -108,9 +171,42 @@ export function buildProgram(): Command {
     .requiredOption('--org <id>', 'organization id')
     .addOption(new Option('--role <role>', 'role the token acts with').choices(['owner', 'admin']).default('owner'))
     .option('--label <label>', 'what the token is for', 'cli')
+    .option(...JSON_OPTION)
     .action((opts) => {
       const ctx = openContext(program.opts().database);
-      print(createToken(ctx, opts.org, { kind: 'api', role: opts.role, label: opts.label }, { actor: 'cli', role: 'owner' }));
+      issued(opts, createToken(ctx, opts.org, { kind: 'api', role: opts.role, label: opts.label }, { actor: 'cli', role: 'owner' }));
+    });
+  token
+    .command('list')
+    .description("the org's live API tokens (never their secrets) and when each was last used")
+    .requiredOption('--org <id>', 'organization id')
+    .option(...JSON_OPTION)
+    .action((opts) => {
+      const tokens = listTokens(openContext(program.opts().database), opts.org, 'api');
+      output(opts, tokens, () => (tokens.length ? tokens.map(tokenLine).join('\n') : 'no API token'));
+    });
+  token
+    .command('revoke')
+    .description('revoke an API token at once (audited)')
+    .requiredOption('--org <id>', 'organization id')
+    .argument('<token-id>', 'the id (tok_…) that token list shows')
+    .option(...JSON_OPTION)
+    .action((tokenId: string, opts) => {
+      revokeToken(openContext(program.opts().database), opts.org, 'api', tokenId, 'cli');
+      output(opts, { id: tokenId, revoked: true }, () => `revoked ${tokenId}`);
+    });
+
+  program
+    .command('scim-token')
+    .description('SCIM tokens for an identity provider')
+    .command('create')
+    .description("create a SCIM bearer token for the org's identity provider (printed once)")
+    .requiredOption('--org <id>', 'organization id')
+    .option('--label <label>', 'what the token is for', 'scim')
+    .option(...JSON_OPTION)
+    .action((opts) => {
+      const ctx = openContext(program.opts().database);
+      issued(opts, createToken(ctx, opts.org, { kind: 'scim', role: null, label: opts.label }, { actor: 'cli', role: 'owner' }));
     });
 
   const app = program.command('app').description("the vendor's applications that sign people in through seatd (OpenID Connect clients)");
@@ -154,20 +250,23 @@ export function buildProgram(): Command {
     .description('print a one-time console sign-in link, valid 15 minutes, for an active member')
     .requiredOption('--org <id>', 'organization id')
     .requiredOption('--email <email>', 'the member to sign in')
+    .option(...JSON_OPTION)
     .action((opts) => {
       const ctx = openContext(program.opts().database);
       const link = createLoginLink(ctx, opts.org, opts.email, 'cli');
-      process.stdout.write(`${link.url}\n`);
-      process.stderr.write(`valid until ${link.expiresAt}, once\n`);
+      output(opts, link, () => link.url);
+      if (!opts.json) process.stderr.write(`valid until ${link.expiresAt}, once\n`);
     });
 
   program
     .command('renew')
     .description('renew every auto-renewing contract whose term has ended, invoicing the seats in use (serve does this on its own)')
     .option('--catch-up', 'also renew contracts more than one term behind, one invoice per missed term')
-    .action((opts: { catchUp?: boolean }) => {
+    .option(...JSON_OPTION)
+    .action((opts: { catchUp?: boolean; json?: boolean }) => {
       const ctx = openContext(program.opts().database);
-      print(renewDueContracts(ctx, { catchUp: opts.catchUp === true }));
+      const renewals = renewDueContracts(ctx, { catchUp: opts.catchUp === true });
+      output(opts, renewals, () => renewalLines(renewals));
       for (const c of overdueContracts(ctx)) {
         process.stderr.write(
           `${c.orgId}: ${c.missedTerms} terms behind since ${c.termStart}; run seatd renew --catch-up to invoice them\n`,
@@ -178,10 +277,10 @@ export function buildProgram(): Command {
   program
     .command('verify')
     .description('check every seat pool against its ledger and its seat holders, and every invoice against its lines; exit 1 on a finding')
-    .action(() => {
-      const ctx = openContext(program.opts().database);
-      const report = verifyLedgers(ctx);
-      print(report);
+    .option(...JSON_OPTION)
+    .action((opts) => {
+      const report = verifyLedgers(openContext(program.opts().database));
+      output(opts, report, () => verifyLines(report));
       if (report.findings.length) process.exitCode = 1;
     });
 

@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import { Conflict, DomainError, Forbidden, Invalid, NoSeatAvailable, NotFound, StaleVersion } from '../domain/errors';
 import type { Logger } from '../logger';
+import { redactUrl } from '../http/redactUrl';
 
 export const ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
@@ -69,7 +70,7 @@ export function scimErrorHandler(logger: Logger): ErrorRequestHandler {
     }
     if (err.status && err.status >= 400 && err.status < 500)
       return sendScimError(res, err.status, undefined, (err as { expose?: boolean }).expose ? err.message : 'The request was refused');
-    logger.error({ err, method: req.method, url: req.originalUrl }, 'SCIM request failed');
+    logger.error({ err, method: req.method, reqId: req.id, url: redactUrl(req.originalUrl) }, 'SCIM request failed');
     return sendScimError(res, 500, undefined, 'Internal server error; it has been logged');
   };
 }

@@ -194,7 +194,14 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
 
   router.put('/Users/:id', (req, res) => {
     const current = memberOf(req);
-    const member = updateScimUser(ctx, req.scimOrgId!, current.id, fromScimUser(req.body), scimBy(req.scimActor!, req.scimRole!), ifVersionOf(req));
+    const member = updateScimUser(
+      ctx,
+      req.scimOrgId!,
+      current.id,
+      fromScimUser(req.body),
+      scimBy(req.scimActor!, req.scimRole!),
+      ifVersionOf(req),
+    );
     res.set('ETag', etagOf(member));
     send(res, 200, project(toScimUser(member, baseUrl()), ...listedAttributes(req.query)));
   });
@@ -208,9 +215,7 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
       const patched = await patchUser(toScimUser(current, baseUrl()), req.body);
       try {
         const member = patched
-          ? updateScimUser(ctx, req.scimOrgId!, current.id, fromScimUser(patched), scimBy(req.scimActor!, req.scimRole!), [
-            current.version,
-          ])
+          ? updateScimUser(ctx, req.scimOrgId!, current.id, fromScimUser(patched), scimBy(req.scimActor!, req.scimRole!), [current.version])
           : current;
         res.set('ETag', etagOf(member));
         return send(res, 200, project(toScimUser(member, baseUrl()), ...listedAttributes(req.query)));

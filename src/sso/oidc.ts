@@ -131,7 +131,7 @@ export function oidcRouter(ctx: DomainContext, logger: Logger, options: { allowP
     try {
       config = await clientConfiguration(orgId, connection, allowPrivateNetworks);
     } catch (err) {
-      logger.warn({ orgId, err: err instanceof Error ? err.message : String(err) }, 'OIDC discovery failed');
+      logger.warn({ orgId, err }, 'OIDC discovery failed');
       return sendPage(res, 502, 'Identity provider unreachable', [
         'Your organization’s identity provider could not be reached. Try again in a moment.',
       ]);

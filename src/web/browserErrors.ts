@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { Conflict, DomainError, Forbidden, Gone, Invalid, NoSeatAvailable, NotFound } from '../domain/errors';
 import type { Logger } from '../logger';
 import { sendPage } from './page';
+import { redactUrl } from '../http/redactUrl';
 
 const BACK = { href: '/', text: 'Back to seatd' };
 
@@ -40,7 +41,7 @@ export function browserErrorHandler(logger: Logger): ErrorRequestHandler {
     if (status && status >= 400 && status < 500) {
       return sendPage(res, status, 'Bad request', ['This address or form could not be read. Check the link and try again.'], BACK);
     }
-    logger.error({ err, method: req.method, path: req.path }, 'page failed');
+    logger.error({ err, reqId: req.id, method: req.method, url: redactUrl(req.originalUrl) }, 'page failed');
     sendPage(
       res,
       500,

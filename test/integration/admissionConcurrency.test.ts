@@ -83,13 +83,18 @@ describe('admission under concurrency, on a real SQLite file', () => {
     const admitted = outcomes.filter((o) => o.status === 'fulfilled').length + workerOutcomes.filter((o) => o === 'admitted').length;
     expect(admitted).toBe(50);
     expect(workerOutcomes.filter((o) => o !== 'admitted' && o !== 'NoSeatAvailable')).toEqual([]); // nobody timed out on the lock
-    // and they did meet: in the audit log the server's decisions and the other processes' alternate
+    // and they did meet: the other processes went on deciding after the server's first decision, and the
+    // server decided before their last one, so both made progress while the other was writing. (How
+    // often their turns alternate beyond that is the scheduler's business on a loaded machine.)
     const writers = (
       ctx.db.$client.prepare("SELECT actor FROM audit_log WHERE org_id = ? AND action = 'provisioning.jit' ORDER BY id").all(orgId) as {
         actor: string;
       }[]
-    ).map((r) => (r.actor.startsWith('sso:s') ? 's' : 'w'));
-    expect(writers.join('').replace(/(.)\1+/g, '$1').length).toBeGreaterThan(3);
+    ).map((r) => (r.actor.startsWith('sso:s') ? 'server' : 'worker'));
+    const serverFirst = writers.indexOf('server');
+    const workerLast = writers.lastIndexOf('worker');
+    expect(serverFirst).toBeGreaterThan(0); // the workers were writing first (the burst waited for them)
+    expect(workerLast).toBeGreaterThan(serverFirst); // and went on after the server's first decision
     expectExactly50();
   });
 });

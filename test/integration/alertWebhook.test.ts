@@ -9,6 +9,8 @@ import { createSeedOrg, createTestContext, type TestContext } from '../support/t
 import request from 'supertest';
 import { createServerApp } from '../../src/main';
 import { createLogger } from '../../src/logger';
+import { startDeliveryWorker } from '../../src/alerts/deliveryWorker';
+import { capturedLog } from '../support/capturedLog';
 import { OPERATOR_TOKEN } from '../support/testApp';
 import { scimOrg, tokenFor } from '../support/httpFixtures';
 
@@ -132,6 +134,33 @@ describe('alert webhook delivery', () => {
       expect(await processDueDeliveries(ctx, senders(), policy)).toEqual({ delivered: 0, retried: 0, failed: 0 });
       expect(receiver.received).toHaveLength(3);
     } finally {
+      await receiver.close();
+    }
+  });
+
+  it('logs each failed attempt at warn with its reason, and the receiver only by its origin', async () => {
+    const receiver = await startReceiver([500]);
+    const log = capturedLog();
+    const worker = startDeliveryWorker(ctx, log.logger, 3_600_000, policy, { allowPrivateNetworks: true });
+    try {
+      updateAlertSettings(ctx, orgId, { webhookUrl: `${receiver.url}?key=receiver-secret`, thresholds: [100] }, owner);
+      admitSsoUser(ctx, orgId, { email: `a@${domain}` });
+      await worker.runOnce();
+      const warned = log.lines().filter((l) => l.level === 40);
+      expect(warned).toEqual([
+        expect.objectContaining({
+          msg: 'alert delivery attempt failed',
+          orgId,
+          channel: 'webhook',
+          destination: new URL(receiver.url).origin,
+          attempts: 1,
+          willRetry: true,
+          reason: 'webhook receiver answered 500',
+        }),
+      ]);
+      expect(log.text()).not.toContain('receiver-secret');
+    } finally {
+      await worker.stop();
       await receiver.close();
     }
   });

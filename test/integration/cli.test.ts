@@ -15,23 +15,32 @@ import { createOutboxMailer } from '../../src/mail/mailer';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-function seatd(args: string[], env: Record<string, string>, input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+/** The CLI as a child process, run from `cwd` (the repository unless a test plays a person who changed directory). */
+function seatdIn(
+  cwd: string,
+  args: string[],
+  env: Record<string, string>,
+  input?: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = execFile(
       process.execPath,
-      ['bin/seatd.js', ...args],
-      { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'silent', ...env }, timeout: 60_000 },
+      [path.join(ROOT, 'bin/seatd.js'), ...args],
+      { cwd, env: { ...process.env, LOG_LEVEL: 'silent', ...env }, timeout: 60_000 },
       (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
     if (input !== undefined) child.stdin!.end(input);
   });
 }
 
+const seatd = (args: string[], env: Record<string, string>, input?: string) => seatdIn(ROOT, args, env, input);
+
 /** `org create` with these flags, at prices 1 and 2 and one Standard seat unless they say otherwise. */
 function orgCreate(flags: Record<string, string>): string[] {
   return [
     'org',
     'create',
+    '--json',
     ...Object.entries({ '--standard-price': '1', '--premium-price': '2', '--standard-seats': '1', ...flags }).flat(),
   ];
 }
@@ -48,7 +57,99 @@ describe('the seatd CLI', () => {
   it('prints help naming its commands', async () => {
     const { code, stdout } = await seatd(['--help'], env);
     expect(code).toBe(0);
-    for (const command of ['serve', 'migrate', 'org', 'token', 'login-link', 'renew', 'verify']) expect(stdout).toContain(command);
+    for (const command of ['serve', 'migrate', 'org', 'token', 'scim-token', 'login-link', 'renew', 'verify'])
+      expect(stdout).toContain(command);
+  });
+
+  it('prints its version', async () => {
+    const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    await expect(seatd(['--version'], env)).resolves.toMatchObject({ code: 0, stdout: `${version}\n` });
+  });
+
+  it('speaks to people in one line by default, and lists, shows, makes and revokes what the operator needs', async () => {
+    const own = { ...env, DATABASE_PATH: path.join(dir, 'human.db') };
+    const created = await seatd(
+      [
+        'org',
+        'create',
+        '--name',
+        'Human Co',
+        '--domain',
+        'human.example',
+        '--owner-email',
+        'owner@human.example',
+        '--standard-price',
+        '1',
+        '--premium-price',
+        '2',
+        '--standard-seats',
+        '3',
+      ],
+      own,
+    );
+    expect(created.code).toBe(0);
+    const orgId =
+      /^created (org_[0-9a-f]{20}) "Human Co" \(human\.example\), seats in use standard 1\/3, premium 0\/0; owner@human\.example: invitation sent\n$/.exec(
+        created.stdout,
+      )?.[1];
+    expect(orgId).toBeDefined();
+
+    const listed = await seatd(['org', 'list'], own);
+    expect(listed.stdout).toBe(`${orgId}  "Human Co"  human.example  manual  seats in use standard 1/3, premium 0/0\n`);
+    expect(JSON.parse((await seatd(['org', 'list', '--json'], own)).stdout)).toEqual([
+      expect.objectContaining({ id: orgId, name: 'Human Co' }),
+    ]);
+    const shown = await seatd(['org', 'show', orgId!], own);
+    expect(shown.stdout).toContain('standard:     1 of 3 in use, 2 free');
+    const shownJson = JSON.parse((await seatd(['org', 'show', orgId!, '--json'], own)).stdout);
+    expect(shownJson).toMatchObject({
+      id: orgId,
+      domains: ['human.example'],
+      seats: { standard: { purchased: 3, assigned: 1, available: 2 } },
+    });
+    expect(Object.keys(shownJson)).not.toContain('webhookSecret');
+
+    const made = await seatd(['token', 'create', '--org', orgId!, '--label', 'laptop'], own);
+    expect(made.stdout).toMatch(/^sdapi_tok_[0-9a-f]{20}\.\S+\n$/); // the token alone, for TOKEN=$(…)
+    expect(made.stderr).toContain('shown once');
+    const tokens = await seatd(['token', 'list', '--org', orgId!], own);
+    const tokenId = made.stdout.slice('sdapi_'.length, made.stdout.indexOf('.'));
+    expect(tokens.stdout).toMatch(new RegExp(`^${tokenId}  owner  "laptop"  created \\S+  last used never\\n$`));
+    expect(tokens.stdout).not.toContain(made.stdout.trim().split('.')[1]);
+    await expect(seatd(['token', 'revoke', '--org', orgId!, tokenId], own)).resolves.toMatchObject({
+      code: 0,
+      stdout: `revoked ${tokenId}\n`,
+    });
+    expect(JSON.parse((await seatd(['token', 'list', '--org', orgId!, '--json'], own)).stdout)).toEqual([]);
+    const again = await seatd(['token', 'revoke', '--org', orgId!, tokenId], own);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(tokenId);
+
+    const scim = await seatd(['scim-token', 'create', '--org', orgId!, '--label', 'okta'], own);
+    expect(scim.stdout).toMatch(/^sdscim_tok_[0-9a-f]{20}\.\S+\n$/);
+
+    await expect(seatd(['renew'], own)).resolves.toMatchObject({ code: 0, stdout: 'no contract was due for renewal\n' });
+    const verified = await seatd(['verify'], own);
+    expect(verified).toMatchObject({
+      code: 0,
+      stdout: 'checked 1 org: every pool matches its ledger and seat holders, every invoice its lines\n',
+    });
+  }, 120_000); // fourteen CLI runs, each starting Node and tsx
+
+  it('warns when a relative DATABASE_PATH names no database yet, and names the file when it cannot use it', async () => {
+    const elsewhere = fs.mkdtempSync(path.join(dir, 'elsewhere-'));
+    const relative = await seatdIn(elsewhere, ['org', 'list'], { ...env, DATABASE_PATH: './data/seatd.db' });
+    expect(relative.code).toBe(0);
+    expect(relative.stderr).toContain(`warning: no database at ${path.join(elsewhere, 'data', 'seatd.db')} yet`);
+    const existing = await seatdIn(elsewhere, ['org', 'list'], { ...env, DATABASE_PATH: './data/seatd.db' });
+    expect(existing.stderr).not.toContain('warning');
+
+    fs.writeFileSync(path.join(dir, 'not-a-database.db'), 'hello, I am a text file and no SQLite database at all'.repeat(100));
+    const broken = await seatd(['org', 'list'], { ...env, DATABASE_PATH: path.join(dir, 'not-a-database.db') });
+    expect(broken.code).not.toBe(0);
+    expect(broken.stderr).toContain(
+      `cannot use the database ${path.join(dir, 'not-a-database.db')} (DATABASE_PATH): file is not a database`,
+    );
   });
 
   it('migrates, creates an org and an owner token that works against the API on the same database', async () => {
@@ -72,6 +173,7 @@ describe('the seatd CLI', () => {
         '72000',
         '--standard-seats',
         '100',
+        '--json',
       ],
       env,
     );
@@ -80,7 +182,7 @@ describe('the seatd CLI', () => {
     expect(org).toMatchObject({ name: 'Acme CLI', seats: { standard: { purchased: 100, assigned: 1 } } });
     expect(fs.readdirSync(env.OUTBOX_DIR!).some((f) => f.endsWith('-owner@cli.example.eml'))).toBe(true);
 
-    const token = await seatd(['token', 'create', '--org', org.id, '--role', 'owner', '--label', 'laptop'], env);
+    const token = await seatd(['token', 'create', '--org', org.id, '--role', 'owner', '--label', 'laptop', '--json'], env);
     expect(token.code).toBe(0);
     const { token: secret } = JSON.parse(token.stdout);
 
@@ -194,7 +296,7 @@ describe('the seatd CLI', () => {
       db.$client.close();
     }
 
-    const renewed = await seatd(['renew'], own);
+    const renewed = await seatd(['renew', '--json'], own);
     expect(renewed.code).toBe(0);
     // the owner is the one seat in use: 10 bought, 1 renewed
     expect(JSON.parse(renewed.stdout)).toEqual([
@@ -205,16 +307,16 @@ describe('the seatd CLI', () => {
         invoice: { id: expect.any(String), number: expect.stringMatching(/^INV-\d{4}-000001$/), total: 36000, currency: 'USD' },
       },
     ]);
-    expect(JSON.parse((await seatd(['renew'], own)).stdout)).toEqual([]);
+    expect(JSON.parse((await seatd(['renew', '--json'], own)).stdout)).toEqual([]);
 
-    const healthy = await seatd(['verify'], own);
+    const healthy = await seatd(['verify', '--json'], own);
     expect(healthy.code).toBe(0);
     expect(JSON.parse(healthy.stdout)).toEqual({ orgs: 1, findings: [] });
 
     const tamper = new Database(own.DATABASE_PATH);
     tamper.prepare("UPDATE seat_pools SET purchased = purchased + 5 WHERE seat_type = 'standard'").run();
     tamper.close();
-    const broken = await seatd(['verify'], own);
+    const broken = await seatd(['verify', '--json'], own);
     expect(broken.code).toBe(1);
     expect(JSON.parse(broken.stdout).findings).toEqual([
       { orgId, seatType: 'standard', problem: 'purchased-differs-from-ledger', purchased: 6, ledger: 1 },

@@ -36,7 +36,10 @@ describe('GET /metrics', () => {
   it('is not served on the main listener without METRICS_TOKEN, whatever address or forwarded address the caller has', async () => {
     // loopback caller (supertest), as every visitor is behind a reverse proxy on the same host
     await request(t.app).get('/metrics').expect(404);
-    await request(appWith({ trustProxy: 'loopback' })).get('/metrics').set('X-Forwarded-For', '127.0.0.1').expect(404);
+    await request(appWith({ trustProxy: 'loopback' }))
+      .get('/metrics')
+      .set('X-Forwarded-For', '127.0.0.1')
+      .expect(404);
   });
 
   it('asks for METRICS_TOKEN when one is set', async () => {

@@ -33,40 +33,83 @@ describe('role boundaries', () => {
       expect(res.status).toBe(403);
       expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     };
-    await forbidden(await request(t.app).put(url('/sso/saml')).set(admin).send({ ...saml, idpCert: idp.cert }));
-    await forbidden(await request(t.app).put(url('/sso/oidc')).set(admin).send({ issuer: 'https://idp.test', clientId: 'x', clientSecret: 'y' }));
+    await forbidden(
+      await request(t.app)
+        .put(url('/sso/saml'))
+        .set(admin)
+        .send({ ...saml, idpCert: idp.cert }),
+    );
+    await forbidden(
+      await request(t.app).put(url('/sso/oidc')).set(admin).send({ issuer: 'https://idp.test', clientId: 'x', clientSecret: 'y' }),
+    );
     await forbidden(await request(t.app).put(url('/provisioning')).set(admin).send({ mode: 'manual' }));
     await forbidden(await request(t.app).post(url('/scim-tokens')).set(admin).send({ label: 'okta' }));
     const scimToken = await request(t.app).post(url('/scim-tokens')).set(owner).send({ label: 'okta' }).expect(201);
-    await forbidden(await request(t.app).delete(url(`/scim-tokens/${scimToken.body.id}`)).set(admin));
-    await request(t.app).delete(url(`/scim-tokens/${scimToken.body.id}`)).set(owner).expect(204);
-    await request(t.app).put(url('/sso/saml')).set(owner).send({ ...saml, idpCert: idp.cert }).expect(200);
+    await forbidden(
+      await request(t.app)
+        .delete(url(`/scim-tokens/${scimToken.body.id}`))
+        .set(admin),
+    );
+    await request(t.app)
+      .delete(url(`/scim-tokens/${scimToken.body.id}`))
+      .set(owner)
+      .expect(204);
+    await request(t.app)
+      .put(url('/sso/saml'))
+      .set(owner)
+      .send({ ...saml, idpCert: idp.cert })
+      .expect(200);
     await request(t.app).get(url('/sso/saml')).set(admin).expect(200); // reading stays open to admins
   });
 
   it('lets an admin change, deactivate, re-invite or remove members and admins, never an owner', async () => {
-    const olga = await request(t.app).post(url('/members')).set(owner).send({ email: `olga@${domain}`, role: 'owner' }).expect(201);
-    const ada = await request(t.app).post(url('/members')).set(admin).send({ email: `ada@${domain}`, role: 'admin' }).expect(201);
+    const olga = await request(t.app)
+      .post(url('/members'))
+      .set(owner)
+      .send({ email: `olga@${domain}`, role: 'owner' })
+      .expect(201);
+    const ada = await request(t.app)
+      .post(url('/members'))
+      .set(admin)
+      .send({ email: `ada@${domain}`, role: 'admin' })
+      .expect(201);
     const olgaUrl = url(`/members/${olga.body.member.id}`);
     for (const patch of [{ active: false }, { seatType: 'premium' }, { role: 'member' }]) {
       await request(t.app).patch(olgaUrl).set(admin).send(patch).expect(403);
     }
     await request(t.app).delete(olgaUrl).set(admin).expect(403);
-    await request(t.app).patch(url(`/members/${ada.body.member.id}`)).set(admin).send({ active: false }).expect(200);
+    await request(t.app)
+      .patch(url(`/members/${ada.body.member.id}`))
+      .set(admin)
+      .send({ active: false })
+      .expect(200);
     await request(t.app).patch(olgaUrl).set(owner).send({ active: false }).expect(200);
     // a deactivated owner re-invited as a member would be an owner removed by an admin
-    await request(t.app).post(url('/members')).set(admin).send({ email: `olga@${domain}`, role: 'member' }).expect(403);
+    await request(t.app)
+      .post(url('/members'))
+      .set(admin)
+      .send({ email: `olga@${domain}`, role: 'member' })
+      .expect(403);
     await request(t.app).patch(olgaUrl).set(admin).send({ active: true }).expect(403);
     expect((await request(t.app).get(olgaUrl).set(owner).expect(200)).body).toMatchObject({ role: 'owner', status: 'deactivated' });
     const primary = (await request(t.app).get(url('/members?role=primary_owner')).set(owner).expect(200)).body.members[0];
-    await request(t.app).patch(url(`/members/${primary.id}`)).set(owner).send({ active: false }).expect(409);
-    await request(t.app).delete(url(`/members/${primary.id}`)).set(admin).expect(409);
+    await request(t.app)
+      .patch(url(`/members/${primary.id}`))
+      .set(owner)
+      .send({ active: false })
+      .expect(409);
+    await request(t.app)
+      .delete(url(`/members/${primary.id}`))
+      .set(admin)
+      .expect(409);
   });
 
   describe('an SSO sign-in grants no more than the connection’s last editor holds', () => {
     /** The primary owner accepts their invitation, then signs in through the org's SAML IdP in a browser of their own. */
     async function primaryOwnerSignsInWithSaml() {
-      await request(t.app).get(new URL(linkFromOutbox(t.ctx.outboxDir, `owner@${domain}`)).pathname).expect(200);
+      await request(t.app)
+        .get(new URL(linkFromOutbox(t.ctx.outboxDir, `owner@${domain}`)).pathname)
+        .expect(200);
       const configured = await request(t.app).get(url('/sso/saml')).set(owner).expect(200);
       const browser = request.agent(t.app);
       const login = await browser.get(`/sso/${orgId}/saml/login`).expect(302);
@@ -81,7 +124,11 @@ describe('role boundaries', () => {
       return { browser, landing: res.headers.location };
     }
     beforeEach(async () => {
-      await request(t.app).put(url('/sso/saml')).set(owner).send({ ...saml, idpCert: idp.cert }).expect(200);
+      await request(t.app)
+        .put(url('/sso/saml'))
+        .set(owner)
+        .send({ ...saml, idpCert: idp.cert })
+        .expect(200);
     });
 
     it('a connection an admin set up signs the primary owner in as an admin: no invoices, no purchases', async () => {
@@ -98,7 +145,11 @@ describe('role boundaries', () => {
         .set({ 'Idempotency-Key': 'k1', 'X-CSRF-Token': csrf })
         .send({ add: { standard: 1, premium: 0 } })
         .expect(403);
-      await browser.put(url('/alert-settings')).set('X-CSRF-Token', csrf).send({ thresholds: [50] }).expect(403);
+      await browser
+        .put(url('/alert-settings'))
+        .set('X-CSRF-Token', csrf)
+        .send({ thresholds: [50] })
+        .expect(403);
     });
 
     it('a connection an owner set up lets the primary owner act as an owner', async () => {
@@ -114,8 +165,12 @@ describe('role boundaries', () => {
       scim = await scimOrg(t.app, { standard: 5, premium: 0 });
     });
     const userByName = async (userName: string) =>
-      (await request(t.app).get(`/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`).set(headers()).expect(200))
-        .body.Resources[0];
+      (
+        await request(t.app)
+          .get(`/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`)
+          .set(headers())
+          .expect(200)
+      ).body.Resources[0];
     const patch = (id: string, operations: unknown[]) =>
       request(t.app)
         .patch(`/scim/v2/Users/${id}`)
@@ -141,7 +196,9 @@ describe('role boundaries', () => {
         .send({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `olga@${scim.domain}`, active: true })
         .expect(201);
       await request(t.app).patch(`/api/v1/orgs/${scim.orgId}/members/${olga.body.id}`).set(scim.owner).send({ role: 'owner' }).expect(200);
-      const res = await patch(olga.body.id, [{ op: 'replace', path: 'emails[type eq "work"].value', value: `o@${scim.domain}` }]).expect(409);
+      const res = await patch(olga.body.id, [{ op: 'replace', path: 'emails[type eq "work"].value', value: `o@${scim.domain}` }]).expect(
+        409,
+      );
       expect(res.body.detail).toMatch(/owner's email/);
       await patch(olga.body.id, [{ op: 'replace', path: 'displayName', value: 'Olga O.' }]).expect(200); // the rest of an owner's profile syncs
     });

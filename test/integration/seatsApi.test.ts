@@ -181,7 +181,12 @@ describe('org API: seats, quotes, purchases, invoices, renewal, audit', () => {
 
     // the provisioning log's filters: action (exact or a "prefix."), outcome, target, from/to, kept across pages
     const actions = async (query: string) =>
-      (await request(t.app).get(url(`/audit?${query}`)).set(auth).expect(200)).body.entries.map((e: { action: string }) => e.action);
+      (
+        await request(t.app)
+          .get(url(`/audit?${query}`))
+          .set(auth)
+          .expect(200)
+      ).body.entries.map((e: { action: string }) => e.action);
     expect(await actions('action=org.create')).toEqual(['org.create']);
     expect(await actions('action=invitation.')).toEqual(['invitation.create']);
     expect(await actions('outcome=refused')).toEqual([]);

@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import { createApp } from '../../src/app';
-import { createLogger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/logger';
 import { createTestContext, type TestContext } from './testContext';
 
 export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
@@ -14,13 +14,15 @@ export function createTestApp(
     beforeCommit?: () => void;
     samlSp?: { key: string; cert: string };
     outboundAllowPrivateNetworks?: boolean;
+    logger?: Logger;
     /** Tests that call every route without credentials on purpose raise the failed-authentication limit. */
     authFailuresPerMinute?: number;
     publicUrl?: string;
   } = {},
 ): TestApp {
   const publicUrl = options.publicUrl ?? 'http://seatd.test';
-  const ctx = createTestContext(now, { groupCommit: true, beforeCommit: options.beforeCommit, publicUrl });
+  const logger = options.logger ?? createLogger('silent');
+  const ctx = createTestContext(now, { groupCommit: true, beforeCommit: options.beforeCommit, publicUrl, logger });
   const app = createApp({
     ctx,
     // the identity providers and webhook receivers of the tests run on loopback
@@ -31,7 +33,7 @@ export function createTestApp(
       outboundAllowPrivateNetworks: options.outboundAllowPrivateNetworks ?? true,
       authFailuresPerMinute: options.authFailuresPerMinute,
     },
-    logger: createLogger('silent'),
+    logger,
   });
   app.locals.testClock = ctx.clock; // org fixtures start the contract term in the clock's year
   return { app, ctx };

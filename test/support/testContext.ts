@@ -7,7 +7,7 @@ import type { DomainContext } from '../../src/domain/context';
 import { createGroupCommit } from '../../src/composition';
 import { createOrg, type CreatedOrg } from '../../src/domain/orgs/orgs';
 import { createOutboxMailer } from '../../src/mail/mailer';
-import { createLogger } from '../../src/logger';
+import { createLogger, type Logger } from '../../src/logger';
 import type { CreateOrgInput } from '../../src/domain/orgs/orgInput';
 
 export type TestContext = DomainContext & { db: Db; clock: ManualClock; dbFile: string; outboxDir: string; close: () => void };
@@ -18,21 +18,22 @@ export type TestContext = DomainContext & { db: Db; clock: ManualClock; dbFile: 
  */
 export function createTestContext(
   now = '2026-03-01T09:00:00Z',
-  options: { groupCommit?: boolean; beforeCommit?: () => void; publicUrl?: string } = {},
+  options: { groupCommit?: boolean; beforeCommit?: () => void; publicUrl?: string; logger?: Logger } = {},
 ): TestContext {
+  const logger = options.logger ?? createLogger('silent');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seatd-test-'));
   const dbFile = path.join(dir, 'seatd.db');
   const db = openDatabase(dbFile);
   migrateDatabase(db);
   const clock = new ManualClock(now);
   const outboxDir = path.join(dir, 'outbox');
-  const groupCommit = options.groupCommit ? createGroupCommit(db, createLogger('silent'), options.beforeCommit) : undefined;
+  const groupCommit = options.groupCommit ? createGroupCommit(db, logger, options.beforeCommit) : undefined;
   return {
     db,
     clock,
     dbFile,
     outboxDir,
-    mailer: createOutboxMailer(outboxDir, 'seatd <no-reply@seatd.test>', createLogger('silent')),
+    mailer: createOutboxMailer(outboxDir, 'seatd <no-reply@seatd.test>', logger),
     publicUrl: options.publicUrl ?? 'http://seatd.test',
     ...(groupCommit ? { groupCommit } : {}),
     close: () => {

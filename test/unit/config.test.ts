@@ -33,6 +33,30 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ OUTBOUND_ALLOW_PRIVATE_NETWORKS: 'yes' })).toThrow(/OUTBOUND_ALLOW_PRIVATE_NETWORKS/);
   });
 
+  it('takes PUBLIC_URL with its scheme only, and defaults it to the port it serves on', () => {
+    expect(loadConfig({}).publicUrl).toBe('http://localhost:3000');
+    expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ PORT: '8080', PUBLIC_URL: 'https://seatd.example.com/' }).publicUrl).toBe('https://seatd.example.com');
+    expect(() => loadConfig({ PUBLIC_URL: 'seatd.example.com' })).toThrow(/PUBLIC_URL: must be an http\(s\) URL with its scheme/);
+    expect(() => loadConfig({ PUBLIC_URL: 'localhost:3000' })).toThrow(/PUBLIC_URL/);
+    expect(() => loadConfig({ PUBLIC_URL: 'ftp://seatd.example.com' })).toThrow(/PUBLIC_URL/);
+  });
+
+  it('refuses an SMTP_URL that is not an smtp(s) URL, and treats an empty one as unset', () => {
+    expect(loadConfig({ SMTP_URL: 'smtp://user:pw@mail.example.com:587' }).smtpUrl).toBe('smtp://user:pw@mail.example.com:587');
+    expect(loadConfig({ SMTP_URL: 'smtps://mail.example.com' }).smtpUrl).toBe('smtps://mail.example.com');
+    expect(() => loadConfig({ SMTP_URL: 'notaurl' })).toThrow(/SMTP_URL: must be an smtp:\/\/ or smtps:\/\/ URL/);
+    expect(() => loadConfig({ SMTP_URL: 'https://mail.example.com' })).toThrow(/SMTP_URL/);
+    expect(loadConfig({ SMTP_URL: '' }).smtpUrl).toBeUndefined();
+  });
+
+  it('wants MAIL_FROM to be an address, with or without a name', () => {
+    expect(loadConfig({ MAIL_FROM: 'billing@example.com' }).mailFrom).toBe('billing@example.com');
+    expect(loadConfig({ MAIL_FROM: 'Acme Seats <seats@example.com>' }).mailFrom).toBe('Acme Seats <seats@example.com>');
+    expect(() => loadConfig({ MAIL_FROM: 'seatd' })).toThrow(/MAIL_FROM: must be an email address/);
+    expect(() => loadConfig({ MAIL_FROM: 'seatd <nobody>' })).toThrow(/MAIL_FROM/);
+  });
+
   it('names a short operator token instead of starting with it', () => {
     expect(() => loadConfig({ SEATD_OPERATOR_TOKEN: 'short' })).toThrow(/SEATD_OPERATOR_TOKEN must be at least 16 characters/);
   });

@@ -28,7 +28,9 @@ describe('writes on condition of a version', () => {
     const created = provisionScimUser(ctx, orgId, user('Ada'), 'scim:a');
     const read = getMember(ctx, orgId, created.id); // what the first client read: version 1
     updateScimUser(ctx, orgId, created.id, user('Ada L.'), scimBy('scim:b', 'owner'), [read.version]); // another client's write: version 2
-    expect(() => updateScimUser(ctx, orgId, created.id, user('Ada Lovelace'), scimBy('scim:a', 'owner'), [read.version])).toThrow(StaleVersion);
+    expect(() => updateScimUser(ctx, orgId, created.id, user('Ada Lovelace'), scimBy('scim:a', 'owner'), [read.version])).toThrow(
+      StaleVersion,
+    );
     expect(getMember(ctx, orgId, created.id)).toMatchObject({ displayName: 'Ada L.', version: 2 });
     expect(updateScimUser(ctx, orgId, created.id, user('Ada Lovelace'), scimBy('scim:a', 'owner'), [1, 2])).toMatchObject({ version: 3 });
   });

@@ -16,6 +16,17 @@ export const defaultDeliveryPolicy: DeliveryPolicy = {
 
 export type Delivery = Omit<repo.AlertDeliveryRow, 'orgId' | 'payload'>;
 
+/** One failed attempt, for whoever runs the worker to log. */
+export type DeliveryFailure = {
+  deliveryId: string;
+  orgId: string;
+  channel: repo.AlertDeliveryRow['channel'];
+  destination: string;
+  attempts: number;
+  willRetry: boolean;
+  reason: string;
+};
+
 /**
  * Sends what the outbox holds and is due. A failure is retried with backoff; after the last
  * attempt the delivery is marked failed, with the error kept in the delivery log.
@@ -24,6 +35,7 @@ export async function processDueDeliveries(
   ctx: DomainContext,
   senders: { mailer: Mailer; webhook: WebhookSender },
   policy: DeliveryPolicy = defaultDeliveryPolicy,
+  onFailure: (failure: DeliveryFailure) => void = () => {},
 ): Promise<{ delivered: number; retried: number; failed: number }> {
   await committed(ctx); // an alert is sent only once the change that raised it is committed
   const due = repo.dueDeliveries(ctx.db, ctx.clock.now().toISOString(), policy.batchSize);
@@ -61,6 +73,15 @@ export async function processDueDeliveries(
       );
       if (giveUp) tally.failed++;
       else tally.retried++;
+      onFailure({
+        deliveryId: delivery.id,
+        orgId: delivery.orgId,
+        channel: delivery.channel,
+        destination: delivery.destination,
+        attempts,
+        willRetry: !giveUp,
+        reason: lastError,
+      });
     }
   }
   return tally;

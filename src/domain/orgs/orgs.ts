@@ -60,6 +60,11 @@ function checkTermStart(termStart: string, now: Date): void {
   if (problem) throw Invalid.field('contract.termStart', problem);
 }
 
+/** Every org with its seat usage, oldest first: what an operator looks over. */
+export function listOrgs(ctx: DomainContext): (Org & { seats: SeatUsage })[] {
+  return repo.listOrgIds(ctx.db).map((id) => ({ ...getOrg(ctx, id), seats: getSeatUsage(ctx, id) }));
+}
+
 /**
  * Creates an org with its verified domains, its contract and seat pools, and the primary owner's
  * invitation (which reserves one of the seats, Standard when the contract has any) — all or nothing;

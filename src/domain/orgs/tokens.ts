@@ -77,7 +77,36 @@ export function authenticateToken(ctx: DomainContext, kind: TokenKind, presented
   );
   const row = statement.get({ id: m[2]!, kind });
   if (!row || !digestsEqual(sha256Hex(m[3]!), row.secretHash)) return null;
+  recordUse(ctx, row.id, row.lastUsedAt);
   return { tokenId: row.id, orgId: row.orgId, kind: row.kind, role: row.role, createdByRole: row.createdByRole ?? 'admin' };
+}
+
+const USE_RECORDED_EVERY_MS = 60_000;
+
+/** Keeps lastUsedAt to the minute: a SCIM burst of thousands of requests writes it once, not once per request. */
+function recordUse(ctx: DomainContext, tokenId: string, lastUsedAt: string | null): void {
+  const now = ctx.clock.now();
+  if (lastUsedAt && now.getTime() - Date.parse(lastUsedAt) < USE_RECORDED_EVERY_MS) return;
+  inTransaction(ctx, (tx) => tx.update(apiTokens).set({ lastUsedAt: now.toISOString() }).where(eq(apiTokens.id, tokenId)).run());
+}
+
+export type TokenSummary = { id: string; role: TokenRole | null; label: string; createdAt: string; lastUsedAt: string | null };
+
+/** The org's live tokens of a kind, oldest first; never the secret nor its hash. */
+export function listTokens(ctx: DomainContext, orgId: string, kind: TokenKind): TokenSummary[] {
+  if (!findOrg(ctx.db, orgId)) throw new NotFound('organization', orgId);
+  return ctx.db
+    .select({
+      id: apiTokens.id,
+      role: apiTokens.role,
+      label: apiTokens.label,
+      createdAt: apiTokens.createdAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+    })
+    .from(apiTokens)
+    .where(and(eq(apiTokens.orgId, orgId), eq(apiTokens.kind, kind), isNull(apiTokens.revokedAt)))
+    .orderBy(apiTokens.id)
+    .all();
 }
 
 export function revokeToken(ctx: DomainContext, orgId: string, kind: TokenKind, tokenId: string, actor: Actor): void {
