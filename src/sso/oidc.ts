@@ -1,23 +1,14 @@
 import { Router, type Request, type Response } from 'express';
 import type * as OpenIdClient from 'openid-client';
 import type { DomainContext } from '../domain/context';
-import { DomainError, NoSeatAvailable } from '../domain/errors';
 import { ownValue } from '../domain/ownValue';
 import { findOrg } from '../domain/orgs/orgRepository';
-import { admitSsoUser, SignInRefused } from '../domain/provisioning/admission';
-import {
-  getOidcConnection,
-  saveOidcLogin,
-  ssoConnectionEditorRole,
-  takeOidcLogin,
-  type OidcConnection,
-} from '../domain/sso/ssoConnections';
-import { recordSignInFailure } from '../domain/sso/signInFailures';
+import { getOidcConnection, saveOidcLogin, takeOidcLogin, type OidcConnection } from '../domain/sso/ssoConnections';
 import type { Logger } from '../logger';
 import { sendPage, sendSignedOutPage } from '../web/page';
-import { signIn } from './session';
+import { admitAndSignIn, refuseSsoSignIn } from './ssoOutcome';
 import { bindBrowser, presentedBrowser } from './browserBinding';
-import { handOffToApplication, refusal, wantsFreshSignIn } from '../op/handOff';
+import { wantsFreshSignIn } from '../op/handOff';
 import { outboundFetch } from '../net/outbound';
 import type { ActiveSession } from '../domain/sessions/sessions';
 
@@ -157,13 +148,8 @@ export function oidcRouter(ctx: DomainContext, logger: Logger, options: { allowP
     const orgId = req.params.org as string;
     const connection = connectionOr404(req, res);
     if (!connection) return;
-    const refuse = (status: 401 | 403, reason: string, paragraphs: string[]) => {
-      logger.warn({ orgId, reason }, 'OIDC sign-in refused');
-      if (status === 401) recordSignInFailure(ctx, { orgId, kind: 'oidc', message: reason });
-      // an application's sign-in: the application hears of the refusal (access_denied), not the browser
-      if (handOffToApplication(ctx, req, res, refusal(paragraphs, status === 403))) return;
-      sendPage(res, status, status === 403 ? 'No free seat' : 'Sign-in failed', paragraphs);
-    };
+    const refuse = (status: 401 | 403, reason: string, paragraphs: string[]) =>
+      refuseSsoSignIn(ctx, logger, req, res, { orgId, kind: 'oidc', status, reason, paragraphs });
     const state = typeof req.query.state === 'string' ? req.query.state : '';
     const login = state ? takeOidcLogin(ctx, orgId, state, presentedBrowser(req)) : undefined;
     if (!login) {
@@ -201,34 +187,17 @@ export function oidcRouter(ctx: DomainContext, logger: Logger, options: { allowP
     const email = claims.email_verified === true ? claimText(claims, map.email ?? 'email') : undefined;
     if (!email) return refuse(401, 'no verified email in the ID token', ['Your identity provider did not send a verified email address.']);
     const groupsClaim = ownValue(claims, map.groups ?? 'groups');
-    try {
-      const { member } = admitSsoUser(ctx, orgId, {
+    admitAndSignIn(ctx, logger, req, res, {
+      orgId,
+      kind: 'oidc',
+      identity: {
         email,
         givenName: claimText(claims, map.givenName ?? 'given_name'),
         familyName: claimText(claims, map.familyName ?? 'family_name'),
         groups: Array.isArray(groupsClaim) ? groupsClaim.map(String) : [],
-      });
-      const oidc = idToken ? { idToken } : undefined;
-      const landing = signIn(ctx, req, res, {
-        orgId,
-        memberId: member.id,
-        role: member.role,
-        roleCap: ssoConnectionEditorRole(ctx, orgId, 'oidc'),
-        via: 'oidc',
-        oidc,
-      });
-      if (handOffToApplication(ctx, req, res, { memberId: member.id })) return;
-      res.redirect(303, landing);
-    } catch (err) {
-      if (err instanceof NoSeatAvailable) {
-        return refuse(403, 'no seat available', [
-          `${findOrg(ctx.db, orgId)?.name ?? 'Your organization'} has no free ${err.seatType} seat, so your account could not be created.`,
-          'Its administrators have been told; try again once they have added seats.',
-        ]);
-      }
-      if (err instanceof SignInRefused || err instanceof DomainError) return refuse(401, err.message, [err.message]);
-      throw err;
-    }
+      },
+      ...(idToken ? { oidc: { idToken } } : {}),
+    });
   });
   router.get('/sso/:org/oidc/signed-out', (_req, res) => sendSignedOutPage(res));
   return router;

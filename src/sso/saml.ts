@@ -2,9 +2,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { SAML, ValidateInResponseTo, type CacheProvider, type Profile } from '@node-saml/node-saml';
 import type { DomainContext } from '../domain/context';
 import { recordSignInFailure } from '../domain/sso/signInFailures';
-import { DomainError, NoSeatAvailable } from '../domain/errors';
 import { ownValue } from '../domain/ownValue';
-import { admitSsoUser, SignInRefused } from '../domain/provisioning/admission';
 import {
   DEFAULT_SAML_ATTRIBUTES,
   findSamlRequest,
@@ -13,14 +11,13 @@ import {
   saveSamlRequest,
   useSamlAssertion,
   type SamlConnection,
-  ssoConnectionEditorRole,
 } from '../domain/sso/ssoConnections';
 import { findOrg } from '../domain/orgs/orgRepository';
 import type { Logger } from '../logger';
 import { sendPage, sendSignedOutPage } from '../web/page';
-import { signIn } from './session';
+import { admitAndSignIn, refuseSsoSignIn } from './ssoOutcome';
 import { bindBrowser, presentedBrowser } from './browserBinding';
-import { handOffToApplication, refusal, wantsFreshSignIn } from '../op/handOff';
+import { wantsFreshSignIn } from '../op/handOff';
 import { endSamlSessions, type ActiveSession } from '../domain/sessions/sessions';
 
 const REQUEST_LIFETIME_MS = 10 * 60_000;
@@ -207,13 +204,8 @@ export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPai
     const orgId = req.params.org as string;
     const connection = connectionOr404(req, res);
     if (!connection) return;
-    const refuse = (status: 401 | 403, reason: string, paragraphs: string[]) => {
-      logger.warn({ orgId, reason }, 'SAML sign-in refused');
-      if (status === 401) recordSignInFailure(ctx, { orgId, kind: 'saml', message: reason });
-      // an application's sign-in: the application hears of the refusal (access_denied), not the browser
-      if (handOffToApplication(ctx, req, res, refusal(paragraphs, status === 403))) return;
-      sendPage(res, status, status === 403 ? 'No free seat' : 'Sign-in failed', paragraphs);
-    };
+    const refuse = (status: 401 | 403, reason: string, paragraphs: string[]) =>
+      refuseSsoSignIn(ctx, logger, req, res, { orgId, kind: 'saml', status, reason, paragraphs });
     let profile: Profile | null;
     try {
       const browserHash = presentedBrowser(req);
@@ -233,29 +225,8 @@ export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPai
     }
     const identity = identityOf(profile, connection);
     if (!identity.email) return refuse(401, 'no email in the assertion', ['Your identity provider did not send an email address.']);
-    try {
-      const { member } = admitSsoUser(ctx, orgId, { ...identity, email: identity.email });
-      const saml = { nameId: profile.nameID, ...(profile.sessionIndex ? { sessionIndex: profile.sessionIndex } : {}) };
-      const landing = signIn(ctx, req, res, {
-        orgId,
-        memberId: member.id,
-        role: member.role,
-        roleCap: ssoConnectionEditorRole(ctx, orgId, 'saml'),
-        via: 'saml',
-        saml,
-      });
-      if (handOffToApplication(ctx, req, res, { memberId: member.id })) return;
-      res.redirect(303, landing);
-    } catch (err) {
-      if (err instanceof NoSeatAvailable) {
-        return refuse(403, 'no seat available', [
-          `${findOrg(ctx.db, orgId)?.name ?? 'Your organization'} has no free ${err.seatType} seat, so your account could not be created.`,
-          'Its administrators have been told; try again once they have added seats.',
-        ]);
-      }
-      if (err instanceof SignInRefused || err instanceof DomainError) return refuse(401, err.message, [err.message]);
-      throw err;
-    }
+    const saml = { nameId: profile.nameID, ...(profile.sessionIndex ? { sessionIndex: profile.sessionIndex } : {}) };
+    admitAndSignIn(ctx, logger, req, res, { orgId, kind: 'saml', identity: { ...identity, email: identity.email }, saml });
   });
 
   /**

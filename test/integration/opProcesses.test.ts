@@ -51,7 +51,7 @@ describe('the OpenID Provider across seatd processes', () => {
       child.once('exit', (code) => reject(new Error(`seatd serve exited with ${code}`)));
       readline.createInterface({ input: child.stdout! }).on('line', (line) => {
         const entry = JSON.parse(line) as { msg?: string; port?: number };
-        if (entry.msg === 'seatd listening') resolve({ child, url: `http://127.0.0.1:${entry.port}` });
+        if (String(entry.msg).startsWith('seatd listening')) resolve({ child, url: `http://127.0.0.1:${entry.port}` });
       });
     });
   }

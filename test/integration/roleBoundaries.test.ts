@@ -171,6 +171,16 @@ describe('role boundaries', () => {
           .set(headers())
           .expect(200)
       ).body.Resources[0];
+    /** A user the IdP provisioned, whom an owner then made an owner. */
+    const scimOwner = async (name: string) => {
+      const user = await request(t.app)
+        .post('/scim/v2/Users')
+        .set(headers())
+        .send({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `${name}@${scim.domain}`, active: true })
+        .expect(201);
+      await request(t.app).patch(`/api/v1/orgs/${scim.orgId}/members/${user.body.id}`).set(scim.owner).send({ role: 'owner' }).expect(200);
+      return user;
+    };
     const patch = (id: string, operations: unknown[]) =>
       request(t.app)
         .patch(`/scim/v2/Users/${id}`)
@@ -190,12 +200,7 @@ describe('role boundaries', () => {
       }
       expect((await request(t.app).delete(`/scim/v2/Users/${primary.id}`).set(headers()).expect(409)).body.detail).toMatch(/primary owner/);
 
-      const olga = await request(t.app)
-        .post('/scim/v2/Users')
-        .set(headers())
-        .send({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `olga@${scim.domain}`, active: true })
-        .expect(201);
-      await request(t.app).patch(`/api/v1/orgs/${scim.orgId}/members/${olga.body.id}`).set(scim.owner).send({ role: 'owner' }).expect(200);
+      const olga = await scimOwner('olga');
       const res = await patch(olga.body.id, [{ op: 'replace', path: 'emails[type eq "work"].value', value: `o@${scim.domain}` }]).expect(
         409,
       );
@@ -204,12 +209,7 @@ describe('role boundaries', () => {
     });
 
     it('deactivates or deletes an owner only with a token an owner created', async () => {
-      const olga = await request(t.app)
-        .post('/scim/v2/Users')
-        .set(headers())
-        .send({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `olga@${scim.domain}`, active: true })
-        .expect(201);
-      await request(t.app).patch(`/api/v1/orgs/${scim.orgId}/members/${olga.body.id}`).set(scim.owner).send({ role: 'owner' }).expect(200);
+      const olga = await scimOwner('olga');
       // a token made before seatd recorded its creator's role may have been an admin's: it acts as one
       t.ctx.db.$client.prepare('UPDATE api_tokens SET created_by_role = NULL WHERE org_id = ? AND kind = ?').run(scim.orgId, 'scim');
       expect((await patch(olga.body.id, [{ op: 'replace', path: 'active', value: false }]).expect(403)).body.status).toBe('403');
