@@ -145,7 +145,11 @@ async function main() {
       'bench',
     );
     updateProvisioningSettings(ctx, org.id, { mode: 'scim' }, { actor: 'bench', role: 'owner' });
-    return { id: org.id, domain, token: createToken(ctx, org.id, { kind: 'scim', role: null, label: 'bench' }, { actor: 'bench', role: 'owner' }).token };
+    return {
+      id: org.id,
+      domain,
+      token: createToken(ctx, org.id, { kind: 'scim', role: null, label: 'bench' }, { actor: 'bench', role: 'owner' }).token,
+    };
   };
 
   ctx.groupCommit = createGroupCommit(db, logger);

@@ -237,7 +237,9 @@ export const alerts = sqliteTable(
   'alerts',
   {
     id: text('id').primaryKey(),
-    orgId: text('org_id').notNull().references(() => orgs.id),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id),
     kind: text('kind', { enum: ['pool_threshold', 'seat_refused'] }).notNull(),
     seatType: text('seat_type', { enum: ['standard', 'premium'] }).notNull(),
     /** Percentage for pool_threshold alerts; null for seat_refused. */
@@ -259,8 +261,12 @@ export const alertDeliveries = sqliteTable(
   'alert_deliveries',
   {
     id: text('id').primaryKey(),
-    orgId: text('org_id').notNull().references(() => orgs.id),
-    alertId: text('alert_id').notNull().references(() => alerts.id),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    alertId: text('alert_id')
+      .notNull()
+      .references(() => alerts.id),
     channel: text('channel', { enum: ['email', 'webhook'] }).notNull(),
     event: text('event').notNull(),
     /** For email: the recipient; for webhook: the URL at the time of the event. */
@@ -281,8 +287,12 @@ export const sessions = sqliteTable(
   {
     /** sha256 of the cookie's secret; the secret itself is only in the browser. */
     id: text('id').primaryKey(),
-    orgId: text('org_id').notNull().references(() => orgs.id),
-    memberId: text('member_id').notNull().references(() => members.id, { onDelete: 'cascade' }),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id),
+    memberId: text('member_id')
+      .notNull()
+      .references(() => members.id, { onDelete: 'cascade' }),
     /** Synchronizer token that every form and cookie-authenticated API write must echo. */
     csrfToken: text('csrf_token').notNull(),
     via: text('via').notNull(),
@@ -303,8 +313,12 @@ export const sessions = sqliteTable(
 
 export const loginLinks = sqliteTable('login_links', {
   tokenHash: text('token_hash').primaryKey(),
-  orgId: text('org_id').notNull().references(() => orgs.id),
-  memberId: text('member_id').notNull().references(() => members.id, { onDelete: 'cascade' }),
+  orgId: text('org_id')
+    .notNull()
+    .references(() => orgs.id),
+  memberId: text('member_id')
+    .notNull()
+    .references(() => members.id, { onDelete: 'cascade' }),
   createdAt: createdAt(),
   expiresAt: text('expires_at').notNull(),
   usedAt: text('used_at'),
@@ -314,14 +328,19 @@ export const scimGroups = sqliteTable(
   'scim_groups',
   {
     id: text('id').primaryKey(),
-    orgId: text('org_id').notNull().references(() => orgs.id),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id),
     displayName: text('display_name').notNull(),
     externalId: text('external_id'),
     version: integer('version').notNull().default(1),
     createdAt: createdAt(),
     updatedAt: text('updated_at').notNull(),
   },
-  (t) => [index('scim_groups_org_name_idx').on(t.orgId, t.displayName), index('scim_groups_org_created_idx').on(t.orgId, t.createdAt, t.id)],
+  (t) => [
+    index('scim_groups_org_name_idx').on(t.orgId, t.displayName),
+    index('scim_groups_org_created_idx').on(t.orgId, t.createdAt, t.id),
+  ],
 );
 
 export const scimGroupMembers = sqliteTable(
@@ -346,7 +365,9 @@ export const ssoConnections = sqliteTable(
     kind: text('kind', { enum: ['saml', 'oidc'] }).notNull(),
     config: text('config', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
     /** The role of the connection's last editor: a sign-in through it never grants more. */
-    editorRole: text('editor_role', { enum: ['primary_owner', 'owner', 'admin', 'member'] }).notNull().default('admin'),
+    editorRole: text('editor_role', { enum: ['primary_owner', 'owner', 'admin', 'member'] })
+      .notNull()
+      .default('admin'),
     createdAt: createdAt(),
     updatedAt: text('updated_at').notNull(),
   },
@@ -400,7 +421,10 @@ export const signInFailures = sqliteTable(
     /** The last failure's own message (shortened), for the admin who needs more than the category. */
     lastDetail: text('last_detail').notNull(),
   },
-  (t) => [uniqueIndex('sign_in_failures_unique').on(t.orgId, t.kind, t.reason, t.minute), index('sign_in_failures_org_idx').on(t.orgId, t.lastAt)],
+  (t) => [
+    uniqueIndex('sign_in_failures_unique').on(t.orgId, t.kind, t.reason, t.minute),
+    index('sign_in_failures_org_idx').on(t.orgId, t.lastAt),
+  ],
 );
 
 /**
@@ -419,7 +443,11 @@ export const events = sqliteTable(
     actor: text('actor', { mode: 'json' }).$type<{ type: string; id: string | null }>().notNull(),
     data: text('data', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
   },
-  (t) => [uniqueIndex('events_id_unique').on(t.id), index('events_org_seq_idx').on(t.orgId, t.seq), index('events_occurred_idx').on(t.occurredAt)],
+  (t) => [
+    uniqueIndex('events_id_unique').on(t.id),
+    index('events_org_seq_idx').on(t.orgId, t.seq),
+    index('events_occurred_idx').on(t.occurredAt),
+  ],
 );
 
 /** The highest event sequence number the retention sweep has deleted: a cursor at or below it has lost events. */
