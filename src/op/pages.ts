@@ -1,5 +1,6 @@
 import type { Response } from 'express';
-import { escapeHtml } from '../domain/escapeHtml';
+import { html, htmlDocument, type Html } from '../web/html';
+import { sendHtml } from '../web/sendHtml';
 import { sendPage } from '../web/page';
 
 /*
@@ -13,20 +14,16 @@ const STYLE =
   'input{font:inherit;padding:.4rem;width:100%;box-sizing:border-box}button,a.button{font:inherit;display:inline-block;margin:.6rem .4rem .6rem 0;padding:.5rem 1rem;border:1px solid #1b1f23;border-radius:6px;background:#fff;color:#1b1f23;text-decoration:none;cursor:pointer}' +
   '.error{color:#b00020}';
 
-export function sendFormPage(res: Response, status: number, title: string, bodyHtml: string): void {
-  res
-    .status(status)
-    .type('html')
-    .set('Cache-Control', 'no-store')
-    .set(
-      'Content-Security-Policy',
-      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http: https:; frame-ancestors 'none'",
-    )
-    .set('X-Content-Type-Options', 'nosniff')
-    .send(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
-        `<title>${escapeHtml(title)} · seatd</title><style>${STYLE}</style></head><body><main><h1>${escapeHtml(title)}</h1>${bodyHtml}</main></body></html>`,
-    );
+export function sendFormPage(res: Response, status: number, title: string, body: Html): void {
+  const page = htmlDocument({
+    title,
+    style: STYLE,
+    body: html`<main>
+      <h1>${title}</h1>
+      ${body}
+    </main>`,
+  });
+  sendHtml(res, status, page, { formAction: "'self' http: https:" });
 }
 
 /** Home-realm discovery: the work email tells which organization (and so which identity provider) signs the person in. */
@@ -38,21 +35,18 @@ export function sendWorkEmailPage(
     res,
     input.status ?? 200,
     'Sign in with your work email',
-    (input.orgName ? `<p>${escapeHtml(input.orgName)} signs in with a link sent to your work email.</p>` : '') +
-      (input.error ? `<p class="error" role="alert">${escapeHtml(input.error)}</p>` : '') +
-      `<form method="post" action="${escapeHtml(input.action)}"><label for="email">Work email</label>` +
-      `<input id="email" name="email" type="email" autocomplete="email" required value="${escapeHtml(input.email ?? '')}">` +
-      `<button type="submit">Continue</button></form>`,
+    html`${input.orgName ? html`<p>${input.orgName} signs in with a link sent to your work email.</p>` : ''}
+      ${input.error ? html`<p class="error" role="alert">${input.error}</p>` : ''}
+      <form method="post" action="${input.action}">
+        <label for="email">Work email</label>
+        <input id="email" name="email" type="email" autocomplete="email" required value="${input.email ?? ''}" />
+        <button type="submit">Continue</button>
+      </form>`,
   );
 }
 
 export function sendChoicePage(res: Response, orgName: string, methods: { href: string; text: string }[]): void {
-  sendFormPage(
-    res,
-    200,
-    `Sign in to ${orgName}`,
-    methods.map((m) => `<a class="button" href="${escapeHtml(m.href)}">${escapeHtml(m.text)}</a>`).join(''),
-  );
+  sendFormPage(res, 200, `Sign in to ${orgName}`, html`${methods.map((m) => html`<a class="button" href="${m.href}">${m.text}</a>`)}`);
 }
 
 /** The same words whether or not the address belongs to a member: the page must not tell who is one. */
@@ -64,13 +58,15 @@ export function sendLinkSentPage(res: Response, email: string): void {
 }
 
 export function sendLogoutConfirmPage(res: Response, input: { action: string; xsrf: string; appName?: string }): void {
-  const hidden = `<input type="hidden" name="xsrf" value="${escapeHtml(input.xsrf)}">`;
+  const hidden = html`<input type="hidden" name="xsrf" value="${input.xsrf}" />`;
   sendFormPage(
     res,
     200,
     'Sign out',
-    `<p>Sign out of ${escapeHtml(input.appName ?? 'the application')} and of seatd?</p>` +
-      `<form method="post" action="${escapeHtml(input.action)}">${hidden}<input type="hidden" name="logout" value="yes"><button type="submit">Sign out</button></form>` +
-      `<form method="post" action="${escapeHtml(input.action)}">${hidden}<button type="submit">Stay signed in to seatd</button></form>`,
+    html`<p>Sign out of ${input.appName ?? 'the application'} and of seatd?</p>
+      <form method="post" action="${input.action}">
+        ${hidden}<input type="hidden" name="logout" value="yes" /><button type="submit">Sign out</button>
+      </form>
+      <form method="post" action="${input.action}">${hidden}<button type="submit">Stay signed in to seatd</button></form>`,
   );
 }
