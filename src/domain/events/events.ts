@@ -3,6 +3,7 @@ import { eventRetention, events } from '../../../db/schema';
 import { inTransaction, type Actor, type DomainContext, type Queryable } from '../context';
 import { Gone } from '../errors';
 import { newId } from '../ids';
+import { prepared } from '../prepared';
 import { eventActorOf, type EventActor, type EventType } from './eventTypes';
 
 export type SeatdEvent = {
@@ -23,16 +24,28 @@ export function recordEvent(
   at: Date,
   event: { type: EventType; orgId: string; actor: Actor; data: Record<string, unknown> },
 ): void {
-  q.insert(events)
-    .values({
-      id: newId('evt'),
-      type: event.type,
-      orgId: event.orgId,
-      occurredAt: at.toISOString(),
-      actor: eventActorOf(event.actor),
-      data: event.data,
-    })
-    .run();
+  // prepared once per connection: an event rides along with most writes, SCIM creates included
+  const statement = prepared(q, 'recordEvent', (db) =>
+    db
+      .insert(events)
+      .values({
+        id: sql.placeholder('id'),
+        type: sql.placeholder('type'),
+        orgId: sql.placeholder('orgId'),
+        occurredAt: sql.placeholder('occurredAt'),
+        actor: sql.placeholder('actor'),
+        data: sql.placeholder('data'),
+      })
+      .prepare(),
+  );
+  statement.run({
+    id: newId('evt'),
+    type: event.type,
+    orgId: event.orgId,
+    occurredAt: at.toISOString(),
+    actor: eventActorOf(event.actor),
+    data: event.data,
+  });
 }
 
 export type EventPage = { data: SeatdEvent[]; nextCursor: string };
