@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import { html, htmlDocument, type Html } from '../web/html';
 import { sendHtml } from '../web/sendHtml';
-import { sendPage } from '../web/page';
+import { sendPage, type PageLink } from '../web/page';
 
 /*
  * The OpenID Provider's browser pages. Plain outcomes go through the shared page helper; the pages
@@ -45,8 +45,9 @@ export function sendWorkEmailPage(
   );
 }
 
-export function sendChoicePage(res: Response, orgName: string, methods: { href: string; text: string }[]): void {
-  sendFormPage(res, 200, `Sign in to ${orgName}`, html`${methods.map((m) => html`<a class="button" href="${m.href}">${m.text}</a>`)}`);
+/** The org's identity providers as buttons: the same page as the org's own sign-in page (/sso/{org}). */
+export function sendChoicePage(res: Response, orgName: string, methods: PageLink[]): void {
+  sendPage(res, 200, `Sign in to ${orgName}`, [], methods);
 }
 
 /** The same words whether or not the address belongs to a member: the page must not tell who is one. */

@@ -7,7 +7,7 @@ import { newId, sha256Hex } from '../ids';
 import { SEAT_TYPES, type SeatType } from '../seatTypes';
 import * as repo from './ledgerRepository';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from './limits';
-import { prorateAmount, termEnd, type Term } from './proration';
+import { termEnd, type Term } from './proration';
 import { applySeatChange, priceRenewal, priceSeatChange, type PricedLine, type SeatChange, type SeatChangeQuote } from './seatChange';
 import { recordEvent } from '../events/events';
 

@@ -45,7 +45,10 @@ export function renewDueContracts(ctx: DomainContext, options: { catchUp?: boole
   const now = ctx.clock.now();
   return repo
     .autoRenewingContracts(ctx.db)
-    .filter((c) => dueTermStart(c, now) && (options.catchUp || missedTerms(c, now) === 1))
+    .filter((c) => {
+      const missed = missedTerms(c, now);
+      return missed === 1 || (options.catchUp === true && missed > 1);
+    })
     .flatMap((c) => renewIfDue(ctx, c.orgId));
 }
 
