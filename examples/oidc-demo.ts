@@ -104,7 +104,8 @@ export async function startOidcDemo() {
       }),
       cookies: { keys: ['seatd-demo-cookie-key'] },
     });
-    idp.server.on('request', provider.callback());
+    const handle = provider.callback();
+    idp.server.on('request', (req, res) => void handle(req, res));
     setOidcConnection(
       ctx,
       org.id,

@@ -47,10 +47,10 @@ export function startDeliveryWorker(
       });
     return running;
   };
-  const timer = setInterval(run, intervalMs);
+  const timer = setInterval(() => void run(), intervalMs);
   timer.unref();
   return {
-    nudge: () => void setImmediate(run),
+    nudge: () => void setImmediate(() => void run()),
     runOnce: run,
     stop: async () => {
       stopped = true;

@@ -39,7 +39,7 @@ export function openIdProviderRoutes(ctx: DomainContext, logger: Logger): Router
     req.headers['x-forwarded-proto'] = issuer.protocol.slice(0, -1);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Security-Policy', "frame-ancestors 'none'");
-    (await current().callback)(req, res);
+    await (await current().callback)(req, res);
   });
   return router;
 }

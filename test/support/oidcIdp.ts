@@ -49,7 +49,7 @@ export async function startOidcProvider(client: {
       void provider.interactionFinished(req, res, { login: { accountId: current } }, { mergeWithLastSubmission: false });
       return;
     }
-    callback(req, res);
+    void callback(req, res);
   });
   return {
     issuer,
