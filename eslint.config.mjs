@@ -14,6 +14,8 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
+      // a promise returned from inside try escapes its catch and finally
+      '@typescript-eslint/return-await': ['error', 'in-try-catch'],
     },
   },
 );

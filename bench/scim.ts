@@ -144,11 +144,11 @@ async function main() {
       },
       'bench',
     );
-    updateProvisioningSettings(ctx, org.id, { mode: 'scim' }, { actor: 'bench', role: 'owner' });
+    await updateProvisioningSettings(ctx, org.id, { mode: 'scim' }, { actor: 'bench', role: 'owner' });
     return {
       id: org.id,
       domain,
-      token: createToken(ctx, org.id, { kind: 'scim', role: null, label: 'bench' }, { actor: 'bench', role: 'owner' }).token,
+      token: (await createToken(ctx, org.id, { kind: 'scim', role: null, label: 'bench' }, { actor: 'bench', role: 'owner' })).token,
     };
   };
 
@@ -277,7 +277,8 @@ async function main() {
 
   // 5. purchases: each one an invoice, ledger entries and pools in one transaction, acknowledged once committed
   const buyer = await makeOrg('buyer', 10);
-  const ownerToken = createToken(ctx, buyer.id, { kind: 'api', role: 'owner', label: 'bench' }, { actor: 'bench', role: 'owner' }).token;
+  const ownerToken = (await createToken(ctx, buyer.id, { kind: 'api', role: 'owner', label: 'bench' }, { actor: 'bench', role: 'owner' }))
+    .token;
   let p = 0;
   await latency('POST /seats/purchases (one seat, own key each)', 300, async () => {
     const status = await new Promise<number>((resolve, reject) => {

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { unitLockOf, type UnitLock } from './unitLock';
 
 type Batch = { done: Promise<void>; resolve: () => void; reject: (err: unknown) => void };
 
@@ -9,12 +10,14 @@ type Batch = { done: Promise<void>; resolve: () => void; reject: (err: unknown) 
  * transaction touched to the WAL, and a member's row touches ten or so (table, indexes, seat
  * pool, audit log); concurrent requests mostly touch the same pages, so sharing the commit is
  * most of the cost of a write saved. Responses wait for `settled()` (see durableResponses), so
- * nobody hears of a change before it is committed.
+ * nobody hears of a change before it is committed. Units run one at a time (UnitLock): an async
+ * unit must not interleave its statements with another's in the shared transaction.
  */
 export class GroupCommit {
   private batch: Batch | undefined;
   /** Batches lost since start: a failed COMMIT, or SQLite rolling back the whole transaction. */
   failures = 0;
+  private readonly lock: UnitLock;
   private readonly begin: Database.Statement;
   private readonly commitStatement: Database.Statement;
   private readonly rollback: Database.Statement;
@@ -26,6 +29,7 @@ export class GroupCommit {
     private readonly client: Database.Database,
     private readonly hooks: { onFailure?: (err: unknown) => void; beforeCommit?: () => void } = {},
   ) {
+    this.lock = unitLockOf(client);
     this.begin = client.prepare('BEGIN IMMEDIATE');
     this.commitStatement = client.prepare('COMMIT');
     this.rollback = client.prepare('ROLLBACK');
@@ -35,13 +39,17 @@ export class GroupCommit {
   }
 
   /** Runs `work` as a savepoint of the open batch, opening one (and scheduling its commit) if none is open. */
-  run<T>(work: () => T): T {
+  run<T>(work: () => T | Promise<T>): Promise<T> {
+    return this.lock.run(() => this.inSavepoint(work));
+  }
+
+  private async inSavepoint<T>(work: () => T | Promise<T>): Promise<T> {
     // inside a transaction someone else opened, the work is only a savepoint of theirs
     if (!this.batch && !this.client.inTransaction) this.open();
     const batch = this.batch;
     this.savepoint.run();
     try {
-      const result = work();
+      const result = await work();
       this.release.run();
       return result;
     } catch (err) {
@@ -78,7 +86,13 @@ export class GroupCommit {
     done.catch(() => {}); // a batch nobody waits on must not become an unhandled rejection
     const batch = { done, resolve, reject };
     this.batch = batch;
-    setImmediate(() => this.commit(batch));
+    setImmediate(() => this.commitWhenFree(batch));
+  }
+
+  /** A unit still running (waiting on something outside SQLite) keeps the batch open until it ends. */
+  private commitWhenFree(batch: Batch): void {
+    if (!this.lock.held) return this.commit(batch);
+    void this.lock.run(async () => this.commit(batch));
   }
 
   private commit(batch: Batch): void {

@@ -106,7 +106,7 @@ export async function startOidcDemo() {
     });
     const handle = provider.callback();
     idp.server.on('request', (req, res) => void handle(req, res));
-    setOidcConnection(
+    await setOidcConnection(
       ctx,
       org.id,
       { issuer: idp.url, clientId: 'seatd-demo', clientSecret: 'seatd-demo-secret' },

@@ -94,43 +94,43 @@ export async function startServer(config: Config = loadConfig()): Promise<{ serv
   }
   if (!config.operatorToken) logger.warn('SEATD_OPERATOR_TOKEN is not set: the operator API is disabled (the CLI still works)');
 
-  const housekeeping = () => {
+  const housekeeping = async () => {
     try {
-      const expired = sweepExpiredInvitations(ctx);
+      const expired = await sweepExpiredInvitations(ctx);
       if (expired) logger.info({ expired }, 'expired invitations released their seats');
     } catch (err) {
       logger.error({ err }, 'invitation sweep failed');
     }
     try {
-      for (const renewal of renewDueContracts(ctx)) logger.info(renewal, 'contract renewed');
-      for (const overdue of overdueContracts(ctx)) {
+      for (const renewal of await renewDueContracts(ctx)) logger.info(renewal, 'contract renewed');
+      for (const overdue of await overdueContracts(ctx)) {
         logger.warn(overdue, 'contract more than one term behind: not renewed on its own; run seatd renew --catch-up');
       }
     } catch (err) {
       logger.error({ err }, 'contract renewal failed');
     }
     try {
-      const deleted = deleteOldEvents(ctx, config.eventRetentionDays);
+      const deleted = await deleteOldEvents(ctx, config.eventRetentionDays);
       if (deleted) logger.info({ deleted, retentionDays: config.eventRetentionDays }, 'old events deleted');
     } catch (err) {
       logger.error({ err }, 'event retention sweep failed');
     }
     try {
-      const deleted = deleteOldSessions(ctx);
+      const deleted = await deleteOldSessions(ctx);
       if (deleted) logger.info({ deleted }, 'old sessions deleted');
     } catch (err) {
       logger.error({ err }, 'session clean-up failed');
     }
     try {
-      const expired = deleteExpiredOpRecords(ctx);
-      const retiredKeys = deleteRetiredSigningKeys(ctx);
+      const expired = await deleteExpiredOpRecords(ctx);
+      const retiredKeys = await deleteRetiredSigningKeys(ctx);
       if (expired || retiredKeys) logger.info({ expired, retiredKeys }, 'expired OpenID Provider records and retired keys deleted');
     } catch (err) {
       logger.error({ err }, 'OpenID Provider clean-up failed');
     }
   };
-  housekeeping();
-  const sweep = setInterval(housekeeping, config.invitationSweepSeconds * 1000);
+  await housekeeping();
+  const sweep = setInterval(() => void housekeeping(), config.invitationSweepSeconds * 1000);
   sweep.unref();
 
   let stopping: Promise<void> | undefined;

@@ -16,12 +16,12 @@ const VENDOR = 'http://localhost:4100';
 
 async function main() {
   const { ctx, org, dir } = await startOidcDemo();
-  const app = registerApp(
+  const app = await registerApp(
     ctx,
     { name: 'Vendor app', redirectUris: [`${VENDOR}/callback`], postLogoutRedirectUris: [`${VENDOR}/`] },
     'demo',
   );
-  const owner = createToken(ctx, org.id, { kind: 'api', role: 'owner', label: 'demo' }, { actor: 'demo', role: 'owner' });
+  const owner = await createToken(ctx, org.id, { kind: 'api', role: 'owner', label: 'demo' }, { actor: 'demo', role: 'owner' });
   const vendor = await createVendorApp({ issuer: ctx.publicUrl, clientId: app.clientId, clientSecret: app.clientSecret, baseUrl: VENDOR });
   vendor.listen(4100, 'localhost');
   const api = `${ctx.publicUrl}/api/v1/orgs/${org.id}`;

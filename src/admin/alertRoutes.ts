@@ -24,34 +24,34 @@ export function alertRoutes(ctx: DomainContext): Router {
   const admin = requireOrgRole(ctx, 'admin');
   const owner = requireOrgRole(ctx, 'owner');
 
-  router.get('/alerts', admin, (req, res) => {
+  router.get('/alerts', admin, async (req, res) => {
     const { status } = parseInput(alertListQuery, req.query);
-    res.json({ alerts: listAlerts(ctx, orgOf(req), status) });
+    res.json({ alerts: await listAlerts(ctx, orgOf(req), status) });
   });
 
-  router.post('/alerts/:id/ack', admin, (req, res) => {
-    res.json(acknowledgeAlert(ctx, orgOf(req), req.params.id as string, { actor: req.principal!.actor, role: req.principal!.role }));
+  router.post('/alerts/:id/ack', admin, async (req, res) => {
+    res.json(await acknowledgeAlert(ctx, orgOf(req), req.params.id as string, { actor: req.principal!.actor, role: req.principal!.role }));
   });
 
-  router.get('/alert-settings', admin, (req, res) => {
-    res.json(getAlertSettings(ctx, orgOf(req)));
+  router.get('/alert-settings', admin, async (req, res) => {
+    res.json(await getAlertSettings(ctx, orgOf(req)));
   });
 
-  router.put('/alert-settings', owner, (req, res) => {
-    res.json(updateAlertSettings(ctx, orgOf(req), req.body ?? {}, { actor: req.principal!.actor, role: req.principal!.role }));
+  router.put('/alert-settings', owner, async (req, res) => {
+    res.json(await updateAlertSettings(ctx, orgOf(req), req.body ?? {}, { actor: req.principal!.actor, role: req.principal!.role }));
   });
 
-  router.get('/alert-deliveries', admin, (req, res) => {
+  router.get('/alert-deliveries', admin, async (req, res) => {
     const alertId = typeof req.query.alertId === 'string' ? req.query.alertId : undefined;
-    res.json({ deliveries: listDeliveries(ctx, orgOf(req), alertId) });
+    res.json({ deliveries: await listDeliveries(ctx, orgOf(req), alertId) });
   });
 
-  router.get('/refusals', admin, (req, res) => {
-    res.json({ refusals: listRefusals(ctx, orgOf(req)) });
+  router.get('/refusals', admin, async (req, res) => {
+    res.json({ refusals: await listRefusals(ctx, orgOf(req)) });
   });
 
-  router.get('/seats/forecast', admin, (req, res) => {
-    res.json(forecastSeats(ctx, orgOf(req)));
+  router.get('/seats/forecast', admin, async (req, res) => {
+    res.json(await forecastSeats(ctx, orgOf(req)));
   });
 
   return router;

@@ -7,11 +7,11 @@ import { requireOperatorOrOrgRole } from './auth';
 export function apiTokenRoutes(ctx: DomainContext, operatorToken: string | undefined): Router {
   const router = Router({ mergeParams: true });
   const ownerOrOperator = requireOperatorOrOrgRole(ctx, operatorToken, 'owner');
-  router.get('/api-tokens', ownerOrOperator, (req, res) => {
-    res.json(listTokens(ctx, req.params.org as string, 'api'));
+  router.get('/api-tokens', ownerOrOperator, async (req, res) => {
+    res.json(await listTokens(ctx, req.params.org as string, 'api'));
   });
-  router.delete('/api-tokens/:id', ownerOrOperator, (req, res) => {
-    revokeToken(ctx, req.params.org as string, 'api', req.params.id as string, req.principal!.actor);
+  router.delete('/api-tokens/:id', ownerOrOperator, async (req, res) => {
+    await revokeToken(ctx, req.params.org as string, 'api', req.params.id as string, req.principal!.actor);
     res.status(204).end();
   });
   return router;

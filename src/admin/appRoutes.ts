@@ -8,17 +8,17 @@ export function appRoutes(ctx: DomainContext, operatorToken: string | undefined)
   const router = Router();
   const operator = requireOperator(operatorToken);
 
-  router.post('/apps', operator, (req, res) => {
-    const app = registerApp(ctx, req.body, 'operator');
+  router.post('/apps', operator, async (req, res) => {
+    const app = await registerApp(ctx, req.body, 'operator');
     res.status(201).location(`/api/v1/apps/${app.clientId}`).json(app);
   });
 
-  router.get('/apps', operator, (_req, res) => {
-    res.json(listApps(ctx));
+  router.get('/apps', operator, async (_req, res) => {
+    res.json(await listApps(ctx));
   });
 
-  router.delete('/apps/:clientId', operator, (req, res) => {
-    deleteApp(ctx, req.params.clientId as string, 'operator');
+  router.delete('/apps/:clientId', operator, async (req, res) => {
+    await deleteApp(ctx, req.params.clientId as string, 'operator');
     res.status(204).end();
   });
 

@@ -7,9 +7,9 @@ import { auditQuery } from './requestSchemas';
 
 export function auditRoutes(ctx: DomainContext): Router {
   const router = Router({ mergeParams: true });
-  router.get('/audit', requireOrgRole(ctx, 'admin'), (req, res) => {
+  router.get('/audit', requireOrgRole(ctx, 'admin'), async (req, res) => {
     const query = parseInput(auditQuery, req.query);
-    const entries = listAudit(ctx.db, req.params.org as string, query);
+    const entries = await listAudit(ctx.db, req.params.org as string, query);
     const last = entries.at(-1);
     const { before: _before, ...filters } = query;
     const next = new URLSearchParams(

@@ -62,7 +62,7 @@ const RANK: Record<TokenRole, number> = { admin: 1, owner: 2 };
  * at least `minRole`. A token of another org gets 404, so org ids cannot be probed.
  */
 export function requireOrgRole(ctx: DomainContext, minRole: TokenRole): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
+  return async (req: Request, res: Response, next: NextFunction) => {
     const orgId = String(req.params.org);
     let principal = req.principal;
     if (!principal && !bearerToken(req) && req.session) {
@@ -78,7 +78,7 @@ export function requireOrgRole(ctx: DomainContext, minRole: TokenRole): RequestH
     if (!principal) {
       const presented = bearerToken(req);
       if (!presented) return unauthorized(res, 'An org API token or a console session is required (Authorization: Bearer <token>)');
-      const found = authenticateToken(ctx, 'api', presented);
+      const found = await authenticateToken(ctx, 'api', presented);
       if (!found || !found.role) return unauthorized(res, 'The API token is not valid or has been revoked');
       principal = { orgId: found.orgId, role: found.role, actor: `api-token:${found.tokenId}` };
     }

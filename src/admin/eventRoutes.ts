@@ -27,11 +27,11 @@ const feed = (ctx: DomainContext, req: Request, orgId?: string) => {
 /** The event feed: every org's for the operator, one org's for its owners and admins; oldest first, in commit order. */
 export function eventRoutes(ctx: DomainContext, operatorToken: string | undefined): Router {
   const router = Router();
-  router.get('/events', requireOperator(operatorToken), (req, res) => {
-    res.json(feed(ctx, req));
+  router.get('/events', requireOperator(operatorToken), async (req, res) => {
+    res.json(await feed(ctx, req));
   });
-  router.get('/orgs/:org/events', requireOrgRole(ctx, 'admin'), (req, res) => {
-    res.json(feed(ctx, req, req.params.org as string));
+  router.get('/orgs/:org/events', requireOrgRole(ctx, 'admin'), async (req, res) => {
+    res.json(await feed(ctx, req, req.params.org as string));
   });
   return router;
 }

@@ -24,16 +24,16 @@ export function memberRoutes(ctx: DomainContext): Router {
   const admin = requireOrgRole(ctx, 'admin');
   const owner = requireOrgRole(ctx, 'owner');
 
-  router.get('/members', admin, (req, res) => {
+  router.get('/members', admin, async (req, res) => {
     const query = parseInput(memberListQuery, req.query);
-    inTransaction(ctx, (tx) => expireDueInvitations(ctx, tx, orgOf(req)));
-    const { members, total } = listMembers(ctx, orgOf(req), query);
+    await inTransaction(ctx, (tx) => expireDueInvitations(ctx, tx, orgOf(req)));
+    const { members, total } = await listMembers(ctx, orgOf(req), query);
     res.json({ members, total, limit: query.limit, offset: query.offset });
   });
 
   router.post('/members', admin, async (req, res) => {
     const body = parseInput(inviteBody, req.body ?? {});
-    const seatType = body.seatType ?? findOrg(ctx.db, orgOf(req))?.defaultSeatType ?? 'standard';
+    const seatType = body.seatType ?? (await findOrg(ctx.db, orgOf(req)))?.defaultSeatType ?? 'standard';
     const result = await inviteMember(ctx, orgOf(req), { email: body.email, role: body.role, seatType }, by(req));
     res
       .status(201)
@@ -41,40 +41,40 @@ export function memberRoutes(ctx: DomainContext): Router {
       .json(result);
   });
 
-  router.get('/members/:id', admin, (req, res) => {
-    res.json(getMember(ctx, orgOf(req), req.params.id as string));
+  router.get('/members/:id', admin, async (req, res) => {
+    res.json(await getMember(ctx, orgOf(req), req.params.id as string));
   });
 
-  router.patch('/members/:id', admin, (req, res) => {
+  router.patch('/members/:id', admin, async (req, res) => {
     const body = parseInput(memberPatchBody, req.body ?? {});
     const id = req.params.id as string;
-    res.json(updateMemberSettings(ctx, orgOf(req), id, body, by(req)));
+    res.json(await updateMemberSettings(ctx, orgOf(req), id, body, by(req)));
   });
 
-  router.delete('/members/:id', admin, (req, res) => {
-    removeMember(ctx, orgOf(req), req.params.id as string, by(req));
+  router.delete('/members/:id', admin, async (req, res) => {
+    await removeMember(ctx, orgOf(req), req.params.id as string, by(req));
     res.status(204).end();
   });
 
-  router.get('/invitations', admin, (req, res) => {
+  router.get('/invitations', admin, async (req, res) => {
     const query = parseInput(invitationListQuery, req.query);
-    res.json({ invitations: listInvitations(ctx, orgOf(req), query.status) });
+    res.json({ invitations: await listInvitations(ctx, orgOf(req), query.status) });
   });
 
   router.post('/invitations/:id/resend', admin, async (req, res) => {
     res.json(await resendInvitation(ctx, orgOf(req), req.params.id as string, by(req)));
   });
 
-  router.delete('/invitations/:id', admin, (req, res) => {
-    res.json(revokeInvitation(ctx, orgOf(req), req.params.id as string, by(req)));
+  router.delete('/invitations/:id', admin, async (req, res) => {
+    res.json(await revokeInvitation(ctx, orgOf(req), req.params.id as string, by(req)));
   });
 
-  router.get('/provisioning', admin, (req, res) => {
-    res.json(getProvisioningSettings(ctx, orgOf(req)));
+  router.get('/provisioning', admin, async (req, res) => {
+    res.json(await getProvisioningSettings(ctx, orgOf(req)));
   });
 
-  router.put('/provisioning', owner, (req, res) => {
-    res.json(updateProvisioningSettings(ctx, orgOf(req), req.body ?? {}, by(req)));
+  router.put('/provisioning', owner, async (req, res) => {
+    res.json(await updateProvisioningSettings(ctx, orgOf(req), req.body ?? {}, by(req)));
   });
 
   return router;

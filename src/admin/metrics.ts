@@ -32,9 +32,9 @@ export function createMetrics(ctx: DomainContext, metricsToken: string | undefin
     help: 'Seats per organization, seat type and state (purchased, assigned)',
     labelNames: ['org', 'seat_type', 'state'],
     registers: [registry],
-    collect() {
+    async collect() {
       this.reset();
-      for (const p of ctx.db.select().from(seatPools).all()) {
+      for (const p of await ctx.db.select().from(seatPools)) {
         this.set({ org: p.orgId, seat_type: p.seatType, state: 'purchased' }, p.purchased);
         this.set({ org: p.orgId, seat_type: p.seatType, state: 'assigned' }, p.assigned);
       }
@@ -45,13 +45,12 @@ export function createMetrics(ctx: DomainContext, metricsToken: string | undefin
     help: 'People refused for lack of a seat, per organization, path and seat type, since the database was created',
     labelNames: ['org', 'path', 'seat_type'],
     registers: [registry],
-    collect() {
+    async collect() {
       this.reset();
-      const rows = ctx.db
+      const rows = await ctx.db
         .select({ orgId: seatRefusals.orgId, path: seatRefusals.path, seatType: seatRefusals.seatType, n: count() })
         .from(seatRefusals)
-        .groupBy(seatRefusals.orgId, seatRefusals.path, seatRefusals.seatType)
-        .all();
+        .groupBy(seatRefusals.orgId, seatRefusals.path, seatRefusals.seatType);
       for (const r of rows) this.set({ org: r.orgId, path: r.path, seat_type: r.seatType }, r.n);
     },
   });

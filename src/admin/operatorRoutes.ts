@@ -21,14 +21,14 @@ export function operatorRoutes(ctx: DomainContext, operatorToken: string | undef
     res.status(201).location(`/api/v1/orgs/${org.id}`).json(org);
   });
 
-  router.get('/orgs/:org', operator, (req, res) => {
-    res.json(getOrg(ctx, req.params.org as string));
+  router.get('/orgs/:org', operator, async (req, res) => {
+    res.json(await getOrg(ctx, req.params.org as string));
   });
 
-  router.post('/orgs/:org/api-tokens', operator, (req, res) => {
+  router.post('/orgs/:org/api-tokens', operator, async (req, res) => {
     const body = parseInput(apiTokenBody, req.body);
     const issued = createToken(ctx, req.params.org as string, { kind: 'api', role: body.role, label: body.label }, OPERATOR);
-    res.status(201).json(issued);
+    res.status(201).json(await issued);
   });
 
   return router;

@@ -11,12 +11,12 @@ const scimTokenBody = z.strictObject({ label: z.string().trim().min(1).max(100).
 export function scimTokenRoutes(ctx: DomainContext): Router {
   const router = Router({ mergeParams: true });
   const owner = requireOrgRole(ctx, 'owner');
-  router.post('/scim-tokens', owner, (req, res) => {
+  router.post('/scim-tokens', owner, async (req, res) => {
     const { label } = parseInput(scimTokenBody, req.body ?? {});
     res
       .status(201)
       .json(
-        createToken(
+        await createToken(
           ctx,
           req.params.org as string,
           { kind: 'scim', role: null, label },
@@ -24,8 +24,8 @@ export function scimTokenRoutes(ctx: DomainContext): Router {
         ),
       );
   });
-  router.delete('/scim-tokens/:id', owner, (req, res) => {
-    revokeToken(ctx, req.params.org as string, 'scim', req.params.id as string, req.principal!.actor);
+  router.delete('/scim-tokens/:id', owner, async (req, res) => {
+    await revokeToken(ctx, req.params.org as string, 'scim', req.params.id as string, req.principal!.actor);
     res.status(204).end();
   });
   return router;

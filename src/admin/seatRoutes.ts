@@ -11,19 +11,19 @@ export function seatRoutes(ctx: DomainContext): Router {
   const admin = requireOrgRole(ctx, 'admin');
   const owner = requireOrgRole(ctx, 'owner');
 
-  router.get('/seats', admin, (req, res) => {
-    res.json(getSeatUsage(ctx, req.params.org as string));
+  router.get('/seats', admin, async (req, res) => {
+    res.json(await getSeatUsage(ctx, req.params.org as string));
   });
 
-  router.post('/seats/quote', admin, (req, res) => {
+  router.post('/seats/quote', admin, async (req, res) => {
     const { effectiveDate, ...change } = parseInput(seatChangeBody, req.body ?? {});
-    res.json(quoteSeatChange(ctx, req.params.org as string, change, effectiveDate));
+    res.json(await quoteSeatChange(ctx, req.params.org as string, change, effectiveDate));
   });
 
-  router.post('/seats/purchases', owner, (req, res) => {
+  router.post('/seats/purchases', owner, async (req, res) => {
     const idempotencyKey = req.get('idempotency-key') ?? '';
     const { effectiveDate, ...change } = parseInput(seatChangeBody, req.body ?? {});
-    const { invoice, replayed } = confirmSeatChange(ctx, req.params.org as string, change, {
+    const { invoice, replayed } = await confirmSeatChange(ctx, req.params.org as string, change, {
       effectiveDate,
       idempotencyKey,
       actor: req.principal!.actor,
@@ -34,16 +34,16 @@ export function seatRoutes(ctx: DomainContext): Router {
       .json({ invoice });
   });
 
-  router.get('/invoices', owner, (req, res) => {
-    res.json({ invoices: listInvoices(ctx, req.params.org as string) });
+  router.get('/invoices', owner, async (req, res) => {
+    res.json({ invoices: await listInvoices(ctx, req.params.org as string) });
   });
 
-  router.get('/invoices/:id', owner, (req, res) => {
-    res.json(getInvoice(ctx, req.params.org as string, req.params.id as string));
+  router.get('/invoices/:id', owner, async (req, res) => {
+    res.json(await getInvoice(ctx, req.params.org as string, req.params.id as string));
   });
 
-  router.get('/renewal', owner, (req, res) => {
-    res.json(quoteRenewal(ctx, req.params.org as string));
+  router.get('/renewal', owner, async (req, res) => {
+    res.json(await quoteRenewal(ctx, req.params.org as string));
   });
 
   return router;

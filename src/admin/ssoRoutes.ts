@@ -26,20 +26,20 @@ export function ssoRoutes(ctx: DomainContext, samlEncryptionCert?: string): Rout
       },
     };
   };
-  router.put('/sso/saml', owner, (req, res) => {
+  router.put('/sso/saml', owner, async (req, res) => {
     const orgId = req.params.org as string;
     if (req.body?.signAuthnRequests === true && !samlEncryptionCert) {
       throw Invalid.field('signAuthnRequests', 'needs seatd’s SAML key pair: set SAML_SP_KEY_FILE and SAML_SP_CERT_FILE first');
     }
-    const { idpCert: _cert, ...connection } = setSamlConnection(ctx, orgId, req.body, {
+    const { idpCert: _cert, ...connection } = await setSamlConnection(ctx, orgId, req.body, {
       actor: req.principal!.actor,
       role: req.principal!.role,
     });
     res.json({ ...connection, idpCertSet: true, ...describe(orgId) });
   });
-  router.put('/sso/oidc', owner, (req, res) => {
+  router.put('/sso/oidc', owner, async (req, res) => {
     const orgId = req.params.org as string;
-    const { clientSecret: _secret, ...connection } = setOidcConnection(ctx, orgId, req.body, {
+    const { clientSecret: _secret, ...connection } = await setOidcConnection(ctx, orgId, req.body, {
       actor: req.principal!.actor,
       role: req.principal!.role,
     });
@@ -52,12 +52,12 @@ export function ssoRoutes(ctx: DomainContext, samlEncryptionCert?: string): Rout
     });
   });
   /** Why sign-ins failed lately (signature, audience, expired, …), counted per minute: what an IT admin checks first. */
-  router.get('/sso/failures', admin, (req, res) => {
-    res.json({ failures: listSignInFailures(ctx, req.params.org as string) });
+  router.get('/sso/failures', admin, async (req, res) => {
+    res.json({ failures: await listSignInFailures(ctx, req.params.org as string) });
   });
-  router.get('/sso/saml', admin, (req, res) => {
+  router.get('/sso/saml', admin, async (req, res) => {
     const orgId = req.params.org as string;
-    const connection = getSamlConnection(ctx, orgId);
+    const connection = await getSamlConnection(ctx, orgId);
     res.json({
       configured: Boolean(connection),
       ...(connection

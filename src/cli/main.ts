@@ -147,8 +147,8 @@ export function buildProgram(): Command {
     .command('list')
     .description('every organization with its seats in use')
     .option(...JSON_OPTION)
-    .action((opts) => {
-      const orgs = listOrgs(openContext(program.opts().database));
+    .action(async (opts) => {
+      const orgs = await listOrgs(openContext(program.opts().database));
       output(opts, orgs, () => (orgs.length ? orgs.map(orgLine).join('\n') : 'no organization yet'));
     });
 
@@ -157,10 +157,19 @@ export function buildProgram(): Command {
     .description('one organization: domains, provisioning, term and seats')
     .argument('<org>', 'organization id')
     .option(...JSON_OPTION)
-    .action((orgId: string, opts) => {
+    .action(async (orgId: string, opts) => {
       const ctx = openContext(program.opts().database);
-      const { id, name, domains, provisioningMode, defaultSeatType, groupSeatTypes, createdAt } = getOrg(ctx, orgId);
-      const shown = { id, name, domains, provisioningMode, defaultSeatType, groupSeatTypes, createdAt, seats: getSeatUsage(ctx, orgId) };
+      const { id, name, domains, provisioningMode, defaultSeatType, groupSeatTypes, createdAt } = await getOrg(ctx, orgId);
+      const shown = {
+        id,
+        name,
+        domains,
+        provisioningMode,
+        defaultSeatType,
+        groupSeatTypes,
+        createdAt,
+        seats: await getSeatUsage(ctx, orgId),
+      };
       output(opts, shown, () => orgDetails(shown));
     });
 
@@ -172,17 +181,17 @@ export function buildProgram(): Command {
     .addOption(new Option('--role <role>', 'role the token acts with').choices(['owner', 'admin']).default('owner'))
     .option('--label <label>', 'what the token is for', 'cli')
     .option(...JSON_OPTION)
-    .action((opts) => {
+    .action(async (opts) => {
       const ctx = openContext(program.opts().database);
-      issued(opts, createToken(ctx, opts.org, { kind: 'api', role: opts.role, label: opts.label }, { actor: 'cli', role: 'owner' }));
+      issued(opts, await createToken(ctx, opts.org, { kind: 'api', role: opts.role, label: opts.label }, { actor: 'cli', role: 'owner' }));
     });
   token
     .command('list')
     .description("the org's live API tokens (never their secrets) and when each was last used")
     .requiredOption('--org <id>', 'organization id')
     .option(...JSON_OPTION)
-    .action((opts) => {
-      const tokens = listTokens(openContext(program.opts().database), opts.org, 'api');
+    .action(async (opts) => {
+      const tokens = await listTokens(openContext(program.opts().database), opts.org, 'api');
       output(opts, tokens, () => (tokens.length ? tokens.map(tokenLine).join('\n') : 'no API token'));
     });
   token
@@ -191,8 +200,8 @@ export function buildProgram(): Command {
     .requiredOption('--org <id>', 'organization id')
     .argument('<token-id>', 'the id (tok_…) that token list shows')
     .option(...JSON_OPTION)
-    .action((tokenId: string, opts) => {
-      revokeToken(openContext(program.opts().database), opts.org, 'api', tokenId, 'cli');
+    .action(async (tokenId: string, opts) => {
+      await revokeToken(openContext(program.opts().database), opts.org, 'api', tokenId, 'cli');
       output(opts, { id: tokenId, revoked: true }, () => `revoked ${tokenId}`);
     });
 
@@ -204,9 +213,9 @@ export function buildProgram(): Command {
     .requiredOption('--org <id>', 'organization id')
     .option('--label <label>', 'what the token is for', 'scim')
     .option(...JSON_OPTION)
-    .action((opts) => {
+    .action(async (opts) => {
       const ctx = openContext(program.opts().database);
-      issued(opts, createToken(ctx, opts.org, { kind: 'scim', role: null, label: opts.label }, { actor: 'cli', role: 'owner' }));
+      issued(opts, await createToken(ctx, opts.org, { kind: 'scim', role: null, label: opts.label }, { actor: 'cli', role: 'owner' }));
     });
 
   const app = program.command('app').description("the vendor's applications that sign people in through seatd (OpenID Connect clients)");
@@ -216,22 +225,26 @@ export function buildProgram(): Command {
     .requiredOption('--name <name>', 'application name, shown to people signing in')
     .option('--redirect-uri <url>', 'where seatd may send the authorization code (repeatable)', collect, [])
     .option('--post-logout-redirect-uri <url>', 'where seatd may send people after signing out (repeatable)', collect, [])
-    .action((opts) => {
+    .action(async (opts) => {
       const ctx = openContext(program.opts().database);
       print(
-        registerApp(ctx, { name: opts.name, redirectUris: opts.redirectUri, postLogoutRedirectUris: opts.postLogoutRedirectUri }, 'cli'),
+        await registerApp(
+          ctx,
+          { name: opts.name, redirectUris: opts.redirectUri, postLogoutRedirectUris: opts.postLogoutRedirectUri },
+          'cli',
+        ),
       );
     });
   app
     .command('list')
     .description('list the registered applications (never their secrets)')
-    .action(() => print(listApps(openContext(program.opts().database))));
+    .action(async () => print(await listApps(openContext(program.opts().database))));
   app
     .command('delete')
     .description('delete an application: its client id stops authenticating and its tokens stop working')
     .argument('<clientId>', 'the client id (app_…)')
-    .action((clientId: string) => {
-      deleteApp(openContext(program.opts().database), clientId, 'cli');
+    .action(async (clientId: string) => {
+      await deleteApp(openContext(program.opts().database), clientId, 'cli');
       process.stdout.write(`deleted ${clientId}\n`);
     });
 
@@ -239,10 +252,10 @@ export function buildProgram(): Command {
   keys
     .command('rotate')
     .description('make new signing keys (RS256, ES256); the old ones stay published until tokens they signed have expired')
-    .action(() => {
+    .action(async () => {
       const ctx = openContext(program.opts().database);
-      ensureOpKeys(ctx);
-      print(rotateSigningKeys(ctx));
+      await ensureOpKeys(ctx);
+      print(await rotateSigningKeys(ctx));
     });
 
   program
@@ -251,9 +264,9 @@ export function buildProgram(): Command {
     .requiredOption('--org <id>', 'organization id')
     .requiredOption('--email <email>', 'the member to sign in')
     .option(...JSON_OPTION)
-    .action((opts) => {
+    .action(async (opts) => {
       const ctx = openContext(program.opts().database);
-      const link = createLoginLink(ctx, opts.org, opts.email, 'cli');
+      const link = await createLoginLink(ctx, opts.org, opts.email, 'cli');
       output(opts, link, () => link.url);
       if (!opts.json) process.stderr.write(`valid until ${link.expiresAt}, once\n`);
     });
@@ -263,11 +276,11 @@ export function buildProgram(): Command {
     .description('renew every auto-renewing contract whose term has ended, invoicing the seats in use (serve does this on its own)')
     .option('--catch-up', 'also renew contracts more than one term behind, one invoice per missed term')
     .option(...JSON_OPTION)
-    .action((opts: { catchUp?: boolean; json?: boolean }) => {
+    .action(async (opts: { catchUp?: boolean; json?: boolean }) => {
       const ctx = openContext(program.opts().database);
-      const renewals = renewDueContracts(ctx, { catchUp: opts.catchUp === true });
+      const renewals = await renewDueContracts(ctx, { catchUp: opts.catchUp === true });
       output(opts, renewals, () => renewalLines(renewals));
-      for (const c of overdueContracts(ctx)) {
+      for (const c of await overdueContracts(ctx)) {
         process.stderr.write(
           `${c.orgId}: ${c.missedTerms} terms behind since ${c.termStart}; run seatd renew --catch-up to invoice them\n`,
         );
@@ -278,8 +291,8 @@ export function buildProgram(): Command {
     .command('verify')
     .description('check every seat pool against its ledger and its seat holders, and every invoice against its lines; exit 1 on a finding')
     .option(...JSON_OPTION)
-    .action((opts) => {
-      const report = verifyLedgers(openContext(program.opts().database));
+    .action(async (opts) => {
+      const report = await verifyLedgers(openContext(program.opts().database));
       output(opts, report, () => verifyLines(report));
       if (report.findings.length) process.exitCode = 1;
     });

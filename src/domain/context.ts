@@ -1,5 +1,6 @@
 import type { Db } from '../../db/connection';
 import type { GroupCommit } from '../../db/groupCommit';
+import { sqliteTransaction } from '../../db/sqliteTransaction';
 import type { Clock } from './clock';
 import type { Mailer } from './mail';
 
@@ -18,9 +19,9 @@ export type DomainContext = {
   outboxQueued?: () => void;
 };
 
-/** A drizzle transaction handle; repository functions accept it or the database itself. */
-export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-export type Queryable = Db | Tx;
+/** A transaction handle; repository functions accept it or the database itself. */
+export type Tx = Db;
+export type Queryable = Db;
 
 /** Who asked for a change, as written in the audit log: `operator`, `cli`, `api-token:tok_…`, `member:mem_…`. */
 export type Actor = string;
@@ -28,12 +29,13 @@ export type Actor = string;
 /**
  * Runs `work` as one all-or-nothing unit under the write lock (IMMEDIATE: taken first, so
  * read-decide-write cannot interleave). With group commit it is a savepoint of the turn's shared
- * transaction, run on the database handle itself (same connection); see `committed`.
+ * transaction, run on the database handle itself (same connection); see `committed`. No network
+ * I/O inside `work`: mail, webhooks and IdP calls happen after the unit, from what it committed.
  */
-export function inTransaction<T>(ctx: DomainContext, work: (tx: Tx) => T): T {
+export function inTransaction<T>(ctx: DomainContext, work: (tx: Tx) => T | Promise<T>): Promise<T> {
   const { groupCommit } = ctx;
-  if (groupCommit) return groupCommit.run(() => work(ctx.db as unknown as Tx));
-  return ctx.db.transaction(work, { behavior: 'immediate' });
+  if (groupCommit) return groupCommit.run(() => work(ctx.db));
+  return sqliteTransaction(ctx.db.$client, () => work(ctx.db));
 }
 
 /** Resolves once every change made so far is committed: wait on it before telling anyone outside (mail, webhooks). */

@@ -6,16 +6,34 @@ import type { Queryable } from './context';
  * SCIM create. A transaction shares its connection with the database, so a statement prepared on
  * either runs inside the caller's transaction.
  */
-const caches = new WeakMap<object, Map<string, unknown>>();
+type Params = Record<string, unknown>;
+type PreparedQuery = { all(params?: Params): unknown; execute(params?: Params): unknown };
+type RowOf<Q> = Q extends { all(params?: Params): infer R } ? (Awaited<R> extends (infer E)[] ? E : never) : never;
 
-export function prepared<T>(q: Queryable, key: string, build: (q: Queryable) => T): T {
+/** A prepared statement as the domain sees it: awaited, whatever the driver. */
+export type Statement<Row> = {
+  get(params?: Params): Promise<Row | undefined>;
+  all(params?: Params): Promise<Row[]>;
+  run(params?: Params): Promise<void>;
+};
+
+const caches = new WeakMap<object, Map<string, Statement<unknown>>>();
+
+export function prepared<Q extends PreparedQuery, Row = RowOf<Q>>(q: Queryable, key: string, build: (q: Queryable) => Q): Statement<Row> {
   const client = (q as unknown as { session: { client: object } }).session.client;
   let cache = caches.get(client);
   if (!cache) caches.set(client, (cache = new Map()));
-  let statement = cache.get(key) as T | undefined;
+  let statement = cache.get(key) as Statement<Row> | undefined;
   if (!statement) {
-    statement = build(q);
-    cache.set(key, statement);
+    const query = build(q);
+    statement = {
+      get: async (params) => ((await query.all(params)) as Row[])[0],
+      all: async (params) => (await query.all(params)) as Row[],
+      run: async (params) => {
+        await query.execute(params);
+      },
+    };
+    cache.set(key, statement as Statement<unknown>);
   }
   return statement;
 }

@@ -26,8 +26,8 @@ function recordAdapter(ctx: DomainContext, model: string): Adapter {
   return {
     upsert: async (id, payload, expiresIn) =>
       upsertOpRecord(ctx, { model, id, payload: payload as OpPayload, ...(expiresIn ? { expiresInSeconds: expiresIn } : {}) }),
-    find: async (id) => asPayload(findOpRecord(ctx, model, id)),
-    findByUid: async (uid) => asPayload(findOpRecordByUid(ctx, model, uid)),
+    find: async (id) => asPayload(await findOpRecord(ctx, model, id)),
+    findByUid: async (uid) => asPayload(await findOpRecordByUid(ctx, model, uid)),
     findByUserCode: async () => undefined, // the device flow is off
     consume: async (id) => consumeOpRecord(ctx, model, id),
     destroy: async (id) => destroyOpRecord(ctx, model, id),
@@ -41,7 +41,7 @@ function clientAdapter(ctx: DomainContext): Adapter {
   };
   return {
     find: async (id) => {
-      const app = findRegisteredApp(ctx, id);
+      const app = await findRegisteredApp(ctx, id);
       if (!app) return undefined;
       return {
         client_id: app.clientId,

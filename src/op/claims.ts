@@ -48,9 +48,9 @@ export function claimsOf(member: MemberRow, org: Pick<OrgRow, 'id' | 'name'>, gr
 }
 
 /** The member's claims as of now; undefined unless the member exists and is active. */
-export function currentClaims(ctx: DomainContext, memberId: string): MemberClaims | undefined {
-  const member = findMemberById(ctx.db, memberId);
+export async function currentClaims(ctx: DomainContext, memberId: string): Promise<MemberClaims | undefined> {
+  const member = await findMemberById(ctx.db, memberId);
   if (member?.status !== 'active') return undefined;
-  const org = findOrg(ctx.db, member.orgId);
-  return org ? claimsOf(member, org, groupNamesOfMember(ctx.db, member.id)) : undefined;
+  const org = await findOrg(ctx.db, member.orgId);
+  return org ? claimsOf(member, org, await groupNamesOfMember(ctx.db, member.id)) : undefined;
 }

@@ -55,21 +55,21 @@ export const isFresh = (reasons: readonly string[]) => reasons.includes('login_p
  * Hands a finished sign-in to the application that asked for it, if there is one: answers true
  * when it did (the response is a redirect), false when the sign-in was seatd's own.
  */
-export function handOffToApplication(ctx: DomainContext, req: Request, res: Response, outcome: SignInOutcome): boolean {
+export async function handOffToApplication(ctx: DomainContext, req: Request, res: Response, outcome: SignInOutcome): Promise<boolean> {
   const pending = pendingInteraction(ctx, req);
   if (!pending) return false;
   res.clearCookie(PENDING_SIGN_IN_COOKIE, cookieOptions(ctx));
   const { uid, interaction } = pending;
   if (!interaction?.returnTo) return false;
-  replaceOpPayload(ctx, 'Interaction', uid, { ...interaction, result: interactionResult(ctx, interaction, outcome) });
+  await replaceOpPayload(ctx, 'Interaction', uid, { ...interaction, result: interactionResult(ctx, interaction, outcome) });
   res.redirect(303, interaction.returnTo);
   return true;
 }
 
-function interactionResult(ctx: DomainContext, interaction: StoredInteraction, outcome: SignInOutcome) {
+async function interactionResult(ctx: DomainContext, interaction: StoredInteraction, outcome: SignInOutcome) {
   if ('refused' in outcome) return { error: 'access_denied', error_description: outcome.refused };
   const asked = interaction.params?.organization;
-  const member = findMemberById(ctx.db, outcome.memberId);
+  const member = await findMemberById(ctx.db, outcome.memberId);
   if (typeof asked === 'string' && member?.orgId !== asked) {
     return {
       error: 'access_denied',

@@ -44,7 +44,7 @@ export function interactionRoutes(ctx: DomainContext, logger: Logger, provider: 
     if (found.details.prompt.name === 'consent') return consent(req, res, found.op, found.details);
     const { params } = found.details;
     if (typeof params.organization === 'string') {
-      const org = findOrg(ctx.db, params.organization);
+      const org = await findOrg(ctx.db, params.organization);
       if (!org) {
         return found.op.interactionFinished(req, res, { error: 'invalid_request', error_description: 'unknown organization' });
       }
@@ -63,8 +63,9 @@ export function interactionRoutes(ctx: DomainContext, logger: Logger, provider: 
     const asked = found.details.params.organization;
     if (typeof asked === 'string') {
       // the application named the org; an address outside it gets the same page as anyone else
-      const org = findOrg(ctx.db, asked);
-      if (!org || findDomainOwner(ctx.db, emailDomain(email.trim().toLowerCase())) !== org.id) return sendLinkSentPage(res, email.trim());
+      const org = await findOrg(ctx.db, asked);
+      if (!org || (await findDomainOwner(ctx.db, emailDomain(email.trim().toLowerCase()))) !== org.id)
+        return sendLinkSentPage(res, email.trim());
       return signInToOrg(req, res, found, org, email.trim().toLowerCase());
     }
     return fromEmail(req, res, found, email.trim().toLowerCase());
@@ -72,9 +73,9 @@ export function interactionRoutes(ctx: DomainContext, logger: Logger, provider: 
 
   const emailAction = (req: Request) => `${INTERACTION_PATH}/${req.params.uid as string}/email`;
 
-  function fromEmail(req: Request, res: Response, found: { op: Provider; details: Details }, email: string) {
-    const orgId = findDomainOwner(ctx.db, emailDomain(email));
-    const org = orgId ? findOrg(ctx.db, orgId) : undefined;
+  async function fromEmail(req: Request, res: Response, found: { op: Provider; details: Details }, email: string) {
+    const orgId = await findDomainOwner(ctx.db, emailDomain(email));
+    const org = orgId ? await findOrg(ctx.db, orgId) : undefined;
     if (!org) {
       return sendWorkEmailPage(res, {
         action: emailAction(req),
@@ -95,14 +96,14 @@ export function interactionRoutes(ctx: DomainContext, logger: Logger, provider: 
       return op.interactionFinished(req, res, { login: { accountId: session.member.id } }, { mergeWithLastSubmission: false });
     }
     const methods = [
-      getSamlConnection(ctx, org.id) ? { href: `/sso/${org.id}/saml/login`, text: 'Sign in with SAML single sign-on' } : undefined,
-      getOidcConnection(ctx, org.id) ? { href: `/sso/${org.id}/oidc/login`, text: 'Sign in with OpenID Connect' } : undefined,
+      (await getSamlConnection(ctx, org.id)) ? { href: `/sso/${org.id}/saml/login`, text: 'Sign in with SAML single sign-on' } : undefined,
+      (await getOidcConnection(ctx, org.id)) ? { href: `/sso/${org.id}/oidc/login`, text: 'Sign in with OpenID Connect' } : undefined,
     ].filter((m): m is { href: string; text: string } => Boolean(m));
     rememberPendingSignIn(ctx, res, interaction.uid);
     if (methods.length === 1) return res.redirect(303, methods[0]!.href);
     if (methods.length > 1) return sendChoicePage(res, org.name, methods);
     if (!email) return sendWorkEmailPage(res, { action: emailAction(req), orgName: org.name });
-    mailSignInLink(org, email);
+    await mailSignInLink(org, email);
     return sendLinkSentPage(res, email);
   }
 
@@ -110,10 +111,10 @@ export function interactionRoutes(ctx: DomainContext, logger: Logger, provider: 
    * A link only for an active member; nobody else gets mail, and the page is the same. The mail
    * leaves after the response, so the time to answer does not tell members from strangers either.
    */
-  function mailSignInLink(org: OrgRow, email: string) {
+  async function mailSignInLink(org: OrgRow, email: string) {
     let link: { url: string; expiresAt: string };
     try {
-      link = createLoginLink(ctx, org.id, email, 'app-sign-in');
+      link = await createLoginLink(ctx, org.id, email, 'app-sign-in');
     } catch (err) {
       if (err instanceof DomainError) return;
       throw err;

@@ -15,12 +15,12 @@ type Built = { kids: string; provider: Promise<Provider>; callback: Promise<Retu
  * rotate` in another process), so every process signs with the newest key and publishes the old.
  */
 export function openIdProviderRoutes(ctx: DomainContext, logger: Logger): Router {
-  ensureOpKeys(ctx); // on first start: every process after this one finds them in the database
+  const keysReady = ensureOpKeys(ctx); // on first start: every process after this one finds them in the database
+  keysReady.catch((err: unknown) => logger.error({ err }, 'cannot create the OpenID Provider signing keys'));
   let built: Built | undefined;
-  const current = (): Built => {
-    const kids = publishedSigningKeys(ctx)
-      .map((k) => k.kid)
-      .join(' ');
+  const current = async (): Promise<Built> => {
+    await keysReady;
+    const kids = (await publishedSigningKeys(ctx)).map((k) => k.kid).join(' ');
     if (!built || built.kids !== kids) {
       const provider = createProvider(ctx, logger);
       built = { kids, provider, callback: provider.then((p) => p.callback()) };
@@ -31,7 +31,7 @@ export function openIdProviderRoutes(ctx: DomainContext, logger: Logger): Router
 
   const issuer = new URL(ctx.publicUrl);
   const router = Router();
-  router.use(interactionRoutes(ctx, logger, () => current().provider));
+  router.use(interactionRoutes(ctx, logger, async () => (await current()).provider));
   router.use(async (req, res, next) => {
     if (req.path !== '/.well-known/openid-configuration' && !req.path.startsWith('/oidc/')) return next();
     // every URL the provider writes (discovery, redirects, cookies' security) is on PUBLIC_URL, whatever Host the request named
@@ -39,7 +39,11 @@ export function openIdProviderRoutes(ctx: DomainContext, logger: Logger): Router
     req.headers['x-forwarded-proto'] = issuer.protocol.slice(0, -1);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Security-Policy', "frame-ancestors 'none'");
-    await (await current().callback)(req, res);
+    await (
+      await (
+        await current()
+      ).callback
+    )(req, res);
   });
   return router;
 }

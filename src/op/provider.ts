@@ -43,13 +43,13 @@ const TTL = {
 /** Express's response: the provider is mounted in Express, so Koa's ctx.res is it. */
 const expressResponse = (ctx: KoaContextWithOIDC) => ctx.res as unknown as Response;
 
-function configuration(ctx: DomainContext, oidc: typeof import('oidc-provider')): Configuration {
-  const keys = publishedSigningKeys(ctx);
+async function configuration(ctx: DomainContext, oidc: typeof import('oidc-provider')): Promise<Configuration> {
+  const keys = await publishedSigningKeys(ctx);
   return {
     adapter: databaseAdapter(ctx),
     clients: [],
     findAccount: async (_ctx, id) => {
-      const claims = currentClaims(ctx, id);
+      const claims = await currentClaims(ctx, id);
       // a member who is gone or deactivated has no account: no code, no token refresh, userinfo 401
       return claims ? { accountId: id, claims: async () => claims } : undefined;
     },
@@ -63,7 +63,7 @@ function configuration(ctx: DomainContext, oidc: typeof import('oidc-provider'))
     enabledJWA: { idTokenSigningAlgValues: ['RS256', 'ES256'], userinfoSigningAlgValues: ['RS256', 'ES256'] },
     responseTypes: ['code'],
     jwks: { keys: keys as NonNullable<Configuration['jwks']>['keys'] },
-    cookies: { keys: cookieKeys(ctx), long: { signed: true }, short: { signed: true } },
+    cookies: { keys: await cookieKeys(ctx), long: { signed: true }, short: { signed: true } },
     routes: OP_ROUTES,
     ttl: TTL,
     interactions: { url: (_ctx, interaction) => `${INTERACTION_PATH}/${interaction.uid}`, policy: interactionPolicy(ctx, oidc) },
@@ -114,10 +114,10 @@ function interactionPolicy(ctx: DomainContext, oidc: typeof import('oidc-provide
     ),
   );
   login.checks.add(
-    new Check('other_organization', 'the application asked for another organization', (koa) => {
+    new Check('other_organization', 'the application asked for another organization', async (koa) => {
       const asked = koa.oidc.params?.organization;
       const accountId = koa.oidc.account?.accountId;
-      return typeof asked === 'string' && accountId !== undefined && findMemberById(ctx.db, accountId)?.orgId !== asked;
+      return typeof asked === 'string' && accountId !== undefined && (await findMemberById(ctx.db, accountId))?.orgId !== asked;
     }),
   );
   return policy;
@@ -126,7 +126,7 @@ function interactionPolicy(ctx: DomainContext, oidc: typeof import('oidc-provide
 /** Builds a provider over the keys in the database now. */
 export async function createProvider(ctx: DomainContext, logger: Logger): Promise<Provider> {
   const oidc = await loadOidcProvider();
-  const provider = new oidc.default(ctx.publicUrl, configuration(ctx, oidc));
+  const provider = new oidc.default(ctx.publicUrl, await configuration(ctx, oidc));
   provider.proxy = true;
   // Client secrets are stored as SHA-256 digests: the provider compares what a client presents to the digest.
   const clientPrototype = provider.Client.prototype as unknown as {
@@ -136,17 +136,22 @@ export async function createProvider(ctx: DomainContext, logger: Logger): Promis
     return clientSecretMatches(this.clientSecret, presented);
   };
   provider.on('server_error', (_koa, err) => logger.error({ err }, 'OpenID Provider error'));
-  provider.on('authorization.success', (koa: KoaContextWithOIDC) => {
+  // the provider's events do not wait for their listeners: a failure is logged, not left unhandled
+  const listen = (event: string, listener: (koa: KoaContextWithOIDC) => Promise<void>) =>
+    provider.on(event as never, (koa: KoaContextWithOIDC) => {
+      listener(koa).catch((err: unknown) => logger.error({ err, event }, 'OpenID Provider event handling failed'));
+    });
+  listen('authorization.success', async (koa) => {
     const accountId = koa.oidc.session?.accountId;
-    if (accountId && koa.oidc.client) recordAppSignIn(ctx, accountId, koa.oidc.client.clientId);
+    if (accountId && koa.oidc.client) await recordAppSignIn(ctx, accountId, koa.oidc.client.clientId);
   });
   // Signing out of every application (RP-initiated logout, confirmed) ends the seatd session of this browser too, when
   // it is the same person's: switching to another account also passes here, after the new account's seatd sign-in.
-  provider.on('end_session.success', (koa: KoaContextWithOIDC) => {
+  listen('end_session.success', async (koa) => {
     const cookie = readCookie(koa.req as unknown as Request, SESSION_COOKIE);
     if (!koa.oidc.params?.logout || !cookie) return;
-    if (resolveSession(ctx, cookie)?.member.id !== koa.oidc.session?.accountId) return;
-    endSession(ctx, cookie);
+    if ((await resolveSession(ctx, cookie))?.member.id !== koa.oidc.session?.accountId) return;
+    await endSession(ctx, cookie);
     koa.cookies.set(SESSION_COOKIE, null, { path: '/', httpOnly: true, sameSite: 'lax', signed: false });
   });
   return provider;

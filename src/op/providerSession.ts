@@ -11,7 +11,7 @@ const PROVIDER_SESSION_COOKIE = '_session';
  * session of this browser is deleted, so the next application asks for a sign-in again. The cookie
  * is the browser's own; an id is a 256-bit secret, so nobody ends a session they do not hold.
  */
-export function endProviderSession(ctx: DomainContext, req: Request): void {
+export async function endProviderSession(ctx: DomainContext, req: Request): Promise<void> {
   const id = readCookie(req, PROVIDER_SESSION_COOKIE);
-  if (id) destroyOpRecord(ctx, 'Session', id);
+  if (id) await destroyOpRecord(ctx, 'Session', id);
 }

@@ -25,76 +25,65 @@ function newSigningKey(alg: 'RS256' | 'ES256'): PrivateJwk {
   return { ...privateKey.export({ format: 'jwk' }), kid: newId('key'), alg, use: 'sig' };
 }
 
-function insertSigningKeys(tx: Queryable, at: string): string[] {
+async function insertSigningKeys(tx: Queryable, at: string): Promise<string[]> {
   // RS256 first: the provider signs with the first key of an algorithm, and RS256 is every client's default
   const keys = [newSigningKey('RS256'), newSigningKey('ES256')];
-  for (const jwk of keys) tx.insert(opKeys).values({ kid: jwk.kid, use: 'signing', jwk, createdAt: at }).run();
+  for (const jwk of keys) await tx.insert(opKeys).values({ kid: jwk.kid, use: 'signing', jwk, createdAt: at });
   return keys.map((k) => k.kid);
 }
 
 /** Makes the signing keys and the cookie key unless another process (or an earlier start) already did. */
-export function ensureOpKeys(ctx: DomainContext): void {
+export async function ensureOpKeys(ctx: DomainContext): Promise<void> {
   const at = ctx.clock.now().toISOString();
-  inTransaction(ctx, (tx) => {
-    const current = tx.select({ kid: opKeys.kid, use: opKeys.use }).from(opKeys).where(isNull(opKeys.supersededAt)).all();
-    if (!current.some((k) => k.use === 'signing')) insertSigningKeys(tx, at);
+  await inTransaction(ctx, async (tx) => {
+    const current = await tx.select({ kid: opKeys.kid, use: opKeys.use }).from(opKeys).where(isNull(opKeys.supersededAt));
+    if (!current.some((k) => k.use === 'signing')) await insertSigningKeys(tx, at);
     if (!current.some((k) => k.use === 'cookie')) {
-      tx.insert(opKeys)
-        .values({ kid: newId('ck'), use: 'cookie', jwk: { k: newSecret() }, createdAt: at })
-        .run();
+      await tx.insert(opKeys).values({ kid: newId('ck'), use: 'cookie', jwk: { k: newSecret() }, createdAt: at });
     }
   });
 }
 
 /** New signing keys sign from now on; the old ones stay published (to verify what they signed) for SUPERSEDED_KEY_PUBLISHED_MS. */
-export function rotateSigningKeys(ctx: DomainContext): { kids: string[]; superseded: string[] } {
+export async function rotateSigningKeys(ctx: DomainContext): Promise<{ kids: string[]; superseded: string[] }> {
   const at = ctx.clock.now().toISOString();
-  return inTransaction(ctx, (tx) => {
-    const superseded = tx
-      .update(opKeys)
-      .set({ supersededAt: at })
-      .where(and(eq(opKeys.use, 'signing'), isNull(opKeys.supersededAt)))
-      .returning({ kid: opKeys.kid })
-      .all()
-      .map((k) => k.kid);
-    return { kids: insertSigningKeys(tx, at), superseded };
+  return inTransaction(ctx, async (tx) => {
+    const superseded = (
+      await tx
+        .update(opKeys)
+        .set({ supersededAt: at })
+        .where(and(eq(opKeys.use, 'signing'), isNull(opKeys.supersededAt)))
+        .returning({ kid: opKeys.kid })
+    ).map((k) => k.kid);
+    return { kids: await insertSigningKeys(tx, at), superseded };
   });
 }
 
 /** The keys the provider holds: current signing keys first (newest first), then superseded ones still published. */
-export function publishedSigningKeys(ctx: DomainContext): PrivateJwk[] {
+export async function publishedSigningKeys(ctx: DomainContext): Promise<PrivateJwk[]> {
   const cutoff = new Date(ctx.clock.now().getTime() - SUPERSEDED_KEY_PUBLISHED_MS).toISOString();
-  const rows = ctx.db
+  const rows = await ctx.db
     .select()
     .from(opKeys)
     .where(and(eq(opKeys.use, 'signing'), or(isNull(opKeys.supersededAt), gt(opKeys.supersededAt, cutoff))))
-    .orderBy(desc(opKeys.createdAt), desc(opKeys.kid))
-    .all();
+    .orderBy(desc(opKeys.createdAt), desc(opKeys.kid));
   const current = rows.filter((r) => !r.supersededAt);
   const old = rows.filter((r) => r.supersededAt);
   return [...current, ...old].map((r) => r.jwk as PrivateJwk);
 }
 
 /** Secrets the provider's cookies are signed with, newest first. */
-export function cookieKeys(ctx: DomainContext): string[] {
-  return ctx.db
-    .select({ jwk: opKeys.jwk })
-    .from(opKeys)
-    .where(eq(opKeys.use, 'cookie'))
-    .orderBy(desc(opKeys.createdAt))
-    .all()
-    .map((r) => String(r.jwk.k));
+export async function cookieKeys(ctx: DomainContext): Promise<string[]> {
+  return (await ctx.db.select({ jwk: opKeys.jwk }).from(opKeys).where(eq(opKeys.use, 'cookie')).orderBy(desc(opKeys.createdAt))).map((r) =>
+    String(r.jwk.k),
+  );
 }
 
 /** Deletes signing keys superseded long enough ago that nothing they signed is still valid; run by the sweep. */
-export function deleteRetiredSigningKeys(ctx: DomainContext): number {
+export async function deleteRetiredSigningKeys(ctx: DomainContext): Promise<number> {
   const cutoff = new Date(ctx.clock.now().getTime() - SUPERSEDED_KEY_PUBLISHED_MS).toISOString();
   return inTransaction(
     ctx,
-    (tx) =>
-      tx
-        .delete(opKeys)
-        .where(and(eq(opKeys.use, 'signing'), lt(opKeys.supersededAt, cutoff)))
-        .run().changes,
+    async (tx) => (await tx.delete(opKeys).where(and(eq(opKeys.use, 'signing'), lt(opKeys.supersededAt, cutoff)))).changes,
   );
 }

@@ -16,9 +16,9 @@ declare module 'express-serve-static-core' {
 
 /** The SCIM bearer token decides the tenant: every query below is scoped to its org. */
 export function requireScimToken(ctx: DomainContext): RequestHandler {
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const presented = bearerToken(req);
-    const principal = presented ? authenticateToken(ctx, 'scim', presented) : null;
+    const principal = presented ? await authenticateToken(ctx, 'scim', presented) : null;
     if (!principal) {
       res.set('WWW-Authenticate', 'Bearer realm="seatd-scim"');
       return sendScimError(res, 401, undefined, 'A valid SCIM bearer token is required');

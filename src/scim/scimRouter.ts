@@ -98,12 +98,12 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
   router.use(requireScimToken(ctx));
   router.use(scimJson);
 
-  const memberOf = (req: Request): Member =>
+  const memberOf = async (req: Request): Promise<Member> =>
     existing(() => getMember(ctx, req.scimOrgId!, req.params.id as string), 'User', req.params.id as string);
 
   /** One type's page of resources for a list or search: the endpoint's own, or its share of a root query. */
-  const usersPage = (orgId: string, params: ListParams, scope: FilterScope, offset: number, limit: number) => {
-    const page = queryMembers(ctx, orgId, {
+  const usersPage = async (orgId: string, params: ListParams, scope: FilterScope, offset: number, limit: number) => {
+    const page = await queryMembers(ctx, orgId, {
       filter: params.filter ? userFilter(parseFilter(params.filter), scope) : undefined,
       sortBy: params.sortBy ? sortField(params.sortBy) : undefined,
       descending: params.sortOrder === 'descending',
@@ -115,9 +115,9 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
       resources: page.members.map((m) => project(toScimUser(m, baseUrl()), params.attributes, params.excludedAttributes)),
     };
   };
-  const groupsPage = (orgId: string, params: ListParams, scope: FilterScope, offset: number, limit: number) => {
+  const groupsPage = async (orgId: string, params: ListParams, scope: FilterScope, offset: number, limit: number) => {
     const withMembers = wantsMembers(params);
-    const page = queryGroups(ctx, orgId, {
+    const page = await queryGroups(ctx, orgId, {
       filter: params.filter ? groupFilter(parseFilter(params.filter), scope) : undefined,
       offset,
       limit,
@@ -130,16 +130,16 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
   };
 
   /** A list or search of one resource type, or of all of them (a root query, RFC 7644 §3.4.3): Users, then Groups. */
-  const list = (req: Request, res: Response, params: ListParams, of: 'User' | 'Group' | 'all') => {
+  const list = async (req: Request, res: Response, params: ListParams, of: 'User' | 'Group' | 'all') => {
     const startIndex = Math.max(1, params.startIndex ?? 1);
     const count = Math.min(MAX_COUNT, Math.max(0, params.count ?? 100));
     const orgId = req.scimOrgId!;
     if (of !== 'all') {
-      const page = (of === 'User' ? usersPage : groupsPage)(orgId, params, 'endpoint', startIndex - 1, count);
+      const page = await (of === 'User' ? usersPage : groupsPage)(orgId, params, 'endpoint', startIndex - 1, count);
       return send(res, 200, listResponse(page.resources, page.total, startIndex));
     }
-    const users = usersPage(orgId, params, 'root', startIndex - 1, count);
-    const groups = groupsPage(orgId, params, 'root', Math.max(0, startIndex - 1 - users.total), count - users.resources.length);
+    const users = await usersPage(orgId, params, 'root', startIndex - 1, count);
+    const groups = await groupsPage(orgId, params, 'root', Math.max(0, startIndex - 1 - users.total), count - users.resources.length);
     send(res, 200, listResponse([...users.resources, ...groups.resources], users.total + groups.total, startIndex));
   };
 
@@ -158,28 +158,33 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
   });
 
   router.get('/Users', (req, res) => list(req, res, readListParams(req.query), 'User'));
-  const search = (of: 'User' | 'Group' | 'all') => (req: Request, res: Response) => {
+  const search = (of: 'User' | 'Group' | 'all') => async (req: Request, res: Response) => {
     const body = (req.body ?? {}) as Record<string, unknown>;
     if (!Array.isArray(body.schemas) || !body.schemas.includes('urn:ietf:params:scim:api:messages:2.0:SearchRequest')) {
       throw new ScimError(400, 'invalidSyntax', 'A search needs schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"]');
     }
     const join = (v: unknown) => (Array.isArray(v) ? v.join(',') : v);
-    list(req, res, readListParams({ ...body, attributes: join(body.attributes), excludedAttributes: join(body.excludedAttributes) }), of);
+    await list(
+      req,
+      res,
+      readListParams({ ...body, attributes: join(body.attributes), excludedAttributes: join(body.excludedAttributes) }),
+      of,
+    );
   };
   router.post('/Users/.search', search('User'));
   router.post('/Groups/.search', search('Group'));
   router.post('/.search', search('all'));
 
-  router.post('/Users', (req, res) => {
+  router.post('/Users', async (req, res) => {
     const input = fromScimUser(req.body);
-    const member = provisionScimUser(ctx, req.scimOrgId!, input, req.scimActor!);
+    const member = await provisionScimUser(ctx, req.scimOrgId!, input, req.scimActor!);
     const resource = toScimUser(member, baseUrl());
     res.location((resource.meta as { location: string }).location).set('ETag', etagOf(member));
     send(res, 201, project(resource, ...listedAttributes(req.query)));
   });
 
-  router.get('/Users/:id', (req, res) => {
-    const member = memberOf(req);
+  router.get('/Users/:id', async (req, res) => {
+    const member = await memberOf(req);
     if (
       req
         .get('if-none-match')
@@ -192,9 +197,9 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
     send(res, 200, project(toScimUser(member, baseUrl()), ...listedAttributes(req.query)));
   });
 
-  router.put('/Users/:id', (req, res) => {
-    const current = memberOf(req);
-    const member = updateScimUser(
+  router.put('/Users/:id', async (req, res) => {
+    const current = await memberOf(req);
+    const member = await updateScimUser(
       ctx,
       req.scimOrgId!,
       current.id,
@@ -210,13 +215,13 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
     const asked = ifVersionOf(req);
     // A PATCH is applied to the version it was read at: a change committed in between makes it read again.
     for (let attempt = 1; ; attempt++) {
-      const current = memberOf(req);
+      const current = await memberOf(req);
       if (asked && !asked.includes(current.version)) throw new StaleVersion('user', asked, current.version);
       const patched = await patchUser(toScimUser(current, baseUrl()), req.body);
       try {
-        const member = patched
+        const member = await (patched
           ? updateScimUser(ctx, req.scimOrgId!, current.id, fromScimUser(patched), scimBy(req.scimActor!, req.scimRole!), [current.version])
-          : current;
+          : current);
         res.set('ETag', etagOf(member));
         return send(res, 200, project(toScimUser(member, baseUrl()), ...listedAttributes(req.query)));
       } catch (err) {
@@ -225,13 +230,13 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
     }
   });
 
-  router.delete('/Users/:id', (req, res) => {
-    const current = memberOf(req);
-    removeMember(ctx, req.scimOrgId!, current.id, scimBy(req.scimActor!, req.scimRole!), ifVersionOf(req));
+  router.delete('/Users/:id', async (req, res) => {
+    const current = await memberOf(req);
+    await removeMember(ctx, req.scimOrgId!, current.id, scimBy(req.scimActor!, req.scimRole!), ifVersionOf(req));
     res.status(204).end();
   });
 
-  const groupOf = (req: Request): Group =>
+  const groupOf = async (req: Request): Promise<Group> =>
     existing(() => getGroup(ctx, req.scimOrgId!, req.params.id as string), 'Group', req.params.id as string);
   const groupHeaderOf = (req: Request) =>
     existing(() => getGroupHeader(ctx, req.scimOrgId!, req.params.id as string), 'Group', req.params.id as string);
@@ -243,33 +248,40 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
 
   router.get('/Groups', (req, res) => list(req, res, readListParams(req.query), 'Group'));
 
-  router.post('/Groups', (req, res) => {
-    const group = createGroup(ctx, req.scimOrgId!, fromScimGroup(req.body), req.scimActor!);
+  router.post('/Groups', async (req, res) => {
+    const group = await createGroup(ctx, req.scimOrgId!, fromScimGroup(req.body), req.scimActor!);
     res.location(`${baseUrl()}/Groups/${group.id}`).set('ETag', groupEtag(group));
     send(res, 201, groupAsAsked(req, group));
   });
 
-  router.get('/Groups/:id', (req, res) => {
-    const group = groupOf(req);
+  router.get('/Groups/:id', async (req, res) => {
+    const group = await groupOf(req);
     res.set('ETag', groupEtag(group));
     send(res, 200, groupAsAsked(req, group));
   });
 
-  router.put('/Groups/:id', (req, res) => {
-    groupHeaderOf(req);
-    const group = replaceGroup(ctx, req.scimOrgId!, req.params.id as string, fromScimGroup(req.body), req.scimActor!, ifVersionOf(req));
+  router.put('/Groups/:id', async (req, res) => {
+    await groupHeaderOf(req);
+    const group = await replaceGroup(
+      ctx,
+      req.scimOrgId!,
+      req.params.id as string,
+      fromScimGroup(req.body),
+      req.scimActor!,
+      ifVersionOf(req),
+    );
     res.set('ETag', groupEtag(group));
     send(res, 200, groupAsAsked(req, group));
   });
 
-  router.patch('/Groups/:id', (req, res) => {
+  router.patch('/Groups/:id', async (req, res) => {
     const groupId = req.params.id as string;
-    const current = groupHeaderOf(req);
+    const current = await groupHeaderOf(req);
     const patch = applyGroupPatch(current, req.body);
     const { displayName, externalId } = patch;
     // guarded by the version the rename was read at, so a rename in between is not undone
     const ifVersion = ifVersionOf(req) ?? [current.version];
-    const updated = patch.members
+    const updated = await (patch.members
       ? replaceGroup(ctx, req.scimOrgId!, groupId, { displayName, externalId, memberIds: patch.members }, req.scimActor!, ifVersion)
       : changeGroup(
           ctx,
@@ -278,17 +290,17 @@ export function scimRouter(ctx: DomainContext, logger: Logger): Router {
           { displayName, externalId, add: patch.add, remove: patch.remove },
           req.scimActor!,
           ifVersion,
-        );
+        ));
     res.set('ETag', groupEtag(updated));
     // RFC 7644 §3.5.2: with attributes asked for, the resource; else 204, as Okta and Entra document
     // (a body with every member is what Entra advises against).
     if (req.query.attributes === undefined && req.query.excludedAttributes === undefined) return void res.status(204).end();
-    send(res, 200, groupAsAsked(req, groupOf(req)));
+    send(res, 200, groupAsAsked(req, await groupOf(req)));
   });
 
-  router.delete('/Groups/:id', (req, res) => {
-    groupHeaderOf(req);
-    deleteGroup(ctx, req.scimOrgId!, req.params.id as string, req.scimActor!, ifVersionOf(req));
+  router.delete('/Groups/:id', async (req, res) => {
+    await groupHeaderOf(req);
+    await deleteGroup(ctx, req.scimOrgId!, req.params.id as string, req.scimActor!, ifVersionOf(req));
     res.status(204).end();
   });
 

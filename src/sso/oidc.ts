@@ -92,7 +92,7 @@ export async function oidcLogoutUrl(
   options: { allowPrivateNetworks?: boolean } = {},
 ): Promise<string | undefined> {
   if (!session.oidc) return undefined;
-  const connection = getOidcConnection(ctx, session.orgId);
+  const connection = await getOidcConnection(ctx, session.orgId);
   if (!connection?.signOutAtIdp) return undefined;
   const oidc = await loadOpenIdClient();
   const config = await clientConfiguration(session.orgId, connection, options.allowPrivateNetworks ?? false);
@@ -106,21 +106,21 @@ export async function oidcLogoutUrl(
 export function oidcRouter(ctx: DomainContext, logger: Logger, options: { allowPrivateNetworks?: boolean } = {}): Router {
   const allowPrivateNetworks = options.allowPrivateNetworks ?? false;
   const router = Router();
-  const connectionOr404 = (req: Request, res: Response) => {
+  const connectionOr404 = async (req: Request, res: Response) => {
     const orgId = req.params.org as string;
-    const connection = findOrg(ctx.db, orgId) ? getOidcConnection(ctx, orgId) : undefined;
+    const connection = (await findOrg(ctx.db, orgId)) ? getOidcConnection(ctx, orgId) : undefined;
     if (!connection) sendPage(res, 404, 'Single sign-on is not set up', ['This organization has no OpenID Connect sign-in configured.']);
     return connection;
   };
 
   router.get('/sso/:org/oidc/login', async (req, res) => {
     const orgId = req.params.org as string;
-    const connection = connectionOr404(req, res);
+    const connection = await connectionOr404(req, res);
     if (!connection) return;
     const oidc = await loadOpenIdClient();
     let config: OpenIdClient.Configuration;
     try {
-      config = await clientConfiguration(orgId, connection, allowPrivateNetworks);
+      config = await clientConfiguration(orgId, await connection, allowPrivateNetworks);
     } catch (err) {
       logger.warn({ orgId, err }, 'OIDC discovery failed');
       return sendPage(res, 502, 'Identity provider unreachable', [
@@ -130,7 +130,7 @@ export function oidcRouter(ctx: DomainContext, logger: Logger, options: { allowP
     const codeVerifier = oidc.randomPKCECodeVerifier();
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
-    saveOidcLogin(ctx, { orgId, state, codeVerifier, nonce, browserHash: bindBrowser(req, res, ctx.publicUrl) });
+    await saveOidcLogin(ctx, { orgId, state, codeVerifier, nonce, browserHash: bindBrowser(req, res, ctx.publicUrl) });
     const url = oidc.buildAuthorizationUrl(config, {
       redirect_uri: oidcRedirectUri(ctx.publicUrl, orgId),
       scope: 'openid email profile',
@@ -146,12 +146,12 @@ export function oidcRouter(ctx: DomainContext, logger: Logger, options: { allowP
 
   router.get('/sso/:org/oidc/callback', async (req, res) => {
     const orgId = req.params.org as string;
-    const connection = connectionOr404(req, res);
+    const connection = await connectionOr404(req, res);
     if (!connection) return;
     const refuse = (status: 401 | 403, reason: string, paragraphs: string[]) =>
       refuseSsoSignIn(ctx, logger, req, res, { orgId, kind: 'oidc', status, reason, paragraphs });
     const state = typeof req.query.state === 'string' ? req.query.state : '';
-    const login = state ? takeOidcLogin(ctx, orgId, state, presentedBrowser(req)) : undefined;
+    const login = state ? await takeOidcLogin(ctx, orgId, state, presentedBrowser(req)) : undefined;
     if (!login) {
       return refuse(401, 'unknown, expired or reused state, or a sign-in started in another browser', [
         'This sign-in link is not valid any more, or it was started in another browser. Start again from the sign-in page.',
@@ -161,7 +161,7 @@ export function oidcRouter(ctx: DomainContext, logger: Logger, options: { allowP
     let idToken: string | undefined;
     try {
       const oidc = await loadOpenIdClient();
-      const config = await clientConfiguration(orgId, connection, allowPrivateNetworks);
+      const config = await clientConfiguration(orgId, await connection, allowPrivateNetworks);
       // The redirect URI the IdP called back, rebuilt on PUBLIC_URL so a proxy in front does not change it.
       const currentUrl = new URL(`${oidcRedirectUri(ctx.publicUrl, orgId)}${req.originalUrl.slice(req.originalUrl.indexOf('?'))}`);
       const tokens = await oidc.authorizationCodeGrant(config, currentUrl, {
@@ -187,7 +187,7 @@ export function oidcRouter(ctx: DomainContext, logger: Logger, options: { allowP
     const email = claims.email_verified === true ? claimText(claims, map.email ?? 'email') : undefined;
     if (!email) return refuse(401, 'no verified email in the ID token', ['Your identity provider did not send a verified email address.']);
     const groupsClaim = ownValue(claims, map.groups ?? 'groups');
-    admitAndSignIn(ctx, logger, req, res, {
+    await admitAndSignIn(ctx, logger, req, res, {
       orgId,
       kind: 'oidc',
       identity: {

@@ -37,12 +37,12 @@ export function samlUrls(publicUrl: string, orgId: string) {
 function requestCache(ctx: DomainContext, orgId: string, browserHash?: string): CacheProvider {
   return {
     saveAsync: async (key) => {
-      saveSamlRequest(ctx, { orgId, id: key, lifetimeMs: REQUEST_LIFETIME_MS, browserHash });
+      await saveSamlRequest(ctx, { orgId, id: key, lifetimeMs: REQUEST_LIFETIME_MS, browserHash });
       return { value: key, createdAt: ctx.clock.now().getTime() };
     },
     getAsync: async (key) => findSamlRequest(ctx, orgId, key, browserHash),
     removeAsync: async (key) => {
-      if (key) removeSamlRequest(ctx, key);
+      if (key) await removeSamlRequest(ctx, key);
       return key;
     },
   };
@@ -148,7 +148,7 @@ export type SamlSpKeyPair = { key: string; cert: string };
  */
 export async function idpLogoutUrl(ctx: DomainContext, sp: SamlSpKeyPair | undefined, session: ActiveSession): Promise<string | undefined> {
   if (!session.saml) return undefined;
-  const connection = getSamlConnection(ctx, session.orgId);
+  const connection = await getSamlConnection(ctx, session.orgId);
   if (!connection?.signOutAtIdp) return undefined;
   const user = {
     issuer: connection.idpIssuer,
@@ -161,17 +161,17 @@ export async function idpLogoutUrl(ctx: DomainContext, sp: SamlSpKeyPair | undef
 
 export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPair): Router {
   const router = Router();
-  const connectionOr404 = (req: Request, res: Response) => {
+  const connectionOr404 = async (req: Request, res: Response) => {
     const orgId = req.params.org as string;
-    const connection = findOrg(ctx.db, orgId) ? getSamlConnection(ctx, orgId) : undefined;
+    const connection = (await findOrg(ctx.db, orgId)) ? await getSamlConnection(ctx, orgId) : undefined;
     if (!connection) sendPage(res, 404, 'Single sign-on is not set up', ['This organization has no SAML single sign-on configured.']);
     return connection;
   };
 
-  router.get('/sso/:org/saml/metadata', (req, res) => {
+  router.get('/sso/:org/saml/metadata', async (req, res) => {
     const orgId = req.params.org as string;
-    if (!findOrg(ctx.db, orgId)) return sendPage(res, 404, 'Unknown organization', ['There is no such organization.']);
-    const connection = getSamlConnection(ctx, orgId) ?? {
+    if (!(await findOrg(ctx.db, orgId))) return sendPage(res, 404, 'Unknown organization', ['There is no such organization.']);
+    const connection = (await getSamlConnection(ctx, orgId)) ?? {
       entryPoint: 'https://idp.invalid/',
       idpIssuer: 'unset',
       idpCert: 'unset',
@@ -190,43 +190,43 @@ export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPai
   });
 
   router.get('/sso/:org/saml/login', async (req, res) => {
-    const connection = connectionOr404(req, res);
+    const connection = await connectionOr404(req, res);
     if (!connection) return;
     const browserHash = bindBrowser(req, res, ctx.publicUrl);
     // an application asked for a fresh sign-in (prompt=login, max_age): the IdP must authenticate again
     const forceAuthn = wantsFreshSignIn(ctx, req);
-    const provider = serviceProvider(ctx, req.params.org as string, connection, sp, { browserHash, forceAuthn });
+    const provider = serviceProvider(ctx, req.params.org as string, await connection, sp, { browserHash, forceAuthn });
     const url = await provider.getAuthorizeUrlAsync('', req.get('host'), {});
     res.redirect(302, url);
   });
 
   router.post('/sso/:org/saml/acs', express.urlencoded({ extended: false, limit: '2mb' }), async (req, res) => {
     const orgId = req.params.org as string;
-    const connection = connectionOr404(req, res);
+    const connection = await connectionOr404(req, res);
     if (!connection) return;
     const refuse = (status: 401 | 403, reason: string, paragraphs: string[]) =>
       refuseSsoSignIn(ctx, logger, req, res, { orgId, kind: 'saml', status, reason, paragraphs });
     let profile: Profile | null;
     try {
       const browserHash = presentedBrowser(req);
-      ({ profile } = await serviceProvider(ctx, orgId, connection, sp, { browserHash }).validatePostResponseAsync({
+      ({ profile } = await serviceProvider(ctx, orgId, await connection, sp, { browserHash }).validatePostResponseAsync({
         SAMLResponse: String(req.body?.SAMLResponse ?? ''),
       }));
       if (!profile) throw new Error('no profile in the SAML response');
       checkIssuerAndRecipient(profile, { issuer: connection.idpIssuer, acs: samlUrls(ctx.publicUrl, orgId).acs });
       const key = assertionKey(profile);
       if (!key) throw new Error('the assertion has no ID');
-      useSamlAssertion(ctx, orgId, key.id, key.notOnOrAfter);
+      await useSamlAssertion(ctx, orgId, key.id, key.notOnOrAfter);
     } catch (err) {
       return refuse(401, err instanceof Error ? err.message : String(err), [
         'Your identity provider’s answer could not be accepted, so you are not signed in.',
         'Try again from your company’s portal; if it keeps failing, your administrator can find the reason in seatd’s log.',
       ]);
     }
-    const identity = identityOf(profile, connection);
+    const identity = identityOf(profile, await connection);
     if (!identity.email) return refuse(401, 'no email in the assertion', ['Your identity provider did not send an email address.']);
     const saml = { nameId: profile.nameID, ...(profile.sessionIndex ? { sessionIndex: profile.sessionIndex } : {}) };
-    admitAndSignIn(ctx, logger, req, res, { orgId, kind: 'saml', identity: { ...identity, email: identity.email }, saml });
+    await admitAndSignIn(ctx, logger, req, res, { orgId, kind: 'saml', identity: { ...identity, email: identity.email }, saml });
   });
 
   /**
@@ -238,14 +238,14 @@ export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPai
    */
   const singleLogout = async (req: Request, res: Response, binding: 'redirect' | 'post') => {
     const orgId = req.params.org as string;
-    const connection = connectionOr404(req, res);
+    const connection = await connectionOr404(req, res);
     if (!connection) return;
     const message = (binding === 'redirect' ? req.query : (req.body ?? {})) as Record<string, unknown>;
     const container = Object.fromEntries(Object.entries(message).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
-    const provider = serviceProvider(ctx, orgId, connection, sp);
-    const refuse = (reason: string) => {
+    const provider = serviceProvider(ctx, orgId, await connection, sp);
+    const refuse = async (reason: string) => {
       logger.warn({ orgId, reason }, 'SAML logout refused');
-      recordSignInFailure(ctx, { orgId, kind: 'saml-logout', message: reason });
+      await recordSignInFailure(ctx, { orgId, kind: 'saml-logout', message: reason });
       sendPage(res, 401, 'Sign-out request refused', ['The sign-out request could not be verified, so nothing was changed.']);
     };
     if (!container.SAMLRequest && !container.SAMLResponse) return refuse('neither SAMLRequest nor SAMLResponse');
@@ -262,10 +262,10 @@ export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPai
           ? await provider.validateRedirectAsync(container, query)
           : await provider.validatePostRequestAsync(container);
       if (!profile?.nameID) throw new Error('the LogoutRequest names nobody');
-      endSamlSessions(ctx, orgId, profile.nameID, profile.sessionIndex);
+      await endSamlSessions(ctx, orgId, profile.nameID, profile.sessionIndex);
       res.redirect(302, await provider.getLogoutResponseUrlAsync(profile, container.RelayState ?? '', {}, true));
     } catch (err) {
-      refuse(err instanceof Error ? err.message : String(err));
+      await refuse(err instanceof Error ? err.message : String(err));
     }
   };
   router.get('/sso/:org/saml/slo', (req, res) => singleLogout(req, res, 'redirect'));

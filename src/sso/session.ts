@@ -30,11 +30,11 @@ export function readCookie(req: Request, name: string): string | undefined {
 
 /** Attaches the live session, if the browser has one, as req.session. */
 export function sessionMiddleware(ctx: DomainContext): RequestHandler {
-  return (req, _res, next) => {
+  return async (req, _res, next) => {
     const cookie = readCookie(req, SESSION_COOKIE);
     if (cookie) {
       req.sessionCookie = cookie;
-      req.session = resolveSession(ctx, cookie) ?? undefined;
+      req.session = (await resolveSession(ctx, cookie)) ?? undefined;
     }
     next();
   };
@@ -49,14 +49,14 @@ export function landingPathFor(role: Role): string {
  * Signs a member in: a fresh server-side session (the one the browser held is ended), in an
  * httpOnly, SameSite=Lax cookie, Secure whenever seatd is served over https.
  */
-export function signIn(
+export async function signIn(
   ctx: DomainContext,
   req: Request,
   res: Response,
   who: { orgId: string; memberId: string; role: Role; via: string; roleCap?: Role } & IdpSignIn,
-): string {
+): Promise<string> {
   const { role: _role, ...session } = who;
-  const started = startSession(ctx, { ...session, previousCookie: req.sessionCookie });
+  const started = await startSession(ctx, { ...session, previousCookie: req.sessionCookie });
   res.cookie(SESSION_COOKIE, started.cookieValue, {
     httpOnly: true,
     sameSite: 'lax',

@@ -18,17 +18,17 @@ export type SsoKind = 'saml' | 'oidc';
  * A refused SSO sign-in: logged; counted when it is an unauthenticated failure (401, see
  * signInFailures); told to the application whose sign-in it was (access_denied), else a page.
  */
-export function refuseSsoSignIn(
+export async function refuseSsoSignIn(
   ctx: DomainContext,
   logger: Logger,
   req: Request,
   res: Response,
   refused: { orgId: string; kind: SsoKind; status: 401 | 403; reason: string; paragraphs: string[] },
-): void {
+): Promise<void> {
   const { orgId, kind, status, reason, paragraphs } = refused;
   logger.warn({ orgId, reason }, `${kind.toUpperCase()} sign-in refused`);
-  if (status === 401) recordSignInFailure(ctx, { orgId, kind, message: reason });
-  if (handOffToApplication(ctx, req, res, refusal(paragraphs, status === 403))) return;
+  if (status === 401) await recordSignInFailure(ctx, { orgId, kind, message: reason });
+  if (await handOffToApplication(ctx, req, res, refusal(paragraphs, status === 403))) return;
   sendPage(res, status, status === 403 ? 'No free seat' : 'Sign-in failed', paragraphs);
 }
 
@@ -37,32 +37,32 @@ export function refuseSsoSignIn(
  * session capped at the role of the connection's last editor, and sent on to the application that
  * asked (or to the console or welcome page). The engine's refusals end as refuseSsoSignIn.
  */
-export function admitAndSignIn(
+export async function admitAndSignIn(
   ctx: DomainContext,
   logger: Logger,
   req: Request,
   res: Response,
   signedIn: { orgId: string; kind: SsoKind; identity: SsoIdentity } & IdpSignIn,
-): void {
+): Promise<void> {
   const { orgId, kind, identity, ...idp } = signedIn;
   const refuse = (status: 401 | 403, reason: string, paragraphs: string[]) =>
     refuseSsoSignIn(ctx, logger, req, res, { orgId, kind, status, reason, paragraphs });
   try {
-    const { member } = admitSsoUser(ctx, orgId, identity);
-    const landing = signIn(ctx, req, res, {
+    const { member } = await admitSsoUser(ctx, orgId, identity);
+    const landing = await signIn(ctx, req, res, {
       orgId,
       memberId: member.id,
       role: member.role,
-      roleCap: ssoConnectionEditorRole(ctx, orgId, kind),
+      roleCap: await ssoConnectionEditorRole(ctx, orgId, kind),
       via: kind,
       ...idp,
     });
-    if (handOffToApplication(ctx, req, res, { memberId: member.id })) return;
+    if (await handOffToApplication(ctx, req, res, { memberId: member.id })) return;
     res.redirect(303, landing);
   } catch (err) {
     if (err instanceof NoSeatAvailable) {
       return refuse(403, 'no seat available', [
-        `${findOrg(ctx.db, orgId)?.name ?? 'Your organization'} has no free ${err.seatType} seat, so your account could not be created.`,
+        `${(await findOrg(ctx.db, orgId))?.name ?? 'Your organization'} has no free ${err.seatType} seat, so your account could not be created.`,
         'Its administrators have been told; try again once they have added seats.',
       ]);
     }

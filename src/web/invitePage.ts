@@ -9,10 +9,10 @@ import { signIn } from '../sso/session';
 /** GET /invite/{token}: the link in the invitation mail. It accepts the invitation, once. */
 export function invitePage(ctx: DomainContext, logger: Logger): Router {
   const router = Router();
-  router.get('/invite/:token', (req, res) => {
+  router.get('/invite/:token', async (req, res) => {
     try {
-      const accepted = acceptInvitation(ctx, req.params.token as string);
-      const landing = signIn(ctx, req, res, {
+      const accepted = await acceptInvitation(ctx, req.params.token as string);
+      const landing = await signIn(ctx, req, res, {
         orgId: accepted.orgId,
         memberId: accepted.member.id,
         role: accepted.member.role,

@@ -16,12 +16,12 @@ export function signInRoutes(
 ): Router {
   const router = Router();
 
-  router.get('/login/:token', (req, res) => {
+  router.get('/login/:token', async (req, res) => {
     try {
-      const who = consumeLoginLink(ctx, req.params.token as string);
-      const member = findMember(ctx.db, who.orgId, who.memberId)!;
-      const landing = signIn(ctx, req, res, { orgId: who.orgId, memberId: who.memberId, role: member.role, via: 'login-link' });
-      if (handOffToApplication(ctx, req, res, { memberId: who.memberId })) return;
+      const who = await consumeLoginLink(ctx, req.params.token as string);
+      const member = (await findMember(ctx.db, who.orgId, who.memberId))!;
+      const landing = await signIn(ctx, req, res, { orgId: who.orgId, memberId: who.memberId, role: member.role, via: 'login-link' });
+      if (await handOffToApplication(ctx, req, res, { memberId: who.memberId })) return;
       res.redirect(303, landing);
     } catch (err) {
       if (err instanceof NotFound)
@@ -51,9 +51,9 @@ export function signInRoutes(
       }
       // an IdP that cannot be reached must not keep anyone signed in here: the local sign-out goes ahead
       atIdp = await options.idpLogoutUrl?.(req.session).catch(() => undefined);
-      endSession(ctx, req.sessionCookie!);
+      await endSession(ctx, req.sessionCookie!);
     }
-    endProviderSession(ctx, req);
+    await endProviderSession(ctx, req);
     clearSessionCookie(ctx, res);
     if (atIdp) return res.redirect(303, atIdp);
     sendSignedOutPage(res);

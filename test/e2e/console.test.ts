@@ -36,7 +36,7 @@ describe('the console in a real browser', () => {
     const org = await createSeedOrg(ctx, { provisioningMode: 'jit', contract: { seats: { standard: 2, premium: 0 } } });
     orgId = org.id;
     domain = org.domains[0]!;
-    acceptInvitation(ctx, tokenOf(linkFromOutbox(ctx.outboxDir, `owner@${domain}`)));
+    await acceptInvitation(ctx, tokenOf(linkFromOutbox(ctx.outboxDir, `owner@${domain}`)));
     browser = await launchChromium();
   });
 
@@ -47,11 +47,11 @@ describe('the console in a real browser', () => {
   });
 
   it('shows an owner the alert after a refusal, and lets them add 5 seats through the editor', async () => {
-    admitSsoUser(ctx, orgId, { email: `ada@${domain}` }); // 2 of 2 seats
-    expect(() => admitSsoUser(ctx, orgId, { email: `grace@${domain}` })).toThrow(NoSeatAvailable);
+    await admitSsoUser(ctx, orgId, { email: `ada@${domain}` }); // 2 of 2 seats
+    await expect(admitSsoUser(ctx, orgId, { email: `grace@${domain}` })).rejects.toThrow(NoSeatAvailable);
 
     const page = await browser.newPage();
-    await page.goto(createLoginLink(ctx, orgId, `owner@${domain}`, 'test').url);
+    await page.goto((await createLoginLink(ctx, orgId, `owner@${domain}`, 'test')).url);
     expect(new URL(page.url()).pathname).toBe('/console');
     await expect(page.getByRole('alert').filter({ hasText: '1 person was refused: no Standard seat is free' }).count()).resolves.toBe(1);
     await expect(page.getByRole('cell', { name: `grace@${domain}` }).count()).resolves.toBe(1);
@@ -68,9 +68,9 @@ describe('the console in a real browser', () => {
 
     await expect(page.getByTestId('invoice-total').textContent()).resolves.toBe('USD 1,500.00');
     await expect(page.getByRole('status').textContent()).resolves.toContain('No seat alert is open any more.');
-    expect(listInvoices(ctx, orgId)).toHaveLength(1);
-    expect(getSeatUsage(ctx, orgId).standard).toEqual({ purchased: 7, assigned: 2, available: 5 });
-    expect(listAlerts(ctx, orgId, ['open', 'acknowledged'])).toEqual([]);
+    expect(await listInvoices(ctx, orgId)).toHaveLength(1);
+    expect((await getSeatUsage(ctx, orgId)).standard).toEqual({ purchased: 7, assigned: 2, available: 5 });
+    expect(await listAlerts(ctx, orgId, ['open', 'acknowledged'])).toEqual([]);
 
     await page.goto('/console'.replace(/^/, new URL(page.url()).origin));
     await expect(page.getByText('No open alerts.').count()).resolves.toBe(1);
@@ -80,9 +80,9 @@ describe('the console in a real browser', () => {
 
   it('keeps an admin out of the seat editor', async () => {
     await inviteMember(ctx, orgId, { email: `admin@${domain}`, role: 'admin', seatType: 'standard' }, { actor: 'test', role: 'owner' });
-    acceptInvitation(ctx, tokenOf(linkFromOutbox(ctx.outboxDir, `admin@${domain}`)));
+    await acceptInvitation(ctx, tokenOf(linkFromOutbox(ctx.outboxDir, `admin@${domain}`)));
     const page = await browser.newPage();
-    await page.goto(createLoginLink(ctx, orgId, `admin@${domain}`, 'test').url);
+    await page.goto((await createLoginLink(ctx, orgId, `admin@${domain}`, 'test')).url);
     expect(new URL(page.url()).pathname).toBe('/console');
     await expect(page.getByRole('link', { name: 'Edit seats' }).count()).resolves.toBe(0);
     const response = await page.goto(`${new URL(page.url()).origin}/console/seats/edit`);
@@ -93,12 +93,12 @@ describe('the console in a real browser', () => {
 
   it('refuses a form without the session CSRF token', async () => {
     const page = await browser.newPage();
-    await page.goto(createLoginLink(ctx, orgId, `owner@${domain}`, 'test').url);
+    await page.goto((await createLoginLink(ctx, orgId, `owner@${domain}`, 'test')).url);
     const response = await page.request.post(`${new URL(page.url()).origin}/console/seats/confirm`, {
       form: { addStandard: '1', addPremium: '0', upgradeStandardToPremium: '0', idempotencyKey: 'forged' },
     });
     expect(response.status()).toBe(403);
-    expect(listInvoices(ctx, orgId)).toHaveLength(1);
+    expect(await listInvoices(ctx, orgId)).toHaveLength(1);
     await page.close();
   });
 });

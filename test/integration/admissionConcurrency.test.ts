@@ -17,7 +17,7 @@ describe('admission under concurrency, on a real SQLite file', () => {
     const org = await createSeedOrg(ctx, { contract: { seats: { standard: 51, premium: 0 } } }); // the owner's invitation holds one
     orgId = org.id;
     domain = org.domains[0]!;
-    updateProvisioningSettings(ctx, orgId, { mode: 'jit' }, { actor: 'test', role: 'owner' });
+    await updateProvisioningSettings(ctx, orgId, { mode: 'jit' }, { actor: 'test', role: 'owner' });
   });
   afterEach(() => ctx.close());
 
@@ -35,10 +35,10 @@ describe('admission under concurrency, on a real SQLite file', () => {
     );
   const count = (sql: string) => (ctx.db.$client.prepare(sql).get(orgId) as { n: number }).n;
 
-  function expectExactly50() {
+  async function expectExactly50() {
     expect(count("SELECT count(*) AS n FROM members WHERE org_id = ? AND source = 'jit' AND status = 'active'")).toBe(50);
     expect(count("SELECT count(*) AS n FROM seat_refusals WHERE org_id = ? AND path = 'jit'")).toBe(150);
-    expect(getSeatUsage(ctx, orgId).standard).toEqual({ purchased: 51, assigned: 51, available: 0 });
+    expect((await getSeatUsage(ctx, orgId)).standard).toEqual({ purchased: 51, assigned: 51, available: 0 });
     expect(seatHoldersByType(ctx.db, orgId).standard).toBe(51);
     expect(count("SELECT count(*) AS n FROM audit_log WHERE org_id = ? AND action = 'provisioning.jit' AND outcome = 'success'")).toBe(50);
     expect(count("SELECT count(*) AS n FROM audit_log WHERE org_id = ? AND action = 'provisioning.jit' AND outcome = 'refused'")).toBe(150);
@@ -52,7 +52,7 @@ describe('admission under concurrency, on a real SQLite file', () => {
     );
     console.log(`200 admissions in one process: ${Date.now() - started} ms`);
     expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(50);
-    expectExactly50();
+    await expectExactly50();
   });
 
   it('across 4 processes sharing the file: 4 × 50 admissions', async () => {
@@ -62,13 +62,13 @@ describe('admission under concurrency, on a real SQLite file', () => {
     const outcomes = results.flat();
     expect(outcomes.filter((o) => o === 'admitted')).toHaveLength(50);
     expect(outcomes.filter((o) => o === 'NoSeatAvailable')).toHaveLength(150);
-    expectExactly50();
+    await expectExactly50();
   });
 
   it('with the server under group commit and 2 other processes writing the same file at the same time', async () => {
     // as `seatd serve` runs: the transactions of one event-loop turn share a commit, holding the write lock for that turn
     ctx.groupCommit = createGroupCommit(ctx.db, createLogger('silent'));
-    const workers = admitInWorkers(2, { pauseMs: 5 });
+    const workers = await admitInWorkers(2, { pauseMs: 5 });
     // the server's burst starts once the other processes are writing, and runs over many turns, as requests arrive
     const workerRows = ctx.db.$client.prepare("SELECT count(*) AS n FROM audit_log WHERE org_id = ? AND actor LIKE 'sso:w%'");
     while ((workerRows.get(orgId) as { n: number }).n === 0) await new Promise((r) => setTimeout(r, 5));
@@ -78,7 +78,7 @@ describe('admission under concurrency, on a real SQLite file', () => {
         return admitSsoUser(ctx, orgId, { email: `s${i}@${domain}` });
       }),
     );
-    const workerOutcomes = (await workers).flat();
+    const workerOutcomes = workers.flat();
     await ctx.groupCommit.settled();
     const admitted = outcomes.filter((o) => o.status === 'fulfilled').length + workerOutcomes.filter((o) => o === 'admitted').length;
     expect(admitted).toBe(50);
@@ -95,6 +95,6 @@ describe('admission under concurrency, on a real SQLite file', () => {
     const workerLast = writers.lastIndexOf('worker');
     expect(serverFirst).toBeGreaterThan(0); // the workers were writing first (the burst waited for them)
     expect(workerLast).toBeGreaterThan(serverFirst); // and went on after the server's first decision
-    expectExactly50();
+    await expectExactly50();
   });
 });

@@ -54,8 +54,8 @@ describe('alert webhook delivery', () => {
   it('posts a signed event that the receiver can verify', async () => {
     const receiver = await startReceiver([204]);
     try {
-      const { webhookSecret } = updateAlertSettings(ctx, orgId, { webhookUrl: receiver.url, thresholds: [100] }, owner);
-      admitSsoUser(ctx, orgId, { email: `a@${domain}` }); // 2 of 2: the 100% alert opens
+      const { webhookSecret } = await updateAlertSettings(ctx, orgId, { webhookUrl: receiver.url, thresholds: [100] }, owner);
+      await admitSsoUser(ctx, orgId, { email: `a@${domain}` }); // 2 of 2: the 100% alert opens
       const tally = await processDueDeliveries(ctx, senders(), policy);
       expect(tally).toEqual({ delivered: 2, retried: 0, failed: 0 }); // the webhook and the owner's email
       expect(receiver.received).toHaveLength(1);
@@ -72,7 +72,7 @@ describe('alert webhook delivery', () => {
         org: { id: orgId },
         alert: { kind: 'pool_threshold', threshold: 100, seatType: 'standard' },
       });
-      expect(listDeliveries(ctx, orgId).every((d) => d.status === 'delivered' && d.attempts === 1)).toBe(true);
+      expect((await listDeliveries(ctx, orgId)).every((d) => d.status === 'delivered' && d.attempts === 1)).toBe(true);
       expect(fs.readdirSync(ctx.outboxDir).filter((f) => f.includes('owner@') && f.endsWith('.eml')).length).toBe(2); // invitation + alert
     } finally {
       await receiver.close();
@@ -87,11 +87,11 @@ describe('alert webhook delivery', () => {
       for (const url of [receiver.url, `http://localhost:${port}/hooks/seatd`, `http://[::1]:${port}/hooks/seatd`]) {
         await expect(shared.webhook(url, '{}', 'secret')).rejects.toThrow(/private address/);
       }
-      updateAlertSettings(ctx, orgId, { webhookUrl: `http://localhost:${port}/hooks/seatd`, thresholds: [100] }, owner);
-      admitSsoUser(ctx, orgId, { email: `a@${domain}` });
+      await updateAlertSettings(ctx, orgId, { webhookUrl: `http://localhost:${port}/hooks/seatd`, thresholds: [100] }, owner);
+      await admitSsoUser(ctx, orgId, { email: `a@${domain}` });
       expect(await processDueDeliveries(ctx, shared, policy)).toEqual({ delivered: 1, retried: 1, failed: 0 }); // the owner's email went
       expect(receiver.received).toHaveLength(0);
-      expect(listDeliveries(ctx, orgId).find((d) => d.channel === 'webhook')).toMatchObject({
+      expect((await listDeliveries(ctx, orgId)).find((d) => d.channel === 'webhook')).toMatchObject({
         status: 'pending',
         attempts: 1,
         lastError: expect.stringContaining('resolves to a private address'),
@@ -104,15 +104,15 @@ describe('alert webhook delivery', () => {
   it('retries a 500 with backoff and delivers when the receiver recovers', async () => {
     const receiver = await startReceiver([500, 503, 200]);
     try {
-      updateAlertSettings(ctx, orgId, { webhookUrl: receiver.url, thresholds: [100] }, owner);
-      admitSsoUser(ctx, orgId, { email: `a@${domain}` });
+      await updateAlertSettings(ctx, orgId, { webhookUrl: receiver.url, thresholds: [100] }, owner);
+      await admitSsoUser(ctx, orgId, { email: `a@${domain}` });
       expect(await processDueDeliveries(ctx, senders(), policy)).toEqual({ delivered: 1, retried: 1, failed: 0 });
       expect(await processDueDeliveries(ctx, senders(), policy)).toEqual({ delivered: 0, retried: 0, failed: 0 }); // not due yet
       ctx.clock.set(new Date(ctx.clock.now().getTime() + 60_000));
       expect(await processDueDeliveries(ctx, senders(), policy)).toEqual({ delivered: 0, retried: 1, failed: 0 });
       ctx.clock.set(new Date(ctx.clock.now().getTime() + 120_000));
       expect(await processDueDeliveries(ctx, senders(), policy)).toEqual({ delivered: 1, retried: 0, failed: 0 });
-      const webhook = listDeliveries(ctx, orgId).find((d) => d.channel === 'webhook')!;
+      const webhook = (await listDeliveries(ctx, orgId)).find((d) => d.channel === 'webhook')!;
       expect(webhook).toMatchObject({ status: 'delivered', attempts: 3, lastError: null });
       expect(receiver.received).toHaveLength(3);
     } finally {
@@ -123,13 +123,13 @@ describe('alert webhook delivery', () => {
   it('gives up after the last attempt and records why', async () => {
     const receiver = await startReceiver([500]);
     try {
-      updateAlertSettings(ctx, orgId, { webhookUrl: receiver.url, thresholds: [100] }, owner);
-      admitSsoUser(ctx, orgId, { email: `a@${domain}` });
+      await updateAlertSettings(ctx, orgId, { webhookUrl: receiver.url, thresholds: [100] }, owner);
+      await admitSsoUser(ctx, orgId, { email: `a@${domain}` });
       for (let i = 0; i < 3; i++) {
         await processDueDeliveries(ctx, senders(), policy);
         ctx.clock.set(new Date(ctx.clock.now().getTime() + 10 * 60_000));
       }
-      const webhook = listDeliveries(ctx, orgId).find((d) => d.channel === 'webhook')!;
+      const webhook = (await listDeliveries(ctx, orgId)).find((d) => d.channel === 'webhook')!;
       expect(webhook).toMatchObject({ status: 'failed', attempts: 3, lastError: 'webhook receiver answered 500' });
       expect(await processDueDeliveries(ctx, senders(), policy)).toEqual({ delivered: 0, retried: 0, failed: 0 });
       expect(receiver.received).toHaveLength(3);
@@ -143,8 +143,8 @@ describe('alert webhook delivery', () => {
     const log = capturedLog();
     const worker = startDeliveryWorker(ctx, log.logger, 3_600_000, policy, { allowPrivateNetworks: true });
     try {
-      updateAlertSettings(ctx, orgId, { webhookUrl: `${receiver.url}?key=receiver-secret`, thresholds: [100] }, owner);
-      admitSsoUser(ctx, orgId, { email: `a@${domain}` });
+      await updateAlertSettings(ctx, orgId, { webhookUrl: `${receiver.url}?key=receiver-secret`, thresholds: [100] }, owner);
+      await admitSsoUser(ctx, orgId, { email: `a@${domain}` });
       await worker.runOnce();
       const warned = log.lines().filter((l) => l.level === 40);
       expect(warned).toEqual([
@@ -166,8 +166,8 @@ describe('alert webhook delivery', () => {
   });
 
   it('never fails the admission that raised the alert when the receiver is down', async () => {
-    updateAlertSettings(ctx, orgId, { webhookUrl: 'http://127.0.0.1:9/unreachable', thresholds: [100] }, owner);
-    const { member } = admitSsoUser(ctx, orgId, { email: `a@${domain}` });
+    await updateAlertSettings(ctx, orgId, { webhookUrl: 'http://127.0.0.1:9/unreachable', thresholds: [100] }, owner);
+    const { member } = await admitSsoUser(ctx, orgId, { email: `a@${domain}` });
     expect(member.status).toBe('active');
     const tally = await processDueDeliveries(ctx, senders(), policy);
     expect(tally.retried).toBe(1);

@@ -291,7 +291,7 @@ describe('the seatd CLI', () => {
           'test',
         )
       ).id;
-      acceptInvitation(then, tokenOf(linkFromOutbox(dir, 'owner@old.example')));
+      await acceptInvitation(then, tokenOf(linkFromOutbox(dir, 'owner@old.example')));
     } finally {
       db.$client.close();
     }

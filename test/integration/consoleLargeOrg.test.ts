@@ -14,11 +14,11 @@ describe('the console of a large org: members pages, search, the renewal line', 
     t = createTestApp('2026-03-01T09:00:00Z');
     const org = await createSeedOrg(t.ctx, { provisioningMode: 'scim', contract: { seats: { standard: 300, premium: 0 } } });
     const domain = org.domains[0]!;
-    acceptInvitation(t.ctx, tokenOf(linkFromOutbox(t.ctx.outboxDir, `owner@${domain}`)));
+    await acceptInvitation(t.ctx, tokenOf(linkFromOutbox(t.ctx.outboxDir, `owner@${domain}`)));
     for (let i = 0; i < 230; i++)
-      provisionScimUser(t.ctx, org.id, { email: `user${String(i).padStart(3, '0')}@${domain}`, active: true }, 'scim:test');
+      await provisionScimUser(t.ctx, org.id, { email: `user${String(i).padStart(3, '0')}@${domain}`, active: true }, 'scim:test');
     agent = request.agent(t.app);
-    await agent.get(new URL(createLoginLink(t.ctx, org.id, `owner@${domain}`, 'test').url).pathname).expect(303);
+    await agent.get(new URL((await createLoginLink(t.ctx, org.id, `owner@${domain}`, 'test')).url).pathname).expect(303);
   });
   afterAll(() => t.ctx.close());
 

@@ -150,10 +150,10 @@ describe('events', () => {
     expect(resolved.map((e) => e.data.alert.kind).sort()).toEqual(['pool_threshold', 'pool_threshold', 'seat_refused']);
 
     const jit = await orgWithToken(t.app, 'owner', { contract: { seats: { standard: 2, premium: 0 } } });
-    updateProvisioningSettings(t.ctx, jit.orgId, { mode: 'jit' }, { actor: 'test', role: 'owner' });
+    await updateProvisioningSettings(t.ctx, jit.orgId, { mode: 'jit' }, { actor: 'test', role: 'owner' });
     const before = (await orgFeed(jit.orgId, jit.auth)).nextCursor;
-    admitSsoUser(t.ctx, jit.orgId, { email: `ann@${jit.org.domains[0]}` });
-    expect(() => admitSsoUser(t.ctx, jit.orgId, { email: `ben@${jit.org.domains[0]}` })).toThrow(/No standard seat is free/);
+    await admitSsoUser(t.ctx, jit.orgId, { email: `ann@${jit.org.domains[0]}` });
+    await expect(admitSsoUser(t.ctx, jit.orgId, { email: `ben@${jit.org.domains[0]}` })).rejects.toThrow(/No standard seat is free/);
     const jitEvents = (await orgFeed(jit.orgId, jit.auth, `&after=${before}&types=member.created,signin.refused`)).data;
     expect(jitEvents.map((e) => [e.type, e.data.path, e.actor.type])).toEqual([
       ['member.created', 'jit', 'idp'],
@@ -186,7 +186,7 @@ describe('events', () => {
       .expect(200);
     const before = (await orgFeed(orgId, auth)).nextCursor;
     t.ctx.clock.set('2027-01-02T09:00:00Z');
-    renewDueContracts(t.ctx);
+    await renewDueContracts(t.ctx);
     const { data } = await orgFeed(orgId, auth, `&after=${before}&types=contract.renewed,invoice.created`);
     expect(types(data)).toEqual(['invoice.created', 'contract.renewed']);
     expect(data[1]!.data).toMatchObject({
@@ -216,7 +216,7 @@ describe('events', () => {
     await request(t.app).get('/api/v1/events').set(a.auth).expect(401);
 
     t.ctx.clock.set('2026-06-01T09:00:00Z');
-    expect(deleteOldEvents(t.ctx, 90)).toBe(all.data.length);
+    expect(await deleteOldEvents(t.ctx, 90)).toBe(all.data.length);
     const gone = await request(t.app).get('/api/v1/events?after=1').set(operator).expect(410);
     expect(gone.body).toMatchObject({ type: 'urn:seatd:problem:cursor-expired', status: 410 });
     await request(t.app).get(`/api/v1/events?after=${all.nextCursor}`).set(operator).expect(200);
@@ -224,7 +224,7 @@ describe('events', () => {
 
   it('misses nothing and repeats nothing while 4 processes write and a consumer polls', async () => {
     const { orgId } = await orgWithToken(t.app, 'owner', { contract: { seats: { standard: 400, premium: 0 } } });
-    updateProvisioningSettings(t.ctx, orgId, { mode: 'jit' }, { actor: 'test', role: 'owner' });
+    await updateProvisioningSettings(t.ctx, orgId, { mode: 'jit' }, { actor: 'test', role: 'owner' });
     const domain = (await request(t.app).get(`/api/v1/orgs/${orgId}`).set(operator)).body.domains[0];
     const seen: FeedEvent[] = [];
     let cursor = '0';

@@ -38,8 +38,8 @@ describe('concurrent purchases', () => {
     expect(responses.filter((r) => r.status === 200)).toHaveLength(49);
     expect(new Set(responses.map((r) => r.body.invoice.id)).size).toBe(1);
     expect(invoiceCount(orgId)).toBe(1);
-    expect(getSeatUsage(t.ctx, orgId).standard.purchased).toBe(95);
-    expect(getSeatUsage(t.ctx, orgId).premium.purchased).toBe(10);
+    expect((await getSeatUsage(t.ctx, orgId)).standard.purchased).toBe(95);
+    expect((await getSeatUsage(t.ctx, orgId)).premium.purchased).toBe(10);
   });
 
   it('turns 20 parallel purchases with different keys into 20 gapless invoices', async () => {
@@ -56,8 +56,8 @@ describe('concurrent purchases', () => {
     expect(responses.every((r) => r.status === 201)).toBe(true);
     const numbers = responses.map((r) => r.body.invoice.number).sort();
     expect(numbers).toEqual(Array.from({ length: 20 }, (_, i) => `INV-2026-${String(i + 1).padStart(6, '0')}`));
-    expect(getSeatUsage(t.ctx, orgId).standard.purchased).toBe(120);
-    expect(checkLedgerConsistency(t.ctx, orgId).ok).toBe(true);
+    expect((await getSeatUsage(t.ctx, orgId)).standard.purchased).toBe(120);
+    expect((await checkLedgerConsistency(t.ctx, orgId)).ok).toBe(true);
   });
 
   it('holds across processes: 5 processes × 10 confirms with one key on one SQLite file → one invoice', async () => {
@@ -81,6 +81,6 @@ describe('concurrent purchases', () => {
     expect(outcomes.filter((o) => o === 'created')).toHaveLength(1);
     expect(outcomes.filter((o) => o === 'replayed')).toHaveLength(49);
     expect(invoiceCount(orgId)).toBe(1);
-    expect(checkLedgerConsistency(t.ctx, orgId).ok).toBe(true);
+    expect((await checkLedgerConsistency(t.ctx, orgId)).ok).toBe(true);
   });
 });

@@ -209,7 +209,7 @@ describe('org API: seats, quotes, purchases, invoices, renewal, audit', () => {
       .get(`/invite/${tokenOf(linkFromOutbox(t.ctx.outboxDir, invite.body.invitations[0].email))}`)
       .expect(200);
     t.ctx.clock.set('2027-01-01T00:00:30Z');
-    expect(renewDueContracts(t.ctx)).toHaveLength(1); // what `seatd serve` runs every INVITATION_SWEEP_SECONDS
+    expect(await renewDueContracts(t.ctx)).toHaveLength(1); // what `seatd serve` runs every INVITATION_SWEEP_SECONDS
 
     const seats = await request(t.app).get(url('/seats')).set(auth).expect(200);
     expect(seats.body).toEqual({

@@ -43,7 +43,7 @@ describe('secrets in the log', () => {
     secrets.invitation = tokenOf(linkFromOutbox(t.ctx.outboxDir, `jane@${domain}`));
     await request(t.app).get(`/invite/${secrets.invitation}`).expect(200);
 
-    const loginLink = createLoginLink(t.ctx, orgId, `jane@${domain}`, 'test').url;
+    const loginLink = (await createLoginLink(t.ctx, orgId, `jane@${domain}`, 'test')).url;
     secrets.loginLink = tokenOf(loginLink);
     await request(t.app).get(new URL(loginLink).pathname).expect(303);
 

@@ -41,11 +41,11 @@ async function main() {
     try {
       if (job.op === 'confirm')
         outcomes.push(
-          confirmSeatChange(ctx, job.orgId, job.change, { idempotencyKey: item, actor: `pid:${process.pid}` }).replayed
+          (await confirmSeatChange(ctx, job.orgId, job.change, { idempotencyKey: item, actor: `pid:${process.pid}` })).replayed
             ? 'replayed'
             : 'created',
         );
-      else if (job.op === 'admit') outcomes.push(admitSsoUser(ctx, job.orgId, { email: item }).created ? 'admitted' : 'existing');
+      else if (job.op === 'admit') outcomes.push((await admitSsoUser(ctx, job.orgId, { email: item })).created ? 'admitted' : 'existing');
     } catch (err) {
       outcomes.push(err instanceof Error ? err.constructor.name : 'error');
     }

@@ -42,28 +42,28 @@ describe('seat exhaustion alerts', () => {
     const org = await createSeedOrg(ctx, { provisioningMode: 'jit', contract: { seats: { standard: 10, premium: 0 } } });
     orgId = org.id;
     domain = org.domains[0]!;
-    updateProvisioningSettings(ctx, orgId, { mode: 'jit' }, owner);
+    await updateProvisioningSettings(ctx, orgId, { mode: 'jit' }, owner);
   });
   afterEach(() => ctx.close());
 
-  it('opens one alert per threshold as the pool crosses 90% and 100%, never twice', () => {
-    for (let i = 1; i <= 7; i++) admit(i); // owner invitation + 7 = 8 of 10
-    expect(listAlerts(ctx, orgId)).toEqual([]);
-    admit(8); // 9 of 10 = 90%
-    expect(listAlerts(ctx, orgId).map((a) => [a.kind, a.threshold, a.status])).toEqual([['pool_threshold', 90, 'open']]);
-    admit(9); // 100%
-    const alerts = listAlerts(ctx, orgId);
+  it('opens one alert per threshold as the pool crosses 90% and 100%, never twice', async () => {
+    for (let i = 1; i <= 7; i++) await admit(i); // owner invitation + 7 = 8 of 10
+    expect(await listAlerts(ctx, orgId)).toEqual([]);
+    await admit(8); // 9 of 10 = 90%
+    expect((await listAlerts(ctx, orgId)).map((a) => [a.kind, a.threshold, a.status])).toEqual([['pool_threshold', 90, 'open']]);
+    await admit(9); // 100%
+    const alerts = await listAlerts(ctx, orgId);
     expect(alerts.map((a) => a.threshold).sort()).toEqual([100, 90]);
     expect(alerts.every((a) => a.count === 1)).toBe(true);
   });
 
-  it('folds every refusal into one open alert per pool, with the refused people', () => {
-    for (let i = 1; i <= 9; i++) admit(i);
+  it('folds every refusal into one open alert per pool, with the refused people', async () => {
+    for (let i = 1; i <= 9; i++) await admit(i);
     for (let i = 10; i <= 12; i++) {
       ctx.clock.advanceDays(1);
-      expect(() => admit(i)).toThrow(NoSeatAvailable);
+      await expect(admit(i)).rejects.toThrow(NoSeatAvailable);
     }
-    const refused = listAlerts(ctx, orgId).filter((a) => a.kind === 'seat_refused');
+    const refused = (await listAlerts(ctx, orgId)).filter((a) => a.kind === 'seat_refused');
     expect(refused).toHaveLength(1);
     expect(refused[0]!.count).toBe(3);
     expect(refused[0]!.message).toBe('3 people were refused: no Standard seat is free');
@@ -74,51 +74,47 @@ describe('seat exhaustion alerts', () => {
     ]);
   });
 
-  it('resolves the alerts when seats are added, and opens new ones if the pool fills again', () => {
-    for (let i = 1; i <= 9; i++) admit(i);
-    expect(() => admit(10)).toThrow(NoSeatAvailable);
-    expect(listAlerts(ctx, orgId, ['open'])).toHaveLength(3);
-    confirmSeatChange(
+  it('resolves the alerts when seats are added, and opens new ones if the pool fills again', async () => {
+    for (let i = 1; i <= 9; i++) await admit(i);
+    await expect(admit(10)).rejects.toThrow(NoSeatAvailable);
+    expect(await listAlerts(ctx, orgId, ['open'])).toHaveLength(3);
+    await confirmSeatChange(
       ctx,
       orgId,
       { add: { standard: 5, premium: 0 }, upgrade: { standardToPremium: 0 } },
       { idempotencyKey: 'k', actor: 'test' },
     );
-    expect(listAlerts(ctx, orgId, ['open', 'acknowledged'])).toEqual([]);
-    const resolved = listAlerts(ctx, orgId, ['resolved']);
+    expect(await listAlerts(ctx, orgId, ['open', 'acknowledged'])).toEqual([]);
+    const resolved = await listAlerts(ctx, orgId, ['resolved']);
     expect(resolved).toHaveLength(3);
     expect(resolved.every((a) => a.resolvedReason === 'seats added')).toBe(true);
-    for (let i = 10; i <= 14; i++) admit(i); // 15 of 15
-    expect(
-      listAlerts(ctx, orgId, ['open'])
-        .map((a) => a.threshold)
-        .sort(),
-    ).toEqual([100, 90]);
+    for (let i = 10; i <= 14; i++) await admit(i); // 15 of 15
+    expect((await listAlerts(ctx, orgId, ['open'])).map((a) => a.threshold).sort()).toEqual([100, 90]);
   });
 
-  it('keeps an acknowledged alert deduplicating, and refuses to acknowledge a resolved one', () => {
-    for (let i = 1; i <= 8; i++) admit(i);
-    const [alert] = listAlerts(ctx, orgId);
-    const acked = acknowledgeAlert(ctx, orgId, alert!.id, owner);
+  it('keeps an acknowledged alert deduplicating, and refuses to acknowledge a resolved one', async () => {
+    for (let i = 1; i <= 8; i++) await admit(i);
+    const [alert] = await listAlerts(ctx, orgId);
+    const acked = await acknowledgeAlert(ctx, orgId, alert!.id, owner);
     expect(acked.status).toBe('acknowledged');
     expect(acked.acknowledgedBy).toBe('test-owner');
-    admit(9);
-    expect(listAlerts(ctx, orgId).filter((a) => a.threshold === 90)).toHaveLength(1);
-    confirmSeatChange(
+    await admit(9);
+    expect((await listAlerts(ctx, orgId)).filter((a) => a.threshold === 90)).toHaveLength(1);
+    await confirmSeatChange(
       ctx,
       orgId,
       { add: { standard: 10, premium: 0 }, upgrade: { standardToPremium: 0 } },
       { idempotencyKey: 'k2', actor: 'test' },
     );
-    expect(() => acknowledgeAlert(ctx, orgId, alert!.id, owner)).toThrow('already resolved');
+    await expect(acknowledgeAlert(ctx, orgId, alert!.id, owner)).rejects.toThrow('already resolved');
   });
 
-  it('queues an email per owner when an alert opens and a webhook for every event when one is set', () => {
-    const settings = updateAlertSettings(ctx, orgId, { webhookUrl: 'http://127.0.0.1:9/hook', thresholds: [100, 50, 50] }, owner);
+  it('queues an email per owner when an alert opens and a webhook for every event when one is set', async () => {
+    const settings = await updateAlertSettings(ctx, orgId, { webhookUrl: 'http://127.0.0.1:9/hook', thresholds: [100, 50, 50] }, owner);
     expect(settings.thresholds).toEqual([50, 100]);
     expect(settings.webhookSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    for (let i = 1; i <= 4; i++) admit(i); // 5 of 10 = 50%
-    const deliveries = listDeliveries(ctx, orgId);
+    for (let i = 1; i <= 4; i++) await admit(i); // 5 of 10 = 50%
+    const deliveries = await listDeliveries(ctx, orgId);
     expect(deliveries.map((d) => [d.channel, d.event]).sort()).toEqual([
       ['email', 'alert.opened'],
       ['webhook', 'alert.opened'],
@@ -126,9 +122,9 @@ describe('seat exhaustion alerts', () => {
     expect(deliveries.find((d) => d.channel === 'email')!.destination).toBe(`owner@${domain}`);
   });
 
-  it('forecasts from the last 30 days of admissions', () => {
-    for (let i = 1; i <= 3; i++) admit(i);
-    const forecast = forecastSeats(ctx, orgId);
+  it('forecasts from the last 30 days of admissions', async () => {
+    for (let i = 1; i <= 3; i++) await admit(i);
+    const forecast = await forecastSeats(ctx, orgId);
     // 4 seats taken in 30 days (owner invitation + 3), 6 left: 6 / (4/30) = 45 days
     expect(forecast.standard).toEqual({ available: 6, admissionsLast30Days: 4, perDay: 0.13, runsOutOn: '2026-04-15' });
     expect(forecast.premium.runsOutOn).toBeNull();

@@ -17,10 +17,15 @@ describe('IdP group names that every JavaScript object also answers to', () => {
   it('admit a JIT sign-in whose IdP groups include them', async () => {
     ctx = createTestContext();
     const org = await createSeedOrg(ctx, { contract: { seats: { standard: 5, premium: 5 } } });
-    updateProvisioningSettings(ctx, org.id, { mode: 'jit', groupSeatTypes: { Designers: 'premium' } }, { actor: 'test', role: 'owner' });
+    await updateProvisioningSettings(
+      ctx,
+      org.id,
+      { mode: 'jit', groupSeatTypes: { Designers: 'premium' } },
+      { actor: 'test', role: 'owner' },
+    );
     const plain = admitSsoUser(ctx, org.id, { email: `ada@${org.domains[0]}`, groups: ['toString', 'constructor'] });
-    expect(plain).toMatchObject({ created: true, member: { seatType: 'standard' } });
+    expect(await plain).toMatchObject({ created: true, member: { seatType: 'standard' } });
     const mapped = admitSsoUser(ctx, org.id, { email: `bob@${org.domains[0]}`, groups: ['constructor', 'Designers'] });
-    expect(mapped).toMatchObject({ created: true, member: { seatType: 'premium' } });
+    expect(await mapped).toMatchObject({ created: true, member: { seatType: 'premium' } });
   });
 });

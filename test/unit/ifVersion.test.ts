@@ -24,37 +24,41 @@ describe('writes on condition of a version', () => {
 
   const user = (displayName: string) => ({ userName: `ada@${domain}`, email: `ada@${domain}`, active: true, displayName });
 
-  it('refuses a user update made on a version that another update replaced, and writes nothing', () => {
-    const created = provisionScimUser(ctx, orgId, user('Ada'), 'scim:a');
-    const read = getMember(ctx, orgId, created.id); // what the first client read: version 1
-    updateScimUser(ctx, orgId, created.id, user('Ada L.'), scimBy('scim:b', 'owner'), [read.version]); // another client's write: version 2
-    expect(() => updateScimUser(ctx, orgId, created.id, user('Ada Lovelace'), scimBy('scim:a', 'owner'), [read.version])).toThrow(
+  it('refuses a user update made on a version that another update replaced, and writes nothing', async () => {
+    const created = await provisionScimUser(ctx, orgId, user('Ada'), 'scim:a');
+    const read = await getMember(ctx, orgId, created.id); // what the first client read: version 1
+    await updateScimUser(ctx, orgId, created.id, user('Ada L.'), scimBy('scim:b', 'owner'), [read.version]); // another client's write: version 2
+    await expect(updateScimUser(ctx, orgId, created.id, user('Ada Lovelace'), scimBy('scim:a', 'owner'), [read.version])).rejects.toThrow(
       StaleVersion,
     );
-    expect(getMember(ctx, orgId, created.id)).toMatchObject({ displayName: 'Ada L.', version: 2 });
-    expect(updateScimUser(ctx, orgId, created.id, user('Ada Lovelace'), scimBy('scim:a', 'owner'), [1, 2])).toMatchObject({ version: 3 });
+    expect(await getMember(ctx, orgId, created.id)).toMatchObject({ displayName: 'Ada L.', version: 2 });
+    expect(await updateScimUser(ctx, orgId, created.id, user('Ada Lovelace'), scimBy('scim:a', 'owner'), [1, 2])).toMatchObject({
+      version: 3,
+    });
   });
 
-  it('refuses a removal made on a stale version, and keeps the member and their seat', () => {
-    const created = provisionScimUser(ctx, orgId, user('Ada'), 'scim:a');
-    updateScimUser(ctx, orgId, created.id, user('Ada L.'), scimBy('scim:b', 'owner'));
-    const before = getSeatUsage(ctx, orgId).standard;
-    expect(() => removeMember(ctx, orgId, created.id, scimBy('scim:a', 'owner'), [1])).toThrow(StaleVersion);
-    expect(getMember(ctx, orgId, created.id).version).toBe(2);
-    expect(getSeatUsage(ctx, orgId).standard).toEqual(before);
-    removeMember(ctx, orgId, created.id, scimBy('scim:a', 'owner'), [2]);
-    expect(() => getMember(ctx, orgId, created.id)).toThrow();
+  it('refuses a removal made on a stale version, and keeps the member and their seat', async () => {
+    const created = await provisionScimUser(ctx, orgId, user('Ada'), 'scim:a');
+    await updateScimUser(ctx, orgId, created.id, user('Ada L.'), scimBy('scim:b', 'owner'));
+    const before = (await getSeatUsage(ctx, orgId)).standard;
+    await expect(removeMember(ctx, orgId, created.id, scimBy('scim:a', 'owner'), [1])).rejects.toThrow(StaleVersion);
+    expect((await getMember(ctx, orgId, created.id)).version).toBe(2);
+    expect((await getSeatUsage(ctx, orgId)).standard).toEqual(before);
+    await removeMember(ctx, orgId, created.id, scimBy('scim:a', 'owner'), [2]);
+    await expect(getMember(ctx, orgId, created.id)).rejects.toThrow();
   });
 
-  it('refuses group replacements, changes and deletions made on a stale version, and changes nothing', () => {
-    const ada = provisionScimUser(ctx, orgId, user('Ada'), 'scim:a');
-    const group = createGroup(ctx, orgId, { displayName: 'Eng', memberIds: [] }, 'scim:a');
-    changeGroup(ctx, orgId, group.id, { displayName: 'Engineering', externalId: null, add: [], remove: [] }, 'scim:b', [1]);
-    expect(() => replaceGroup(ctx, orgId, group.id, { displayName: 'Eng', memberIds: [ada.id] }, 'scim:a', [1])).toThrow(StaleVersion);
-    expect(() =>
+  it('refuses group replacements, changes and deletions made on a stale version, and changes nothing', async () => {
+    const ada = await provisionScimUser(ctx, orgId, user('Ada'), 'scim:a');
+    const group = await createGroup(ctx, orgId, { displayName: 'Eng', memberIds: [] }, 'scim:a');
+    await changeGroup(ctx, orgId, group.id, { displayName: 'Engineering', externalId: null, add: [], remove: [] }, 'scim:b', [1]);
+    await expect(replaceGroup(ctx, orgId, group.id, { displayName: 'Eng', memberIds: [ada.id] }, 'scim:a', [1])).rejects.toThrow(
+      StaleVersion,
+    );
+    await expect(
       changeGroup(ctx, orgId, group.id, { displayName: 'Eng', externalId: null, add: [ada.id], remove: [] }, 'scim:a', [1]),
-    ).toThrow(StaleVersion);
-    expect(() => deleteGroup(ctx, orgId, group.id, 'scim:a', [1])).toThrow(StaleVersion);
-    expect(getGroup(ctx, orgId, group.id)).toMatchObject({ displayName: 'Engineering', version: 2, members: [] });
+    ).rejects.toThrow(StaleVersion);
+    await expect(deleteGroup(ctx, orgId, group.id, 'scim:a', [1])).rejects.toThrow(StaleVersion);
+    expect(await getGroup(ctx, orgId, group.id)).toMatchObject({ displayName: 'Engineering', version: 2, members: [] });
   });
 });

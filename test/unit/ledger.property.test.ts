@@ -40,7 +40,12 @@ describe('ledger invariants under any sequence of changes (fast-check)', () => {
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 25 }), async (steps) => {
         run++;
         const org = await createSeedOrg(ctx, { provisioningMode: 'jit', contract: { seats: { standard: 3, premium: 1 } } });
-        updateProvisioningSettings(ctx, org.id, { mode: 'jit', groupSeatTypes: { premium: 'premium' } }, { actor: 'prop', role: 'owner' });
+        await updateProvisioningSettings(
+          ctx,
+          org.id,
+          { mode: 'jit', groupSeatTypes: { premium: 'premium' } },
+          { actor: 'prop', role: 'owner' },
+        );
         const domain = org.domains[0]!;
         const keys: { key: string; change: Parameters<typeof confirmSeatChange>[2]; date: string }[] = [];
         const members: string[] = [];
@@ -48,29 +53,33 @@ describe('ledger invariants under any sequence of changes (fast-check)', () => {
         let n = 0;
         for (const s of steps) {
           n++;
-          const invoicesBefore = listInvoices(ctx, org.id).length;
+          const invoicesBefore = (await listInvoices(ctx, org.id)).length;
           try {
             if (s.kind === 'purchase') {
               const change = { add: { standard: s.standard, premium: s.premium }, upgrade: { standardToPremium: s.upgrade } };
               const date = new Date(Date.UTC(2026, 0, 1 + s.day)).toISOString().slice(0, 10);
               const key = `r${run}-k${n}`;
-              confirmSeatChange(ctx, org.id, change, { effectiveDate: date, idempotencyKey: key, actor: 'prop' });
+              await confirmSeatChange(ctx, org.id, change, { effectiveDate: date, idempotencyKey: key, actor: 'prop' });
               keys.push({ key, change, date });
             } else if (s.kind === 'replay' && keys.length) {
               const k = keys[s.pick % keys.length]!;
               const change = s.tamper ? { ...k.change, add: { ...k.change.add, standard: k.change.add.standard + 1 } } : k.change;
-              const { replayed } = confirmSeatChange(ctx, org.id, change, { effectiveDate: k.date, idempotencyKey: k.key, actor: 'prop' });
+              const { replayed } = await confirmSeatChange(ctx, org.id, change, {
+                effectiveDate: k.date,
+                idempotencyKey: k.key,
+                actor: 'prop',
+              });
               expect(replayed).toBe(true);
             } else if (s.kind === 'admit') {
-              const { member } = admitSsoUser(ctx, org.id, { email: `u${n}@${domain}`, groups: s.premium ? ['premium'] : [] });
+              const { member } = await admitSsoUser(ctx, org.id, { email: `u${n}@${domain}`, groups: s.premium ? ['premium'] : [] });
               members.push(member.id);
             } else if (s.kind === 'remove' && members.length) {
-              removeMember(ctx, org.id, members.splice(s.pick % members.length, 1)[0]!, { actor: 'prop', role: 'owner' });
+              await removeMember(ctx, org.id, members.splice(s.pick % members.length, 1)[0]!, { actor: 'prop', role: 'owner' });
             }
           } catch (err) {
             if (!(err instanceof DomainError)) throw err;
           }
-          const usage = getSeatUsage(ctx, org.id);
+          const usage = await getSeatUsage(ctx, org.id);
           const newTotal = usage.standard.purchased + usage.premium.purchased;
           expect(newTotal).toBeGreaterThanOrEqual(total);
           total = newTotal;
@@ -78,10 +87,10 @@ describe('ledger invariants under any sequence of changes (fast-check)', () => {
             expect(usage[t].assigned).toBeLessThanOrEqual(usage[t].purchased);
             expect(usage[t].assigned).toBe(seatHoldersByType(ctx.db, org.id)[t] ?? 0);
           }
-          const invoices = listInvoices(ctx, org.id);
+          const invoices = await listInvoices(ctx, org.id);
           expect(invoices.length - invoicesBefore).toBeLessThanOrEqual(s.kind === 'purchase' ? 1 : 0);
           for (const inv of invoices) expect(inv.total).toBe(inv.lines.reduce((sum, l) => sum + l.amount, 0));
-          expect(checkLedgerConsistency(ctx, org.id).ok).toBe(true);
+          expect((await checkLedgerConsistency(ctx, org.id)).ok).toBe(true);
         }
       }),
       { numRuns: 60 },

@@ -23,25 +23,29 @@ describe('the seat ledger on a real SQLite file', () => {
   });
   afterEach(() => ctx.close());
 
-  it('starts with the contract seats, the primary owner holding one', () => {
-    expect(getSeatUsage(ctx, orgId)).toEqual({
+  it('starts with the contract seats, the primary owner holding one', async () => {
+    expect(await getSeatUsage(ctx, orgId)).toEqual({
       standard: { purchased: 100, assigned: 1, available: 99 },
       premium: { purchased: 0, assigned: 0, available: 0 },
       term: { start: '2026-01-01', end: '2026-12-31' },
     });
   });
 
-  it('quotes without storing anything, defaulting the date to today', () => {
+  it('quotes without storing anything, defaulting the date to today', async () => {
     const before = snapshot(ctx.db);
-    const quote = quoteSeatChange(ctx, orgId, seed);
+    const quote = await quoteSeatChange(ctx, orgId, seed);
     expect(quote.effectiveDate).toBe('2026-03-01');
     expect(quote.total).toBe(450000);
     expect(snapshot(ctx.db)).toEqual(before);
   });
 
-  it('confirms the seed change as one invoice of two lines, with ledger entries, pools and an audit entry', () => {
+  it('confirms the seed change as one invoice of two lines, with ledger entries, pools and an audit entry', async () => {
     const before = snapshot(ctx.db);
-    const { invoice, replayed } = confirmSeatChange(ctx, orgId, seed, { effectiveDate: '2026-03-01', idempotencyKey: 'k1', actor: 'test' });
+    const { invoice, replayed } = await confirmSeatChange(ctx, orgId, seed, {
+      effectiveDate: '2026-03-01',
+      idempotencyKey: 'k1',
+      actor: 'test',
+    });
     expect(replayed).toBe(false);
     expect(invoice).toMatchObject({
       number: 'INV-2026-000001',
@@ -58,10 +62,10 @@ describe('the seat ledger on a real SQLite file', () => {
     expect(after.invoices - before.invoices).toBe(1);
     expect(after.invoice_lines - before.invoice_lines).toBe(2);
     expect(after.seat_ledger_entries - before.seat_ledger_entries).toBe(3); // +5 std, −10 std, +10 premium
-    expect(getSeatUsage(ctx, orgId).standard.purchased).toBe(95);
-    expect(getSeatUsage(ctx, orgId).premium.purchased).toBe(10);
-    expect(checkLedgerConsistency(ctx, orgId).ok).toBe(true);
-    expect(listAudit(ctx.db, orgId, { limit: 1 })[0]).toMatchObject({
+    expect((await getSeatUsage(ctx, orgId)).standard.purchased).toBe(95);
+    expect((await getSeatUsage(ctx, orgId)).premium.purchased).toBe(10);
+    expect((await checkLedgerConsistency(ctx, orgId)).ok).toBe(true);
+    expect((await listAudit(ctx.db, orgId, { limit: 1 }))[0]).toMatchObject({
       action: 'seats.purchase',
       actor: 'test',
       outcome: 'success',
@@ -69,64 +73,62 @@ describe('the seat ledger on a real SQLite file', () => {
     });
   });
 
-  it('answers a replay with the first invoice and refuses the same key for another change', () => {
-    const first = confirmSeatChange(ctx, orgId, seed, { effectiveDate: '2026-03-01', idempotencyKey: 'k1', actor: 'test' });
+  it('answers a replay with the first invoice and refuses the same key for another change', async () => {
+    const first = await confirmSeatChange(ctx, orgId, seed, { effectiveDate: '2026-03-01', idempotencyKey: 'k1', actor: 'test' });
     const before = snapshot(ctx.db);
     const again = confirmSeatChange(ctx, orgId, seed, { effectiveDate: '2026-03-01', idempotencyKey: 'k1', actor: 'test' });
-    expect(again).toEqual({ invoice: first.invoice, replayed: true });
+    expect(await again).toEqual({ invoice: first.invoice, replayed: true });
     expect(snapshot(ctx.db)).toEqual(before);
-    expect(() =>
+    await expect(
       confirmSeatChange(
         ctx,
         orgId,
         { ...seed, add: { standard: 6, premium: 0 } },
         { effectiveDate: '2026-03-01', idempotencyKey: 'k1', actor: 'test' },
       ),
-    ).toThrow(expect.objectContaining({ code: 'idempotency-key-reused' }));
+    ).rejects.toThrow(expect.objectContaining({ code: 'idempotency-key-reused' }));
     expect(snapshot(ctx.db)).toEqual(before);
   });
 
-  it('numbers invoices in sequence', () => {
-    const a = confirmSeatChange(
+  it('numbers invoices in sequence', async () => {
+    const a = await confirmSeatChange(
       ctx,
       orgId,
       { add: { standard: 1, premium: 0 }, upgrade: { standardToPremium: 0 } },
       { idempotencyKey: 'a', actor: 't' },
     );
-    const b = confirmSeatChange(
+    const b = await confirmSeatChange(
       ctx,
       orgId,
       { add: { standard: 0, premium: 1 }, upgrade: { standardToPremium: 0 } },
       { idempotencyKey: 'b', actor: 't' },
     );
     expect([a.invoice.number, b.invoice.number]).toEqual(['INV-2026-000001', 'INV-2026-000002']);
-    expect(
-      listInvoices(ctx, orgId)
-        .map((i) => i.number)
-        .sort(),
-    ).toEqual(['INV-2026-000001', 'INV-2026-000002']);
+    expect((await listInvoices(ctx, orgId)).map((i) => i.number).sort()).toEqual(['INV-2026-000001', 'INV-2026-000002']);
   });
 
-  it('refuses a purchase dated in the future but quotes it', () => {
-    expect(quoteSeatChange(ctx, orgId, seed, '2026-12-01').remainingMonths).toBe(1);
-    expect(() => confirmSeatChange(ctx, orgId, seed, { effectiveDate: '2026-03-02', idempotencyKey: 'f', actor: 't' })).toThrow(Invalid);
+  it('refuses a purchase dated in the future but quotes it', async () => {
+    expect((await quoteSeatChange(ctx, orgId, seed, '2026-12-01')).remainingMonths).toBe(1);
+    await expect(confirmSeatChange(ctx, orgId, seed, { effectiveDate: '2026-03-02', idempotencyKey: 'f', actor: 't' })).rejects.toThrow(
+      Invalid,
+    );
   });
 
-  it('leaves nothing behind when a confirm fails', () => {
+  it('leaves nothing behind when a confirm fails', async () => {
     const before = snapshot(ctx.db);
-    expect(() =>
+    await expect(
       confirmSeatChange(
         ctx,
         orgId,
         { add: { standard: 0, premium: 0 }, upgrade: { standardToPremium: 100 } },
         { idempotencyKey: 'x', actor: 't' },
       ),
-    ).toThrow(Conflict);
+    ).rejects.toThrow(Conflict);
     expect(snapshot(ctx.db)).toEqual(before);
   });
 
-  it('keeps invoices, their lines, ledger entries and the audit log immutable in the database itself', () => {
-    confirmSeatChange(ctx, orgId, seed, { effectiveDate: '2026-03-01', idempotencyKey: 'k1', actor: 'test' });
+  it('keeps invoices, their lines, ledger entries and the audit log immutable in the database itself', async () => {
+    await confirmSeatChange(ctx, orgId, seed, { effectiveDate: '2026-03-01', idempotencyKey: 'k1', actor: 'test' });
     for (const sql of [
       'UPDATE invoices SET total_amount = 1',
       'DELETE FROM invoices',
@@ -141,17 +143,17 @@ describe('the seat ledger on a real SQLite file', () => {
     }
   });
 
-  it('keeps assigned within purchased, in the domain and in the database', () => {
+  it('keeps assigned within purchased, in the domain and in the database', async () => {
     const small = ctx.db.$client;
     expect(() =>
       small.prepare("UPDATE seat_pools SET assigned = purchased + 1 WHERE org_id = ? AND seat_type = 'standard'").run(orgId),
     ).toThrow(/CHECK/);
-    expect(() => assignSeat(ctx.db, orgId, 'premium')).toThrow(NoSeatAvailable);
+    await expect(assignSeat(ctx.db, orgId, 'premium')).rejects.toThrow(NoSeatAvailable);
   });
 
-  it('quotes the renewal from the seats in use, at full price', () => {
-    confirmSeatChange(ctx, orgId, seed, { effectiveDate: '2026-03-01', idempotencyKey: 'k1', actor: 'test' });
-    expect(quoteRenewal(ctx, orgId)).toEqual({
+  it('quotes the renewal from the seats in use, at full price', async () => {
+    await confirmSeatChange(ctx, orgId, seed, { effectiveDate: '2026-03-01', idempotencyKey: 'k1', actor: 'test' });
+    expect(await quoteRenewal(ctx, orgId)).toEqual({
       autoRenew: true,
       currency: 'USD',
       currentTermEnd: '2026-12-31',

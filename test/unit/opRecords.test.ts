@@ -45,7 +45,7 @@ describe('the OpenID Provider adapter', () => {
     try {
       expect(await tokens.find('gone')).toBeUndefined();
       expect(await tokens.find('live')).toBeDefined();
-      expect(deleteExpiredOpRecords(ctx)).toBe(1);
+      expect(await deleteExpiredOpRecords(ctx)).toBe(1);
     } finally {
       Date.now = realNow;
     }
@@ -55,7 +55,7 @@ describe('the OpenID Provider adapter', () => {
     const clients = databaseAdapter(ctx)('Client');
     expect(await clients.find('app_unknown')).toBeUndefined();
     const { registerApp } = await import('../../src/domain/apps/apps');
-    const app = registerApp(ctx, { name: 'A', redirectUris: ['https://a.example/cb'] }, 'test');
+    const app = await registerApp(ctx, { name: 'A', redirectUris: ['https://a.example/cb'] }, 'test');
     const metadata = await clients.find(app.clientId);
     expect(metadata).toMatchObject({ client_id: app.clientId, redirect_uris: ['https://a.example/cb'], response_types: ['code'] });
     expect(metadata!.client_secret).not.toBe(app.clientSecret);

@@ -63,31 +63,31 @@ describe('admitSsoUser: mode × known/unknown person × seat free/none', () => {
     const email = `person@${domain}`;
     if (known !== 'unknown') {
       await inviteMember(ctx, org.id, { email, role: 'member', seatType: 'standard' }, owner);
-      if (known === 'active') acceptInvitation(ctx, tokenOf(linkFromOutbox(ctx.outboxDir, email)));
+      if (known === 'active') await acceptInvitation(ctx, tokenOf(linkFromOutbox(ctx.outboxDir, email)));
       if (known === 'invitation_expired') {
         ctx.clock.advanceDays(21);
-        expect(() => acceptInvitation(ctx, tokenOf(linkFromOutbox(ctx.outboxDir, email)))).toThrow(/expired/);
+        await expect(acceptInvitation(ctx, tokenOf(linkFromOutbox(ctx.outboxDir, email)))).rejects.toThrow(/expired/);
       }
-      if (known === 'deactivated') setMemberActive(ctx, org.id, findMemberByEmail(ctx.db, org.id, email)!.id, false, owner);
+      if (known === 'deactivated') await setMemberActive(ctx, org.id, (await findMemberByEmail(ctx.db, org.id, email))!.id, false, owner);
     }
-    updateProvisioningSettings(ctx, org.id, { mode }, owner);
+    await updateProvisioningSettings(ctx, org.id, { mode }, owner);
     if (seat === 'none') {
-      const free = getSeatUsage(ctx, org.id).standard.available;
+      const free = (await getSeatUsage(ctx, org.id)).standard.available;
       for (let i = 0; i < free; i++) {
-        await inviteMember(ctx, org.id, { email: `filler${i}@${domain}`, role: 'member', seatType: 'standard' }, owner).catch((e) => {
+        await inviteMember(ctx, org.id, { email: `filler${i}@${domain}`, role: 'member', seatType: 'standard' }, owner).catch(async (e) => {
           // scim mode refuses invitations: fill through SCIM instead
           if (!(e instanceof Conflict)) throw e;
-          provisionScimUser(ctx, org.id, { email: `filler${i}@${domain}`, active: true }, 'test');
+          await provisionScimUser(ctx, org.id, { email: `filler${i}@${domain}`, active: true }, 'test');
         });
       }
-      expect(getSeatUsage(ctx, org.id).standard.available).toBe(0);
+      expect((await getSeatUsage(ctx, org.id)).standard.available).toBe(0);
     }
 
     const before = snapshot(ctx.db);
-    const refusalsBefore = listRefusals(ctx, org.id).length;
+    const refusalsBefore = (await listRefusals(ctx, org.id)).length;
     let result: string;
     try {
-      const { created } = admitSsoUser(ctx, org.id, { email, givenName: 'Pat' });
+      const { created } = await admitSsoUser(ctx, org.id, { email, givenName: 'Pat' });
       result = created ? 'admit' : 'in';
     } catch (err) {
       if (err instanceof SignInRefused) result = err.reason;
@@ -99,7 +99,7 @@ describe('admitSsoUser: mode × known/unknown person × seat free/none', () => {
     const after = snapshot(ctx.db);
     if (result === 'admit') {
       expect(after.members - before.members).toBe(known === 'unknown' ? 1 : 0);
-      expect(getSeatUsage(ctx, org.id).standard.assigned).toBe(
+      expect((await getSeatUsage(ctx, org.id)).standard.assigned).toBe(
         (before.pools as { assigned: number; seat_type: string }[]).find((p) => p.seat_type === 'standard')!.assigned + 1,
       );
     } else if (result === 'in') {
@@ -110,8 +110,8 @@ describe('admitSsoUser: mode × known/unknown person × seat free/none', () => {
       expect(after.members).toBe(before.members);
       expect(after.invitations).toBe(before.invitations);
       expect(after.pools).toEqual(before.pools);
-      expect(listRefusals(ctx, org.id).length - refusalsBefore).toBe(result === 'NoSeatAvailable' ? 1 : 0);
-      expect(listAudit(ctx.db, org.id, { limit: 5 }).find((e) => e.target === email)).toMatchObject({ outcome: 'refused' });
+      expect((await listRefusals(ctx, org.id)).length - refusalsBefore).toBe(result === 'NoSeatAvailable' ? 1 : 0);
+      expect((await listAudit(ctx.db, org.id, { limit: 5 })).find((e) => e.target === email)).toMatchObject({ outcome: 'refused' });
     }
   });
 });
@@ -128,35 +128,39 @@ describe('provisioning rules', () => {
   });
   afterEach(() => ctx.close());
 
-  it('refuses an SSO sign-in from an unverified domain', () => {
-    updateProvisioningSettings(ctx, orgId, { mode: 'jit' }, owner);
-    expect(() => admitSsoUser(ctx, orgId, { email: 'x@evil.example' })).toThrow(expect.objectContaining({ reason: 'domain-not-verified' }));
+  it('refuses an SSO sign-in from an unverified domain', async () => {
+    await updateProvisioningSettings(ctx, orgId, { mode: 'jit' }, owner);
+    await expect(admitSsoUser(ctx, orgId, { email: 'x@evil.example' })).rejects.toThrow(
+      expect.objectContaining({ reason: 'domain-not-verified' }),
+    );
   });
 
-  it('maps IdP groups to seat types for JIT, else the default', () => {
-    updateProvisioningSettings(ctx, orgId, { mode: 'jit', groupSeatTypes: { Engineering: 'premium' } }, owner);
-    expect(admitSsoUser(ctx, orgId, { email: `eng@${domain}`, groups: ['Sales', 'Engineering'] }).member.seatType).toBe('premium');
-    expect(admitSsoUser(ctx, orgId, { email: `sales@${domain}`, groups: ['Sales'] }).member.seatType).toBe('standard');
+  it('maps IdP groups to seat types for JIT, else the default', async () => {
+    await updateProvisioningSettings(ctx, orgId, { mode: 'jit', groupSeatTypes: { Engineering: 'premium' } }, owner);
+    expect((await admitSsoUser(ctx, orgId, { email: `eng@${domain}`, groups: ['Sales', 'Engineering'] })).member.seatType).toBe('premium');
+    expect((await admitSsoUser(ctx, orgId, { email: `sales@${domain}`, groups: ['Sales'] })).member.seatType).toBe('standard');
   });
 
-  it('creates SCIM users with a seat when active, without one when inactive, and refuses duplicates', () => {
-    updateProvisioningSettings(ctx, orgId, { mode: 'scim', groupSeatTypes: { Designers: 'premium' } }, owner);
-    expect(provisionScimUser(ctx, orgId, { email: `a@${domain}`, active: true, groups: ['Designers'] }, 'scim').seatType).toBe('premium');
-    expect(provisionScimUser(ctx, orgId, { email: `b@${domain}`, active: false }, 'scim')).toMatchObject({
+  it('creates SCIM users with a seat when active, without one when inactive, and refuses duplicates', async () => {
+    await updateProvisioningSettings(ctx, orgId, { mode: 'scim', groupSeatTypes: { Designers: 'premium' } }, owner);
+    expect((await provisionScimUser(ctx, orgId, { email: `a@${domain}`, active: true, groups: ['Designers'] }, 'scim')).seatType).toBe(
+      'premium',
+    );
+    expect(await provisionScimUser(ctx, orgId, { email: `b@${domain}`, active: false }, 'scim')).toMatchObject({
       status: 'deactivated',
       holdsSeat: false,
     });
-    expect(() => provisionScimUser(ctx, orgId, { email: `A@${domain}`, active: true }, 'scim')).toThrow(
+    await expect(provisionScimUser(ctx, orgId, { email: `A@${domain}`, active: true }, 'scim')).rejects.toThrow(
       expect.objectContaining({ code: 'uniqueness' }),
     );
-    expect(getSeatUsage(ctx, orgId).premium.assigned).toBe(1);
+    expect((await getSeatUsage(ctx, orgId)).premium.assigned).toBe(1);
     const before = snapshot(ctx.db);
-    expect(() => provisionScimUser(ctx, orgId, { email: `c@${domain}`, active: true, seatType: 'premium' }, 'scim')).toThrow(
+    await expect(provisionScimUser(ctx, orgId, { email: `c@${domain}`, active: true, seatType: 'premium' }, 'scim')).rejects.toThrow(
       NoSeatAvailable,
     );
     const after = snapshot(ctx.db);
     expect([after.members, after.pools]).toEqual([before.members, before.pools]);
-    expect(listRefusals(ctx, orgId)[0]).toMatchObject({ email: `c@${domain}`, path: 'scim', seatType: 'premium' });
+    expect((await listRefusals(ctx, orgId))[0]).toMatchObject({ email: `c@${domain}`, path: 'scim', seatType: 'premium' });
   });
 
   it('guards manual invitations: verified domain, mode, role, duplicates, seats', async () => {
@@ -179,10 +183,10 @@ describe('provisioning rules', () => {
     const after = snapshot(ctx.db);
     expect([after.members, after.invitations, after.pools]).toEqual([before.members, before.invitations, before.pools]);
     expect(after.seat_refusals - before.seat_refusals).toBe(1);
-    updateProvisioningSettings(ctx, orgId, { mode: 'scim' }, owner);
+    await updateProvisioningSettings(ctx, orgId, { mode: 'scim' }, owner);
     await expect(inviteMember(ctx, orgId, { email: `p@${domain}`, role: 'member', seatType: 'premium' }, owner)).rejects.toThrow(
       expect.objectContaining({ code: 'scim-managed' }),
     );
-    expect(() => updateProvisioningSettings(ctx, orgId, { mode: 'sometimes' }, owner)).toThrow(Invalid);
+    await expect(updateProvisioningSettings(ctx, orgId, { mode: 'sometimes' }, owner)).rejects.toThrow(Invalid);
   });
 });

@@ -174,7 +174,7 @@ describe('SCIM filters: SQL agrees with an in-memory evaluator (fast-check)', ()
     ctx = createTestContext('2026-03-01T09:00:00Z');
     const org = await createSeedOrg(ctx, { provisioningMode: 'scim', contract: { seats: { standard: 100, premium: 0 } } });
     orgId = org.id;
-    updateProvisioningSettings(ctx, orgId, { mode: 'scim' }, { actor: 't', role: 'owner' });
+    await updateProvisioningSettings(ctx, orgId, { mode: 'scim' }, { actor: 't', role: 'owner' });
     const people = fc.sample(
       fc.record({
         local: fc.string({ unit: fc.constantFrom('a', 'b'), minLength: 1, maxLength: 4 }),
@@ -199,11 +199,11 @@ describe('SCIM filters: SQL agrees with an in-memory evaluator (fast-check)', ()
       },
     );
     const seen = new Set<string>();
-    people.forEach((p, i) => {
+    for (const [i, p] of people.entries()) {
       const email = `${p.local}${i}@${org.domains[0]}`;
-      if (seen.has(email)) return;
+      if (seen.has(email)) continue;
       seen.add(email);
-      provisionScimUser(
+      await provisionScimUser(
         ctx,
         orgId,
         {
@@ -217,19 +217,19 @@ describe('SCIM filters: SQL agrees with an in-memory evaluator (fast-check)', ()
         },
         'test',
       );
-    });
-    resources = queryMembers(ctx, orgId, { offset: 0, limit: 1000 }).members.map((m) => toScimUser(m, 'http://seatd.test/scim/v2'));
+    }
+    resources = (await queryMembers(ctx, orgId, { offset: 0, limit: 1000 })).members.map((m) => toScimUser(m, 'http://seatd.test/scim/v2'));
     expect(resources.length).toBeGreaterThan(40);
   });
   afterAll(() => ctx.close());
 
-  it('selects the same users for generated filters', () => {
-    fc.assert(
-      fc.property(filterTree, (tree) => {
+  it('selects the same users for generated filters', async () => {
+    await fc.assert(
+      fc.asyncProperty(filterTree, async (tree) => {
         const textual = render(tree);
         const parsed = parseFilter(textual);
-        const fromSql = queryMembers(ctx, orgId, { filter: userFilter(parsed), offset: 0, limit: 1000 })
-          .members.map((m) => m.id)
+        const fromSql = (await queryMembers(ctx, orgId, { filter: userFilter(parsed), offset: 0, limit: 1000 })).members
+          .map((m) => m.id)
           .sort();
         const inMemory = resources
           .filter((r) => evaluate(parsed, r))

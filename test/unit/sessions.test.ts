@@ -20,67 +20,67 @@ describe('sessions and login links', () => {
     const org = await createSeedOrg(ctx);
     orgId = org.id;
     email = `owner@${org.domains[0]}`;
-    memberId = acceptInvitation(ctx, tokenOf(linkFromOutbox(ctx.outboxDir, email))).member.id;
+    memberId = (await acceptInvitation(ctx, tokenOf(linkFromOutbox(ctx.outboxDir, email)))).member.id;
   });
   afterEach(() => ctx.close());
 
-  it('keeps a session alive while used, ends it after 8 idle hours', () => {
-    const { cookieValue } = startSession(ctx, { orgId, memberId, via: 'test' });
+  it('keeps a session alive while used, ends it after 8 idle hours', async () => {
+    const { cookieValue } = await startSession(ctx, { orgId, memberId, via: 'test' });
     ctx.clock.set('2026-03-01T16:00:00Z');
-    expect(resolveSession(ctx, cookieValue)?.member.id).toBe(memberId); // 7 h idle: alive, and touched
+    expect((await resolveSession(ctx, cookieValue))?.member.id).toBe(memberId); // 7 h idle: alive, and touched
     ctx.clock.set('2026-03-01T23:59:00Z');
-    expect(resolveSession(ctx, cookieValue)).not.toBeNull(); // 7 h 59 since the last use
+    expect(await resolveSession(ctx, cookieValue)).not.toBeNull(); // 7 h 59 since the last use
     ctx.clock.set('2026-03-02T08:00:00Z');
-    expect(resolveSession(ctx, cookieValue)).toBeNull(); // 8 h 01 idle
+    expect(await resolveSession(ctx, cookieValue)).toBeNull(); // 8 h 01 idle
   });
 
-  it('ends a session 24 hours after sign-in however busy it is', () => {
-    const { cookieValue } = startSession(ctx, { orgId, memberId, via: 'test' });
+  it('ends a session 24 hours after sign-in however busy it is', async () => {
+    const { cookieValue } = await startSession(ctx, { orgId, memberId, via: 'test' });
     for (let hour = 1; hour < 24; hour += 2) {
       ctx.clock.set(new Date(Date.parse('2026-03-01T09:00:00Z') + hour * 3_600_000));
-      expect(resolveSession(ctx, cookieValue)).not.toBeNull();
+      expect(await resolveSession(ctx, cookieValue)).not.toBeNull();
     }
     ctx.clock.set('2026-03-02T09:00:00Z');
-    expect(resolveSession(ctx, cookieValue)).toBeNull();
+    expect(await resolveSession(ctx, cookieValue)).toBeNull();
   });
 
-  it('rotates at sign-in: the session held before is ended', () => {
-    const first = startSession(ctx, { orgId, memberId, via: 'test' });
-    const second = startSession(ctx, { orgId, memberId, via: 'test', previousCookie: first.cookieValue });
-    expect(resolveSession(ctx, first.cookieValue)).toBeNull();
-    expect(resolveSession(ctx, second.cookieValue)).not.toBeNull();
+  it('rotates at sign-in: the session held before is ended', async () => {
+    const first = await startSession(ctx, { orgId, memberId, via: 'test' });
+    const second = await startSession(ctx, { orgId, memberId, via: 'test', previousCookie: first.cookieValue });
+    expect(await resolveSession(ctx, first.cookieValue)).toBeNull();
+    expect(await resolveSession(ctx, second.cookieValue)).not.toBeNull();
     expect(second.cookieValue).not.toBe(first.cookieValue);
-    endSession(ctx, second.cookieValue);
-    expect(resolveSession(ctx, second.cookieValue)).toBeNull();
+    await endSession(ctx, second.cookieValue);
+    expect(await resolveSession(ctx, second.cookieValue)).toBeNull();
     const stored = JSON.stringify(ctx.db.$client.prepare('SELECT * FROM sessions').all());
     expect(stored).not.toContain(first.cookieValue); // only the hash is kept
   });
 
-  it('forgets an ended session’s ID token, and deletes sessions 30 days after they ended or expired', () => {
+  it('forgets an ended session’s ID token, and deletes sessions 30 days after they ended or expired', async () => {
     const rows = () =>
       ctx.db.$client.prepare('SELECT oidc_id_token AS token FROM sessions ORDER BY created_at').all() as { token: string | null }[];
-    const ended = startSession(ctx, { orgId, memberId, via: 'oidc', oidc: { idToken: 'header.payload.signature' } });
-    expect(resolveSession(ctx, ended.cookieValue)?.oidc).toEqual({ idToken: 'header.payload.signature' });
-    endSession(ctx, ended.cookieValue);
+    const ended = await startSession(ctx, { orgId, memberId, via: 'oidc', oidc: { idToken: 'header.payload.signature' } });
+    expect((await resolveSession(ctx, ended.cookieValue))?.oidc).toEqual({ idToken: 'header.payload.signature' });
+    await endSession(ctx, ended.cookieValue);
     expect(rows()).toEqual([{ token: null }]);
     ctx.clock.set('2026-03-10T09:00:00Z');
-    startSession(ctx, { orgId, memberId, via: 'test' }); // still live
+    await startSession(ctx, { orgId, memberId, via: 'test' }); // still live
     ctx.clock.set('2026-03-31T08:59:00Z');
-    expect(deleteOldSessions(ctx)).toBe(0); // ended 29 days 23 hours ago
+    expect(await deleteOldSessions(ctx)).toBe(0); // ended 29 days 23 hours ago
     ctx.clock.set('2026-03-31T09:01:00Z');
-    expect(deleteOldSessions(ctx)).toBe(1);
+    expect(await deleteOldSessions(ctx)).toBe(1);
     expect(rows()).toHaveLength(1);
     ctx.clock.set('2026-04-11T09:01:00Z'); // the second expired on 11 March (24 h), 31 days ago
-    expect(deleteOldSessions(ctx)).toBe(1);
+    expect(await deleteOldSessions(ctx)).toBe(1);
     expect(rows()).toHaveLength(0);
   });
 
-  it('makes login links that work once, for 15 minutes', () => {
-    const link = createLoginLink(ctx, orgId, email, 'test');
-    expect(consumeLoginLink(ctx, tokenOf(link.url))).toEqual({ orgId, memberId });
-    expect(() => consumeLoginLink(ctx, tokenOf(link.url))).toThrow(/already used/);
-    const late = createLoginLink(ctx, orgId, email, 'test');
+  it('makes login links that work once, for 15 minutes', async () => {
+    const link = await createLoginLink(ctx, orgId, email, 'test');
+    expect(await consumeLoginLink(ctx, tokenOf(link.url))).toEqual({ orgId, memberId });
+    await expect(consumeLoginLink(ctx, tokenOf(link.url))).rejects.toThrow(/already used/);
+    const late = await createLoginLink(ctx, orgId, email, 'test');
     ctx.clock.advanceDays(15 / (24 * 60));
-    expect(() => consumeLoginLink(ctx, tokenOf(late.url))).toThrow(/expired/);
+    await expect(consumeLoginLink(ctx, tokenOf(late.url))).rejects.toThrow(/expired/);
   });
 });

@@ -76,8 +76,8 @@ function errorBox(err: unknown): Html {
 }
 
 /** What the end of the term brings, for owners (who pay): the renewal with the seats in use, or that the contract ends. */
-function renewalLine(ctx: DomainContext, orgId: string): Html {
-  const renewal = quoteRenewal(ctx, orgId);
+async function renewalLine(ctx: DomainContext, orgId: string): Promise<Html> {
+  const renewal = await quoteRenewal(ctx, orgId);
   if (!renewal.autoRenew) return html` The contract ends then; it does not renew by itself.`;
   const seats = SEAT_TYPES.filter((t) => renewal.seats[t] > 0).map((t) => `${renewal.seats[t]} ${SEAT_NAME[t]}`);
   return html` It renews on ${renewal.nextTerm.start} with the seats in use then (today ${seats.length ? seats.join(' and ') : 'none'}:
@@ -85,10 +85,10 @@ function renewalLine(ctx: DomainContext, orgId: string): Html {
     renewed.`;
 }
 
-function seatUsageSection(ctx: DomainContext, req: Request): Html {
+async function seatUsageSection(ctx: DomainContext, req: Request): Promise<Html> {
   const orgId = req.session!.orgId;
-  const usage = getSeatUsage(ctx, orgId);
-  const forecast = forecastSeats(ctx, orgId);
+  const usage = await getSeatUsage(ctx, orgId);
+  const forecast = await forecastSeats(ctx, orgId);
   const rows = SEAT_TYPES.map((t) => {
     const pool = usage[t];
     const percent = pool.purchased ? Math.min(100, Math.floor((pool.assigned * 100) / pool.purchased)) : 0;
@@ -167,16 +167,16 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger): Router {
   const admin = requireConsole('admin');
   const owner = requireConsole('owner');
 
-  router.get('/console', admin, (req, res) => {
+  router.get('/console', admin, async (req, res) => {
     const orgId = req.session!.orgId;
-    const alerts = listAlerts(ctx, orgId, ['open', 'acknowledged']);
-    const refusals = listRefusals(ctx, orgId, 20);
+    const alerts = await listAlerts(ctx, orgId, ['open', 'acknowledged']);
+    const refusals = await listRefusals(ctx, orgId, 20);
     const notice = req.query.resolved ? html`<p class="notice" role="status">Seats added; the alerts they answered are resolved.</p>` : '';
     page(
       req,
       res,
       'Overview',
-      html`${notice}${seatUsageSection(ctx, req)}
+      html`${notice}${await seatUsageSection(ctx, req)}
         <section aria-labelledby="alerts-h">
           <h2 id="alerts-h">Open alerts</h2>
           ${
@@ -222,12 +222,12 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger): Router {
     );
   });
 
-  router.post('/console/alerts/:id/ack', forms, admin, requireCsrf, (req, res) => {
-    acknowledgeAlert(ctx, req.session!.orgId, req.params.id as string, by(req));
+  router.post('/console/alerts/:id/ack', forms, admin, requireCsrf, async (req, res) => {
+    await acknowledgeAlert(ctx, req.session!.orgId, req.params.id as string, by(req));
     res.redirect(303, '/console');
   });
 
-  const editor = (req: Request, res: Response, values: Record<string, unknown>, problem?: Html) => {
+  const editor = async (req: Request, res: Response, values: Record<string, unknown>, problem?: Html) => {
     const field = (name: string, label: string) =>
       html`<p>
         <label for="${name}">${label}</label>
@@ -237,7 +237,7 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger): Router {
       req,
       res,
       'Change seats',
-      html`${problem ?? ''}${seatUsageSection(ctx, req)}
+      html`${problem ?? ''}${await seatUsageSection(ctx, req)}
         <form method="post" action="/console/seats/review">
           ${csrfField(req)}
           ${field('addStandard', 'Add Standard seats')}${field('addPremium', 'Add Premium seats')}${field('upgradeStandardToPremium', 'Upgrade Standard → Premium')}
@@ -249,7 +249,7 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger): Router {
 
   router.get('/console/seats/edit', owner, (req, res) => editor(req, res, {}));
 
-  router.post('/console/seats/review', forms, owner, requireCsrf, (req, res) => {
+  router.post('/console/seats/review', forms, owner, requireCsrf, async (req, res) => {
     const change = changeFrom(req.body);
     let quote;
     try {
@@ -263,11 +263,14 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger): Router {
       res,
       'Review the change',
       html`<p>
-          Charged now, prorated for the ${quote.remainingMonths} remaining month${quote.remainingMonths === 1 ? '' : 's'} of the term (to
-          ${quote.termEnd}).
+          Charged now, prorated for the ${(await quote).remainingMonths} remaining month${(await quote).remainingMonths === 1 ? '' : 's'} of
+          the term (to ${(await quote).termEnd}).
         </p>
-        ${linesTable('Change', quote.lines, quote.currency, quote.total, 'quote-total')}
-        <p>After the change: ${quote.seatsAfter.standard.purchased} Standard and ${quote.seatsAfter.premium.purchased} Premium seats.</p>
+        ${linesTable('Change', (await quote).lines, (await quote).currency, (await quote).total, 'quote-total')}
+        <p>
+          After the change: ${(await quote).seatsAfter.standard.purchased} Standard and ${(await quote).seatsAfter.premium.purchased}
+          Premium seats.
+        </p>
         <form method="post" action="/console/seats/confirm">
           ${csrfField(req)}
           <input type="hidden" name="idempotencyKey" value="${key}" />
@@ -282,18 +285,21 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger): Router {
     );
   });
 
-  router.post('/console/seats/confirm', forms, owner, requireCsrf, (req, res) => {
+  router.post('/console/seats/confirm', forms, owner, requireCsrf, async (req, res) => {
     const key = typeof req.body.idempotencyKey === 'string' ? req.body.idempotencyKey : '';
     try {
-      const { invoice } = confirmSeatChange(ctx, req.session!.orgId, changeFrom(req.body), { idempotencyKey: key, actor: by(req).actor });
+      const { invoice } = await confirmSeatChange(ctx, req.session!.orgId, changeFrom(req.body), {
+        idempotencyKey: key,
+        actor: by(req).actor,
+      });
       res.redirect(303, `/console/invoices/${invoice.id}?new=1`);
     } catch (err) {
-      editor(req, res, req.body, errorBox(err));
+      await editor(req, res, req.body, errorBox(err));
     }
   });
 
-  router.get('/console/invoices', owner, (req, res) => {
-    const invoices = listInvoices(ctx, req.session!.orgId);
+  router.get('/console/invoices', owner, async (req, res) => {
+    const invoices = await listInvoices(ctx, req.session!.orgId);
     page(
       req,
       res,
@@ -322,9 +328,9 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger): Router {
     );
   });
 
-  router.get('/console/invoices/:id', owner, (req, res) => {
-    const invoice = getInvoice(ctx, req.session!.orgId, req.params.id as string);
-    const resolvedNow = req.query.new ? listAlerts(ctx, req.session!.orgId, ['open', 'acknowledged']).length === 0 : false;
+  router.get('/console/invoices/:id', owner, async (req, res) => {
+    const invoice = await getInvoice(ctx, req.session!.orgId, req.params.id as string);
+    const resolvedNow = req.query.new ? (await listAlerts(ctx, req.session!.orgId, ['open', 'acknowledged'])).length === 0 : false;
     page(
       req,
       res,
@@ -339,7 +345,7 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger): Router {
     );
   });
 
-  router.get('/console/members', admin, (req, res) => {
+  router.get('/console/members', admin, async (req, res) => {
     const orgId = req.session!.orgId;
     const find = typeof req.query.q === 'string' ? req.query.q.trim().toLowerCase().slice(0, 200) : '';
     const pageOf = (n: number) =>
@@ -349,17 +355,17 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger): Router {
         limit: MEMBERS_PER_PAGE,
       });
     let pageNumber = Math.max(1, Number.parseInt(String(req.query.page ?? '1'), 10) || 1);
-    let { members, total } = pageOf(pageNumber);
+    let { members, total } = await pageOf(pageNumber);
     // a page past the end (a stale link, members removed since) shows the last page, with its way back
     const lastPage = Math.max(1, Math.ceil(total / MEMBERS_PER_PAGE));
     if (pageNumber > lastPage) {
       pageNumber = lastPage;
-      ({ members, total } = pageOf(pageNumber));
+      ({ members, total } = await pageOf(pageNumber));
     }
     const offset = (pageNumber - 1) * MEMBERS_PER_PAGE;
     const pageLink = (n: number) => `/console/members?${new URLSearchParams({ ...(find ? { q: find } : {}), page: String(n) })}`;
-    const invitations = listInvitations(ctx, orgId, 'pending').concat(listInvitations(ctx, orgId, 'expired'));
-    const org = getOrg(ctx, orgId);
+    const invitations = (await listInvitations(ctx, orgId, 'pending')).concat(await listInvitations(ctx, orgId, 'expired'));
+    const org = await getOrg(ctx, orgId);
     const seatSelect = (name: string, selected: SeatType, id?: string) =>
       html`<select name="${name}" ${id ? html`id="${id}"` : ''}>
         ${SEAT_TYPES.map((t) => html`<option value="${t}" ${t === selected ? ' selected' : ''}>${SEAT_NAME[t]}</option>`)}

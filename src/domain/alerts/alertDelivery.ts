@@ -38,7 +38,7 @@ export async function processDueDeliveries(
   onFailure: (failure: DeliveryFailure) => void = () => {},
 ): Promise<{ delivered: number; retried: number; failed: number }> {
   await committed(ctx); // an alert is sent only once the change that raised it is committed
-  const due = repo.dueDeliveries(ctx.db, ctx.clock.now().toISOString(), policy.batchSize);
+  const due = await repo.dueDeliveries(ctx.db, ctx.clock.now().toISOString(), policy.batchSize);
   const tally = { delivered: 0, retried: 0, failed: 0 };
   for (const delivery of due) {
     const attempts = delivery.attempts + 1;
@@ -47,11 +47,11 @@ export async function processDueDeliveries(
         const mail = delivery.payload as { subject: string; text: string; html: string };
         await senders.mailer.send({ to: delivery.destination, ...mail });
       } else {
-        const secret = findOrg(ctx.db, delivery.orgId)?.webhookSecret;
+        const secret = (await findOrg(ctx.db, delivery.orgId))?.webhookSecret;
         if (!secret) throw new Error('the webhook has no signing secret any more');
         await senders.webhook(delivery.destination, JSON.stringify(delivery.payload), secret);
       }
-      inTransaction(ctx, (tx) =>
+      await inTransaction(ctx, (tx) =>
         repo.updateDelivery(tx, delivery.id, {
           status: 'delivered',
           attempts,
@@ -64,7 +64,7 @@ export async function processDueDeliveries(
       const lastError = err instanceof Error ? err.message : String(err);
       const giveUp = attempts >= policy.maxAttempts;
       const next = new Date(ctx.clock.now().getTime() + policy.backoffMs(attempts)).toISOString();
-      inTransaction(ctx, (tx) =>
+      await inTransaction(ctx, (tx) =>
         repo.updateDelivery(
           tx,
           delivery.id,
@@ -87,6 +87,6 @@ export async function processDueDeliveries(
   return tally;
 }
 
-export function listDeliveries(ctx: DomainContext, orgId: string, alertId?: string): Delivery[] {
-  return repo.listDeliveryRows(ctx.db, orgId, alertId).map(({ orgId: _o, payload: _p, ...rest }) => rest);
+export async function listDeliveries(ctx: DomainContext, orgId: string, alertId?: string): Promise<Delivery[]> {
+  return (await repo.listDeliveryRows(ctx.db, orgId, alertId)).map(({ orgId: _o, payload: _p, ...rest }) => rest);
 }

@@ -3,19 +3,20 @@ import { prepared } from '../prepared';
 import { alertDeliveries, alerts, seatRefusals } from '../../../db/schema';
 import type { Queryable } from '../context';
 import type { SeatType } from '../seatTypes';
+import { firstRow } from '../rows';
 
 export type AlertRow = typeof alerts.$inferSelect;
 export type AlertDeliveryRow = typeof alertDeliveries.$inferSelect;
 export type AlertStatus = AlertRow['status'];
 
 /** Checked on every seat taken once a pool is past a threshold, so prepared once per connection. */
-export function findUnresolvedAlert(
+export async function findUnresolvedAlert(
   q: Queryable,
   orgId: string,
   kind: AlertRow['kind'],
   seatType: SeatType,
   threshold: number | null,
-): AlertRow | undefined {
+): Promise<AlertRow | undefined> {
   const statement = prepared(q, threshold === null ? 'findUnresolvedAlert:any' : 'findUnresolvedAlert:threshold', (db) =>
     db
       .select()
@@ -34,43 +35,41 @@ export function findUnresolvedAlert(
   return statement.get({ orgId, kind, seatType, threshold });
 }
 
-export function unresolvedAlerts(q: Queryable, orgId: string): AlertRow[] {
+export async function unresolvedAlerts(q: Queryable, orgId: string): Promise<AlertRow[]> {
   return q
     .select()
     .from(alerts)
-    .where(and(eq(alerts.orgId, orgId), ne(alerts.status, 'resolved')))
-    .all();
+    .where(and(eq(alerts.orgId, orgId), ne(alerts.status, 'resolved')));
 }
 
-export function insertAlert(q: Queryable, row: typeof alerts.$inferInsert): void {
-  q.insert(alerts).values(row).run();
+export async function insertAlert(q: Queryable, row: typeof alerts.$inferInsert): Promise<void> {
+  await q.insert(alerts).values(row);
 }
 
-export function updateAlert(q: Queryable, id: string, values: Partial<typeof alerts.$inferInsert>): void {
-  q.update(alerts).set(values).where(eq(alerts.id, id)).run();
+export async function updateAlert(q: Queryable, id: string, values: Partial<typeof alerts.$inferInsert>): Promise<void> {
+  await q.update(alerts).set(values).where(eq(alerts.id, id));
 }
 
-export function findAlert(q: Queryable, orgId: string, id: string): AlertRow | undefined {
+export async function findAlert(q: Queryable, orgId: string, id: string): Promise<AlertRow | undefined> {
   return q
     .select()
     .from(alerts)
     .where(and(eq(alerts.orgId, orgId), eq(alerts.id, id)))
-    .get();
+    .then(firstRow);
 }
 
-export function listAlertRows(q: Queryable, orgId: string, statuses?: AlertStatus[]): AlertRow[] {
+export async function listAlertRows(q: Queryable, orgId: string, statuses?: AlertStatus[]): Promise<AlertRow[]> {
   const conditions: SQL[] = [eq(alerts.orgId, orgId)];
   if (statuses?.length) conditions.push(inArray(alerts.status, statuses));
   return q
     .select()
     .from(alerts)
     .where(and(...conditions))
-    .orderBy(desc(alerts.lastEventAt), desc(alerts.id))
-    .all();
+    .orderBy(desc(alerts.lastEventAt), desc(alerts.id));
 }
 
 /** The people refused for lack of a seat of the type while the alert was unresolved. */
-export function refusalsDuring(q: Queryable, orgId: string, seatType: SeatType, from: string, to: string | null) {
+export async function refusalsDuring(q: Queryable, orgId: string, seatType: SeatType, from: string, to: string | null) {
   const conditions: SQL[] = [eq(seatRefusals.orgId, orgId), eq(seatRefusals.seatType, seatType), gte(seatRefusals.at, from)];
   if (to) conditions.push(lte(seatRefusals.at, to));
   return q
@@ -78,16 +77,15 @@ export function refusalsDuring(q: Queryable, orgId: string, seatType: SeatType, 
     .from(seatRefusals)
     .where(and(...conditions))
     .orderBy(desc(seatRefusals.id))
-    .limit(100)
-    .all();
+    .limit(100);
 }
 
-export function insertDeliveries(q: Queryable, rows: (typeof alertDeliveries.$inferInsert)[]): void {
-  if (rows.length) q.insert(alertDeliveries).values(rows).run();
+export async function insertDeliveries(q: Queryable, rows: (typeof alertDeliveries.$inferInsert)[]): Promise<void> {
+  if (rows.length) await q.insert(alertDeliveries).values(rows);
 }
 
 /** The delivery worker asks on every pass (each timer tick and each queued delivery), so prepared once per connection. */
-export function dueDeliveries(q: Queryable, nowIso: string, limit: number): AlertDeliveryRow[] {
+export async function dueDeliveries(q: Queryable, nowIso: string, limit: number): Promise<AlertDeliveryRow[]> {
   const statement = prepared(q, 'dueDeliveries', (db) =>
     db
       .select()
@@ -100,11 +98,11 @@ export function dueDeliveries(q: Queryable, nowIso: string, limit: number): Aler
   return statement.all({ now: nowIso, limit });
 }
 
-export function updateDelivery(q: Queryable, id: string, values: Partial<typeof alertDeliveries.$inferInsert>): void {
-  q.update(alertDeliveries).set(values).where(eq(alertDeliveries.id, id)).run();
+export async function updateDelivery(q: Queryable, id: string, values: Partial<typeof alertDeliveries.$inferInsert>): Promise<void> {
+  await q.update(alertDeliveries).set(values).where(eq(alertDeliveries.id, id));
 }
 
-export function listDeliveryRows(q: Queryable, orgId: string, alertId?: string): AlertDeliveryRow[] {
+export async function listDeliveryRows(q: Queryable, orgId: string, alertId?: string): Promise<AlertDeliveryRow[]> {
   const where = alertId ? and(eq(alertDeliveries.orgId, orgId), eq(alertDeliveries.alertId, alertId)) : eq(alertDeliveries.orgId, orgId);
-  return q.select().from(alertDeliveries).where(or(where)).orderBy(desc(alertDeliveries.createdAt)).limit(200).all();
+  return q.select().from(alertDeliveries).where(or(where)).orderBy(desc(alertDeliveries.createdAt)).limit(200);
 }

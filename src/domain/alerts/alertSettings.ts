@@ -23,8 +23,8 @@ export const alertSettingsInput = z.strictObject({
 
 export type AlertSettings = { thresholds: number[]; webhookUrl: string | null; webhookSecretSet: boolean };
 
-export function getAlertSettings(ctx: DomainContext, orgId: string): AlertSettings {
-  const org = findOrg(ctx.db, orgId);
+export async function getAlertSettings(ctx: DomainContext, orgId: string): Promise<AlertSettings> {
+  const org = await findOrg(ctx.db, orgId);
   if (!org) throw new NotFound('organization', orgId);
   return { thresholds: org.alertThresholds, webhookUrl: org.webhookUrl, webhookSecretSet: org.webhookSecret !== null };
 }
@@ -33,10 +33,15 @@ export function getAlertSettings(ctx: DomainContext, orgId: string): AlertSettin
  * Thresholds and the webhook. A signing secret is made when a webhook is first set or on request,
  * and shown once in the answer.
  */
-export function updateAlertSettings(ctx: DomainContext, orgId: string, input: unknown, by: By): AlertSettings & { webhookSecret?: string } {
+export async function updateAlertSettings(
+  ctx: DomainContext,
+  orgId: string,
+  input: unknown,
+  by: By,
+): Promise<AlertSettings & { webhookSecret?: string }> {
   const data = parseInput(alertSettingsInput, input);
-  return inTransaction(ctx, (tx) => {
-    const org = findOrg(tx, orgId);
+  return inTransaction(ctx, async (tx) => {
+    const org = await findOrg(tx, orgId);
     if (!org) throw new NotFound('organization', orgId);
     const webhookUrl = data.webhookUrl === undefined ? org.webhookUrl : data.webhookUrl;
     const newSecretValue = webhookUrl && (data.rotateWebhookSecret || !org.webhookSecret) ? newSecret() : undefined;
@@ -45,8 +50,8 @@ export function updateAlertSettings(ctx: DomainContext, orgId: string, input: un
       webhookUrl,
       webhookSecret: webhookUrl ? (newSecretValue ?? org.webhookSecret) : null,
     };
-    updateOrg(tx, orgId, values);
-    recordAudit(tx, ctx.clock.now(), {
+    await updateOrg(tx, orgId, values);
+    await recordAudit(tx, ctx.clock.now(), {
       orgId,
       actor: by.actor,
       action: 'alerts.settings',

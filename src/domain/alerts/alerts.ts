@@ -41,7 +41,7 @@ function messageOf(row: Pick<repo.AlertRow, 'kind' | 'seatType' | 'threshold' | 
     : `${row.eventCount} ${row.eventCount === 1 ? 'person was' : 'people were'} refused: no ${SEAT_NAME[row.seatType]} seat is free`;
 }
 
-function toAlert(q: Tx | DomainContext['db'], row: repo.AlertRow): Alert {
+async function toAlert(q: Tx | DomainContext['db'], row: repo.AlertRow): Promise<Alert> {
   return {
     id: row.id,
     kind: row.kind,
@@ -56,18 +56,20 @@ function toAlert(q: Tx | DomainContext['db'], row: repo.AlertRow): Alert {
     acknowledgedBy: row.acknowledgedBy,
     resolvedAt: row.resolvedAt,
     resolvedReason: row.resolvedReason,
-    refusedPeople: row.kind === 'seat_refused' ? repo.refusalsDuring(q, row.orgId, row.seatType, row.openedAt, row.resolvedAt) : [],
+    refusedPeople: row.kind === 'seat_refused' ? await repo.refusalsDuring(q, row.orgId, row.seatType, row.openedAt, row.resolvedAt) : [],
   };
 }
 
 /** Owners hear about alerts by email: active or invited owners and the primary owner. */
-function ownerEmails(tx: Tx, orgId: string): string[] {
-  return tx
-    .select({ email: members.email })
-    .from(members)
-    .where(and(eq(members.orgId, orgId), inArray(members.role, ['primary_owner', 'owner']), inArray(members.status, ['active', 'invited'])))
-    .all()
-    .map((r) => r.email);
+async function ownerEmails(tx: Tx, orgId: string): Promise<string[]> {
+  return (
+    await tx
+      .select({ email: members.email })
+      .from(members)
+      .where(
+        and(eq(members.orgId, orgId), inArray(members.role, ['primary_owner', 'owner']), inArray(members.status, ['active', 'invited'])),
+      )
+  ).map((r) => r.email);
 }
 
 function composeAlertMail(org: OrgRow, alert: Alert, publicUrl: string) {
@@ -83,10 +85,10 @@ function composeAlertMail(org: OrgRow, alert: Alert, publicUrl: string) {
  * an email to the owners when an alert opens. A worker sends them after commit, so delivery never
  * blocks or fails the provisioning request that raised the alert.
  */
-function enqueue(ctx: DomainContext, tx: Tx, org: OrgRow, row: repo.AlertRow, event: AlertEvent): void {
+async function enqueue(ctx: DomainContext, tx: Tx, org: OrgRow, row: repo.AlertRow, event: AlertEvent): Promise<void> {
   const at = ctx.clock.now().toISOString();
-  const alert = toAlert(tx, row);
-  if (event !== 'alert.refusal') recordEvent(tx, ctx.clock.now(), { type: event, orgId: org.id, actor: 'system', data: { alert } });
+  const alert = await toAlert(tx, row);
+  if (event !== 'alert.refusal') await recordEvent(tx, ctx.clock.now(), { type: event, orgId: org.id, actor: 'system', data: { alert } });
   const base = { orgId: org.id, alertId: row.id, event, status: 'pending' as const, attempts: 0, nextAttemptAt: at, createdAt: at };
   const rows: Parameters<typeof repo.insertDeliveries>[1] = [];
   if (org.webhookUrl) {
@@ -100,13 +102,14 @@ function enqueue(ctx: DomainContext, tx: Tx, org: OrgRow, row: repo.AlertRow, ev
   }
   if (event === 'alert.opened') {
     const mail = composeAlertMail(org, alert, ctx.publicUrl);
-    for (const to of ownerEmails(tx, org.id)) rows.push({ ...base, id: newId('dlv'), channel: 'email', destination: to, payload: mail });
+    for (const to of await ownerEmails(tx, org.id))
+      rows.push({ ...base, id: newId('dlv'), channel: 'email', destination: to, payload: mail });
   }
-  repo.insertDeliveries(tx, rows);
+  await repo.insertDeliveries(tx, rows);
   if (rows.length) ctx.outboxQueued?.();
 }
 
-function openAlert(
+async function openAlert(
   ctx: DomainContext,
   tx: Tx,
   org: OrgRow,
@@ -114,7 +117,7 @@ function openAlert(
   seatType: SeatType,
   threshold: number | null,
   now = ctx.clock.now(),
-): repo.AlertRow {
+): Promise<repo.AlertRow> {
   const at = now.toISOString();
   const row: repo.AlertRow = {
     id: newId('alrt'),
@@ -131,8 +134,8 @@ function openAlert(
     resolvedAt: null,
     resolvedReason: null,
   };
-  repo.insertAlert(tx, row);
-  recordAudit(tx, now, {
+  await repo.insertAlert(tx, row);
+  await recordAudit(tx, now, {
     orgId: org.id,
     actor: 'system',
     action: 'alert.open',
@@ -140,50 +143,56 @@ function openAlert(
     outcome: 'success',
     details: { kind, seatType, threshold },
   });
-  enqueue(ctx, tx, org, row, 'alert.opened');
+  await enqueue(ctx, tx, org, row, 'alert.opened');
   return row;
 }
 
 /** After a pool changed (a seat taken, an upgrade): opens an alert for each configured threshold the pool reached and has none open. */
-export function checkPoolThresholds(ctx: DomainContext, tx: Tx, orgOrId: OrgRow | string, seatType: SeatType, knownPool?: SeatPool): void {
-  const org = typeof orgOrId === 'string' ? findOrg(tx, orgOrId) : orgOrId;
+export async function checkPoolThresholds(
+  ctx: DomainContext,
+  tx: Tx,
+  orgOrId: OrgRow | string,
+  seatType: SeatType,
+  knownPool?: SeatPool,
+): Promise<void> {
+  const org = typeof orgOrId === 'string' ? await findOrg(tx, orgOrId) : orgOrId;
   if (!org) return;
   const orgId = org.id;
-  const pool = knownPool ?? readPools(tx, orgId)[seatType];
+  const pool = knownPool ?? (await readPools(tx, orgId))[seatType];
   for (const threshold of reachedThresholds(pool, org.alertThresholds)) {
-    if (!repo.findUnresolvedAlert(tx, orgId, 'pool_threshold', seatType, threshold)) {
-      openAlert(ctx, tx, org, 'pool_threshold', seatType, threshold);
+    if (!(await repo.findUnresolvedAlert(tx, orgId, 'pool_threshold', seatType, threshold))) {
+      await openAlert(ctx, tx, org, 'pool_threshold', seatType, threshold);
     }
   }
 }
 
 /** Someone was refused for lack of a seat at `refusedAt`: one unresolved alert per pool counts them all. */
-export function noteRefusal(ctx: DomainContext, tx: Tx, orgId: string, seatType: SeatType, refusedAt: Date): void {
-  const org = findOrg(tx, orgId);
+export async function noteRefusal(ctx: DomainContext, tx: Tx, orgId: string, seatType: SeatType, refusedAt: Date): Promise<void> {
+  const org = await findOrg(tx, orgId);
   if (!org) return;
-  const existing = repo.findUnresolvedAlert(tx, orgId, 'seat_refused', seatType, null);
+  const existing = await repo.findUnresolvedAlert(tx, orgId, 'seat_refused', seatType, null);
   if (!existing) {
-    openAlert(ctx, tx, org, 'seat_refused', seatType, null, refusedAt);
+    await openAlert(ctx, tx, org, 'seat_refused', seatType, null, refusedAt);
     return;
   }
   const at = refusedAt.toISOString();
-  repo.updateAlert(tx, existing.id, { eventCount: existing.eventCount + 1, lastEventAt: at });
-  enqueue(ctx, tx, org, { ...existing, eventCount: existing.eventCount + 1, lastEventAt: at }, 'alert.refusal');
+  await repo.updateAlert(tx, existing.id, { eventCount: existing.eventCount + 1, lastEventAt: at });
+  await enqueue(ctx, tx, org, { ...existing, eventCount: existing.eventCount + 1, lastEventAt: at }, 'alert.refusal');
 }
 
 /** Seats were added: alerts whose condition no longer holds resolve themselves. */
-export function resolveAlertsAfterSeatsAdded(ctx: DomainContext, tx: Tx, orgId: string): void {
-  const org = findOrg(tx, orgId);
+export async function resolveAlertsAfterSeatsAdded(ctx: DomainContext, tx: Tx, orgId: string): Promise<void> {
+  const org = await findOrg(tx, orgId);
   if (!org) return;
-  const pools = readPools(tx, orgId);
+  const pools = await readPools(tx, orgId);
   const now = ctx.clock.now();
-  for (const alert of repo.unresolvedAlerts(tx, orgId)) {
+  for (const alert of await repo.unresolvedAlerts(tx, orgId)) {
     const pool = pools[alert.seatType];
     const cleared = alert.kind === 'pool_threshold' ? usagePercent(pool) < (alert.threshold ?? 0) : pool.purchased > pool.assigned;
     if (!cleared) continue;
     const resolved = { status: 'resolved' as const, resolvedAt: now.toISOString(), resolvedReason: 'seats added' };
-    repo.updateAlert(tx, alert.id, resolved);
-    recordAudit(tx, now, {
+    await repo.updateAlert(tx, alert.id, resolved);
+    await recordAudit(tx, now, {
       orgId,
       actor: 'system',
       action: 'alert.resolve',
@@ -191,36 +200,36 @@ export function resolveAlertsAfterSeatsAdded(ctx: DomainContext, tx: Tx, orgId: 
       outcome: 'success',
       details: { reason: 'seats added' },
     });
-    enqueue(ctx, tx, org, { ...alert, ...resolved }, 'alert.resolved');
+    await enqueue(ctx, tx, org, { ...alert, ...resolved }, 'alert.resolved');
   }
 }
 
-export function listAlerts(ctx: DomainContext, orgId: string, statuses?: repo.AlertStatus[]): Alert[] {
-  return repo.listAlertRows(ctx.db, orgId, statuses).map((row) => toAlert(ctx.db, row));
+export async function listAlerts(ctx: DomainContext, orgId: string, statuses?: repo.AlertStatus[]): Promise<Alert[]> {
+  return Promise.all((await repo.listAlertRows(ctx.db, orgId, statuses)).map((row) => toAlert(ctx.db, row)));
 }
 
-export function acknowledgeAlert(ctx: DomainContext, orgId: string, alertId: string, by: By): Alert {
-  return inTransaction(ctx, (tx) => {
-    const alert = repo.findAlert(tx, orgId, alertId);
+export async function acknowledgeAlert(ctx: DomainContext, orgId: string, alertId: string, by: By): Promise<Alert> {
+  return inTransaction(ctx, async (tx) => {
+    const alert = await repo.findAlert(tx, orgId, alertId);
     if (!alert) throw new NotFound('alert', alertId);
     if (alert.status === 'resolved') throw new Conflict('This alert is already resolved', 'alert-resolved');
     if (alert.status === 'open') {
       const now = ctx.clock.now();
-      repo.updateAlert(tx, alertId, { status: 'acknowledged', acknowledgedAt: now.toISOString(), acknowledgedBy: by.actor });
-      recordAudit(tx, now, { orgId, actor: by.actor, action: 'alert.acknowledge', target: alertId, outcome: 'success' });
+      await repo.updateAlert(tx, alertId, { status: 'acknowledged', acknowledgedAt: now.toISOString(), acknowledgedBy: by.actor });
+      await recordAudit(tx, now, { orgId, actor: by.actor, action: 'alert.acknowledge', target: alertId, outcome: 'success' });
     }
-    return toAlert(tx, repo.findAlert(tx, orgId, alertId)!);
+    return toAlert(tx, (await repo.findAlert(tx, orgId, alertId))!);
   });
 }
 
 export type SeatForecast = Record<SeatType, { available: number; admissionsLast30Days: number; perDay: number; runsOutOn: string | null }>;
 
 /** When each pool is expected to run out, at the rate seats were taken over the last 30 days. */
-export function forecastSeats(ctx: DomainContext, orgId: string): SeatForecast {
+export async function forecastSeats(ctx: DomainContext, orgId: string): Promise<SeatForecast> {
   const now = ctx.clock.now();
   const since = new Date(now.getTime() - 30 * 86_400_000).toISOString();
-  const pools = readPools(ctx.db, orgId);
-  const rows = ctx.db
+  const pools = await readPools(ctx.db, orgId);
+  const rows = await ctx.db
     .select({ seatType: sql<string>`json_extract(${auditLog.details}, '$.seatType')`, n: sql<number>`count(*)` })
     .from(auditLog)
     .where(
@@ -231,8 +240,7 @@ export function forecastSeats(ctx: DomainContext, orgId: string): SeatForecast {
         inArray(auditLog.action, ['invitation.create', 'provisioning.jit', 'provisioning.scim']),
       ),
     )
-    .groupBy(sql`json_extract(${auditLog.details}, '$.seatType')`)
-    .all();
+    .groupBy(sql`json_extract(${auditLog.details}, '$.seatType')`);
   const result = {} as SeatForecast;
   for (const t of SEAT_TYPES) {
     const admissions = Number(rows.find((r) => r.seatType === t)?.n ?? 0);

@@ -1,21 +1,22 @@
 import { asc, eq } from 'drizzle-orm';
 import { apps } from '../../../db/schema';
 import type { Queryable } from '../context';
+import { firstRow } from '../rows';
 
 export type AppRow = typeof apps.$inferSelect;
 
-export function findApp(q: Queryable, clientId: string): AppRow | undefined {
-  return q.select().from(apps).where(eq(apps.clientId, clientId)).get();
+export async function findApp(q: Queryable, clientId: string): Promise<AppRow | undefined> {
+  return q.select().from(apps).where(eq(apps.clientId, clientId)).then(firstRow);
 }
 
-export function listAppRows(q: Queryable): AppRow[] {
-  return q.select().from(apps).orderBy(asc(apps.createdAt), asc(apps.clientId)).all();
+export async function listAppRows(q: Queryable): Promise<AppRow[]> {
+  return q.select().from(apps).orderBy(asc(apps.createdAt), asc(apps.clientId));
 }
 
-export function insertApp(q: Queryable, row: AppRow): void {
-  q.insert(apps).values(row).run();
+export async function insertApp(q: Queryable, row: AppRow): Promise<void> {
+  await q.insert(apps).values(row);
 }
 
-export function deleteAppRow(q: Queryable, clientId: string): boolean {
-  return q.delete(apps).where(eq(apps.clientId, clientId)).run().changes > 0;
+export async function deleteAppRow(q: Queryable, clientId: string): Promise<boolean> {
+  return (await q.delete(apps).where(eq(apps.clientId, clientId))).changes > 0;
 }

@@ -33,7 +33,7 @@ const toApp = (row: AppRow): App => ({
   createdAt: row.createdAt,
 });
 
-export function registerApp(ctx: DomainContext, input: unknown, actor: Actor): App & { clientSecret: string } {
+export async function registerApp(ctx: DomainContext, input: unknown, actor: Actor): Promise<App & { clientSecret: string }> {
   const body = parseInput(appInput, input ?? {});
   const now = ctx.clock.now();
   const clientSecret = newSecret();
@@ -45,9 +45,9 @@ export function registerApp(ctx: DomainContext, input: unknown, actor: Actor): A
     postLogoutRedirectUris: body.postLogoutRedirectUris,
     createdAt: now.toISOString(),
   };
-  inTransaction(ctx, (tx) => {
-    insertApp(tx, row);
-    recordAudit(tx, now, {
+  await inTransaction(ctx, async (tx) => {
+    await insertApp(tx, row);
+    await recordAudit(tx, now, {
       orgId: null,
       actor,
       action: 'app.create',
@@ -59,21 +59,21 @@ export function registerApp(ctx: DomainContext, input: unknown, actor: Actor): A
   return { ...toApp(row), clientSecret };
 }
 
-export function listApps(ctx: DomainContext): App[] {
-  return listAppRows(ctx.db).map(toApp);
+export async function listApps(ctx: DomainContext): Promise<App[]> {
+  return (await listAppRows(ctx.db)).map(toApp);
 }
 
-export function findRegisteredApp(ctx: DomainContext, clientId: string): (App & { secretHash: string }) | undefined {
-  const row = findApp(ctx.db, clientId);
+export async function findRegisteredApp(ctx: DomainContext, clientId: string): Promise<(App & { secretHash: string }) | undefined> {
+  const row = await findApp(ctx.db, clientId);
   return row ? { ...toApp(row), secretHash: row.secretHash } : undefined;
 }
 
 /** Deleting an app ends its sign-ins: its client id no longer authenticates, and its tokens stop working. */
-export function deleteApp(ctx: DomainContext, clientId: string, actor: Actor): void {
+export async function deleteApp(ctx: DomainContext, clientId: string, actor: Actor): Promise<void> {
   const now = ctx.clock.now();
-  inTransaction(ctx, (tx) => {
-    if (!deleteAppRow(tx, clientId)) throw new NotFound('application', clientId);
-    recordAudit(tx, now, { orgId: null, actor, action: 'app.delete', target: clientId, outcome: 'success' });
+  await inTransaction(ctx, async (tx) => {
+    if (!(await deleteAppRow(tx, clientId))) throw new NotFound('application', clientId);
+    await recordAudit(tx, now, { orgId: null, actor, action: 'app.delete', target: clientId, outcome: 'success' });
   });
 }
 
@@ -82,10 +82,10 @@ export function clientSecretMatches(secretHash: string, presented: string): bool
 }
 
 /** An application received an authorization code for a member: written to the member's org's audit log. */
-export function recordAppSignIn(ctx: DomainContext, memberId: string, clientId: string): void {
-  const member = findMemberById(ctx.db, memberId);
+export async function recordAppSignIn(ctx: DomainContext, memberId: string, clientId: string): Promise<void> {
+  const member = await findMemberById(ctx.db, memberId);
   if (!member) return;
-  inTransaction(ctx, (tx) =>
+  await inTransaction(ctx, (tx) =>
     recordAudit(tx, ctx.clock.now(), {
       orgId: member.orgId,
       actor: `member:${member.id}`,

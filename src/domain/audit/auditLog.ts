@@ -17,7 +17,7 @@ export type AuditEntry = {
 export type AuditRecord = AuditEntry & { id: number; at: string };
 
 /** Appends one entry; callers pass their transaction so the entry commits or rolls back with the change. */
-export function recordAudit(q: Queryable, at: Date, entry: AuditEntry): void {
+export async function recordAudit(q: Queryable, at: Date, entry: AuditEntry): Promise<void> {
   const statement = prepared(q, 'recordAudit', (db) =>
     db
       .insert(auditLog)
@@ -32,7 +32,7 @@ export function recordAudit(q: Queryable, at: Date, entry: AuditEntry): void {
       })
       .prepare(),
   );
-  statement.run({
+  await statement.run({
     orgId: entry.orgId,
     at: at.toISOString(),
     actor: entry.actor,
@@ -56,7 +56,7 @@ export type AuditFilter = {
 };
 
 /** Newest first, paged by id, narrowed by the filters given. */
-export function listAudit(q: Queryable, orgId: string, opts: AuditFilter): AuditRecord[] {
+export async function listAudit(q: Queryable, orgId: string, opts: AuditFilter): Promise<AuditRecord[]> {
   const where = and(
     eq(auditLog.orgId, orgId),
     opts.before ? lt(auditLog.id, opts.before) : undefined,
@@ -70,12 +70,8 @@ export function listAudit(q: Queryable, orgId: string, opts: AuditFilter): Audit
     opts.from ? gte(auditLog.at, opts.from) : undefined,
     opts.to ? lt(auditLog.at, opts.to) : undefined,
   );
-  return q
-    .select()
-    .from(auditLog)
-    .where(where)
-    .orderBy(desc(auditLog.id))
-    .limit(opts.limit)
-    .all()
-    .map((r) => ({ ...r, details: r.details ?? undefined }));
+  return (await q.select().from(auditLog).where(where).orderBy(desc(auditLog.id)).limit(opts.limit)).map((r) => ({
+    ...r,
+    details: r.details ?? undefined,
+  }));
 }

@@ -5,6 +5,7 @@ import { Gone } from '../errors';
 import { newId } from '../ids';
 import { prepared } from '../prepared';
 import { eventActorOf, type EventActor, type EventType } from './eventTypes';
+import { firstRow } from '../rows';
 
 export type SeatdEvent = {
   id: string;
@@ -19,11 +20,11 @@ export type SeatdEvent = {
  * Records a fact in the caller's transaction: the event commits with the change or not at all. Call
  * it where the change is made, with what a consumer needs to act without calling back.
  */
-export function recordEvent(
+export async function recordEvent(
   q: Queryable,
   at: Date,
   event: { type: EventType; orgId: string; actor: Actor; data: Record<string, unknown> },
-): void {
+): Promise<void> {
   // prepared once per connection: an event rides along with most writes, SCIM creates included
   const statement = prepared(q, 'recordEvent', (db) =>
     db
@@ -38,7 +39,7 @@ export function recordEvent(
       })
       .prepare(),
   );
-  statement.run({
+  await statement.run({
     id: newId('evt'),
     type: event.type,
     orgId: event.orgId,
@@ -55,16 +56,19 @@ export type EventPage = { data: SeatdEvent[]; nextCursor: string };
  * first, in commit order. A cursor older than what retention kept answers 410: events were lost to
  * that consumer and it must start over from a snapshot.
  */
-export function readEvents(ctx: DomainContext, query: { after?: string; limit: number; types?: EventType[]; orgId?: string }): EventPage {
+export async function readEvents(
+  ctx: DomainContext,
+  query: { after?: string; limit: number; types?: EventType[]; orgId?: string },
+): Promise<EventPage> {
   const after = query.after === undefined || query.after === '' ? 0 : Number(query.after);
-  const deletedThrough = ctx.db.select().from(eventRetention).where(eq(eventRetention.id, 1)).get()?.deletedThrough ?? 0;
+  const deletedThrough = (await ctx.db.select().from(eventRetention).where(eq(eventRetention.id, 1)).then(firstRow))?.deletedThrough ?? 0;
   if (query.after !== undefined && after < deletedThrough) {
     throw new Gone(
       `Events after cursor ${after} are no longer kept (retention deleted through ${deletedThrough}); read the current state and follow the feed from "${deletedThrough}"`,
       'cursor-expired',
     );
   }
-  const rows = ctx.db
+  const rows = await ctx.db
     .select()
     .from(events)
     .where(
@@ -75,8 +79,7 @@ export function readEvents(ctx: DomainContext, query: { after?: string; limit: n
       ),
     )
     .orderBy(asc(events.seq))
-    .limit(query.limit)
-    .all();
+    .limit(query.limit);
   return {
     data: rows.map((r) => ({
       id: r.id,
@@ -91,20 +94,19 @@ export function readEvents(ctx: DomainContext, query: { after?: string; limit: n
 }
 
 /** Deletes events older than the retention period, oldest first, remembering how far it went. Run by the server's sweep. */
-export function deleteOldEvents(ctx: DomainContext, retentionDays: number): number {
+export async function deleteOldEvents(ctx: DomainContext, retentionDays: number): Promise<number> {
   const cutoff = new Date(ctx.clock.now().getTime() - retentionDays * 86_400_000).toISOString();
-  return inTransaction(ctx, (tx) => {
-    const last = tx
-      .select({ seq: sql<number | null>`max(${events.seq})` })
-      .from(events)
-      .where(lt(events.occurredAt, cutoff))
-      .get()?.seq;
+  return inTransaction(ctx, async (tx) => {
+    const last = (
+      await tx
+        .select({ seq: sql<number | null>`max(${events.seq})` })
+        .from(events)
+        .where(lt(events.occurredAt, cutoff))
+        .then(firstRow)
+    )?.seq;
     if (!last) return 0;
-    const deleted = tx
-      .delete(events)
-      .where(sql`${events.seq} <= ${last}`)
-      .run().changes;
-    tx.update(eventRetention).set({ deletedThrough: last }).where(eq(eventRetention.id, 1)).run();
+    const deleted = (await tx.delete(events).where(sql`${events.seq} <= ${last}`)).changes;
+    await tx.update(eventRetention).set({ deletedThrough: last }).where(eq(eventRetention.id, 1));
     return deleted;
   });
 }

@@ -37,8 +37,8 @@ export type RenewalQuote = {
   total: number;
 };
 
-function contractOf(q: Queryable, orgId: string): repo.ContractRow {
-  const contract = repo.findContract(q, orgId);
+async function contractOf(q: Queryable, orgId: string): Promise<repo.ContractRow> {
+  const contract = await repo.findContract(q, orgId);
   if (!contract) throw new NotFound('organization', orgId);
   return contract;
 }
@@ -47,9 +47,9 @@ function termOf(contract: repo.ContractRow): Term {
   return { start: parseCalendarDate(contract.termStart), months: contract.termMonths };
 }
 
-export function getSeatUsage(ctx: DomainContext, orgId: string): SeatUsage {
-  const contract = contractOf(ctx.db, orgId);
-  const pools = repo.readPools(ctx.db, orgId);
+export async function getSeatUsage(ctx: DomainContext, orgId: string): Promise<SeatUsage> {
+  const contract = await contractOf(ctx.db, orgId);
+  const pools = await repo.readPools(ctx.db, orgId);
   const term = termOf(contract);
   const usage = (t: SeatType) => ({ ...pools[t], available: pools[t].purchased - pools[t].assigned });
   return {
@@ -59,14 +59,25 @@ export function getSeatUsage(ctx: DomainContext, orgId: string): SeatUsage {
   };
 }
 
-function quoteWithin(ctx: DomainContext, q: Queryable, orgId: string, change: SeatChange, effectiveDate?: string): SeatChangeQuote {
-  const contract = contractOf(q, orgId);
+async function quoteWithin(
+  ctx: DomainContext,
+  q: Queryable,
+  orgId: string,
+  change: SeatChange,
+  effectiveDate?: string,
+): Promise<SeatChangeQuote> {
+  const contract = await contractOf(q, orgId);
   const date = effectiveDate ? parseCalendarDate(effectiveDate, 'effectiveDate') : calendarDateOf(ctx.clock.now());
-  return priceSeatChange(contract, termOf(contract), repo.readPools(q, orgId), change, date);
+  return priceSeatChange(contract, termOf(contract), await repo.readPools(q, orgId), change, date);
 }
 
 /** Prices a change without storing anything. */
-export function quoteSeatChange(ctx: DomainContext, orgId: string, change: SeatChange, effectiveDate?: string): SeatChangeQuote {
+export async function quoteSeatChange(
+  ctx: DomainContext,
+  orgId: string,
+  change: SeatChange,
+  effectiveDate?: string,
+): Promise<SeatChangeQuote> {
   return quoteWithin(ctx, ctx.db, orgId, change, effectiveDate);
 }
 
@@ -99,19 +110,19 @@ function toInvoice(row: repo.InvoiceRow, lines: repo.InvoiceLineRow[]): Invoice 
  * The idempotency key makes a retry safe: the same key and change answer the first invoice;
  * the same key with another change is a conflict.
  */
-export function confirmSeatChange(
+export async function confirmSeatChange(
   ctx: DomainContext,
   orgId: string,
   change: SeatChange,
   opts: { effectiveDate?: string; idempotencyKey: string; actor: Actor },
-): { invoice: Invoice; replayed: boolean } {
+): Promise<{ invoice: Invoice; replayed: boolean }> {
   if (!opts.idempotencyKey.trim()) throw Invalid.field('Idempotency-Key', 'is required so a retried purchase is never invoiced twice');
   if (opts.idempotencyKey.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
     throw Invalid.field('Idempotency-Key', `must be at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
   }
   const requestHash = requestHashOf(change, opts.effectiveDate);
-  return inTransaction(ctx, (tx) => {
-    const earlier = repo.findInvoiceByIdempotencyKey(tx, orgId, opts.idempotencyKey);
+  return inTransaction(ctx, async (tx) => {
+    const earlier = await repo.findInvoiceByIdempotencyKey(tx, orgId, opts.idempotencyKey);
     if (earlier) {
       if (earlier.requestHash !== requestHash) {
         throw new Conflict(
@@ -119,20 +130,20 @@ export function confirmSeatChange(
           'idempotency-key-reused',
         );
       }
-      return { invoice: toInvoice(earlier, repo.readInvoiceLines(tx, earlier.id)), replayed: true };
+      return { invoice: toInvoice(earlier, await repo.readInvoiceLines(tx, earlier.id)), replayed: true };
     }
     const now = ctx.clock.now();
     if (opts.effectiveDate && opts.effectiveDate > formatCalendarDate(calendarDateOf(now))) {
       throw Invalid.field('effectiveDate', 'a purchase cannot take effect in the future: seats are usable from the moment they are bought');
     }
-    const quote = quoteWithin(ctx, tx, orgId, change, opts.effectiveDate);
+    const quote = await quoteWithin(ctx, tx, orgId, change, opts.effectiveDate);
     const id = newId('inv');
-    repo.insertInvoice(
+    await repo.insertInvoice(
       tx,
       {
         id,
         orgId,
-        number: repo.nextInvoiceNumber(tx, now.getUTCFullYear()),
+        number: await repo.nextInvoiceNumber(tx, now.getUTCFullYear()),
         issuedAt: now.toISOString(),
         effectiveDate: quote.effectiveDate,
         remainingMonths: quote.remainingMonths,
@@ -144,8 +155,8 @@ export function confirmSeatChange(
       },
       quote.lines,
     );
-    const before = repo.readPools(tx, orgId);
-    const after = applySeatChange(before, change);
+    const before = await repo.readPools(tx, orgId);
+    const after = applySeatChange(await before, change);
     const entry = (kind: 'add' | 'upgrade', seatType: SeatType, purchasedDelta: number) => ({
       orgId,
       kind,
@@ -155,7 +166,7 @@ export function confirmSeatChange(
       effectiveDate: quote.effectiveDate,
       createdAt: now.toISOString(),
     });
-    repo.appendLedgerEntries(tx, [
+    await repo.appendLedgerEntries(tx, [
       ...(change.add.standard ? [entry('add', 'standard', change.add.standard)] : []),
       ...(change.add.premium ? [entry('add', 'premium', change.add.premium)] : []),
       ...(change.upgrade.standardToPremium
@@ -163,13 +174,13 @@ export function confirmSeatChange(
         : []),
     ]);
     for (const t of SEAT_TYPES) {
-      if (after[t].purchased !== before[t].purchased) repo.setPurchased(tx, orgId, t, after[t].purchased);
+      if (after[t].purchased !== before[t].purchased) await repo.setPurchased(tx, orgId, t, after[t].purchased);
     }
-    resolveAlertsAfterSeatsAdded(ctx, tx, orgId);
-    for (const t of SEAT_TYPES) checkPoolThresholds(ctx, tx, orgId, t); // an upgrade fills the Standard pool
-    const invoice = toInvoice(repo.findInvoice(tx, orgId, id)!, repo.readInvoiceLines(tx, id));
-    recordEvent(tx, now, { type: 'invoice.created', orgId, actor: opts.actor, data: { invoice } });
-    recordEvent(tx, now, {
+    await resolveAlertsAfterSeatsAdded(ctx, tx, orgId);
+    for (const t of SEAT_TYPES) await checkPoolThresholds(ctx, tx, orgId, t); // an upgrade fills the Standard pool
+    const invoice = toInvoice((await repo.findInvoice(tx, orgId, id))!, await repo.readInvoiceLines(tx, id));
+    await recordEvent(tx, now, { type: 'invoice.created', orgId, actor: opts.actor, data: { invoice } });
+    await recordEvent(tx, now, {
       type: 'seats.purchased',
       orgId,
       actor: opts.actor,
@@ -181,7 +192,7 @@ export function confirmSeatChange(
         seatsAfter: quote.seatsAfter,
       },
     });
-    recordAudit(tx, now, {
+    await recordAudit(tx, now, {
       orgId,
       actor: opts.actor,
       action: 'seats.purchase',
@@ -199,21 +210,23 @@ export function confirmSeatChange(
   });
 }
 
-export function listInvoices(ctx: DomainContext, orgId: string): Invoice[] {
-  contractOf(ctx.db, orgId);
-  return repo.listInvoiceRows(ctx.db, orgId).map((row) => toInvoice(row, repo.readInvoiceLines(ctx.db, row.id)));
+export async function listInvoices(ctx: DomainContext, orgId: string): Promise<Invoice[]> {
+  await contractOf(ctx.db, orgId);
+  const invoices: Invoice[] = [];
+  for (const row of await repo.listInvoiceRows(ctx.db, orgId)) invoices.push(toInvoice(row, await repo.readInvoiceLines(ctx.db, row.id)));
+  return invoices;
 }
 
-export function getInvoice(ctx: DomainContext, orgId: string, invoiceId: string): Invoice {
-  const row = repo.findInvoice(ctx.db, orgId, invoiceId);
+export async function getInvoice(ctx: DomainContext, orgId: string, invoiceId: string): Promise<Invoice> {
+  const row = await repo.findInvoice(ctx.db, orgId, invoiceId);
   if (!row) throw new NotFound('invoice', invoiceId);
-  return toInvoice(row, repo.readInvoiceLines(ctx.db, row.id));
+  return toInvoice(row, await repo.readInvoiceLines(ctx.db, row.id));
 }
 
 /** What the next term would cost: the seats in use, per type, for a full term at the contract prices. */
-export function quoteRenewal(ctx: DomainContext, orgId: string): RenewalQuote {
-  const contract = contractOf(ctx.db, orgId);
-  const pools = repo.readPools(ctx.db, orgId);
+export async function quoteRenewal(ctx: DomainContext, orgId: string): Promise<RenewalQuote> {
+  const contract = await contractOf(ctx.db, orgId);
+  const pools = await repo.readPools(ctx.db, orgId);
   const term = termOf(contract);
   const nextStart = addMonths(term.start, term.months);
   const next: Term = { start: nextStart, months: term.months };
@@ -230,21 +243,21 @@ export function quoteRenewal(ctx: DomainContext, orgId: string): RenewalQuote {
 }
 
 /** Takes a free seat of the type for a new member or invitation, or refuses. Call inside the caller's transaction. */
-export function assignSeat(q: Queryable, orgId: string, seatType: SeatType): void {
-  if (!repo.takeSeat(q, orgId, seatType)) throw new NoSeatAvailable(orgId, seatType);
+export async function assignSeat(q: Queryable, orgId: string, seatType: SeatType): Promise<void> {
+  if (!(await repo.takeSeat(q, orgId, seatType))) throw new NoSeatAvailable(orgId, seatType);
 }
 
-export function releaseSeat(q: Queryable, orgId: string, seatType: SeatType): void {
-  repo.giveBackSeat(q, orgId, seatType);
+export async function releaseSeat(q: Queryable, orgId: string, seatType: SeatType): Promise<void> {
+  await repo.giveBackSeat(q, orgId, seatType);
 }
 
 /** Pools must equal what the append-only ledger sums to (`seatd verify` checks every org: see verify.ts). */
-export function checkLedgerConsistency(
+export async function checkLedgerConsistency(
   ctx: DomainContext,
   orgId: string,
-): { ok: boolean; pools: Record<SeatType, number>; ledger: Record<SeatType, number> } {
-  const pools = repo.readPools(ctx.db, orgId);
-  const ledger = repo.sumLedger(ctx.db, orgId);
+): Promise<{ ok: boolean; pools: Record<SeatType, number>; ledger: Record<SeatType, number> }> {
+  const pools = await repo.readPools(ctx.db, orgId);
+  const ledger = await repo.sumLedger(ctx.db, orgId);
   const purchased = { standard: pools.standard.purchased, premium: pools.premium.purchased };
   return { ok: purchased.standard === ledger.standard && purchased.premium === ledger.premium, pools: purchased, ledger };
 }

@@ -4,29 +4,30 @@ import type { Queryable } from '../context';
 import { prepared } from '../prepared';
 import type { SeatType } from '../seatTypes';
 import type { PricedLine, SeatPool, SeatPools } from './seatChange';
+import { firstRow } from '../rows';
 
 export type ContractRow = typeof contracts.$inferSelect;
 export type InvoiceRow = typeof invoices.$inferSelect;
 export type InvoiceLineRow = typeof invoiceLines.$inferSelect;
 
-export function findContract(q: Queryable, orgId: string): ContractRow | undefined {
-  return q.select().from(contracts).where(eq(contracts.orgId, orgId)).get();
+export async function findContract(q: Queryable, orgId: string): Promise<ContractRow | undefined> {
+  return q.select().from(contracts).where(eq(contracts.orgId, orgId)).then(firstRow);
 }
 
-export function insertContract(q: Queryable, row: typeof contracts.$inferInsert): void {
-  q.insert(contracts).values(row).run();
+export async function insertContract(q: Queryable, row: typeof contracts.$inferInsert): Promise<void> {
+  await q.insert(contracts).values(row);
 }
 
-export function autoRenewingContracts(q: Queryable): ContractRow[] {
-  return q.select().from(contracts).where(eq(contracts.autoRenew, true)).all();
+export async function autoRenewingContracts(q: Queryable): Promise<ContractRow[]> {
+  return q.select().from(contracts).where(eq(contracts.autoRenew, true));
 }
 
 /** A renewal moves the contract into its next term; what the term held stays in the ledger and the invoices. */
-export function setTermStart(q: Queryable, orgId: string, termStart: string): void {
-  q.update(contracts).set({ termStart }).where(eq(contracts.orgId, orgId)).run();
+export async function setTermStart(q: Queryable, orgId: string, termStart: string): Promise<void> {
+  await q.update(contracts).set({ termStart }).where(eq(contracts.orgId, orgId));
 }
 
-export function readPools(q: Queryable, orgId: string): SeatPools {
+export async function readPools(q: Queryable, orgId: string): Promise<SeatPools> {
   const statement = prepared(q, 'readPools', (db) =>
     db
       .select()
@@ -35,28 +36,26 @@ export function readPools(q: Queryable, orgId: string): SeatPools {
       .prepare(),
   );
   const pools: SeatPools = { standard: { purchased: 0, assigned: 0 }, premium: { purchased: 0, assigned: 0 } };
-  for (const r of statement.all({ orgId })) pools[r.seatType] = { purchased: r.purchased, assigned: r.assigned };
+  for (const r of await statement.all({ orgId })) pools[r.seatType] = { purchased: r.purchased, assigned: r.assigned };
   return pools;
 }
 
-export function insertPools(q: Queryable, orgId: string, purchased: Record<SeatType, number>): void {
-  q.insert(seatPools)
-    .values([
-      { orgId, seatType: 'standard', purchased: purchased.standard, assigned: 0 },
-      { orgId, seatType: 'premium', purchased: purchased.premium, assigned: 0 },
-    ])
-    .run();
+export async function insertPools(q: Queryable, orgId: string, purchased: Record<SeatType, number>): Promise<void> {
+  await q.insert(seatPools).values([
+    { orgId, seatType: 'standard', purchased: purchased.standard, assigned: 0 },
+    { orgId, seatType: 'premium', purchased: purchased.premium, assigned: 0 },
+  ]);
 }
 
-export function setPurchased(q: Queryable, orgId: string, seatType: SeatType, purchased: number): void {
-  q.update(seatPools)
+export async function setPurchased(q: Queryable, orgId: string, seatType: SeatType, purchased: number): Promise<void> {
+  await q
+    .update(seatPools)
     .set({ purchased })
-    .where(and(eq(seatPools.orgId, orgId), eq(seatPools.seatType, seatType)))
-    .run();
+    .where(and(eq(seatPools.orgId, orgId), eq(seatPools.seatType, seatType)));
 }
 
 /** Takes one seat if one is free, atomically, and answers the pool after it; null when the pool is full. */
-export function takeSeat(q: Queryable, orgId: string, seatType: SeatType): SeatPool | null {
+export async function takeSeat(q: Queryable, orgId: string, seatType: SeatType): Promise<SeatPool | null> {
   const statement = prepared(q, 'takeSeat', (db) =>
     db
       .update(seatPools)
@@ -71,73 +70,69 @@ export function takeSeat(q: Queryable, orgId: string, seatType: SeatType): SeatP
       .returning({ purchased: seatPools.purchased, assigned: seatPools.assigned })
       .prepare(),
   );
-  return statement.get({ orgId, seatType }) ?? null;
+  return (await statement.get({ orgId, seatType })) ?? null;
 }
 
-export function giveBackSeat(q: Queryable, orgId: string, seatType: SeatType): void {
-  const result = q
+export async function giveBackSeat(q: Queryable, orgId: string, seatType: SeatType): Promise<void> {
+  const result = await q
     .update(seatPools)
     .set({ assigned: sql`${seatPools.assigned} - 1` })
-    .where(and(eq(seatPools.orgId, orgId), eq(seatPools.seatType, seatType), gt(seatPools.assigned, 0)))
-    .run();
+    .where(and(eq(seatPools.orgId, orgId), eq(seatPools.seatType, seatType), gt(seatPools.assigned, 0)));
   if (result.changes !== 1) throw new Error(`seat pool ${orgId}/${seatType} has no assigned seat to release`);
 }
 
-export function appendLedgerEntries(q: Queryable, rows: (typeof seatLedgerEntries.$inferInsert)[]): void {
-  if (rows.length > 0) q.insert(seatLedgerEntries).values(rows).run();
+export async function appendLedgerEntries(q: Queryable, rows: (typeof seatLedgerEntries.$inferInsert)[]): Promise<void> {
+  if (rows.length > 0) await q.insert(seatLedgerEntries).values(rows);
 }
 
 /** Purchased seats per type as the ledger entries sum them; the pools must always agree. */
-export function sumLedger(q: Queryable, orgId: string): Record<SeatType, number> {
-  const rows = q
+export async function sumLedger(q: Queryable, orgId: string): Promise<Record<SeatType, number>> {
+  const rows = await q
     .select({ seatType: seatLedgerEntries.seatType, total: sql<number>`sum(${seatLedgerEntries.purchasedDelta})` })
     .from(seatLedgerEntries)
     .where(eq(seatLedgerEntries.orgId, orgId))
-    .groupBy(seatLedgerEntries.seatType)
-    .all();
+    .groupBy(seatLedgerEntries.seatType);
   const sums = { standard: 0, premium: 0 };
   for (const r of rows) sums[r.seatType] = Number(r.total);
   return sums;
 }
 
-export function findInvoiceByIdempotencyKey(q: Queryable, orgId: string, key: string): InvoiceRow | undefined {
+export async function findInvoiceByIdempotencyKey(q: Queryable, orgId: string, key: string): Promise<InvoiceRow | undefined> {
   return q
     .select()
     .from(invoices)
     .where(and(eq(invoices.orgId, orgId), eq(invoices.idempotencyKey, key)))
-    .get();
+    .then(firstRow);
 }
 
-export function findInvoice(q: Queryable, orgId: string, id: string): InvoiceRow | undefined {
+export async function findInvoice(q: Queryable, orgId: string, id: string): Promise<InvoiceRow | undefined> {
   return q
     .select()
     .from(invoices)
     .where(and(eq(invoices.orgId, orgId), eq(invoices.id, id)))
-    .get();
+    .then(firstRow);
 }
 
-export function listInvoiceRows(q: Queryable, orgId: string): InvoiceRow[] {
-  return q.select().from(invoices).where(eq(invoices.orgId, orgId)).orderBy(desc(invoices.issuedAt), desc(invoices.number)).all();
+export async function listInvoiceRows(q: Queryable, orgId: string): Promise<InvoiceRow[]> {
+  return q.select().from(invoices).where(eq(invoices.orgId, orgId)).orderBy(desc(invoices.issuedAt), desc(invoices.number));
 }
 
-export function readInvoiceLines(q: Queryable, invoiceId: string): InvoiceLineRow[] {
-  return q.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, invoiceId)).orderBy(asc(invoiceLines.position)).all();
+export async function readInvoiceLines(q: Queryable, invoiceId: string): Promise<InvoiceLineRow[]> {
+  return q.select().from(invoiceLines).where(eq(invoiceLines.invoiceId, invoiceId)).orderBy(asc(invoiceLines.position));
 }
 
-export function insertInvoice(q: Queryable, row: typeof invoices.$inferInsert, lines: PricedLine[]): void {
-  q.insert(invoices).values(row).run();
-  q.insert(invoiceLines)
-    .values(lines.map((l, position) => ({ invoiceId: row.id, position, ...l })))
-    .run();
+export async function insertInvoice(q: Queryable, row: typeof invoices.$inferInsert, lines: PricedLine[]): Promise<void> {
+  await q.insert(invoices).values(row);
+  await q.insert(invoiceLines).values(lines.map((l, position) => ({ invoiceId: row.id, position, ...l })));
 }
 
 /** The next number in the issuer's yearly sequence, INV-2026-000001; callers hold the write lock. */
-export function nextInvoiceNumber(q: Queryable, year: number): string {
+export async function nextInvoiceNumber(q: Queryable, year: number): Promise<string> {
   const prefix = `INV-${year}-`;
-  const row = q
+  const row = await q
     .select({ n: sql<number>`count(*)` })
     .from(invoices)
     .where(like(invoices.number, `${prefix}%`))
-    .get();
+    .then(firstRow);
   return `${prefix}${String(Number(row?.n ?? 0) + 1).padStart(6, '0')}`;
 }

@@ -26,10 +26,10 @@ export type Renewal = {
  * A contract that does not auto-renew is left as it is: after its end, seat changes are refused
  * as outside the term.
  */
-export function renewIfDue(ctx: DomainContext, orgId: string): Renewal[] {
+export async function renewIfDue(ctx: DomainContext, orgId: string): Promise<Renewal[]> {
   const renewals: Renewal[] = [];
   for (;;) {
-    const renewal = inTransaction(ctx, (tx) => renewOnce(ctx, tx, orgId));
+    const renewal = await inTransaction(ctx, (tx) => renewOnce(ctx, tx, orgId));
     if (!renewal) return renewals;
     renewals.push(renewal);
   }
@@ -41,22 +41,21 @@ export function renewIfDue(ctx: DomainContext, orgId: string): Renewal[] {
  * jumped) is not caught up on its own, since that would invoice term after term at once: it is
  * left for an operator's explicit `seatd renew --catch-up` (see overdueContracts).
  */
-export function renewDueContracts(ctx: DomainContext, options: { catchUp?: boolean } = {}): Renewal[] {
+export async function renewDueContracts(ctx: DomainContext, options: { catchUp?: boolean } = {}): Promise<Renewal[]> {
   const now = ctx.clock.now();
-  return repo
-    .autoRenewingContracts(ctx.db)
-    .filter((c) => {
-      const missed = missedTerms(c, now);
-      return missed === 1 || (options.catchUp === true && missed > 1);
-    })
-    .flatMap((c) => renewIfDue(ctx, c.orgId));
+  const due = (await repo.autoRenewingContracts(ctx.db)).filter((c) => {
+    const missed = missedTerms(c, now);
+    return missed === 1 || (options.catchUp === true && missed > 1);
+  });
+  const renewals: Renewal[] = [];
+  for (const c of due) renewals.push(...(await renewIfDue(ctx, c.orgId)));
+  return renewals;
 }
 
 /** Auto-renewing contracts more than one term behind, which only `seatd renew --catch-up` renews. */
-export function overdueContracts(ctx: DomainContext): { orgId: string; termStart: string; missedTerms: number }[] {
+export async function overdueContracts(ctx: DomainContext): Promise<{ orgId: string; termStart: string; missedTerms: number }[]> {
   const now = ctx.clock.now();
-  return repo
-    .autoRenewingContracts(ctx.db)
+  return (await repo.autoRenewingContracts(ctx.db))
     .map((c) => ({ orgId: c.orgId, termStart: c.termStart, missedTerms: missedTerms(c, now) }))
     .filter((c) => c.missedTerms > 1);
 }
@@ -75,26 +74,26 @@ function dueTermStart(contract: repo.ContractRow, now: Date): CalendarDate | und
   return compareCalendarDates(start, calendarDateOf(now)) <= 0 ? start : undefined;
 }
 
-function renewOnce(ctx: DomainContext, tx: Tx, orgId: string): Renewal | null {
-  const contract = repo.findContract(tx, orgId);
+async function renewOnce(ctx: DomainContext, tx: Tx, orgId: string): Promise<Renewal | null> {
+  const contract = await repo.findContract(tx, orgId);
   if (!contract?.autoRenew) return null;
   const now = ctx.clock.now();
   const start = dueTermStart(contract, now);
   if (!start) return null;
   const startText = formatCalendarDate(start);
-  expireDueInvitations(ctx, tx, orgId); // an invitation that ran out holds no seat into the next term
-  const pools = repo.readPools(tx, orgId);
+  await expireDueInvitations(ctx, tx, orgId); // an invitation that ran out holds no seat into the next term
+  const pools = await repo.readPools(tx, orgId);
   const seats = { standard: pools.standard.assigned, premium: pools.premium.assigned };
-  const lines = priceRenewal(contract, pools, contract.termMonths);
+  const lines = priceRenewal(contract, await pools, contract.termMonths);
   const idempotencyKey = `renewal:${startText}`;
-  if (repo.findInvoiceByIdempotencyKey(tx, orgId, idempotencyKey)) return null;
+  if (await repo.findInvoiceByIdempotencyKey(tx, orgId, idempotencyKey)) return null;
 
   let invoice: Renewal['invoice'] = null;
   if (lines.length) {
     const invoiceId = newId('inv');
     const total = lines.reduce((sum, l) => sum + l.amount, 0);
-    const number = repo.nextInvoiceNumber(tx, now.getUTCFullYear());
-    repo.insertInvoice(
+    const number = await repo.nextInvoiceNumber(tx, now.getUTCFullYear());
+    await repo.insertInvoice(
       tx,
       {
         id: invoiceId,
@@ -112,7 +111,7 @@ function renewOnce(ctx: DomainContext, tx: Tx, orgId: string): Renewal | null {
       lines,
     );
     invoice = { id: invoiceId, number, total, currency: contract.currency };
-    recordEvent(tx, now, {
+    await recordEvent(tx, now, {
       type: 'invoice.created',
       orgId,
       actor: 'system',
@@ -129,7 +128,7 @@ function renewOnce(ctx: DomainContext, tx: Tx, orgId: string): Renewal | null {
       },
     });
   }
-  repo.appendLedgerEntries(
+  await repo.appendLedgerEntries(
     tx,
     SEAT_TYPES.filter((t) => pools[t].purchased !== seats[t]).map((t) => ({
       orgId,
@@ -141,10 +140,10 @@ function renewOnce(ctx: DomainContext, tx: Tx, orgId: string): Renewal | null {
       createdAt: now.toISOString(),
     })),
   );
-  for (const t of SEAT_TYPES) if (pools[t].purchased !== seats[t]) repo.setPurchased(tx, orgId, t, seats[t]);
-  repo.setTermStart(tx, orgId, startText);
+  for (const t of SEAT_TYPES) if (pools[t].purchased !== seats[t]) await repo.setPurchased(tx, orgId, t, seats[t]);
+  await repo.setTermStart(tx, orgId, startText);
   const term = { start: startText, end: formatCalendarDate(termEnd({ start, months: contract.termMonths })) };
-  recordAudit(tx, now, {
+  await recordAudit(tx, now, {
     orgId,
     actor: 'system',
     action: 'contract.renew',
@@ -152,7 +151,7 @@ function renewOnce(ctx: DomainContext, tx: Tx, orgId: string): Renewal | null {
     outcome: 'success',
     details: { previousTermStart: contract.termStart, term, seats, total: invoice?.total ?? 0, currency: contract.currency },
   });
-  recordEvent(tx, now, {
+  await recordEvent(tx, now, {
     type: 'contract.renewed',
     orgId,
     actor: 'system',
@@ -166,6 +165,6 @@ function renewOnce(ctx: DomainContext, tx: Tx, orgId: string): Renewal | null {
     },
   });
   // the renewed pools have exactly the seats in use: full, and the owners hear of it
-  for (const t of SEAT_TYPES) if (seats[t] > 0) checkPoolThresholds(ctx, tx, orgId, t);
+  for (const t of SEAT_TYPES) if (seats[t] > 0) await checkPoolThresholds(ctx, tx, orgId, t);
   return { orgId, term, seats, invoice };
 }

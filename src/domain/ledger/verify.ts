@@ -14,13 +14,13 @@ export type LedgerFinding =
  * ledger, its assigned seats from the members holding one, and every invoice's total from its
  * lines. Read-only; `seatd verify` prints the findings and fails when there are any.
  */
-export function verifyLedgers(ctx: DomainContext): { orgs: number; findings: LedgerFinding[] } {
+export async function verifyLedgers(ctx: DomainContext): Promise<{ orgs: number; findings: LedgerFinding[] }> {
   const findings: LedgerFinding[] = [];
-  const orgIds = listOrgIds(ctx.db);
+  const orgIds = await listOrgIds(ctx.db);
   for (const orgId of orgIds) {
-    const pools = repo.readPools(ctx.db, orgId);
-    const ledger = repo.sumLedger(ctx.db, orgId);
-    const holders = countSeatHolders(ctx.db, orgId);
+    const pools = await repo.readPools(ctx.db, orgId);
+    const ledger = await repo.sumLedger(ctx.db, orgId);
+    const holders = await countSeatHolders(ctx.db, orgId);
     for (const t of SEAT_TYPES) {
       if (pools[t].purchased !== ledger[t])
         findings.push({ orgId, seatType: t, problem: 'purchased-differs-from-ledger', purchased: pools[t].purchased, ledger: ledger[t] });
@@ -33,8 +33,8 @@ export function verifyLedgers(ctx: DomainContext): { orgs: number; findings: Led
           seatHolders: holders[t],
         });
     }
-    for (const invoice of repo.listInvoiceRows(ctx.db, orgId)) {
-      const lines = repo.readInvoiceLines(ctx.db, invoice.id).reduce((sum, l) => sum + l.amount, 0);
+    for (const invoice of await repo.listInvoiceRows(ctx.db, orgId)) {
+      const lines = (await repo.readInvoiceLines(ctx.db, invoice.id)).reduce((sum, l) => sum + l.amount, 0);
       if (lines !== invoice.totalAmount)
         findings.push({ orgId, invoice: invoice.number, problem: 'total-differs-from-lines', total: invoice.totalAmount, lines });
     }

@@ -4,6 +4,7 @@ import type { DomainContext } from '../context';
 import { comparisonSql, filterTreeSql, type Condition, type QueryFilter } from '../queryFilter';
 import { creationOrder, userNameKey } from './memberRepository';
 import { toMember, type Member } from './members';
+import { firstRow } from '../rows';
 
 /** Member fields a query may test; adapters (SCIM) map their attribute names onto these. */
 export type MemberField =
@@ -88,32 +89,36 @@ export type MemberPageQuery = {
 };
 
 /** One page of an org's members, filtered, sorted and paged in SQL. */
-export function queryMembers(ctx: DomainContext, orgId: string, query: MemberPageQuery): { total: number; members: Member[] } {
+export async function queryMembers(
+  ctx: DomainContext,
+  orgId: string,
+  query: MemberPageQuery,
+): Promise<{ total: number; members: Member[] }> {
   const where = and(eq(members.orgId, orgId), filterSql(query.filter));
-  const total = ctx.db.select({ n: count() }).from(members).where(where).get()?.n ?? 0;
+  const total = (await ctx.db.select({ n: count() }).from(members).where(where).then(firstRow))?.n ?? 0;
   if (query.limit === 0) return { total, members: [] };
   const sortColumn =
     !query.sortBy || query.sortBy === 'createdAt' ? creationOrder : query.sortBy === 'userName' ? userNameKey : COLUMNS[query.sortBy];
   const order = query.descending ? desc(sortColumn) : asc(sortColumn);
   // Page over rowids first: the offset is skipped inside an index without reading rows; then
   // only the page's rows are read.
-  const rowids = ctx.db
-    .select({ rowid: creationOrder })
-    .from(members)
-    .where(where)
-    .orderBy(order, asc(creationOrder))
-    .limit(query.limit)
-    .offset(query.offset)
-    .all()
-    .map((r) => r.rowid);
+  const rowids = (
+    await ctx.db
+      .select({ rowid: creationOrder })
+      .from(members)
+      .where(where)
+      .orderBy(order, asc(creationOrder))
+      .limit(query.limit)
+      .offset(query.offset)
+  ).map((r) => r.rowid);
   if (!rowids.length) return { total, members: [] };
   const byRowid = new Map(
-    ctx.db
-      .select({ rowid: creationOrder, row: members })
-      .from(members)
-      .where(and(eq(members.orgId, orgId), inArray(creationOrder, rowids)))
-      .all()
-      .map((r) => [r.rowid, r.row]),
+    (
+      await ctx.db
+        .select({ rowid: creationOrder, row: members })
+        .from(members)
+        .where(and(eq(members.orgId, orgId), inArray(creationOrder, rowids)))
+    ).map((r) => [r.rowid, r.row]),
   );
   return { total, members: rowids.map((rowid) => toMember(byRowid.get(rowid)!)) };
 }

@@ -4,6 +4,7 @@ import { members } from '../../../db/schema';
 import type { Queryable } from '../context';
 import type { IfVersion } from '../errors';
 import type { SeatType } from '../seatTypes';
+import { firstRow } from '../rows';
 
 /**
  * Creation order: a member's rowid is assigned in insertion order and never reused for an older
@@ -22,7 +23,7 @@ export function holdsSeat(status: MemberStatus): boolean {
   return SEAT_HOLDING_STATUSES.includes(status);
 }
 
-export function findMember(q: Queryable, orgId: string, memberId: string): MemberRow | undefined {
+export async function findMember(q: Queryable, orgId: string, memberId: string): Promise<MemberRow | undefined> {
   const statement = prepared(q, 'findMember', (db) =>
     db
       .select()
@@ -33,7 +34,7 @@ export function findMember(q: Queryable, orgId: string, memberId: string): Membe
   return statement.get({ orgId, memberId });
 }
 
-export function findMemberByEmail(q: Queryable, orgId: string, email: string): MemberRow | undefined {
+export async function findMemberByEmail(q: Queryable, orgId: string, email: string): Promise<MemberRow | undefined> {
   const statement = prepared(q, 'findMemberByEmail', (db) =>
     db
       .select()
@@ -44,7 +45,7 @@ export function findMemberByEmail(q: Queryable, orgId: string, email: string): M
   return statement.get({ orgId, email });
 }
 
-export function insertMember(q: Queryable, row: typeof members.$inferInsert): void {
+export async function insertMember(q: Queryable, row: typeof members.$inferInsert): Promise<void> {
   const statement = prepared(q, 'insertMember', (db) =>
     db
       .insert(members)
@@ -68,7 +69,7 @@ export function insertMember(q: Queryable, row: typeof members.$inferInsert): vo
       })
       .prepare(),
   );
-  statement.run({
+  await statement.run({
     givenName: null,
     familyName: null,
     displayName: null,
@@ -83,7 +84,7 @@ export function insertMember(q: Queryable, row: typeof members.$inferInsert): vo
 /** userName compared without regard to case (SCIM's caseExact=false), as the unique index on lower(user_name) serves it. */
 export const userNameKey = sql<string>`lower(${members.userName})`;
 
-export function findMemberByUserName(q: Queryable, orgId: string, userName: string): MemberRow | undefined {
+export async function findMemberByUserName(q: Queryable, orgId: string, userName: string): Promise<MemberRow | undefined> {
   const statement = prepared(q, 'findMemberByUserName', (db) =>
     db
       .select()
@@ -94,39 +95,40 @@ export function findMemberByUserName(q: Queryable, orgId: string, userName: stri
   return statement.get({ orgId, userName });
 }
 
-export function updateMember(q: Queryable, orgId: string, memberId: string, values: Partial<typeof members.$inferInsert>): void {
-  q.update(members)
+export async function updateMember(
+  q: Queryable,
+  orgId: string,
+  memberId: string,
+  values: Partial<typeof members.$inferInsert>,
+): Promise<void> {
+  await q
+    .update(members)
     .set(values)
-    .where(and(eq(members.orgId, orgId), eq(members.id, memberId)))
-    .run();
+    .where(and(eq(members.orgId, orgId), eq(members.id, memberId)));
 }
 
 const atVersion = (ifVersion: IfVersion) => (ifVersion ? inArray(members.version, [...ifVersion]) : undefined);
 
 /** Updates a member if it is at one of the versions given; false when it is not (or is gone). */
-export function updateMemberAtVersion(
+export async function updateMemberAtVersion(
   q: Queryable,
   orgId: string,
   memberId: string,
   ifVersion: IfVersion,
   values: Partial<typeof members.$inferInsert>,
-): boolean {
+): Promise<boolean> {
   return (
-    q
-      .update(members)
-      .set({ ...values, version: sql`${members.version} + 1` })
-      .where(and(eq(members.orgId, orgId), eq(members.id, memberId), atVersion(ifVersion)))
-      .run().changes === 1
+    (
+      await q
+        .update(members)
+        .set({ ...values, version: sql`${members.version} + 1` })
+        .where(and(eq(members.orgId, orgId), eq(members.id, memberId), atVersion(ifVersion)))
+    ).changes === 1
   );
 }
 
-export function deleteMember(q: Queryable, orgId: string, memberId: string, ifVersion?: IfVersion): boolean {
-  return (
-    q
-      .delete(members)
-      .where(and(eq(members.orgId, orgId), eq(members.id, memberId), atVersion(ifVersion)))
-      .run().changes === 1
-  );
+export async function deleteMember(q: Queryable, orgId: string, memberId: string, ifVersion?: IfVersion): Promise<boolean> {
+  return (await q.delete(members).where(and(eq(members.orgId, orgId), eq(members.id, memberId), atVersion(ifVersion)))).changes === 1;
 }
 
 /**
@@ -147,31 +149,30 @@ export function memberClashQueries(q: Queryable) {
   };
 }
 
-export function findMemberClashing(
+export async function findMemberClashing(
   q: Queryable,
   orgId: string,
   userName: string,
   email: string,
-): Pick<MemberRow, 'userName' | 'email'> | undefined {
+): Promise<Pick<MemberRow, 'userName' | 'email'> | undefined> {
   const byUserName = prepared(q, 'findMemberClashing:userName', (db) => memberClashQueries(db).byUserName.prepare());
   const byEmail = prepared(q, 'findMemberClashing:email', (db) => memberClashQueries(db).byEmail.prepare());
-  return byUserName.get({ orgId, value: userName }) ?? byEmail.get({ orgId, value: email });
+  return (await byUserName.get({ orgId, value: userName })) ?? (await byEmail.get({ orgId, value: email }));
 }
 
 /** Members holding a seat (active, or invited with a reserved seat), per seat type. */
-export function countSeatHolders(q: Queryable, orgId: string): Record<SeatType, number> {
-  const rows = q
+export async function countSeatHolders(q: Queryable, orgId: string): Promise<Record<SeatType, number>> {
+  const rows = await q
     .select({ seatType: members.seatType, n: count() })
     .from(members)
     .where(and(eq(members.orgId, orgId), inArray(members.status, [...SEAT_HOLDING_STATUSES])))
-    .groupBy(members.seatType)
-    .all();
+    .groupBy(members.seatType);
   const counts: Record<SeatType, number> = { standard: 0, premium: 0 };
   for (const r of rows) counts[r.seatType] = r.n;
   return counts;
 }
 
 /** A member by id alone: ids are unique across orgs (the OpenID Provider's subject). */
-export function findMemberById(q: Queryable, memberId: string): MemberRow | undefined {
-  return q.select().from(members).where(eq(members.id, memberId)).get();
+export async function findMemberById(q: Queryable, memberId: string): Promise<MemberRow | undefined> {
+  return q.select().from(members).where(eq(members.id, memberId)).then(firstRow);
 }

@@ -4,6 +4,7 @@ import type { DomainContext } from '../context';
 import { NotFound } from '../errors';
 import type { Role, SeatType } from '../seatTypes';
 import { creationOrder, findMember, type MemberRow, type MemberStatus } from './memberRepository';
+import { firstRow } from '../rows';
 
 export type Member = {
   id: string;
@@ -48,19 +49,19 @@ export function toMember(row: MemberRow): Member {
 
 export type MemberFilter = { status?: MemberStatus; role?: Role; seatType?: SeatType; limit: number; offset: number };
 
-export function listMembers(ctx: DomainContext, orgId: string, filter: MemberFilter): { members: Member[]; total: number } {
+export async function listMembers(ctx: DomainContext, orgId: string, filter: MemberFilter): Promise<{ members: Member[]; total: number }> {
   const conditions: SQL[] = [eq(members.orgId, orgId)];
   if (filter.status) conditions.push(eq(members.status, filter.status));
   if (filter.role) conditions.push(eq(members.role, filter.role));
   if (filter.seatType) conditions.push(eq(members.seatType, filter.seatType));
   const where = and(...conditions);
-  const rows = ctx.db.select().from(members).where(where).orderBy(asc(creationOrder)).limit(filter.limit).offset(filter.offset).all();
-  const total = ctx.db.select({ n: count() }).from(members).where(where).get()?.n ?? 0;
+  const rows = await ctx.db.select().from(members).where(where).orderBy(asc(creationOrder)).limit(filter.limit).offset(filter.offset);
+  const total = (await ctx.db.select({ n: count() }).from(members).where(where).then(firstRow))?.n ?? 0;
   return { members: rows.map(toMember), total };
 }
 
-export function getMember(ctx: DomainContext, orgId: string, memberId: string): Member {
-  const row = findMember(ctx.db, orgId, memberId);
+export async function getMember(ctx: DomainContext, orgId: string, memberId: string): Promise<Member> {
+  const row = await findMember(ctx.db, orgId, memberId);
   if (!row) throw new NotFound('member', memberId);
   return toMember(row);
 }

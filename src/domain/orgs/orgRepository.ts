@@ -2,10 +2,11 @@ import { eq, sql } from 'drizzle-orm';
 import { prepared } from '../prepared';
 import { orgDomains, orgs } from '../../../db/schema';
 import type { Queryable } from '../context';
+import { firstRow } from '../rows';
 
 export type OrgRow = typeof orgs.$inferSelect;
 
-export function findOrg(q: Queryable, orgId: string): OrgRow | undefined {
+export async function findOrg(q: Queryable, orgId: string): Promise<OrgRow | undefined> {
   return prepared(q, 'findOrg', (db) =>
     db
       .select()
@@ -15,23 +16,19 @@ export function findOrg(q: Queryable, orgId: string): OrgRow | undefined {
   ).get({ orgId });
 }
 
-export function listOrgIds(q: Queryable): string[] {
-  return q
-    .select({ id: orgs.id })
-    .from(orgs)
-    .all()
-    .map((r) => r.id);
+export async function listOrgIds(q: Queryable): Promise<string[]> {
+  return (await q.select({ id: orgs.id }).from(orgs)).map((r) => r.id);
 }
 
-export function insertOrg(q: Queryable, row: typeof orgs.$inferInsert): void {
-  q.insert(orgs).values(row).run();
+export async function insertOrg(q: Queryable, row: typeof orgs.$inferInsert): Promise<void> {
+  await q.insert(orgs).values(row);
 }
 
-export function updateOrg(q: Queryable, orgId: string, values: Partial<typeof orgs.$inferInsert>): void {
-  q.update(orgs).set(values).where(eq(orgs.id, orgId)).run();
+export async function updateOrg(q: Queryable, orgId: string, values: Partial<typeof orgs.$inferInsert>): Promise<void> {
+  await q.update(orgs).set(values).where(eq(orgs.id, orgId));
 }
 
-export function listOrgDomains(q: Queryable, orgId: string): string[] {
+export async function listOrgDomains(q: Queryable, orgId: string): Promise<string[]> {
   const statement = prepared(q, 'listOrgDomains', (db) =>
     db
       .select({ domain: orgDomains.domain })
@@ -39,15 +36,13 @@ export function listOrgDomains(q: Queryable, orgId: string): string[] {
       .where(eq(orgDomains.orgId, sql.placeholder('orgId')))
       .prepare(),
   );
-  return statement.all({ orgId }).map((r) => r.domain);
+  return (await statement.all({ orgId })).map((r) => r.domain);
 }
 
-export function findDomainOwner(q: Queryable, domain: string): string | undefined {
-  return q.select({ orgId: orgDomains.orgId }).from(orgDomains).where(eq(orgDomains.domain, domain)).get()?.orgId;
+export async function findDomainOwner(q: Queryable, domain: string): Promise<string | undefined> {
+  return (await q.select({ orgId: orgDomains.orgId }).from(orgDomains).where(eq(orgDomains.domain, domain)).then(firstRow))?.orgId;
 }
 
-export function insertOrgDomains(q: Queryable, orgId: string, domains: string[], verifiedAt: string): void {
-  q.insert(orgDomains)
-    .values(domains.map((domain) => ({ orgId, domain, verifiedAt })))
-    .run();
+export async function insertOrgDomains(q: Queryable, orgId: string, domains: string[], verifiedAt: string): Promise<void> {
+  await q.insert(orgDomains).values(domains.map((domain) => ({ orgId, domain, verifiedAt })));
 }

@@ -32,12 +32,12 @@ export type CreatedOrg = Org & {
   primaryOwner: { email: string; name?: PersonName; memberId: string; invitation: Invitation; delivery: Delivery };
 };
 
-export function getOrg(ctx: DomainContext, orgId: string): Org {
-  const row = repo.findOrg(ctx.db, orgId);
+export async function getOrg(ctx: DomainContext, orgId: string): Promise<Org> {
+  const row = await repo.findOrg(ctx.db, orgId);
   if (!row) throw new NotFound('organization', orgId);
   // Named fields only: the row also holds the alert webhook's signing secret, which is shown once when set.
   const { id, name, provisioningMode, defaultSeatType, groupSeatTypes, createdAt } = row;
-  return { id, name, domains: repo.listOrgDomains(ctx.db, orgId), provisioningMode, defaultSeatType, groupSeatTypes, createdAt };
+  return { id, name, domains: await repo.listOrgDomains(ctx.db, orgId), provisioningMode, defaultSeatType, groupSeatTypes, createdAt };
 }
 
 /**
@@ -61,8 +61,10 @@ function checkTermStart(termStart: string, now: Date): void {
 }
 
 /** Every org with its seat usage, oldest first: what an operator looks over. */
-export function listOrgs(ctx: DomainContext): (Org & { seats: SeatUsage })[] {
-  return repo.listOrgIds(ctx.db).map((id) => ({ ...getOrg(ctx, id), seats: getSeatUsage(ctx, id) }));
+export async function listOrgs(ctx: DomainContext): Promise<(Org & { seats: SeatUsage })[]> {
+  const orgs: (Org & { seats: SeatUsage })[] = [];
+  for (const id of await repo.listOrgIds(ctx.db)) orgs.push({ ...(await getOrg(ctx, id)), seats: await getSeatUsage(ctx, id) });
+  return orgs;
 }
 
 /**
@@ -76,12 +78,12 @@ export async function createOrg(ctx: DomainContext, input: CreateOrgInput, actor
   checkTermStart(data.contract.termStart, now);
   const at = now.toISOString();
   const orgId = newId('org');
-  const invitation = inTransaction(ctx, (tx) => {
+  const invitation = await inTransaction(ctx, async (tx) => {
     for (const domain of data.domains) {
-      const owner = repo.findDomainOwner(tx, domain);
+      const owner = await repo.findDomainOwner(tx, domain);
       if (owner) throw new Conflict(`The domain ${domain} is already verified by another organization`, 'domain-taken');
     }
-    repo.insertOrg(tx, {
+    await repo.insertOrg(tx, {
       id: orgId,
       name: data.name,
       provisioningMode: data.provisioningMode,
@@ -89,9 +91,9 @@ export async function createOrg(ctx: DomainContext, input: CreateOrgInput, actor
       groupSeatTypes: {},
       createdAt: at,
     });
-    repo.insertOrgDomains(tx, orgId, data.domains, at);
+    await repo.insertOrgDomains(tx, orgId, data.domains, at);
     const c = data.contract;
-    insertContract(tx, {
+    await insertContract(tx, {
       id: newId('ctr'),
       orgId,
       termStart: c.termStart,
@@ -102,12 +104,12 @@ export async function createOrg(ctx: DomainContext, input: CreateOrgInput, actor
       premiumPriceAmount: c.prices.premium,
       createdAt: at,
     });
-    insertPools(tx, orgId, c.seats);
-    appendLedgerEntries(tx, [
+    await insertPools(tx, orgId, c.seats);
+    await appendLedgerEntries(tx, [
       { orgId, kind: 'initial', seatType: 'standard', purchasedDelta: c.seats.standard, effectiveDate: c.termStart, createdAt: at },
       { orgId, kind: 'initial', seatType: 'premium', purchasedDelta: c.seats.premium, effectiveDate: c.termStart, createdAt: at },
     ]);
-    recordAudit(tx, now, {
+    await recordAudit(tx, now, {
       orgId,
       actor,
       action: 'org.create',
@@ -126,7 +128,7 @@ export async function createOrg(ctx: DomainContext, input: CreateOrgInput, actor
   });
   const delivery = await deliverInvitation(ctx, orgId, invitation, actor);
   return {
-    ...getOrg(ctx, orgId),
+    ...(await getOrg(ctx, orgId)),
     contract: {
       termStart: data.contract.termStart,
       termMonths: 12,
@@ -134,12 +136,12 @@ export async function createOrg(ctx: DomainContext, input: CreateOrgInput, actor
       currency: data.contract.currency,
       prices: data.contract.prices,
     },
-    seats: getSeatUsage(ctx, orgId),
+    seats: await getSeatUsage(ctx, orgId),
     primaryOwner: {
       email: data.primaryOwnerEmail,
       ...(data.primaryOwnerName ? { name: data.primaryOwnerName } : {}),
       memberId: invitation.memberId,
-      invitation: toInvitation(findInvitation(ctx.db, orgId, invitation.id)!),
+      invitation: toInvitation((await findInvitation(ctx.db, orgId, invitation.id))!),
       delivery,
     },
   };

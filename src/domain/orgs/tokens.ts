@@ -22,31 +22,29 @@ export type TokenPrincipal = { tokenId: string; orgId: string; kind: TokenKind; 
  * Issues a bearer token `<prefix>_<id>.<secret>`. Only sha256(secret) is stored; the id finds the
  * row and the digests are compared in constant time, so a lookup never leaks how much matched.
  */
-export function createToken(
+export async function createToken(
   ctx: DomainContext,
   orgId: string,
   input: { kind: TokenKind; role: TokenRole | null; label: string },
   by: { actor: Actor; role: Role },
-): IssuedToken {
+): Promise<IssuedToken> {
   requireOwner(by, 'Creating tokens');
   const now = ctx.clock.now();
-  return inTransaction(ctx, (tx) => {
-    if (!findOrg(tx, orgId)) throw new NotFound('organization', orgId);
+  return inTransaction(ctx, async (tx) => {
+    if (!(await findOrg(tx, orgId))) throw new NotFound('organization', orgId);
     const id = newId('tok');
     const secret = newSecret();
-    tx.insert(apiTokens)
-      .values({
-        id,
-        orgId,
-        kind: input.kind,
-        role: input.role,
-        label: input.label,
-        secretHash: sha256Hex(secret),
-        createdByRole: by.role,
-        createdAt: now.toISOString(),
-      })
-      .run();
-    recordAudit(tx, now, {
+    await tx.insert(apiTokens).values({
+      id,
+      orgId,
+      kind: input.kind,
+      role: input.role,
+      label: input.label,
+      secretHash: sha256Hex(secret),
+      createdByRole: by.role,
+      createdAt: now.toISOString(),
+    });
+    await recordAudit(tx, now, {
       orgId,
       actor: by.actor,
       action: `${input.kind}-token.create`,
@@ -65,7 +63,7 @@ export function createToken(
   });
 }
 
-export function authenticateToken(ctx: DomainContext, kind: TokenKind, presented: string): TokenPrincipal | null {
+export async function authenticateToken(ctx: DomainContext, kind: TokenKind, presented: string): Promise<TokenPrincipal | null> {
   const m = /^([a-z]+)_(tok_[0-9a-f]{20})\.([A-Za-z0-9_-]{20,})$/.exec(presented);
   if (!m || m[1] !== PREFIX[kind]) return null;
   const statement = prepared(ctx.db, 'findLiveToken', (db) =>
@@ -75,26 +73,26 @@ export function authenticateToken(ctx: DomainContext, kind: TokenKind, presented
       .where(and(eq(apiTokens.id, sql.placeholder('id')), eq(apiTokens.kind, sql.placeholder('kind')), isNull(apiTokens.revokedAt)))
       .prepare(),
   );
-  const row = statement.get({ id: m[2]!, kind });
+  const row = await statement.get({ id: m[2]!, kind });
   if (!row || !digestsEqual(sha256Hex(m[3]!), row.secretHash)) return null;
-  recordUse(ctx, row.id, row.lastUsedAt);
+  await recordUse(ctx, row.id, row.lastUsedAt);
   return { tokenId: row.id, orgId: row.orgId, kind: row.kind, role: row.role, createdByRole: row.createdByRole ?? 'admin' };
 }
 
 const USE_RECORDED_EVERY_MS = 60_000;
 
 /** Keeps lastUsedAt to the minute: a SCIM burst of thousands of requests writes it once, not once per request. */
-function recordUse(ctx: DomainContext, tokenId: string, lastUsedAt: string | null): void {
+async function recordUse(ctx: DomainContext, tokenId: string, lastUsedAt: string | null): Promise<void> {
   const now = ctx.clock.now();
   if (lastUsedAt && now.getTime() - Date.parse(lastUsedAt) < USE_RECORDED_EVERY_MS) return;
-  inTransaction(ctx, (tx) => tx.update(apiTokens).set({ lastUsedAt: now.toISOString() }).where(eq(apiTokens.id, tokenId)).run());
+  await inTransaction(ctx, (tx) => tx.update(apiTokens).set({ lastUsedAt: now.toISOString() }).where(eq(apiTokens.id, tokenId)));
 }
 
 export type TokenSummary = { id: string; role: TokenRole | null; label: string; createdAt: string; lastUsedAt: string | null };
 
 /** The org's live tokens of a kind, oldest first; never the secret nor its hash. */
-export function listTokens(ctx: DomainContext, orgId: string, kind: TokenKind): TokenSummary[] {
-  if (!findOrg(ctx.db, orgId)) throw new NotFound('organization', orgId);
+export async function listTokens(ctx: DomainContext, orgId: string, kind: TokenKind): Promise<TokenSummary[]> {
+  if (!(await findOrg(ctx.db, orgId))) throw new NotFound('organization', orgId);
   return ctx.db
     .select({
       id: apiTokens.id,
@@ -105,19 +103,17 @@ export function listTokens(ctx: DomainContext, orgId: string, kind: TokenKind): 
     })
     .from(apiTokens)
     .where(and(eq(apiTokens.orgId, orgId), eq(apiTokens.kind, kind), isNull(apiTokens.revokedAt)))
-    .orderBy(apiTokens.id)
-    .all();
+    .orderBy(apiTokens.id);
 }
 
-export function revokeToken(ctx: DomainContext, orgId: string, kind: TokenKind, tokenId: string, actor: Actor): void {
+export async function revokeToken(ctx: DomainContext, orgId: string, kind: TokenKind, tokenId: string, actor: Actor): Promise<void> {
   const now = ctx.clock.now();
-  inTransaction(ctx, (tx) => {
-    const result = tx
+  await inTransaction(ctx, async (tx) => {
+    const result = await tx
       .update(apiTokens)
       .set({ revokedAt: now.toISOString() })
-      .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.orgId, orgId), eq(apiTokens.kind, kind), isNull(apiTokens.revokedAt)))
-      .run();
+      .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.orgId, orgId), eq(apiTokens.kind, kind), isNull(apiTokens.revokedAt)));
     if (result.changes !== 1) throw new NotFound(`${kind} token`, tokenId);
-    recordAudit(tx, now, { orgId, actor, action: `${kind}-token.revoke`, target: tokenId, outcome: 'success' });
+    await recordAudit(tx, now, { orgId, actor, action: `${kind}-token.revoke`, target: tokenId, outcome: 'success' });
   });
 }

@@ -38,15 +38,19 @@ export function seatTypeForGroups(org: Pick<OrgRow, 'defaultSeatType' | 'groupSe
  * invited person's sign-in accepts the invitation; an unknown person is created on the spot only
  * in `jit` mode and only with a free seat.
  */
-export function admitSsoUser(ctx: DomainContext, orgId: string, identity: SsoIdentity): { member: Member; created: boolean } {
+export async function admitSsoUser(
+  ctx: DomainContext,
+  orgId: string,
+  identity: SsoIdentity,
+): Promise<{ member: Member; created: boolean }> {
   const email = identity.email.trim().toLowerCase();
   const actor = `sso:${email}`;
   try {
-    return refusingWithoutSeat(ctx, { orgId, email, path: 'jit', actor }, () => admitInTransaction(ctx, orgId, email, identity));
+    return await refusingWithoutSeat(ctx, { orgId, email, path: 'jit', actor }, () => admitInTransaction(ctx, orgId, email, identity));
   } catch (err) {
     // The transaction rolled back; the refusal is still worth an audit entry of its own.
     if (err instanceof SignInRefused) {
-      inTransaction(ctx, (tx) =>
+      await inTransaction(ctx, (tx) =>
         recordAudit(tx, ctx.clock.now(), {
           orgId,
           actor,
@@ -61,20 +65,25 @@ export function admitSsoUser(ctx: DomainContext, orgId: string, identity: SsoIde
   }
 }
 
-function admitInTransaction(ctx: DomainContext, orgId: string, email: string, identity: SsoIdentity): { member: Member; created: boolean } {
+async function admitInTransaction(
+  ctx: DomainContext,
+  orgId: string,
+  email: string,
+  identity: SsoIdentity,
+): Promise<{ member: Member; created: boolean }> {
   const actor = `sso:${email}`;
-  return inTransaction(ctx, (tx) => {
-    const org = findOrg(tx, orgId);
+  return inTransaction(ctx, async (tx) => {
+    const org = await findOrg(tx, orgId);
     if (!org) throw new NotFound('organization', orgId);
     const domain = email.split('@')[1] ?? '';
-    if (!listOrgDomains(tx, orgId).includes(domain)) {
+    if (!(await listOrgDomains(tx, orgId)).includes(domain)) {
       throw new SignInRefused('domain-not-verified', `The email domain ${domain} is not a verified domain of ${org.name}`);
     }
     const now = ctx.clock.now();
     const at = now.toISOString();
-    const existing = findMemberByEmail(tx, orgId, email);
+    const existing = await findMemberByEmail(tx, orgId, email);
     if (existing?.status === 'active') {
-      recordAudit(tx, now, {
+      await recordAudit(tx, now, {
         orgId,
         actor,
         action: 'provisioning.sign-in',
@@ -85,10 +94,10 @@ function admitInTransaction(ctx: DomainContext, orgId: string, email: string, id
       return { member: toMember(existing), created: false };
     }
     if (existing?.status === 'invited') {
-      const invitation = findPendingInvitationOfMember(tx, orgId, existing.id);
-      if (invitation) endInvitation(tx, invitation.id, 'accepted', at);
-      updateMember(tx, orgId, existing.id, { status: 'active', updatedAt: at, version: existing.version + 1 });
-      recordAudit(tx, now, {
+      const invitation = await findPendingInvitationOfMember(tx, orgId, existing.id);
+      if (invitation) await endInvitation(tx, invitation.id, 'accepted', at);
+      await updateMember(tx, orgId, existing.id, { status: 'active', updatedAt: at, version: existing.version + 1 });
+      await recordAudit(tx, now, {
         orgId,
         actor,
         action: 'invitation.accept',
@@ -96,8 +105,8 @@ function admitInTransaction(ctx: DomainContext, orgId: string, email: string, id
         outcome: 'success',
         details: { via: 'sso', invitationId: invitation?.id ?? null },
       });
-      const accepted = toMember(findMemberByEmail(tx, orgId, email)!);
-      recordEvent(tx, now, {
+      const accepted = toMember((await findMemberByEmail(tx, orgId, email))!);
+      await recordEvent(tx, now, {
         type: 'invitation.accepted',
         orgId,
         actor,
@@ -122,7 +131,7 @@ function admitInTransaction(ctx: DomainContext, orgId: string, email: string, id
       throw new SignInRefused(reason, message);
     }
     const seatType = seatTypeForGroups(org, identity.groups);
-    reserveSeat(ctx, tx, org, seatType);
+    await reserveSeat(ctx, tx, org, seatType);
     const names = {
       givenName: identity.givenName ?? null,
       familyName: identity.familyName ?? null,
@@ -130,7 +139,7 @@ function admitInTransaction(ctx: DomainContext, orgId: string, email: string, id
     };
     const memberId = existing?.id ?? newId('mem');
     if (existing) {
-      updateMember(tx, orgId, memberId, {
+      await updateMember(tx, orgId, memberId, {
         ...names,
         status: 'active',
         role: 'member',
@@ -140,7 +149,7 @@ function admitInTransaction(ctx: DomainContext, orgId: string, email: string, id
         version: existing.version + 1,
       });
     } else {
-      insertMember(tx, {
+      await insertMember(tx, {
         id: memberId,
         orgId,
         email,
@@ -153,9 +162,16 @@ function admitInTransaction(ctx: DomainContext, orgId: string, email: string, id
         updatedAt: at,
       });
     }
-    recordAudit(tx, now, { orgId, actor, action: 'provisioning.jit', target: email, outcome: 'success', details: { memberId, seatType } });
-    const member = toMember(findMemberByEmail(tx, orgId, email)!);
-    recordEvent(tx, now, { type: existing ? 'member.reactivated' : 'member.created', orgId, actor, data: { member, path: 'jit' } });
+    await recordAudit(tx, now, {
+      orgId,
+      actor,
+      action: 'provisioning.jit',
+      target: email,
+      outcome: 'success',
+      details: { memberId, seatType },
+    });
+    const member = toMember((await findMemberByEmail(tx, orgId, email))!);
+    await recordEvent(tx, now, { type: existing ? 'member.reactivated' : 'member.created', orgId, actor, data: { member, path: 'jit' } });
     return { member, created: true };
   });
 }

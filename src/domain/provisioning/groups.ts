@@ -11,6 +11,7 @@ import { findMember } from '../orgs/memberRepository';
 import { findOrg } from '../orgs/orgRepository';
 import { seatTypeForGroups } from './admission';
 import { changeSeatTypeIn } from './memberChanges';
+import { firstRow } from '../rows';
 
 export type Group = {
   id: string;
@@ -29,19 +30,18 @@ function groupRow(q: Tx | DomainContext['db'], orgId: string, groupId: string) {
     .select()
     .from(scimGroups)
     .where(and(eq(scimGroups.orgId, orgId), eq(scimGroups.id, groupId)))
-    .get();
+    .then(firstRow);
 }
 
-function membersOf(q: Tx | DomainContext['db'], groupIds: string[]): Map<string, { id: string; email: string }[]> {
+async function membersOf(q: Tx | DomainContext['db'], groupIds: string[]): Promise<Map<string, { id: string; email: string }[]>> {
   const byGroup = new Map<string, { id: string; email: string }[]>();
   if (!groupIds.length) return byGroup;
-  const rows = q
+  const rows = await q
     .select({ groupId: scimGroupMembers.groupId, id: members.id, email: members.email })
     .from(scimGroupMembers)
     .innerJoin(members, eq(members.id, scimGroupMembers.memberId))
     .where(inArray(scimGroupMembers.groupId, groupIds))
-    .orderBy(asc(members.email))
-    .all();
+    .orderBy(asc(members.email));
   for (const r of rows) {
     const list = byGroup.get(r.groupId);
     if (list) list.push({ id: r.id, email: r.email });
@@ -63,15 +63,15 @@ function toGroup(row: typeof scimGroups.$inferSelect, groupMembers: { id: string
 }
 
 /** The names of the IdP groups a member belongs to, oldest group first. */
-export function groupNamesOfMember(q: Queryable, memberId: string): string[] {
-  return q
-    .select({ name: scimGroups.displayName })
-    .from(scimGroupMembers)
-    .innerJoin(scimGroups, eq(scimGroups.id, scimGroupMembers.groupId))
-    .where(eq(scimGroupMembers.memberId, memberId))
-    .orderBy(asc(scimGroups.createdAt))
-    .all()
-    .map((r) => r.name);
+export async function groupNamesOfMember(q: Queryable, memberId: string): Promise<string[]> {
+  return (
+    await q
+      .select({ name: scimGroups.displayName })
+      .from(scimGroupMembers)
+      .innerJoin(scimGroups, eq(scimGroups.id, scimGroupMembers.groupId))
+      .where(eq(scimGroupMembers.memberId, memberId))
+      .orderBy(asc(scimGroups.createdAt))
+  ).map((r) => r.name);
 }
 
 /**
@@ -79,23 +79,23 @@ export function groupNamesOfMember(q: Queryable, memberId: string): string[] {
  * no mapped group the type stays. Without a free seat of the new type the membership still counts
  * (it is the IdP's fact), the member keeps the old type, and the refusal is recorded and alerted.
  */
-function applyGroupSeatTypes(ctx: DomainContext, tx: Tx, orgId: string, memberIds: string[], actor: Actor): void {
-  const org = findOrg(tx, orgId)!;
+async function applyGroupSeatTypes(ctx: DomainContext, tx: Tx, orgId: string, memberIds: string[], actor: Actor): Promise<void> {
+  const org = (await findOrg(tx, orgId))!;
   if (!Object.keys(org.groupSeatTypes).length) return;
   for (const memberId of new Set(memberIds)) {
-    const member = findMember(tx, orgId, memberId);
+    const member = await findMember(tx, orgId, memberId);
     if (!member) continue;
-    const groupNames = groupNamesOfMember(tx, memberId);
+    const groupNames = await groupNamesOfMember(tx, memberId);
     if (!groupNames.some((g) => ownValue(org.groupSeatTypes, g))) continue;
     const wanted = seatTypeForGroups(org, groupNames);
     if (wanted === member.seatType) continue;
     try {
-      tx.transaction((savepoint) => changeSeatTypeIn(ctx, savepoint, orgId, memberId, wanted, { actor, role: 'owner' }));
+      await inTransaction(ctx, (savepoint) => changeSeatTypeIn(ctx, savepoint, orgId, memberId, wanted, { actor, role: 'owner' }));
     } catch (err) {
       if (!(err instanceof NoSeatAvailable)) throw err;
       const at = ctx.clock.now();
-      tx.insert(seatRefusals).values({ orgId, email: member.email, path: 'scim', seatType: wanted, at: at.toISOString() }).run();
-      recordAudit(tx, at, {
+      await tx.insert(seatRefusals).values({ orgId, email: member.email, path: 'scim', seatType: wanted, at: at.toISOString() });
+      await recordAudit(tx, at, {
         orgId,
         actor,
         action: 'member.seat-type',
@@ -103,7 +103,7 @@ function applyGroupSeatTypes(ctx: DomainContext, tx: Tx, orgId: string, memberId
         outcome: 'refused',
         details: { reason: 'no-seat-available', wanted, via: 'group' },
       });
-      noteRefusal(ctx, tx, orgId, wanted, at);
+      await noteRefusal(ctx, tx, orgId, wanted, at);
     }
   }
 }
@@ -117,60 +117,57 @@ function inChunks<T>(items: readonly T[], size: number): T[][] {
   return chunks;
 }
 
-function requireMembers(tx: Tx, orgId: string, memberIds: string[]): void {
+async function requireMembers(tx: Tx, orgId: string, memberIds: string[]): Promise<void> {
   const unique = [...new Set(memberIds)];
   let found = 0;
   for (const ids of inChunks(unique, IDS_PER_STATEMENT))
-    found += tx
+    found += (await tx
       .select({ n: count() })
       .from(members)
       .where(and(eq(members.orgId, orgId), inArray(members.id, ids)))
-      .get()!.n;
+      .then(firstRow))!.n;
   if (found !== unique.length) throw Invalid.field('members', 'lists a user that does not exist in this organization');
 }
 
-function writeMembership(tx: Tx, groupId: string, memberIds: string[]): void {
-  tx.delete(scimGroupMembers).where(eq(scimGroupMembers.groupId, groupId)).run();
+async function writeMembership(tx: Tx, groupId: string, memberIds: string[]): Promise<void> {
+  await tx.delete(scimGroupMembers).where(eq(scimGroupMembers.groupId, groupId));
   // two values per row
   for (const ids of inChunks([...new Set(memberIds)], IDS_PER_STATEMENT / 2))
-    tx.insert(scimGroupMembers)
-      .values(ids.map((memberId) => ({ groupId, memberId })))
-      .run();
+    await tx.insert(scimGroupMembers).values(ids.map((memberId) => ({ groupId, memberId })));
 }
 
 /** Writes a group's own row if it is at one of the versions given (the If-Match of the request), bumping the version. */
-function updateGroupAtVersion(
+async function updateGroupAtVersion(
   tx: Tx,
   row: typeof scimGroups.$inferSelect,
   ifVersion: IfVersion,
   values: Pick<typeof scimGroups.$inferInsert, 'displayName' | 'externalId' | 'updatedAt'>,
-): void {
-  const written = tx
-    .update(scimGroups)
-    .set({ ...values, version: sql`${scimGroups.version} + 1` })
-    .where(and(eq(scimGroups.id, row.id), ifVersion ? inArray(scimGroups.version, [...ifVersion]) : undefined))
-    .run().changes;
+): Promise<void> {
+  const written = (
+    await tx
+      .update(scimGroups)
+      .set({ ...values, version: sql`${scimGroups.version} + 1` })
+      .where(and(eq(scimGroups.id, row.id), ifVersion ? inArray(scimGroups.version, [...ifVersion]) : undefined))
+  ).changes;
   if (!written) throw new StaleVersion('group', ifVersion ?? [], row.version);
 }
 
-export function createGroup(ctx: DomainContext, orgId: string, input: GroupInput, actor: Actor): Group {
-  return inTransaction(ctx, (tx) => {
-    requireMembers(tx, orgId, input.memberIds);
+export async function createGroup(ctx: DomainContext, orgId: string, input: GroupInput, actor: Actor): Promise<Group> {
+  return inTransaction(ctx, async (tx) => {
+    await requireMembers(tx, orgId, input.memberIds);
     const now = ctx.clock.now();
     const id = newId('grp');
-    tx.insert(scimGroups)
-      .values({
-        id,
-        orgId,
-        displayName: input.displayName,
-        externalId: input.externalId ?? null,
-        createdAt: now.toISOString(),
-        updatedAt: now.toISOString(),
-      })
-      .run();
-    writeMembership(tx, id, input.memberIds);
-    applyGroupSeatTypes(ctx, tx, orgId, input.memberIds, actor);
-    recordAudit(tx, now, {
+    await tx.insert(scimGroups).values({
+      id,
+      orgId,
+      displayName: input.displayName,
+      externalId: input.externalId ?? null,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    });
+    await writeMembership(tx, id, input.memberIds);
+    await applyGroupSeatTypes(ctx, tx, orgId, input.memberIds, actor);
+    await recordAudit(tx, now, {
       orgId,
       actor,
       action: 'group.create',
@@ -178,36 +175,36 @@ export function createGroup(ctx: DomainContext, orgId: string, input: GroupInput
       outcome: 'success',
       details: { groupId: id, members: input.memberIds.length },
     });
-    return toGroup(groupRow(tx, orgId, id)!, membersOf(tx, [id]).get(id) ?? []);
+    return toGroup((await groupRow(tx, orgId, id))!, (await membersOf(tx, [id])).get(id) ?? []);
   });
 }
 
 /** Replaces a group's name and members (PUT, and PATCH once applied); seat types follow. */
-export function replaceGroup(
+export async function replaceGroup(
   ctx: DomainContext,
   orgId: string,
   groupId: string,
   input: GroupInput,
   actor: Actor,
   ifVersion?: IfVersion,
-): Group {
-  return inTransaction(ctx, (tx) => {
-    const row = groupRow(tx, orgId, groupId);
+): Promise<Group> {
+  return inTransaction(ctx, async (tx) => {
+    const row = await groupRow(tx, orgId, groupId);
     if (!row) throw new NotFound('group', groupId);
-    requireMembers(tx, orgId, input.memberIds);
-    const before = (membersOf(tx, [groupId]).get(groupId) ?? []).map((m) => m.id);
+    await requireMembers(tx, orgId, input.memberIds);
+    const before = ((await membersOf(tx, [groupId])).get(groupId) ?? []).map((m) => m.id);
     const now = ctx.clock.now();
-    updateGroupAtVersion(tx, row, ifVersion, {
+    await updateGroupAtVersion(tx, row, ifVersion, {
       displayName: input.displayName,
       externalId: input.externalId ?? null,
       updatedAt: now.toISOString(),
     });
-    writeMembership(tx, groupId, input.memberIds);
-    applyGroupSeatTypes(ctx, tx, orgId, [...before, ...input.memberIds], actor);
+    await writeMembership(tx, groupId, input.memberIds);
+    await applyGroupSeatTypes(ctx, tx, orgId, [...before, ...input.memberIds], actor);
     const [beforeSet, afterSet] = [new Set(before), new Set(input.memberIds)];
     const added = [...afterSet].filter((m) => !beforeSet.has(m)).length;
     const removed = before.filter((m) => !afterSet.has(m)).length;
-    recordAudit(tx, now, {
+    await recordAudit(tx, now, {
       orgId,
       actor,
       action: 'group.update',
@@ -215,7 +212,7 @@ export function replaceGroup(
       outcome: 'success',
       details: { groupId, added, removed },
     });
-    return toGroup(groupRow(tx, orgId, groupId)!, membersOf(tx, [groupId]).get(groupId) ?? []);
+    return toGroup((await groupRow(tx, orgId, groupId))!, (await membersOf(tx, [groupId])).get(groupId) ?? []);
   });
 }
 
@@ -226,45 +223,44 @@ export type GroupHeader = Omit<Group, 'members'>;
  * Changes a group by a delta (a PATCH adding or removing people): only the memberships named are
  * written and only their holders' seat types re-evaluated, whatever the size of the group.
  */
-export function changeGroup(
+export async function changeGroup(
   ctx: DomainContext,
   orgId: string,
   groupId: string,
   change: GroupChange,
   actor: Actor,
   ifVersion?: IfVersion,
-): GroupHeader {
-  return inTransaction(ctx, (tx) => {
-    const row = groupRow(tx, orgId, groupId);
+): Promise<GroupHeader> {
+  return inTransaction(ctx, async (tx) => {
+    const row = await groupRow(tx, orgId, groupId);
     if (!row) throw new NotFound('group', groupId);
-    requireMembers(tx, orgId, change.add);
+    await requireMembers(tx, orgId, change.add);
     let added = 0;
     let removed = 0;
     const changed: string[] = [];
     for (const memberId of new Set(change.add)) {
-      if (tx.insert(scimGroupMembers).values({ groupId, memberId }).onConflictDoNothing().run().changes) {
+      if ((await tx.insert(scimGroupMembers).values({ groupId, memberId }).onConflictDoNothing()).changes) {
         added++;
         changed.push(memberId);
       }
     }
     for (const memberId of new Set(change.remove)) {
-      const gone = tx
-        .delete(scimGroupMembers)
-        .where(and(eq(scimGroupMembers.groupId, groupId), eq(scimGroupMembers.memberId, memberId)))
-        .run().changes;
+      const gone = (
+        await tx.delete(scimGroupMembers).where(and(eq(scimGroupMembers.groupId, groupId), eq(scimGroupMembers.memberId, memberId)))
+      ).changes;
       if (gone) {
         removed++;
         changed.push(memberId);
       }
     }
     const now = ctx.clock.now();
-    updateGroupAtVersion(tx, row, ifVersion, {
+    await updateGroupAtVersion(tx, row, ifVersion, {
       displayName: change.displayName,
       externalId: change.externalId,
       updatedAt: now.toISOString(),
     });
-    applyGroupSeatTypes(ctx, tx, orgId, changed, actor);
-    recordAudit(tx, now, {
+    await applyGroupSeatTypes(ctx, tx, orgId, changed, actor);
+    await recordAudit(tx, now, {
       orgId,
       actor,
       action: 'group.update',
@@ -272,31 +268,32 @@ export function changeGroup(
       outcome: 'success',
       details: { groupId, added, removed },
     });
-    const { members: _none, ...header } = toGroup(groupRow(tx, orgId, groupId)!, []);
+    const { members: _none, ...header } = toGroup((await groupRow(tx, orgId, groupId))!, []);
     return header;
   });
 }
 
 /** A group without its members: what an ETag check or a rename needs, at any group size. */
-export function getGroupHeader(ctx: DomainContext, orgId: string, groupId: string): GroupHeader {
-  const row = groupRow(ctx.db, orgId, groupId);
+export async function getGroupHeader(ctx: DomainContext, orgId: string, groupId: string): Promise<GroupHeader> {
+  const row = await groupRow(ctx.db, orgId, groupId);
   if (!row) throw new NotFound('group', groupId);
   const { members: _none, ...header } = toGroup(row, []);
   return header;
 }
 
-export function deleteGroup(ctx: DomainContext, orgId: string, groupId: string, actor: Actor, ifVersion?: IfVersion): void {
-  inTransaction(ctx, (tx) => {
-    const row = groupRow(tx, orgId, groupId);
+export async function deleteGroup(ctx: DomainContext, orgId: string, groupId: string, actor: Actor, ifVersion?: IfVersion): Promise<void> {
+  await inTransaction(ctx, async (tx) => {
+    const row = await groupRow(tx, orgId, groupId);
     if (!row) throw new NotFound('group', groupId);
-    const before = (membersOf(tx, [groupId]).get(groupId) ?? []).map((m) => m.id);
-    const deleted = tx
-      .delete(scimGroups)
-      .where(and(eq(scimGroups.id, groupId), ifVersion ? inArray(scimGroups.version, [...ifVersion]) : undefined))
-      .run().changes;
+    const before = ((await membersOf(tx, [groupId])).get(groupId) ?? []).map((m) => m.id);
+    const deleted = (
+      await tx
+        .delete(scimGroups)
+        .where(and(eq(scimGroups.id, groupId), ifVersion ? inArray(scimGroups.version, [...ifVersion]) : undefined))
+    ).changes;
     if (!deleted) throw new StaleVersion('group', ifVersion ?? [], row.version);
-    applyGroupSeatTypes(ctx, tx, orgId, before, actor);
-    recordAudit(tx, ctx.clock.now(), {
+    await applyGroupSeatTypes(ctx, tx, orgId, before, actor);
+    await recordAudit(tx, ctx.clock.now(), {
       orgId,
       actor,
       action: 'group.delete',
@@ -307,10 +304,10 @@ export function deleteGroup(ctx: DomainContext, orgId: string, groupId: string, 
   });
 }
 
-export function getGroup(ctx: DomainContext, orgId: string, groupId: string): Group {
-  const row = groupRow(ctx.db, orgId, groupId);
+export async function getGroup(ctx: DomainContext, orgId: string, groupId: string): Promise<Group> {
+  const row = await groupRow(ctx.db, orgId, groupId);
   if (!row) throw new NotFound('group', groupId);
-  return toGroup(row, membersOf(ctx.db, [groupId]).get(groupId) ?? []);
+  return toGroup(row, (await membersOf(ctx.db, [groupId])).get(groupId) ?? []);
 }
 
 /** Group fields a query may test; adapters (SCIM) map their attribute names onto these. */
@@ -330,20 +327,19 @@ const GROUP_COLUMNS = {
 const groupConditionSql = (c: Condition<GroupField>) => comparisonSql(GROUP_COLUMNS[c.field], c, c.field === 'displayName');
 
 /** Groups of an org, filtered and paged in SQL, in creation order. */
-export function queryGroups(ctx: DomainContext, orgId: string, query: GroupQuery): { total: number; groups: Group[] } {
+export async function queryGroups(ctx: DomainContext, orgId: string, query: GroupQuery): Promise<{ total: number; groups: Group[] }> {
   const where = and(eq(scimGroups.orgId, orgId), filterTreeSql(query.filter, groupConditionSql));
-  const total = ctx.db.select({ n: count() }).from(scimGroups).where(where).get()?.n ?? 0;
+  const total = (await ctx.db.select({ n: count() }).from(scimGroups).where(where).then(firstRow))?.n ?? 0;
   if (query.limit === 0) return { total, groups: [] };
-  const rows = ctx.db
+  const rows = await ctx.db
     .select()
     .from(scimGroups)
     .where(where)
     .orderBy(asc(scimGroups.createdAt), asc(scimGroups.id))
     .limit(query.limit)
-    .offset(query.offset)
-    .all();
+    .offset(query.offset);
   const groupMembers = query.withMembers
-    ? membersOf(
+    ? await membersOf(
         ctx.db,
         rows.map((r) => r.id),
       )

@@ -56,18 +56,18 @@ export function toInvitation(row: repo.InvitationRow): Invitation {
 /** A person's name parts, as SCIM's name and OpenID Connect's given_name/family_name carry them. */
 export type PersonName = { givenName: string; familyName: string };
 
-export function issueInvitation(
+export async function issueInvitation(
   ctx: DomainContext,
   tx: Tx,
   input: { orgId: string; email: string; role: Role; seatType: SeatType; actor: Actor; name?: PersonName },
-): IssuedInvitation {
+): Promise<IssuedInvitation> {
   const now = ctx.clock.now();
   const at = now.toISOString();
-  reserveSeat(ctx, tx, input.orgId, input.seatType);
-  const existing = findMemberByEmail(tx, input.orgId, input.email);
+  await reserveSeat(ctx, tx, input.orgId, input.seatType);
+  const existing = await findMemberByEmail(tx, input.orgId, input.email);
   const memberId = existing?.id ?? newId('mem');
   if (existing) {
-    updateMember(tx, input.orgId, memberId, {
+    await updateMember(tx, input.orgId, memberId, {
       status: 'invited',
       role: input.role,
       seatType: input.seatType,
@@ -76,7 +76,7 @@ export function issueInvitation(
       version: existing.version + 1,
     });
   } else {
-    insertMember(tx, {
+    await insertMember(tx, {
       id: memberId,
       orgId: input.orgId,
       email: input.email,
@@ -92,7 +92,7 @@ export function issueInvitation(
   const token = newSecret();
   const id = newId('invt');
   const expiresAt = new Date(now.getTime() + INVITATION_LIFETIME_DAYS * 86_400_000).toISOString();
-  repo.insertInvitation(tx, {
+  await repo.insertInvitation(tx, {
     id,
     orgId: input.orgId,
     memberId,
@@ -105,7 +105,7 @@ export function issueInvitation(
     createdAt: at,
     expiresAt,
   });
-  recordAudit(tx, now, {
+  await recordAudit(tx, now, {
     orgId: input.orgId,
     actor: input.actor,
     action: 'invitation.create',
@@ -113,9 +113,10 @@ export function issueInvitation(
     outcome: 'success',
     details: { invitationId: id, memberId, role: input.role, seatType: input.seatType, expiresAt },
   });
-  const member = toMember(findMember(tx, input.orgId, memberId)!);
-  if (!existing) recordEvent(tx, now, { type: 'member.created', orgId: input.orgId, actor: input.actor, data: { member, path: 'invite' } });
-  recordEvent(tx, now, {
+  const member = toMember((await findMember(tx, input.orgId, memberId))!);
+  if (!existing)
+    await recordEvent(tx, now, { type: 'member.created', orgId: input.orgId, actor: input.actor, data: { member, path: 'invite' } });
+  await recordEvent(tx, now, {
     type: 'invitation.created',
     orgId: input.orgId,
     actor: input.actor,
@@ -126,7 +127,7 @@ export function issueInvitation(
 
 /** Sends the invitation mail after the transaction committed; a failed send is logged in the audit, never rolled back. */
 export async function deliverInvitation(ctx: DomainContext, orgId: string, issued: IssuedInvitation, actor: Actor): Promise<Delivery> {
-  const org = findOrg(ctx.db, orgId);
+  const org = await findOrg(ctx.db, orgId);
   const mail = composeInvitationMail({
     to: issued.email,
     orgName: org?.name ?? orgId,
@@ -139,7 +140,7 @@ export async function deliverInvitation(ctx: DomainContext, orgId: string, issue
     await ctx.mailer.send(mail);
     return 'sent';
   } catch (err) {
-    inTransaction(ctx, (tx) =>
+    await inTransaction(ctx, (tx) =>
       recordAudit(tx, ctx.clock.now(), {
         orgId,
         actor,
@@ -153,9 +154,9 @@ export async function deliverInvitation(ctx: DomainContext, orgId: string, issue
   }
 }
 
-function requireVerifiedDomain(tx: Tx, orgId: string, email: string): void {
+async function requireVerifiedDomain(tx: Tx, orgId: string, email: string): Promise<void> {
   const domain = email.split('@')[1] ?? '';
-  const verified = listOrgDomains(tx, orgId);
+  const verified = await listOrgDomains(tx, orgId);
   if (!verified.includes(domain)) {
     throw Invalid.field(
       'email',
@@ -172,9 +173,9 @@ export async function inviteMember(
   by: By,
 ): Promise<{ member: Member; invitation: Invitation; delivery: Delivery }> {
   const email = input.email.trim().toLowerCase();
-  const issued = refusingWithoutSeat(ctx, { orgId, email, path: 'invite', actor: by.actor }, () =>
-    inTransaction(ctx, (tx) => {
-      const org = findOrg(tx, orgId);
+  const issued = await refusingWithoutSeat(ctx, { orgId, email, path: 'invite', actor: by.actor }, () =>
+    inTransaction(ctx, async (tx) => {
+      const org = await findOrg(tx, orgId);
       if (!org) throw new NotFound('organization', orgId);
       if (org.provisioningMode === 'scim') {
         throw new Conflict(
@@ -182,10 +183,10 @@ export async function inviteMember(
           'scim-managed',
         );
       }
-      requireVerifiedDomain(tx, orgId, email);
+      await requireVerifiedDomain(tx, orgId, email);
       if (input.role === 'primary_owner') throw Invalid.field('role', 'there is one primary owner; transfer the role instead');
       if (!canGrantRole(by.role, input.role)) throw new Forbidden(`Only owners can make ${input.role}s; the caller is ${by.role}`);
-      const existing = findMemberByEmail(tx, orgId, email);
+      const existing = await findMemberByEmail(tx, orgId, email);
       if (existing?.status === 'active') throw new Conflict(`${email} is already a member`, 'already-member');
       if (existing?.status === 'invited')
         throw new Conflict(`${email} already has a pending invitation; resend it instead`, 'already-invited');
@@ -195,36 +196,36 @@ export async function inviteMember(
     }),
   );
   const delivery = await deliverInvitation(ctx, orgId, issued, by.actor);
-  return { ...readIssued(ctx, orgId, issued.id), delivery };
+  return { ...(await readIssued(ctx, orgId, issued.id)), delivery };
 }
 
-function readIssued(ctx: DomainContext, orgId: string, invitationId: string): { member: Member; invitation: Invitation } {
-  const row = repo.findInvitation(ctx.db, orgId, invitationId)!;
-  return { member: toMember(findMember(ctx.db, orgId, row.memberId!)!), invitation: toInvitation(row) };
+async function readIssued(ctx: DomainContext, orgId: string, invitationId: string): Promise<{ member: Member; invitation: Invitation }> {
+  const row = (await repo.findInvitation(ctx.db, orgId, invitationId))!;
+  return { member: toMember((await findMember(ctx.db, orgId, row.memberId!))!), invitation: toInvitation(row) };
 }
 
 export type AcceptedInvitation = { orgId: string; orgName: string; member: Member };
 
 /** The person followed the link: the invitation is used up and the member becomes active on the seat it reserved. */
-export function acceptInvitation(ctx: DomainContext, token: string): AcceptedInvitation {
+export async function acceptInvitation(ctx: DomainContext, token: string): Promise<AcceptedInvitation> {
   const tokenHash = sha256Hex(token);
-  const outcome = inTransaction(ctx, (tx) => {
-    const invitation = repo.findInvitationByTokenHash(tx, tokenHash);
+  const outcome = await inTransaction(ctx, async (tx) => {
+    const invitation = await repo.findInvitationByTokenHash(tx, tokenHash);
     if (!invitation) throw new NotFound('invitation', 'for this link');
     if (invitation.status === 'pending' && invitation.expiresAt <= ctx.clock.now().toISOString()) {
-      expireDueInvitations(ctx, tx, invitation.orgId);
+      await expireDueInvitations(ctx, tx, invitation.orgId);
       return { expired: true as const };
     }
     if (invitation.status === 'expired') return { expired: true as const };
     if (invitation.status === 'accepted') throw new Conflict('This invitation was already accepted; sign in instead', 'invitation-used');
     if (invitation.status !== 'pending')
       throw new Conflict('This invitation link is no longer valid; a newer one may have been sent', 'invitation-revoked');
-    const member = findMember(tx, invitation.orgId, invitation.memberId!)!;
+    const member = (await findMember(tx, invitation.orgId, invitation.memberId!))!;
     const now = ctx.clock.now();
     const at = now.toISOString();
-    repo.endInvitation(tx, invitation.id, 'accepted', at);
-    updateMember(tx, member.orgId, member.id, { status: 'active', updatedAt: at, version: member.version + 1 });
-    recordAudit(tx, now, {
+    await repo.endInvitation(tx, invitation.id, 'accepted', at);
+    await updateMember(tx, member.orgId, member.id, { status: 'active', updatedAt: at, version: member.version + 1 });
+    await recordAudit(tx, now, {
       orgId: member.orgId,
       actor: `member:${member.id}`,
       action: 'invitation.accept',
@@ -232,14 +233,14 @@ export function acceptInvitation(ctx: DomainContext, token: string): AcceptedInv
       outcome: 'success',
       details: { invitationId: invitation.id },
     });
-    recordEvent(tx, now, {
+    await recordEvent(tx, now, {
       type: 'invitation.accepted',
       orgId: member.orgId,
       actor: `member:${member.id}`,
-      data: { invitationId: invitation.id, via: 'link', member: toMember(findMember(tx, member.orgId, member.id)!) },
+      data: { invitationId: invitation.id, via: 'link', member: toMember((await findMember(tx, member.orgId, member.id))!) },
     });
-    const org = findOrg(tx, member.orgId)!;
-    return { accepted: { orgId: org.id, orgName: org.name, member: toMember(findMember(tx, member.orgId, member.id)!) } };
+    const org = (await findOrg(tx, member.orgId))!;
+    return { accepted: { orgId: org.id, orgName: org.name, member: toMember((await findMember(tx, member.orgId, member.id))!) } };
   });
   // The expiry is committed before refusing, so the seat is free again whatever the caller does next.
   if ('expired' in outcome)
@@ -257,20 +258,20 @@ export async function resendInvitation(
   invitationId: string,
   by: By,
 ): Promise<{ member: Member; invitation: Invitation; delivery: Delivery }> {
-  const found = repo.findInvitation(ctx.db, orgId, invitationId);
+  const found = await repo.findInvitation(ctx.db, orgId, invitationId);
   if (!found) throw new NotFound('invitation', invitationId);
-  const issued = refusingWithoutSeat(ctx, { orgId, email: found.email, path: 'invite', actor: by.actor }, () =>
-    inTransaction(ctx, (tx) => {
-      expireDueInvitations(ctx, tx, orgId);
-      const invitation = repo.findInvitation(tx, orgId, invitationId)!;
-      const member = invitation.memberId ? findMember(tx, orgId, invitation.memberId) : undefined;
+  const issued = await refusingWithoutSeat(ctx, { orgId, email: found.email, path: 'invite', actor: by.actor }, () =>
+    inTransaction(ctx, async (tx) => {
+      await expireDueInvitations(ctx, tx, orgId);
+      const invitation = (await repo.findInvitation(tx, orgId, invitationId))!;
+      const member = invitation.memberId ? await findMember(tx, orgId, invitation.memberId) : undefined;
       if (!member) throw new Conflict('The invited member was removed; invite the person again', 'member-removed');
       if (!canGrantRole(by.role, invitation.role))
         throw new Forbidden(`Only owners can invite ${invitation.role}s; the caller is ${by.role}`);
       const at = ctx.clock.now().toISOString();
       if (invitation.status === 'pending') {
-        repo.endInvitation(tx, invitation.id, 'superseded', at);
-        releaseSeat(tx, orgId, member.seatType); // handed straight back to the new invitation below
+        await repo.endInvitation(tx, invitation.id, 'superseded', at);
+        await releaseSeat(tx, orgId, member.seatType); // handed straight back to the new invitation below
       } else if (invitation.status !== 'expired' || member.status !== 'invitation_expired') {
         throw new Conflict(
           `Only pending or expired invitations can be re-sent; this one is ${invitation.status}`,
@@ -281,13 +282,13 @@ export async function resendInvitation(
     }),
   );
   const delivery = await deliverInvitation(ctx, orgId, issued, by.actor);
-  return { ...readIssued(ctx, orgId, issued.id), delivery };
+  return { ...(await readIssued(ctx, orgId, issued.id)), delivery };
 }
 
 /** Withdraws a pending invitation: the seat is released and the never-active member removed. */
-export function revokeInvitation(ctx: DomainContext, orgId: string, invitationId: string, by: By): Invitation {
-  return inTransaction(ctx, (tx) => {
-    const invitation = repo.findInvitation(tx, orgId, invitationId);
+export async function revokeInvitation(ctx: DomainContext, orgId: string, invitationId: string, by: By): Promise<Invitation> {
+  return inTransaction(ctx, async (tx) => {
+    const invitation = await repo.findInvitation(tx, orgId, invitationId);
     if (!invitation) throw new NotFound('invitation', invitationId);
     if (invitation.status !== 'pending')
       throw new Conflict(`Only pending invitations can be revoked; this one is ${invitation.status}`, 'invitation-not-pending');
@@ -296,15 +297,15 @@ export function revokeInvitation(ctx: DomainContext, orgId: string, invitationId
     if (!canGrantRole(by.role, invitation.role)) throw new Forbidden(`Only owners can revoke an ${invitation.role}'s invitation`);
     const now = ctx.clock.now();
     const at = now.toISOString();
-    repo.endInvitation(tx, invitation.id, 'revoked', at);
-    const member = invitation.memberId ? findMember(tx, orgId, invitation.memberId) : undefined;
-    recordEvent(tx, now, { type: 'invitation.revoked', orgId, actor: by.actor, data: { invitationId, email: invitation.email } });
+    await repo.endInvitation(tx, invitation.id, 'revoked', at);
+    const member = invitation.memberId ? await findMember(tx, orgId, invitation.memberId) : undefined;
+    await recordEvent(tx, now, { type: 'invitation.revoked', orgId, actor: by.actor, data: { invitationId, email: invitation.email } });
     if (member?.status === 'invited') {
-      releaseSeat(tx, orgId, member.seatType);
-      deleteMember(tx, orgId, member.id);
-      recordEvent(tx, now, { type: 'member.deleted', orgId, actor: by.actor, data: { member: toMember(member) } });
+      await releaseSeat(tx, orgId, member.seatType);
+      await deleteMember(tx, orgId, member.id);
+      await recordEvent(tx, now, { type: 'member.deleted', orgId, actor: by.actor, data: { member: toMember(member) } });
     }
-    recordAudit(tx, now, {
+    await recordAudit(tx, now, {
       orgId,
       actor: by.actor,
       action: 'invitation.revoke',
@@ -312,16 +313,16 @@ export function revokeInvitation(ctx: DomainContext, orgId: string, invitationId
       outcome: 'success',
       details: { invitationId },
     });
-    return toInvitation(repo.findInvitation(tx, orgId, invitationId)!);
+    return toInvitation((await repo.findInvitation(tx, orgId, invitationId))!);
   });
 }
 
-export function listInvitations(ctx: DomainContext, orgId: string, status?: repo.InvitationStatus): Invitation[] {
-  inTransaction(ctx, (tx) => expireDueInvitations(ctx, tx, orgId));
-  return repo.listInvitationRows(ctx.db, orgId, status).map(toInvitation);
+export async function listInvitations(ctx: DomainContext, orgId: string, status?: repo.InvitationStatus): Promise<Invitation[]> {
+  await inTransaction(ctx, (tx) => expireDueInvitations(ctx, tx, orgId));
+  return (await repo.listInvitationRows(ctx.db, orgId, status)).map(toInvitation);
 }
 
 /** The timer's sweep over all orgs. */
-export function sweepExpiredInvitations(ctx: DomainContext): number {
+export async function sweepExpiredInvitations(ctx: DomainContext): Promise<number> {
   return inTransaction(ctx, (tx) => expireDueInvitations(ctx, tx));
 }

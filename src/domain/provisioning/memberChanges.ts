@@ -11,8 +11,8 @@ import { canGrantRole, requireCanManage, roleAtLeast, type By } from './roles';
 import { reserveSeat } from './seatReservation';
 import { recordEvent } from '../events/events';
 
-function memberIn(tx: Tx, orgId: string, memberId: string): MemberRow {
-  const member = findMember(tx, orgId, memberId);
+async function memberIn(tx: Tx, orgId: string, memberId: string): Promise<MemberRow> {
+  const member = await findMember(tx, orgId, memberId);
   if (!member) throw new NotFound('member', memberId);
   return member;
 }
@@ -22,22 +22,29 @@ function requireAdmin(by: By): void {
 }
 
 /** Moves a member to another seat type: needs a free seat of the new type; the old seat is freed. */
-export function changeSeatType(ctx: DomainContext, orgId: string, memberId: string, seatType: SeatType, by: By): Member {
+export async function changeSeatType(ctx: DomainContext, orgId: string, memberId: string, seatType: SeatType, by: By): Promise<Member> {
   return inTransaction(ctx, (tx) => changeSeatTypeIn(ctx, tx, orgId, memberId, seatType, by));
 }
 
-export function changeSeatTypeIn(ctx: DomainContext, tx: Tx, orgId: string, memberId: string, seatType: SeatType, by: By): Member {
+export async function changeSeatTypeIn(
+  ctx: DomainContext,
+  tx: Tx,
+  orgId: string,
+  memberId: string,
+  seatType: SeatType,
+  by: By,
+): Promise<Member> {
   requireAdmin(by);
-  const member = memberIn(tx, orgId, memberId);
+  const member = await memberIn(tx, orgId, memberId);
   if (member.seatType === seatType) return toMember(member);
   requireCanManage(by, member, 'change the seat of');
   const now = ctx.clock.now();
   if (holdsSeat(member.status)) {
-    reserveSeat(ctx, tx, orgId, seatType);
-    releaseSeat(tx, orgId, member.seatType);
+    await reserveSeat(ctx, tx, orgId, seatType);
+    await releaseSeat(tx, orgId, member.seatType);
   }
-  updateMember(tx, orgId, memberId, { seatType, updatedAt: now.toISOString(), version: member.version + 1 });
-  recordAudit(tx, now, {
+  await updateMember(tx, orgId, memberId, { seatType, updatedAt: now.toISOString(), version: member.version + 1 });
+  await recordAudit(tx, now, {
     orgId,
     actor: by.actor,
     action: 'member.seat-type',
@@ -45,8 +52,8 @@ export function changeSeatTypeIn(ctx: DomainContext, tx: Tx, orgId: string, memb
     outcome: 'success',
     details: { from: member.seatType, to: seatType },
   });
-  const changed = toMember(memberIn(tx, orgId, memberId));
-  recordEvent(tx, now, {
+  const changed = toMember(await memberIn(tx, orgId, memberId));
+  await recordEvent(tx, now, {
     type: 'member.seat_changed',
     orgId,
     actor: by.actor,
@@ -60,13 +67,13 @@ export function changeSeatTypeIn(ctx: DomainContext, tx: Tx, orgId: string, memb
  * neither demoted nor removed, except by transferring the role: setting another member's role to
  * `primary_owner` (an owner's act) makes the previous primary owner an owner.
  */
-export function changeRole(ctx: DomainContext, orgId: string, memberId: string, role: Role, by: By): Member {
+export async function changeRole(ctx: DomainContext, orgId: string, memberId: string, role: Role, by: By): Promise<Member> {
   return inTransaction(ctx, (tx) => changeRoleIn(ctx, tx, orgId, memberId, role, by));
 }
 
-function changeRoleIn(ctx: DomainContext, tx: Tx, orgId: string, memberId: string, role: Role, by: By): Member {
+async function changeRoleIn(ctx: DomainContext, tx: Tx, orgId: string, memberId: string, role: Role, by: By): Promise<Member> {
   requireAdmin(by);
-  const member = memberIn(tx, orgId, memberId);
+  const member = await memberIn(tx, orgId, memberId);
   if (member.role === role) return toMember(member);
   if (member.role === 'primary_owner') {
     throw new Conflict('The primary owner cannot be demoted; transfer the role to another member first', 'primary-owner');
@@ -80,17 +87,17 @@ function changeRoleIn(ctx: DomainContext, tx: Tx, orgId: string, memberId: strin
     if (member.status !== 'active') throw Invalid.field('role', 'the primary owner role goes to an active member only');
     const previous = tx.query.members.findFirst({ where: (m, { and, eq }) => and(eq(m.orgId, orgId), eq(m.role, 'primary_owner')) }).sync();
     if (previous) {
-      updateMember(tx, orgId, previous.id, { role: 'owner', updatedAt: at, version: previous.version + 1 });
-      recordEvent(tx, now, {
+      await updateMember(tx, orgId, previous.id, { role: 'owner', updatedAt: at, version: previous.version + 1 });
+      await recordEvent(tx, now, {
         type: 'member.role_changed',
         orgId,
         actor: by.actor,
-        data: { member: toMember(memberIn(tx, orgId, previous.id)), from: 'primary_owner', to: 'owner' },
+        data: { member: toMember(await memberIn(tx, orgId, previous.id)), from: 'primary_owner', to: 'owner' },
       });
     }
   }
-  updateMember(tx, orgId, memberId, { role, updatedAt: at, version: member.version + 1 });
-  recordAudit(tx, now, {
+  await updateMember(tx, orgId, memberId, { role, updatedAt: at, version: member.version + 1 });
+  await recordAudit(tx, now, {
     orgId,
     actor: by.actor,
     action: role === 'primary_owner' ? 'member.primary-owner-transfer' : 'member.role',
@@ -98,27 +105,39 @@ function changeRoleIn(ctx: DomainContext, tx: Tx, orgId: string, memberId: strin
     outcome: 'success',
     details: { from: member.role, to: role },
   });
-  const changed = toMember(memberIn(tx, orgId, memberId));
-  recordEvent(tx, now, { type: 'member.role_changed', orgId, actor: by.actor, data: { member: changed, from: member.role, to: role } });
+  const changed = toMember(await memberIn(tx, orgId, memberId));
+  await recordEvent(tx, now, {
+    type: 'member.role_changed',
+    orgId,
+    actor: by.actor,
+    data: { member: changed, from: member.role, to: role },
+  });
   return changed;
 }
 
 /** Deactivates (frees the seat, keeps the member) or re-activates (needs a free seat again). */
-export function setMemberActive(
+export async function setMemberActive(
   ctx: DomainContext,
   orgId: string,
   memberId: string,
   active: boolean,
   by: By & { path?: AdmissionPath },
-): Member {
-  const email = findMember(ctx.db, orgId, memberId)?.email ?? memberId;
+): Promise<Member> {
+  const email = (await findMember(ctx.db, orgId, memberId))?.email ?? memberId;
   return refusingWithoutSeat(ctx, { orgId, email, path: by.path ?? 'scim', actor: by.actor }, () =>
     inTransaction(ctx, (tx) => setMemberActiveIn(ctx, tx, orgId, memberId, active, by)),
   );
 }
 
-export function setMemberActiveIn(ctx: DomainContext, tx: Tx, orgId: string, memberId: string, active: boolean, by: By): Member {
-  const member = memberIn(tx, orgId, memberId);
+export async function setMemberActiveIn(
+  ctx: DomainContext,
+  tx: Tx,
+  orgId: string,
+  memberId: string,
+  active: boolean,
+  by: By,
+): Promise<Member> {
+  const member = await memberIn(tx, orgId, memberId);
   const now = ctx.clock.now();
   const at = now.toISOString();
   if (active && member.status === 'active') return toMember(member);
@@ -127,23 +146,23 @@ export function setMemberActiveIn(ctx: DomainContext, tx: Tx, orgId: string, mem
     throw new Conflict('The primary owner cannot be deactivated; transfer the role first', 'primary-owner');
   requireCanManage(by, member, active ? 'reactivate' : 'deactivate');
   if (!active) {
-    if (holdsSeat(member.status)) releaseSeat(tx, orgId, member.seatType);
-    const invitation = findPendingInvitationOfMember(tx, orgId, memberId);
+    if (holdsSeat(member.status)) await releaseSeat(tx, orgId, member.seatType);
+    const invitation = await findPendingInvitationOfMember(tx, orgId, memberId);
     if (invitation) {
-      endInvitation(tx, invitation.id, 'revoked', at);
-      recordEvent(tx, now, {
+      await endInvitation(tx, invitation.id, 'revoked', at);
+      await recordEvent(tx, now, {
         type: 'invitation.revoked',
         orgId,
         actor: by.actor,
         data: { invitationId: invitation.id, email: member.email },
       });
     }
-    updateMember(tx, orgId, memberId, { status: 'deactivated', updatedAt: at, version: member.version + 1 });
+    await updateMember(tx, orgId, memberId, { status: 'deactivated', updatedAt: at, version: member.version + 1 });
   } else {
-    if (!holdsSeat(member.status)) reserveSeat(ctx, tx, orgId, member.seatType);
-    updateMember(tx, orgId, memberId, { status: 'active', updatedAt: at, version: member.version + 1 });
+    if (!holdsSeat(member.status)) await reserveSeat(ctx, tx, orgId, member.seatType);
+    await updateMember(tx, orgId, memberId, { status: 'active', updatedAt: at, version: member.version + 1 });
   }
-  recordAudit(tx, now, {
+  await recordAudit(tx, now, {
     orgId,
     actor: by.actor,
     action: active ? 'member.activate' : 'member.deactivate',
@@ -151,8 +170,13 @@ export function setMemberActiveIn(ctx: DomainContext, tx: Tx, orgId: string, mem
     outcome: 'success',
     details: { seatType: member.seatType },
   });
-  const changed = toMember(memberIn(tx, orgId, memberId));
-  recordEvent(tx, now, { type: active ? 'member.reactivated' : 'member.deactivated', orgId, actor: by.actor, data: { member: changed } });
+  const changed = toMember(await memberIn(tx, orgId, memberId));
+  await recordEvent(tx, now, {
+    type: active ? 'member.reactivated' : 'member.deactivated',
+    orgId,
+    actor: by.actor,
+    data: { member: changed },
+  });
   return changed;
 }
 
@@ -162,15 +186,21 @@ export type MemberPatch = { role?: Role; seatType?: SeatType; active?: boolean }
  * Applies an admin's edit of a member in one transaction: activation first (a re-activated member
  * needs a free seat of their current type), then the seat type, then the role.
  */
-export function updateMemberSettings(ctx: DomainContext, orgId: string, memberId: string, patch: MemberPatch, by: By): Member {
+export async function updateMemberSettings(
+  ctx: DomainContext,
+  orgId: string,
+  memberId: string,
+  patch: MemberPatch,
+  by: By,
+): Promise<Member> {
   requireAdmin(by);
-  const email = findMember(ctx.db, orgId, memberId)?.email ?? memberId;
+  const email = (await findMember(ctx.db, orgId, memberId))?.email ?? memberId;
   return refusingWithoutSeat(ctx, { orgId, email, path: 'invite', actor: by.actor }, () =>
-    inTransaction(ctx, (tx) => {
-      let member = toMember(memberIn(tx, orgId, memberId));
-      if (patch.active !== undefined) member = setMemberActiveIn(ctx, tx, orgId, memberId, patch.active, by);
-      if (patch.seatType !== undefined) member = changeSeatTypeIn(ctx, tx, orgId, memberId, patch.seatType, by);
-      if (patch.role !== undefined) member = changeRoleIn(ctx, tx, orgId, memberId, patch.role, by);
+    inTransaction(ctx, async (tx) => {
+      let member = toMember(await memberIn(tx, orgId, memberId));
+      if (patch.active !== undefined) member = await setMemberActiveIn(ctx, tx, orgId, memberId, patch.active, by);
+      if (patch.seatType !== undefined) member = await changeSeatTypeIn(ctx, tx, orgId, memberId, patch.seatType, by);
+      if (patch.role !== undefined) member = await changeRoleIn(ctx, tx, orgId, memberId, patch.role, by);
       return member;
     }),
   );
@@ -180,28 +210,28 @@ export function updateMemberSettings(ctx: DomainContext, orgId: string, memberId
  * Removes a member: the seat is freed and any pending invitation revoked. The primary owner stays.
  * With `ifVersion`, only while the member is at one of those versions.
  */
-export function removeMember(ctx: DomainContext, orgId: string, memberId: string, by: By, ifVersion?: IfVersion): void {
+export async function removeMember(ctx: DomainContext, orgId: string, memberId: string, by: By, ifVersion?: IfVersion): Promise<void> {
   requireAdmin(by);
-  inTransaction(ctx, (tx) => {
-    const member = memberIn(tx, orgId, memberId);
+  await inTransaction(ctx, async (tx) => {
+    const member = await memberIn(tx, orgId, memberId);
     if (member.role === 'primary_owner')
       throw new Conflict('The primary owner cannot be removed; transfer the role to another member first', 'primary-owner');
     requireCanManage(by, member, 'remove');
     const now = ctx.clock.now();
-    if (holdsSeat(member.status)) releaseSeat(tx, orgId, member.seatType);
-    const invitation = findPendingInvitationOfMember(tx, orgId, memberId);
+    if (holdsSeat(member.status)) await releaseSeat(tx, orgId, member.seatType);
+    const invitation = await findPendingInvitationOfMember(tx, orgId, memberId);
     if (invitation) {
-      endInvitation(tx, invitation.id, 'revoked', now.toISOString());
-      recordEvent(tx, now, {
+      await endInvitation(tx, invitation.id, 'revoked', now.toISOString());
+      await recordEvent(tx, now, {
         type: 'invitation.revoked',
         orgId,
         actor: by.actor,
         data: { invitationId: invitation.id, email: member.email },
       });
     }
-    if (!deleteMember(tx, orgId, memberId, ifVersion)) throw new StaleVersion('user', ifVersion ?? [], member.version);
-    recordEvent(tx, now, { type: 'member.deleted', orgId, actor: by.actor, data: { member: toMember(member) } });
-    recordAudit(tx, now, {
+    if (!(await deleteMember(tx, orgId, memberId, ifVersion))) throw new StaleVersion('user', ifVersion ?? [], member.version);
+    await recordEvent(tx, now, { type: 'member.deleted', orgId, actor: by.actor, data: { member: toMember(member) } });
+    await recordAudit(tx, now, {
       orgId,
       actor: by.actor,
       action: 'member.remove',

@@ -14,21 +14,25 @@ export type SeatRefusal = { id: number; email: string; path: AdmissionPath; seat
  * Runs a provisioning transaction; when it is refused for lack of a seat, its work is already rolled
  * back, and the refusal (who, when, which path, which seat type) is written in a transaction of its own.
  */
-export function refusingWithoutSeat<T>(
+export async function refusingWithoutSeat<T>(
   ctx: DomainContext,
   who: { orgId: string; email: string; path: AdmissionPath; actor: Actor },
-  work: () => T,
-): T {
+  work: () => Promise<T>,
+): Promise<T> {
   try {
-    return work();
+    return await work();
   } catch (err) {
     if (err instanceof NoSeatAvailable) {
       const at = ctx.clock.now();
-      inTransaction(ctx, (tx) => {
-        tx.insert(seatRefusals)
-          .values({ orgId: who.orgId, email: who.email, path: who.path, seatType: err.seatType, at: at.toISOString() })
-          .run();
-        recordAudit(tx, at, {
+      await inTransaction(ctx, async (tx) => {
+        await tx.insert(seatRefusals).values({
+          orgId: who.orgId,
+          email: who.email,
+          path: who.path,
+          seatType: err.seatType,
+          at: at.toISOString(),
+        });
+        await recordAudit(tx, at, {
           orgId: who.orgId,
           actor: who.actor,
           action: `provisioning.${who.path}`,
@@ -36,20 +40,20 @@ export function refusingWithoutSeat<T>(
           outcome: 'refused',
           details: { reason: 'no-seat-available', seatType: err.seatType },
         });
-        recordEvent(tx, at, {
+        await recordEvent(tx, at, {
           type: 'signin.refused',
           orgId: who.orgId,
           actor: who.actor,
           data: { email: who.email, path: who.path, seatType: err.seatType, reason: 'no-seat-available' },
         });
-        noteRefusal(ctx, tx, who.orgId, err.seatType, at);
+        await noteRefusal(ctx, tx, who.orgId, err.seatType, at);
       });
     }
     throw err;
   }
 }
 
-export function listRefusals(ctx: DomainContext, orgId: string, limit = 100): SeatRefusal[] {
+export async function listRefusals(ctx: DomainContext, orgId: string, limit = 100): Promise<SeatRefusal[]> {
   return ctx.db
     .select({
       id: seatRefusals.id,
@@ -61,6 +65,5 @@ export function listRefusals(ctx: DomainContext, orgId: string, limit = 100): Se
     .from(seatRefusals)
     .where(and(eq(seatRefusals.orgId, orgId)))
     .orderBy(desc(seatRefusals.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }

@@ -48,18 +48,18 @@ function signInEmail(value: string): string {
  * request, else their mapped groups, else the org default) — or are refused when none is free.
  * Created inactive, they are stored without a seat.
  */
-export function provisionScimUser(ctx: DomainContext, orgId: string, input: ScimUserInput, actor: Actor): Member {
+export async function provisionScimUser(ctx: DomainContext, orgId: string, input: ScimUserInput, actor: Actor): Promise<Member> {
   const email = signInEmail(input.email);
   return refusingWithoutSeat(ctx, { orgId, email, path: 'scim', actor }, () =>
-    inTransaction(ctx, (tx) => {
-      const org = findOrg(tx, orgId);
+    inTransaction(ctx, async (tx) => {
+      const org = await findOrg(tx, orgId);
       if (!org) throw new NotFound('organization', orgId);
       const domain = email.split('@')[1] ?? '';
-      if (!listOrgDomains(tx, orgId).includes(domain)) {
+      if (!(await listOrgDomains(tx, orgId)).includes(domain)) {
         throw Invalid.field('emails', `the domain ${domain} is not a verified domain of this organization`);
       }
       const userName = input.userName ?? email;
-      const clash = findMemberClashing(tx, orgId, userName, email);
+      const clash = await findMemberClashing(tx, orgId, userName, email);
       if (clash) {
         throw new Conflict(
           clash.email === email ? `A user with the email ${email} already exists` : `A user with userName ${clash.userName} already exists`,
@@ -67,7 +67,7 @@ export function provisionScimUser(ctx: DomainContext, orgId: string, input: Scim
         );
       }
       const seatType = input.seatType ?? seatTypeForGroups(org, input.groups);
-      if (input.active) reserveSeat(ctx, tx, org, seatType);
+      if (input.active) await reserveSeat(ctx, tx, org, seatType);
       const now = ctx.clock.now();
       const at = now.toISOString();
       const id = newId('mem');
@@ -89,8 +89,8 @@ export function provisionScimUser(ctx: DomainContext, orgId: string, input: Scim
         createdAt: at,
         updatedAt: at,
       };
-      insertMember(tx, row);
-      recordAudit(tx, now, {
+      await insertMember(tx, row);
+      await recordAudit(tx, now, {
         orgId,
         actor,
         action: 'provisioning.scim',
@@ -98,7 +98,7 @@ export function provisionScimUser(ctx: DomainContext, orgId: string, input: Scim
         outcome: 'success',
         details: { memberId: id, active: input.active, seatType },
       });
-      recordEvent(tx, now, { type: 'member.created', orgId, actor, data: { member: toMember(row), path: 'scim' } });
+      await recordEvent(tx, now, { type: 'member.created', orgId, actor, data: { member: toMember(row), path: 'scim' } });
       return toMember(row);
     }),
   );
@@ -133,35 +133,35 @@ export type ScimUserUpdate = Omit<ScimUserInput, 'groups'> & { groups?: string[]
  * transaction, with a refusal recorded when a seat is missing. With `ifVersion`, only if the user
  * is still at one of those versions (checked by the statement that writes).
  */
-export function updateScimUser(
+export async function updateScimUser(
   ctx: DomainContext,
   orgId: string,
   memberId: string,
   input: ScimUserUpdate,
   by: By,
   ifVersion?: IfVersion,
-): Member {
+): Promise<Member> {
   const { actor } = by;
   const email = signInEmail(input.email);
   return refusingWithoutSeat(ctx, { orgId, email, path: 'scim', actor }, () =>
-    inTransaction(ctx, (tx) => {
-      const org = findOrg(tx, orgId);
-      const member = findMember(tx, orgId, memberId);
+    inTransaction(ctx, async (tx) => {
+      const org = await findOrg(tx, orgId);
+      const member = await findMember(tx, orgId, memberId);
       if (!org || !member) throw new NotFound('user', memberId);
       guardOwnerChange(member, { email, active: input.active, unchanged: isUnchanged(member, email, input) });
       const profileChanged = changesProfile(member, email, input);
       if (email !== member.email) {
         const domain = email.split('@')[1] ?? '';
-        if (!listOrgDomains(tx, orgId).includes(domain)) {
+        if (!(await listOrgDomains(tx, orgId)).includes(domain)) {
           throw Invalid.field('emails', `the domain ${domain} is not a verified domain of this organization`);
         }
-        if (findMemberByEmail(tx, orgId, email)) throw new Conflict(`A user with the email ${email} already exists`, 'uniqueness');
+        if (await findMemberByEmail(tx, orgId, email)) throw new Conflict(`A user with the email ${email} already exists`, 'uniqueness');
       }
       const userName = input.userName ?? email;
-      const holder = findMemberByUserName(tx, orgId, userName);
+      const holder = await findMemberByUserName(tx, orgId, userName);
       if (holder && holder.id !== memberId) throw new Conflict(`A user with userName ${holder.userName} already exists`, 'uniqueness');
       const now = ctx.clock.now();
-      const written = updateMemberAtVersion(tx, orgId, memberId, ifVersion, {
+      const written = await updateMemberAtVersion(tx, orgId, memberId, ifVersion, {
         email,
         userName,
         givenName: input.givenName ?? null,
@@ -174,10 +174,10 @@ export function updateScimUser(
       if (!written) throw new StaleVersion('user', ifVersion ?? [], member.version);
       const wantActive = input.active;
       if (wantActive !== (member.status === 'active' || member.status === 'invited'))
-        setMemberActiveIn(ctx, tx, orgId, memberId, wantActive, by);
+        await setMemberActiveIn(ctx, tx, orgId, memberId, wantActive, by);
       const seatType = input.seatType ?? (input.groups ? seatTypeForGroups(org, input.groups) : undefined);
-      if (seatType && seatType !== member.seatType) changeSeatTypeIn(ctx, tx, orgId, memberId, seatType, by);
-      recordAudit(tx, now, {
+      if (seatType && seatType !== member.seatType) await changeSeatTypeIn(ctx, tx, orgId, memberId, seatType, by);
+      await recordAudit(tx, now, {
         orgId,
         actor,
         action: 'provisioning.scim-update',
@@ -185,8 +185,8 @@ export function updateScimUser(
         outcome: 'success',
         details: { memberId, active: wantActive, seatType: seatType ?? member.seatType },
       });
-      const updated = toMember(findMember(tx, orgId, memberId)!);
-      if (profileChanged) recordEvent(tx, now, { type: 'member.updated', orgId, actor, data: { member: updated } });
+      const updated = toMember((await findMember(tx, orgId, memberId))!);
+      if (profileChanged) await recordEvent(tx, now, { type: 'member.updated', orgId, actor, data: { member: updated } });
       return updated;
     }),
   );

@@ -14,39 +14,41 @@ import { recordEvent } from '../events/events';
  * Ends every invitation whose 21 days are over and gives its seat back. Runs on a timer, on reads,
  * and whenever a pool looks full, so correctness never waits for the timer.
  */
-export function expireDueInvitations(ctx: DomainContext, tx: Tx, orgId?: string): number {
+export async function expireDueInvitations(ctx: DomainContext, tx: Tx, orgId?: string): Promise<number> {
   const now = ctx.clock.now();
   const at = now.toISOString();
-  const due = findDueInvitations(tx, at, orgId);
+  const due = await findDueInvitations(tx, at, orgId);
   for (const invitation of due) {
-    endInvitation(tx, invitation.id, 'expired', at);
-    const member = invitation.memberId ? findMember(tx, invitation.orgId, invitation.memberId) : undefined;
+    await endInvitation(tx, invitation.id, 'expired', at);
+    const member = invitation.memberId ? await findMember(tx, invitation.orgId, invitation.memberId) : undefined;
     if (member?.status === 'invited') {
-      updateMember(tx, member.orgId, member.id, { status: 'invitation_expired', updatedAt: at, version: member.version + 1 });
-      releaseSeat(tx, member.orgId, member.seatType);
+      await updateMember(tx, member!.orgId, member!.id, { status: 'invitation_expired', updatedAt: at, version: member!.version + 1 });
+      await releaseSeat(tx, member!.orgId, member!.seatType);
     }
-    recordAudit(tx, now, {
+    await recordAudit(tx, now, {
       orgId: invitation.orgId,
       actor: 'system',
       action: 'invitation.expire',
       target: invitation.email,
       outcome: 'success',
-      details: { invitationId: invitation.id, seatReleased: member?.status === 'invited' ? member.seatType : null },
+      details: { invitationId: invitation.id, seatReleased: member?.status === 'invited' ? member!.seatType : null },
     });
-    recordEvent(tx, now, {
+    await recordEvent(tx, now, {
       type: 'invitation.expired',
       orgId: invitation.orgId,
       actor: 'system',
-      data: { invitationId: invitation.id, email: invitation.email, seatReleased: member?.status === 'invited' ? member.seatType : null },
+      data: { invitationId: invitation.id, email: invitation.email, seatReleased: member?.status === 'invited' ? member!.seatType : null },
     });
   }
   return due.length;
 }
 
 /** Takes a free seat for a new holder; if the pool is full, expired invitations are swept first. Pass the org row when you have it. */
-export function reserveSeat(ctx: DomainContext, tx: Tx, org: OrgRow | string, seatType: SeatType): void {
+export async function reserveSeat(ctx: DomainContext, tx: Tx, org: OrgRow | string, seatType: SeatType): Promise<void> {
   const orgId = typeof org === 'string' ? org : org.id;
-  const pool = takeSeat(tx, orgId, seatType) ?? (expireDueInvitations(ctx, tx, orgId) > 0 ? takeSeat(tx, orgId, seatType) : null);
+  const pool =
+    (await takeSeat(tx, orgId, seatType)) ??
+    ((await expireDueInvitations(ctx, tx, orgId)) > 0 ? await takeSeat(tx, orgId, seatType) : null);
   if (!pool) throw new NoSeatAvailable(orgId, seatType);
-  checkPoolThresholds(ctx, tx, org, seatType, pool);
+  await checkPoolThresholds(ctx, tx, org, seatType, pool);
 }

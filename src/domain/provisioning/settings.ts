@@ -15,8 +15,8 @@ export const provisioningSettingsInput = z.strictObject({
 
 export type ProvisioningSettings = { mode: ProvisioningMode; defaultSeatType: SeatType; groupSeatTypes: Record<string, SeatType> };
 
-export function getProvisioningSettings(ctx: DomainContext, orgId: string): ProvisioningSettings {
-  const org = findOrg(ctx.db, orgId);
+export async function getProvisioningSettings(ctx: DomainContext, orgId: string): Promise<ProvisioningSettings> {
+  const org = await findOrg(ctx.db, orgId);
   if (!org) throw new NotFound('organization', orgId);
   return { mode: org.provisioningMode, defaultSeatType: org.defaultSeatType, groupSeatTypes: org.groupSeatTypes };
 }
@@ -30,21 +30,21 @@ function refuseLostGroupNames(input: unknown, parsed: Record<string, SeatType> |
 }
 
 /** Sets how people become members, the default seat type, and the IdP group → seat type map (for JIT and SCIM). */
-export function updateProvisioningSettings(ctx: DomainContext, orgId: string, input: unknown, by: By): ProvisioningSettings {
+export async function updateProvisioningSettings(ctx: DomainContext, orgId: string, input: unknown, by: By): Promise<ProvisioningSettings> {
   requireOwner(by, 'Changing the provisioning settings');
   const data = parseInput(provisioningSettingsInput, input);
   refuseLostGroupNames(input, data.groupSeatTypes);
-  return inTransaction(ctx, (tx) => {
-    const org = findOrg(tx, orgId);
+  return inTransaction(ctx, async (tx) => {
+    const org = await findOrg(tx, orgId);
     if (!org) throw new NotFound('organization', orgId);
     const next = {
       provisioningMode: data.mode,
       defaultSeatType: data.defaultSeatType ?? org.defaultSeatType,
       groupSeatTypes: data.groupSeatTypes ?? org.groupSeatTypes,
     };
-    updateOrg(tx, orgId, next);
+    await updateOrg(tx, orgId, next);
     const now = ctx.clock.now();
-    recordAudit(tx, now, {
+    await recordAudit(tx, now, {
       orgId,
       actor: by.actor,
       action: 'provisioning.settings',

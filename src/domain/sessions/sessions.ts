@@ -9,6 +9,7 @@ import { toMember, type Member } from '../orgs/members';
 import { findOrg } from '../orgs/orgRepository';
 import { lowerRole } from '../provisioning/roles';
 import type { Role } from '../seatTypes';
+import { firstRow } from '../rows';
 
 export const SESSION_IDLE_MS = 8 * 3_600_000;
 export const SESSION_ABSOLUTE_MS = 24 * 3_600_000;
@@ -23,15 +24,11 @@ const ended = (now: Date) => ({ endedAt: now.toISOString(), oidcIdToken: null })
 export const SESSION_RETENTION_MS = 30 * 86_400_000;
 
 /** Deletes sessions that ended, or expired, more than SESSION_RETENTION_MS ago. Run by the server's sweep. */
-export function deleteOldSessions(ctx: DomainContext): number {
+export async function deleteOldSessions(ctx: DomainContext): Promise<number> {
   const cutoff = new Date(ctx.clock.now().getTime() - SESSION_RETENTION_MS).toISOString();
   return inTransaction(
     ctx,
-    (tx) =>
-      tx
-        .delete(sessions)
-        .where(or(lt(sessions.endedAt, cutoff), lt(sessions.expiresAt, cutoff)))
-        .run().changes,
+    async (tx) => (await tx.delete(sessions).where(or(lt(sessions.endedAt, cutoff), lt(sessions.expiresAt, cutoff)))).changes,
   );
 }
 
@@ -50,38 +47,36 @@ export type ActiveSession = { id: string; orgId: string; orgName: string; member
  * A new server-side session for a member who just signed in. It is always a fresh id (rotation at
  * sign-in), and the session the browser held before, if any, is ended.
  */
-export function startSession(
+export async function startSession(
   ctx: DomainContext,
   input: { orgId: string; memberId: string; via: string; previousCookie?: string; roleCap?: Role } & IdpSignIn,
-): StartedSession {
+): Promise<StartedSession> {
   const now = ctx.clock.now();
   const cookieValue = newSecret();
   const csrfToken = newSecret();
   const expiresAt = new Date(now.getTime() + SESSION_ABSOLUTE_MS).toISOString();
-  inTransaction(ctx, (tx) => {
+  await inTransaction(ctx, async (tx) => {
     if (input.previousCookie) {
-      tx.update(sessions)
+      await tx
+        .update(sessions)
         .set(ended(now))
-        .where(eq(sessions.id, sha256Hex(input.previousCookie)))
-        .run();
+        .where(eq(sessions.id, sha256Hex(input.previousCookie)));
     }
-    tx.insert(sessions)
-      .values({
-        id: sha256Hex(cookieValue),
-        orgId: input.orgId,
-        memberId: input.memberId,
-        csrfToken,
-        via: input.via,
-        createdAt: now.toISOString(),
-        lastSeenAt: now.toISOString(),
-        expiresAt,
-        samlNameId: input.saml?.nameId ?? null,
-        samlSessionIndex: input.saml?.sessionIndex ?? null,
-        oidcIdToken: input.oidc?.idToken ?? null,
-        roleCap: input.roleCap ?? null,
-      })
-      .run();
-    recordAudit(tx, now, {
+    await tx.insert(sessions).values({
+      id: sha256Hex(cookieValue),
+      orgId: input.orgId,
+      memberId: input.memberId,
+      csrfToken,
+      via: input.via,
+      createdAt: now.toISOString(),
+      lastSeenAt: now.toISOString(),
+      expiresAt,
+      samlNameId: input.saml?.nameId ?? null,
+      samlSessionIndex: input.saml?.sessionIndex ?? null,
+      oidcIdToken: input.oidc?.idToken ?? null,
+      roleCap: input.roleCap ?? null,
+    });
+    await recordAudit(tx, now, {
       orgId: input.orgId,
       actor: `member:${input.memberId}`,
       action: 'session.start',
@@ -94,22 +89,22 @@ export function startSession(
 }
 
 /** The session behind a cookie, if it is live: not ended, within its idle and absolute limits, its member active. */
-export function resolveSession(ctx: DomainContext, cookieValue: string): ActiveSession | null {
+export async function resolveSession(ctx: DomainContext, cookieValue: string): Promise<ActiveSession | null> {
   const id = sha256Hex(cookieValue);
-  const row = ctx.db
+  const row = await ctx.db
     .select()
     .from(sessions)
     .where(and(eq(sessions.id, id), isNull(sessions.endedAt)))
-    .get();
+    .then(firstRow);
   if (!row) return null;
   const now = ctx.clock.now();
   const idleLimit = new Date(row.lastSeenAt).getTime() + SESSION_IDLE_MS;
   if (now.toISOString() >= row.expiresAt || now.getTime() >= idleLimit) return null;
-  const member = findMember(ctx.db, row.orgId, row.memberId);
-  const org = findOrg(ctx.db, row.orgId);
+  const member = await findMember(ctx.db, row.orgId, row.memberId);
+  const org = await findOrg(ctx.db, row.orgId);
   if (!member || member.status !== 'active' || !org) return null;
   if (now.getTime() - new Date(row.lastSeenAt).getTime() > TOUCH_EVERY_MS) {
-    inTransaction(ctx, (tx) => tx.update(sessions).set({ lastSeenAt: now.toISOString() }).where(eq(sessions.id, id)).run());
+    await inTransaction(ctx, (tx) => tx.update(sessions).set({ lastSeenAt: now.toISOString() }).where(eq(sessions.id, id)));
   }
   const saml = row.samlNameId
     ? { nameId: row.samlNameId, ...(row.samlSessionIndex ? { sessionIndex: row.samlSessionIndex } : {}) }
@@ -118,24 +113,24 @@ export function resolveSession(ctx: DomainContext, cookieValue: string): ActiveS
     id,
     orgId: row.orgId,
     orgName: org.name,
-    member: toMember(row.roleCap ? { ...member, role: lowerRole(member.role, row.roleCap) } : member),
+    member: toMember(await (row.roleCap ? { ...member, role: lowerRole(member.role, row.roleCap) } : member)),
     csrfToken: row.csrfToken,
     ...(saml ? { saml } : {}),
     ...(row.oidcIdToken ? { oidc: { idToken: row.oidcIdToken } } : {}),
   };
 }
 
-export function endSession(ctx: DomainContext, cookieValue: string): void {
+export async function endSession(ctx: DomainContext, cookieValue: string): Promise<void> {
   const now = ctx.clock.now();
-  inTransaction(ctx, (tx) => {
-    const row = tx
+  await inTransaction(ctx, async (tx) => {
+    const row = await tx
       .select()
       .from(sessions)
       .where(eq(sessions.id, sha256Hex(cookieValue)))
-      .get();
+      .then(firstRow);
     if (!row || row.endedAt) return;
-    tx.update(sessions).set(ended(now)).where(eq(sessions.id, row.id)).run();
-    recordAudit(tx, now, {
+    await tx.update(sessions).set(ended(now)).where(eq(sessions.id, row.id));
+    await recordAudit(tx, now, {
       orgId: row.orgId,
       actor: `member:${row.memberId}`,
       action: 'session.end',
@@ -149,22 +144,23 @@ export function endSession(ctx: DomainContext, cookieValue: string): void {
  * The org's IdP says a person signed out (SAML single logout): their live sessions from SAML
  * sign-ins with this NameID end — only the one the IdP names when it gives a SessionIndex.
  */
-export function endSamlSessions(ctx: DomainContext, orgId: string, nameId: string, sessionIndex?: string): number {
+export async function endSamlSessions(ctx: DomainContext, orgId: string, nameId: string, sessionIndex?: string): Promise<number> {
   const now = ctx.clock.now();
-  return inTransaction(ctx, (tx) => {
-    const count = tx
-      .update(sessions)
-      .set(ended(now))
-      .where(
-        and(
-          eq(sessions.orgId, orgId),
-          eq(sessions.samlNameId, nameId),
-          isNull(sessions.endedAt),
-          ...(sessionIndex ? [eq(sessions.samlSessionIndex, sessionIndex)] : []),
-        ),
-      )
-      .run().changes;
-    recordAudit(tx, now, {
+  return inTransaction(ctx, async (tx) => {
+    const count = (
+      await tx
+        .update(sessions)
+        .set(ended(now))
+        .where(
+          and(
+            eq(sessions.orgId, orgId),
+            eq(sessions.samlNameId, nameId),
+            isNull(sessions.endedAt),
+            ...(sessionIndex ? [eq(sessions.samlSessionIndex, sessionIndex)] : []),
+          ),
+        )
+    ).changes;
+    await recordAudit(tx, now, {
       orgId,
       actor: 'sso:saml',
       action: 'session.end',
@@ -177,39 +173,51 @@ export function endSamlSessions(ctx: DomainContext, orgId: string, nameId: strin
 }
 
 /** A one-time, 15-minute console sign-in link for an active member: for bootstrapping and tests. */
-export function createLoginLink(ctx: DomainContext, orgId: string, email: string, actor: Actor): { url: string; expiresAt: string } {
+export async function createLoginLink(
+  ctx: DomainContext,
+  orgId: string,
+  email: string,
+  actor: Actor,
+): Promise<{ url: string; expiresAt: string }> {
   const now = ctx.clock.now();
   const token = newSecret();
   const expiresAt = new Date(now.getTime() + LOGIN_LINK_LIFETIME_MS).toISOString();
-  inTransaction(ctx, (tx) => {
-    if (!findOrg(tx, orgId)) throw new NotFound('organization', orgId);
-    const member = findMemberByEmail(tx, orgId, email.trim().toLowerCase());
+  await inTransaction(ctx, async (tx) => {
+    if (!(await findOrg(tx, orgId))) throw new NotFound('organization', orgId);
+    const member = await findMemberByEmail(tx, orgId, email.trim().toLowerCase());
     if (!member) throw new NotFound('member', email);
     if (member.status !== 'active')
       throw new Conflict(`${member.email} is ${member.status}, not active; accept the invitation first`, 'member-not-active');
-    tx.insert(loginLinks)
-      .values({ tokenHash: sha256Hex(token), orgId, memberId: member.id, createdAt: now.toISOString(), expiresAt })
-      .run();
-    recordAudit(tx, now, { orgId, actor, action: 'login-link.create', target: member.email, outcome: 'success', details: { expiresAt } });
+    await tx
+      .insert(loginLinks)
+      .values({ tokenHash: sha256Hex(token), orgId, memberId: member.id, createdAt: now.toISOString(), expiresAt });
+    await recordAudit(tx, now, {
+      orgId,
+      actor,
+      action: 'login-link.create',
+      target: member.email,
+      outcome: 'success',
+      details: { expiresAt },
+    });
   });
   return { url: `${ctx.publicUrl}/login/${token}`, expiresAt };
 }
 
 /** Uses a login link up; answers whom it signs in. */
-export function consumeLoginLink(ctx: DomainContext, token: string): { orgId: string; memberId: string } {
+export async function consumeLoginLink(ctx: DomainContext, token: string): Promise<{ orgId: string; memberId: string }> {
   const now = ctx.clock.now();
-  return inTransaction(ctx, (tx) => {
-    const link = tx
+  return inTransaction(ctx, async (tx) => {
+    const link = await tx
       .select()
       .from(loginLinks)
       .where(eq(loginLinks.tokenHash, sha256Hex(token)))
-      .get();
+      .then(firstRow);
     if (!link) throw new NotFound('login link', 'for this URL');
     if (link.usedAt) throw new Conflict('This sign-in link was already used', 'login-link-used');
     if (now.toISOString() >= link.expiresAt) throw new Conflict('This sign-in link has expired', 'login-link-expired');
-    const member = findMember(tx, link.orgId, link.memberId);
+    const member = await findMember(tx, link.orgId, link.memberId);
     if (member?.status !== 'active') throw new Forbidden('This member is not active');
-    tx.update(loginLinks).set({ usedAt: now.toISOString() }).where(eq(loginLinks.tokenHash, link.tokenHash)).run();
+    await tx.update(loginLinks).set({ usedAt: now.toISOString() }).where(eq(loginLinks.tokenHash, link.tokenHash));
     return { orgId: link.orgId, memberId: link.memberId };
   });
 }

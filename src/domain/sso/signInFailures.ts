@@ -31,10 +31,13 @@ export function failureCategory(message: string): string {
  * count raised by each attempt. Anyone can post a bad SAMLResponse; the append-only audit log
  * must not grow a row per request they send.
  */
-export function recordSignInFailure(ctx: DomainContext, failure: { orgId: string; kind: SignInFailureKind; message: string }): void {
+export async function recordSignInFailure(
+  ctx: DomainContext,
+  failure: { orgId: string; kind: SignInFailureKind; message: string },
+): Promise<void> {
   const now = ctx.clock.now().toISOString();
   const detail = failure.message.slice(0, 300);
-  inTransaction(ctx, (tx) =>
+  await inTransaction(ctx, (tx) =>
     tx
       .insert(signInFailures)
       .values({
@@ -49,15 +52,14 @@ export function recordSignInFailure(ctx: DomainContext, failure: { orgId: string
       .onConflictDoUpdate({
         target: [signInFailures.orgId, signInFailures.kind, signInFailures.reason, signInFailures.minute],
         set: { count: sql`${signInFailures.count} + 1`, lastAt: now, lastDetail: detail },
-      })
-      .run(),
+      }),
   );
 }
 
 export type SignInFailure = { kind: string; reason: string; minute: string; count: number; lastAt: string; lastDetail: string };
 
 /** The org's most recent failures, newest first. */
-export function listSignInFailures(ctx: DomainContext, orgId: string, limit = 50): SignInFailure[] {
+export async function listSignInFailures(ctx: DomainContext, orgId: string, limit = 50): Promise<SignInFailure[]> {
   return ctx.db
     .select({
       kind: signInFailures.kind,
@@ -70,6 +72,5 @@ export function listSignInFailures(ctx: DomainContext, orgId: string, limit = 50
     .from(signInFailures)
     .where(and(eq(signInFailures.orgId, orgId)))
     .orderBy(desc(signInFailures.lastAt))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }

@@ -9,6 +9,7 @@ import { digestsEqual, sha256Hex } from '../ids';
 import { requireOwner, type By } from '../provisioning/roles';
 import type { Role } from '../seatTypes';
 import { parseInput } from '../validation';
+import { firstRow } from '../rows';
 
 const pemOrBase64 = z
   .string()
@@ -80,7 +81,7 @@ export function samlConnectionFromMetadata(xml: string): Pick<SamlConnection, 'e
   return { entryPoint: sso, idpIssuer: entityId, idpCert: signing.replace(/\s+/g, ''), ...(slo ? { logoutUrl: slo } : {}) };
 }
 
-export function setSamlConnection(ctx: DomainContext, orgId: string, input: unknown, by: By): SamlConnection {
+export async function setSamlConnection(ctx: DomainContext, orgId: string, input: unknown, by: By): Promise<SamlConnection> {
   requireOwner(by, 'Changing the SSO connection');
   const raw = (input ?? {}) as Record<string, unknown>;
   const merged =
@@ -88,13 +89,13 @@ export function setSamlConnection(ctx: DomainContext, orgId: string, input: unkn
   const { idpMetadataXml: _xml, ...rest } = merged as Record<string, unknown>;
   const config = parseInput(samlConnectionInput, rest);
   const now = ctx.clock.now().toISOString();
-  inTransaction(ctx, (tx) => {
-    if (!findOrg(tx, orgId)) throw new NotFound('organization', orgId);
-    tx.insert(ssoConnections)
+  await inTransaction(ctx, async (tx) => {
+    if (!(await findOrg(tx, orgId))) throw new NotFound('organization', orgId);
+    await tx
+      .insert(ssoConnections)
       .values({ orgId, kind: 'saml', config, editorRole: by.role, createdAt: now, updatedAt: now })
-      .onConflictDoUpdate({ target: [ssoConnections.orgId, ssoConnections.kind], set: { config, editorRole: by.role, updatedAt: now } })
-      .run();
-    recordAudit(tx, ctx.clock.now(), {
+      .onConflictDoUpdate({ target: [ssoConnections.orgId, ssoConnections.kind], set: { config, editorRole: by.role, updatedAt: now } });
+    await recordAudit(tx, ctx.clock.now(), {
       orgId,
       actor: by.actor,
       action: 'sso.saml.configure',
@@ -112,25 +113,26 @@ export function setSamlConnection(ctx: DomainContext, orgId: string, input: unkn
   return config;
 }
 
-export function getSamlConnection(ctx: DomainContext, orgId: string): SamlConnection | undefined {
-  const row = ctx.db
+export async function getSamlConnection(ctx: DomainContext, orgId: string): Promise<SamlConnection | undefined> {
+  const row = await ctx.db
     .select()
     .from(ssoConnections)
     .where(and(eq(ssoConnections.orgId, orgId), eq(ssoConnections.kind, 'saml')))
-    .get();
+    .then(firstRow);
   return row ? (row.config as SamlConnection) : undefined;
 }
 
 /** Remembers an AuthnRequest id, and the browser that asked, until it is answered or expires. */
-export function saveSamlRequest(
+export async function saveSamlRequest(
   ctx: DomainContext,
   request: { orgId: string; id: string; lifetimeMs: number; browserHash: string | undefined },
-): void {
+): Promise<void> {
   const { orgId, id, lifetimeMs, browserHash } = request;
   const now = ctx.clock.now();
-  inTransaction(ctx, (tx) => {
-    tx.delete(samlRequests).where(lt(samlRequests.expiresAt, now.toISOString())).run();
-    tx.insert(samlRequests)
+  await inTransaction(ctx, async (tx) => {
+    await tx.delete(samlRequests).where(lt(samlRequests.expiresAt, now.toISOString()));
+    await tx
+      .insert(samlRequests)
       .values({
         id,
         orgId,
@@ -138,8 +140,7 @@ export function saveSamlRequest(
         createdAt: now.toISOString(),
         expiresAt: new Date(now.getTime() + lifetimeMs).toISOString(),
       })
-      .onConflictDoNothing()
-      .run();
+      .onConflictDoNothing();
   });
 }
 
@@ -147,29 +148,34 @@ export function saveSamlRequest(
  * When the request was made, if it is live and was asked for by this browser; otherwise null
  * (node-saml then refuses the answer). LogoutRequests seatd sends on a sign-out carry no browser.
  */
-export function findSamlRequest(ctx: DomainContext, orgId: string, id: string, browserHash: string | undefined): string | null {
-  const row = ctx.db
+export async function findSamlRequest(
+  ctx: DomainContext,
+  orgId: string,
+  id: string,
+  browserHash: string | undefined,
+): Promise<string | null> {
+  const row = await ctx.db
     .select()
     .from(samlRequests)
     .where(and(eq(samlRequests.id, id), eq(samlRequests.orgId, orgId)))
-    .get();
+    .then(firstRow);
   if (!row || row.expiresAt <= ctx.clock.now().toISOString()) return null;
   if (row.browserHash && !(browserHash && digestsEqual(row.browserHash, browserHash))) return null;
   return row.createdAt;
 }
 
-export function removeSamlRequest(ctx: DomainContext, id: string): void {
-  inTransaction(ctx, (tx) => tx.delete(samlRequests).where(eq(samlRequests.id, id)).run());
+export async function removeSamlRequest(ctx: DomainContext, id: string): Promise<void> {
+  await inTransaction(ctx, (tx) => tx.delete(samlRequests).where(eq(samlRequests.id, id)));
 }
 
 /** Accepts an assertion id once; a second use before it expires is a replay. */
-export function useSamlAssertion(ctx: DomainContext, orgId: string, assertionId: string, expiresAt: string): void {
+export async function useSamlAssertion(ctx: DomainContext, orgId: string, assertionId: string, expiresAt: string): Promise<void> {
   const now = ctx.clock.now().toISOString();
-  inTransaction(ctx, (tx) => {
-    tx.delete(samlAssertions).where(lt(samlAssertions.expiresAt, now)).run();
-    const seen = tx.select().from(samlAssertions).where(eq(samlAssertions.id, assertionId)).get();
+  await inTransaction(ctx, async (tx) => {
+    await tx.delete(samlAssertions).where(lt(samlAssertions.expiresAt, now));
+    const seen = await tx.select().from(samlAssertions).where(eq(samlAssertions.id, assertionId)).then(firstRow);
     if (seen) throw new Conflict('This SAML assertion was already used', 'assertion-replayed');
-    tx.insert(samlAssertions).values({ id: assertionId, orgId, expiresAt }).run();
+    await tx.insert(samlAssertions).values({ id: assertionId, orgId, expiresAt });
   });
 }
 
@@ -184,17 +190,17 @@ export const oidcConnectionInput = z.strictObject({
 
 export type OidcConnection = z.infer<typeof oidcConnectionInput>;
 
-export function setOidcConnection(ctx: DomainContext, orgId: string, input: unknown, by: By): OidcConnection {
+export async function setOidcConnection(ctx: DomainContext, orgId: string, input: unknown, by: By): Promise<OidcConnection> {
   requireOwner(by, 'Changing the SSO connection');
   const config = parseInput(oidcConnectionInput, input ?? {});
   const now = ctx.clock.now().toISOString();
-  inTransaction(ctx, (tx) => {
-    if (!findOrg(tx, orgId)) throw new NotFound('organization', orgId);
-    tx.insert(ssoConnections)
+  await inTransaction(ctx, async (tx) => {
+    if (!(await findOrg(tx, orgId))) throw new NotFound('organization', orgId);
+    await tx
+      .insert(ssoConnections)
       .values({ orgId, kind: 'oidc', config, editorRole: by.role, createdAt: now, updatedAt: now })
-      .onConflictDoUpdate({ target: [ssoConnections.orgId, ssoConnections.kind], set: { config, editorRole: by.role, updatedAt: now } })
-      .run();
-    recordAudit(tx, ctx.clock.now(), {
+      .onConflictDoUpdate({ target: [ssoConnections.orgId, ssoConnections.kind], set: { config, editorRole: by.role, updatedAt: now } });
+    await recordAudit(tx, ctx.clock.now(), {
       orgId,
       actor: by.actor,
       action: 'sso.oidc.configure',
@@ -206,44 +212,42 @@ export function setOidcConnection(ctx: DomainContext, orgId: string, input: unkn
   return config;
 }
 
-export function getOidcConnection(ctx: DomainContext, orgId: string): OidcConnection | undefined {
-  const row = ctx.db
+export async function getOidcConnection(ctx: DomainContext, orgId: string): Promise<OidcConnection | undefined> {
+  const row = await ctx.db
     .select()
     .from(ssoConnections)
     .where(and(eq(ssoConnections.orgId, orgId), eq(ssoConnections.kind, 'oidc')))
-    .get();
+    .then(firstRow);
   return row ? (row.config as OidcConnection) : undefined;
 }
 
 /** The role of whoever last set the connection up: a sign-in through it grants no more than that. */
-export function ssoConnectionEditorRole(ctx: DomainContext, orgId: string, kind: 'saml' | 'oidc'): Role {
-  const row = ctx.db
+export async function ssoConnectionEditorRole(ctx: DomainContext, orgId: string, kind: 'saml' | 'oidc'): Promise<Role> {
+  const row = await ctx.db
     .select({ editorRole: ssoConnections.editorRole })
     .from(ssoConnections)
     .where(and(eq(ssoConnections.orgId, orgId), eq(ssoConnections.kind, kind)))
-    .get();
+    .then(firstRow);
   return row?.editorRole ?? 'member';
 }
 
 /** Keeps a sign-in's PKCE verifier and nonce under the hash of its state, for 10 minutes, bound to the browser that started it. */
-export function saveOidcLogin(
+export async function saveOidcLogin(
   ctx: DomainContext,
   login: { orgId: string; state: string; codeVerifier: string; nonce: string; browserHash: string },
-): void {
+): Promise<void> {
   const now = ctx.clock.now();
-  inTransaction(ctx, (tx) => {
-    tx.delete(oidcLogins).where(lt(oidcLogins.expiresAt, now.toISOString())).run();
-    tx.insert(oidcLogins)
-      .values({
-        stateHash: sha256Hex(login.state),
-        orgId: login.orgId,
-        codeVerifier: login.codeVerifier,
-        nonce: login.nonce,
-        browserHash: login.browserHash,
-        createdAt: now.toISOString(),
-        expiresAt: new Date(now.getTime() + 10 * 60_000).toISOString(),
-      })
-      .run();
+  await inTransaction(ctx, async (tx) => {
+    await tx.delete(oidcLogins).where(lt(oidcLogins.expiresAt, now.toISOString()));
+    await tx.insert(oidcLogins).values({
+      stateHash: sha256Hex(login.state),
+      orgId: login.orgId,
+      codeVerifier: login.codeVerifier,
+      nonce: login.nonce,
+      browserHash: login.browserHash,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + 10 * 60_000).toISOString(),
+    });
   });
 }
 
@@ -251,20 +255,20 @@ export function saveOidcLogin(
  * Takes the sign-in a state belongs to, once. A stale, foreign or reused state finds nothing; so
  * does a state brought back by another browser than the one that started the sign-in.
  */
-export function takeOidcLogin(
+export async function takeOidcLogin(
   ctx: DomainContext,
   orgId: string,
   state: string,
   browserHash: string | undefined,
-): { codeVerifier: string; nonce: string } | undefined {
-  return inTransaction(ctx, (tx) => {
-    const row = tx
+): Promise<{ codeVerifier: string; nonce: string } | undefined> {
+  return inTransaction(ctx, async (tx) => {
+    const row = await tx
       .select()
       .from(oidcLogins)
       .where(eq(oidcLogins.stateHash, sha256Hex(state)))
-      .get();
+      .then(firstRow);
     if (!row) return undefined;
-    tx.delete(oidcLogins).where(eq(oidcLogins.stateHash, row.stateHash)).run();
+    await tx.delete(oidcLogins).where(eq(oidcLogins.stateHash, row.stateHash));
     if (row.orgId !== orgId || row.expiresAt <= ctx.clock.now().toISOString()) return undefined;
     if (!row.browserHash || !browserHash || !digestsEqual(row.browserHash, browserHash)) return undefined;
     return { codeVerifier: row.codeVerifier, nonce: row.nonce };
