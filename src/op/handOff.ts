@@ -38,14 +38,14 @@ type StoredInteraction = {
   result?: unknown;
 };
 
-const pendingInteraction = (ctx: DomainContext, req: Request) => {
+const pendingInteraction = async (ctx: DomainContext, req: Request) => {
   const uid = readCookie(req, PENDING_SIGN_IN_COOKIE);
-  return uid ? { uid, interaction: findOpRecord(ctx, 'Interaction', uid) as StoredInteraction | undefined } : undefined;
+  return uid ? { uid, interaction: (await findOpRecord(ctx, 'Interaction', uid)) as StoredInteraction | undefined } : undefined;
 };
 
 /** Whether the application's request demands that the person authenticate again (prompt=login, max_age), not only hold a session. */
-export function wantsFreshSignIn(ctx: DomainContext, req: Request): boolean {
-  const interaction = pendingInteraction(ctx, req)?.interaction;
+export async function wantsFreshSignIn(ctx: DomainContext, req: Request): Promise<boolean> {
+  const interaction = (await pendingInteraction(ctx, req))?.interaction;
   return Boolean(interaction && (isFresh(interaction.prompt?.reasons ?? []) || interaction.params?.max_age !== undefined));
 }
 
@@ -56,12 +56,12 @@ export const isFresh = (reasons: readonly string[]) => reasons.includes('login_p
  * when it did (the response is a redirect), false when the sign-in was seatd's own.
  */
 export async function handOffToApplication(ctx: DomainContext, req: Request, res: Response, outcome: SignInOutcome): Promise<boolean> {
-  const pending = pendingInteraction(ctx, req);
+  const pending = await pendingInteraction(ctx, req);
   if (!pending) return false;
   res.clearCookie(PENDING_SIGN_IN_COOKIE, cookieOptions(ctx));
   const { uid, interaction } = pending;
   if (!interaction?.returnTo) return false;
-  await replaceOpPayload(ctx, 'Interaction', uid, { ...interaction, result: interactionResult(ctx, interaction, outcome) });
+  await replaceOpPayload(ctx, 'Interaction', uid, { ...interaction, result: await interactionResult(ctx, interaction, outcome) });
   res.redirect(303, interaction.returnTo);
   return true;
 }

@@ -139,7 +139,7 @@ export function oidcRouter(ctx: DomainContext, logger: Logger, options: { allowP
       state,
       nonce,
       // an application asked for a fresh sign-in (prompt=login, max_age): the IdP must authenticate again
-      ...(wantsFreshSignIn(ctx, req) ? { prompt: 'login' } : {}),
+      ...((await wantsFreshSignIn(ctx, req)) ? { prompt: 'login' } : {}),
     });
     res.redirect(302, url.href);
   });

@@ -194,7 +194,7 @@ export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPai
     if (!connection) return;
     const browserHash = bindBrowser(req, res, ctx.publicUrl);
     // an application asked for a fresh sign-in (prompt=login, max_age): the IdP must authenticate again
-    const forceAuthn = wantsFreshSignIn(ctx, req);
+    const forceAuthn = await wantsFreshSignIn(ctx, req);
     const provider = serviceProvider(ctx, req.params.org as string, await connection, sp, { browserHash, forceAuthn });
     const url = await provider.getAuthorizeUrlAsync('', req.get('host'), {});
     res.redirect(302, url);

@@ -111,7 +111,7 @@ async function seatUsageSection(ctx: DomainContext, req: Request): Promise<Html>
       Seats
       ${isOwner(req.session!.member.role) ? html`<a class="pencil" href="/console/seats/edit" aria-label="Edit seats" title="Add seats or upgrade">✎</a>` : ''}
     </h2>
-    <p>Term ${usage.term.start} to ${usage.term.end}.${isOwner(req.session!.member.role) ? renewalLine(ctx, orgId) : ''}</p>
+    <p>Term ${usage.term.start} to ${usage.term.end}.${isOwner(req.session!.member.role) ? await renewalLine(ctx, orgId) : ''}</p>
     <table>
       <thead>
         <tr>
