@@ -4,6 +4,7 @@ import request from 'supertest';
 import { openDatabase } from '../../db/connection';
 import { createApp } from '../../src/app';
 import { createLogger } from '../../src/logger';
+import { reactToEvents } from '../../src/composition';
 import { ManualClock } from '../../src/domain/clock';
 import { confirmSeatChange } from '../../src/domain/ledger/ledger';
 import { admitSsoUser } from '../../src/domain/provisioning/admission';
@@ -17,6 +18,7 @@ type Job =
 const job = JSON.parse(process.argv[2]!) as Job;
 const db = openDatabase(job.dbFile);
 const ctx = { db, clock: new ManualClock(job.now), mailer: { send: async () => {} }, publicUrl: 'http://seatd.test' };
+reactToEvents(ctx);
 const outcomes: string[] = [];
 const attempts = job.op === 'confirm' ? Array.from({ length: job.times }, () => job.key) : job.op === 'admit' ? job.emails : [];
 /** A SCIM client of its own, through seatd's HTTP app on this process: adds each role by PATCH, answers the statuses. */
