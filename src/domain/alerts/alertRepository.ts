@@ -86,22 +86,48 @@ export function insertDeliveries(q: Queryable, rows: (typeof alertDeliveries.$in
   if (rows.length) q.insert(alertDeliveries).values(rows).run();
 }
 
-/** The delivery worker asks on every pass (each timer tick and each queued delivery), so prepared once per connection. */
-export function dueDeliveries(q: Queryable, nowIso: string, limit: number): AlertDeliveryRow[] {
-  const statement = prepared(q, 'dueDeliveries', (db) =>
-    db
-      .select()
+/**
+ * Claims due deliveries no live lease holds, for `workerId` until `leaseUntil`: one UPDATE under
+ * SQLite's write lock, so two processes never claim the same delivery. Asked on every pass of the
+ * worker, so prepared once per connection.
+ */
+export function claimDueDeliveries(q: Queryable, workerId: string, nowIso: string, leaseUntil: string, limit: number): AlertDeliveryRow[] {
+  const statement = prepared(q, 'claimDueDeliveries', (db) => {
+    const claimable = and(
+      eq(alertDeliveries.status, 'pending'),
+      lte(alertDeliveries.nextAttemptAt, sql.placeholder('now')),
+      or(isNull(alertDeliveries.leaseUntil), lte(alertDeliveries.leaseUntil, sql.placeholder('now'))),
+    );
+    const due = db
+      .select({ id: alertDeliveries.id })
       .from(alertDeliveries)
-      .where(and(eq(alertDeliveries.status, 'pending'), lte(alertDeliveries.nextAttemptAt, sql.placeholder('now'))))
+      .where(claimable)
       .orderBy(asc(alertDeliveries.nextAttemptAt))
-      .limit(sql.placeholder('limit'))
-      .prepare(),
-  );
-  return statement.all({ now: nowIso, limit });
+      .limit(sql.placeholder('limit'));
+    return db
+      .update(alertDeliveries)
+      .set({ claimedBy: sql`${sql.placeholder('workerId')}`, leaseUntil: sql`${sql.placeholder('leaseUntil')}` })
+      .where(and(inArray(alertDeliveries.id, due), claimable))
+      .returning()
+      .prepare();
+  });
+  return statement.all({ now: nowIso, limit, workerId, leaseUntil });
 }
 
-export function updateDelivery(q: Queryable, id: string, values: Partial<typeof alertDeliveries.$inferInsert>): void {
-  q.update(alertDeliveries).set(values).where(eq(alertDeliveries.id, id)).run();
+/** Records an attempt's outcome and ends the claim, only while `workerId` still holds it (else another worker has taken over). */
+export function updateClaimedDelivery(
+  q: Queryable,
+  id: string,
+  workerId: string,
+  values: Partial<typeof alertDeliveries.$inferInsert>,
+): boolean {
+  return (
+    q
+      .update(alertDeliveries)
+      .set({ ...values, claimedBy: null, leaseUntil: null })
+      .where(and(eq(alertDeliveries.id, id), eq(alertDeliveries.claimedBy, workerId)))
+      .run().changes === 1
+  );
 }
 
 export function listDeliveryRows(q: Queryable, orgId: string, alertId?: string): AlertDeliveryRow[] {

@@ -262,7 +262,8 @@ export function alertsReactingToEvents(ctx: DomainContext): EventConsumer {
     const tx = q as Tx;
     const taken = seatTaken(event);
     if (taken) return checkPoolThresholds(ctx, tx, event.orgId, taken);
-    if (event.type === 'signin.refused') return noteRefusal(ctx, tx, event.orgId, event.data.seatType as SeatType, new Date(event.occurredAt));
+    if (event.type === 'signin.refused')
+      return noteRefusal(ctx, tx, event.orgId, event.data.seatType as SeatType, new Date(event.occurredAt));
     if (event.type === 'seats.purchased') {
       resolveAlertsAfterSeatsAdded(ctx, tx, event.orgId);
       for (const t of SEAT_TYPES) checkPoolThresholds(ctx, tx, event.orgId, t);
