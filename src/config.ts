@@ -81,7 +81,7 @@ export const configSchema = z.object({
   DELIVERY_LEASE_SECONDS: z.coerce
     .number()
     .int()
-    .min(15)
+    .min(1)
     .max(3600)
     .default(60)
     .describe(

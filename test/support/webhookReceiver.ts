@@ -5,9 +5,9 @@ export type Received = { headers: http.IncomingHttpHeaders; body: string };
 
 /**
  * A real HTTP receiver on loopback that answers with the statuses it is told to, in order (the last
- * one from then on); `hold` leaves a request unanswered (a delivery in flight).
+ * one from then on), after `delayMs`; `hold` leaves a request unanswered (a delivery in flight).
  */
-export async function startReceiver(statuses: number[], options: { hold?: (n: number) => boolean } = {}) {
+export async function startReceiver(statuses: number[], options: { hold?: (n: number) => boolean; delayMs?: number } = {}) {
   const received: Received[] = [];
   const server = http.createServer((req, res) => {
     let body = '';
@@ -16,7 +16,7 @@ export async function startReceiver(statuses: number[], options: { hold?: (n: nu
       received.push({ headers: req.headers, body });
       if (options.hold?.(received.length)) return;
       res.statusCode = statuses[Math.min(received.length - 1, statuses.length - 1)]!;
-      res.end();
+      setTimeout(() => res.end(), options.delayMs ?? 0);
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
