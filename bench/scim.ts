@@ -21,7 +21,7 @@ import { committed, type DomainContext } from '../src/domain/context';
 import { createLogger } from '../src/logger';
 import { migrateDatabase, openDatabase } from '../db/connection';
 import { systemClock } from '../src/domain/clock';
-import { createOrg } from '../src/domain/orgs/orgs';
+import { createOrg } from '../src/domain/onboarding/onboarding';
 import { createToken } from '../src/domain/orgs/tokens';
 import { updateProvisioningSettings } from '../src/domain/provisioning/settings';
 

@@ -9,7 +9,7 @@ import { defaultDeliveryPolicy } from './domain/alerts/alertDelivery';
 import { startWebhookWorker } from './webhooks/webhookWorker';
 import { openDomainContext } from './composition';
 import { sweepExpiredInvitations } from './domain/provisioning/invitations';
-import { overdueContracts, renewDueContracts } from './domain/ledger/renewal';
+import { overdueContracts, renewDueContracts } from './domain/renewal/renewal';
 import { deleteOldSessions } from './domain/sessions/sessions';
 import { deleteOldEvents } from './domain/events/events';
 import { deleteExpiredOpRecords } from './op/opRecords';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { createOrgInput } from '../domain/orgs/orgInput';
+import { createOrgInput } from '../domain/onboarding/orgInput';
 import { provisioningSettingsInput } from '../domain/provisioning/settings';
 import { alertSettingsInput } from '../domain/alerts/alertSettings';
 import { appInput } from '../domain/apps/apps';

@@ -4,7 +4,7 @@ import { operator, orgWithToken, scimOrg, tokenFor } from '../support/httpFixtur
 import { linkFromOutbox } from '../support/outbox';
 import { admitSsoUser } from '../../src/domain/provisioning/admission';
 import { updateProvisioningSettings } from '../../src/domain/provisioning/settings';
-import { renewDueContracts } from '../../src/domain/ledger/renewal';
+import { renewDueContracts } from '../../src/domain/renewal/renewal';
 import { deleteOldEvents } from '../../src/domain/events/events';
 import { runWorkers } from '../support/runWorkers';
 

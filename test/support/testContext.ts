@@ -5,10 +5,10 @@ import { migrateDatabase, openDatabase, type Db } from '../../db/connection';
 import { ManualClock } from '../../src/domain/clock';
 import type { DomainContext } from '../../src/domain/context';
 import { createGroupCommit, reactToEvents } from '../../src/composition';
-import { createOrg, type CreatedOrg } from '../../src/domain/orgs/orgs';
+import { createOrg, type CreatedOrg } from '../../src/domain/onboarding/onboarding';
 import { createOutboxMailer } from '../../src/mail/mailer';
 import { createLogger, type Logger } from '../../src/logger';
-import type { CreateOrgInput } from '../../src/domain/orgs/orgInput';
+import type { CreateOrgInput } from '../../src/domain/onboarding/orgInput';
 
 export type TestContext = DomainContext & { db: Db; clock: ManualClock; dbFile: string; outboxDir: string; close: () => void };
 

@@ -9,7 +9,7 @@ import { readPools } from '../ledger/ledgerRepository';
 import type { SeatPool } from '../ledger/seatChange';
 import { ownerEmails } from '../orgs/memberRepository';
 import { findOrg, type OrgRow } from '../orgs/orgRepository';
-import type { By } from '../provisioning/roles';
+import type { By } from '../orgs/roles';
 import type { EventConsumer } from '../events/eventConsumers';
 import type { SeatdEvent } from '../events/events';
 import { SEAT_TYPES, type SeatType } from '../seatTypes';

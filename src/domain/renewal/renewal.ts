@@ -4,9 +4,9 @@ import { inTransaction, type DomainContext, type Tx } from '../context';
 import { expireDueInvitations } from '../provisioning/seatReservation';
 import { newId, sha256Hex } from '../ids';
 import { SEAT_TYPES, type SeatType } from '../seatTypes';
-import * as repo from './ledgerRepository';
-import { termEnd } from './proration';
-import { priceRenewal } from './seatChange';
+import * as repo from '../ledger/ledgerRepository';
+import { termEnd } from '../ledger/proration';
+import { priceRenewal } from '../ledger/seatChange';
 import { recordEvent } from '../events/events';
 
 export type Renewal = {
