@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import express from 'express';
 import { createServerApp } from '../src/main';
-import { createGroupCommit } from '../src/composition';
+import { createGroupCommit, reactToEvents } from '../src/composition';
 import { committed, type DomainContext } from '../src/domain/context';
 import { createLogger } from '../src/logger';
 import { migrateDatabase, openDatabase } from '../db/connection';
@@ -126,6 +126,7 @@ async function main() {
   const logger = createLogger('silent');
   // as `seatd serve` runs: group commit on (CLI-style seeding below commits as it goes, before the server starts)
   const ctx: DomainContext = { db, clock: systemClock, mailer: { send: async () => {} }, publicUrl: 'http://bench.local' };
+  reactToEvents(ctx); // as openDomainContext wires it: alerts react to events
   const makeOrg = async (name: string, seats: number) => {
     const domain = `${name}.bench`;
     const org = await createOrg(
