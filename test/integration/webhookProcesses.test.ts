@@ -121,7 +121,13 @@ describe('a delivery in flight when the server is killed', () => {
         domains: ['killed.example'],
         primaryOwnerEmail: 'owner@killed.example',
         provisioningMode: 'manual',
-        contract: { termStart: `${year}-01-01`, autoRenew: true, currency: 'USD', prices: { standard: 100, premium: 200 }, seats: { standard: 10, premium: 0 } },
+        contract: {
+          termStart: `${year}-01-01`,
+          autoRenew: true,
+          currency: 'USD',
+          prices: { standard: 100, premium: 200 },
+          seats: { standard: 10, premium: 0 },
+        },
       });
       expect(org.status).toBe(201);
       const hook = await api(first.url, 'POST', '/api/v1/webhooks', { url: receiver.url, types: ['seats.purchased'] });

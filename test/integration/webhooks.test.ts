@@ -43,8 +43,17 @@ describe('event webhooks', () => {
       .set(operator)
       .send({ url: 'https://crm.example.com/hooks?key=k', types: ['member.created', 'seats.purchased'], orgId })
       .expect(201);
-    expect(created.body).toMatchObject({ id: expect.stringMatching(/^whk_/), orgId, status: 'active', secret: expect.stringMatching(/^whsec_/) });
-    const all = await request(t.app).post('/api/v1/webhooks').set(operator).send({ url: 'https://billing.example.com/h', types: ['*'] }).expect(201);
+    expect(created.body).toMatchObject({
+      id: expect.stringMatching(/^whk_/),
+      orgId,
+      status: 'active',
+      secret: expect.stringMatching(/^whsec_/),
+    });
+    const all = await request(t.app)
+      .post('/api/v1/webhooks')
+      .set(operator)
+      .send({ url: 'https://billing.example.com/h', types: ['*'] })
+      .expect(201);
     expect(all.body.orgId).toBeNull();
 
     const listed = await request(t.app).get('/api/v1/webhooks').set(operator).expect(200);
@@ -177,7 +186,11 @@ describe('event webhooks', () => {
     const receiver = await startReceiver([204]);
     try {
       const s = await scimOrg(t.app, { standard: 20, premium: 0 });
-      const hook = await request(t.app).post('/api/v1/webhooks').set(operator).send({ url: receiver.url, types: ['*'], orgId: s.orgId }).expect(201);
+      const hook = await request(t.app)
+        .post('/api/v1/webhooks')
+        .set(operator)
+        .send({ url: receiver.url, types: ['*'], orgId: s.orgId })
+        .expect(201);
       await request(t.app).post('/scim/v2/Users').set(s.scim).send(scimUser(s.domain, 'ada')).expect(201);
       await deliverWebhooks(t.ctx, worker(), policy);
       expect(receiver.received).toHaveLength(1);
@@ -201,7 +214,11 @@ describe('event webhooks', () => {
     const receiver = await startReceiver([500]);
     try {
       const s = await scimOrg(t.app, { standard: 20, premium: 0 });
-      const hook = await request(t.app).post(`/api/v1/orgs/${s.orgId}/webhooks`).set(s.owner).send({ url: receiver.url, types: ['*'] }).expect(201);
+      const hook = await request(t.app)
+        .post(`/api/v1/orgs/${s.orgId}/webhooks`)
+        .set(s.owner)
+        .send({ url: receiver.url, types: ['*'] })
+        .expect(201);
       await request(t.app).post('/scim/v2/Users').set(s.scim).send(scimUser(s.domain, 'ada')).expect(201);
       const long = { ...policy, maxAttempts: 1000, backoffMs: () => 3_600_000 };
       for (let hour = 0; hour < 71; hour++) {
@@ -216,7 +233,9 @@ describe('event webhooks', () => {
       const told = mails.map((f) => fs.readFileSync(path.join(t.ctx.outboxDir, f), 'utf8')).find((m) => m.includes(hook.body.id));
       expect(told).toContain('"enabled": true');
       const disabled = (await request(t.app).get(`/api/v1/orgs/${s.orgId}/events?types=webhook.disabled`).set(s.admin)).body.data;
-      expect(disabled).toEqual([expect.objectContaining({ data: expect.objectContaining({ webhook: expect.objectContaining({ id: hook.body.id }) }) })]);
+      expect(disabled).toEqual([
+        expect.objectContaining({ data: expect.objectContaining({ webhook: expect.objectContaining({ id: hook.body.id }) }) }),
+      ]);
       const calls = receiver.received.length;
       later(86_400_000);
       expect(await deliverWebhooks(t.ctx, worker(), long)).toMatchObject({ delivered: 0, retried: 0 });
@@ -225,6 +244,27 @@ describe('event webhooks', () => {
       receiver.setStatuses([200]);
       await request(t.app).patch(`/api/v1/orgs/${s.orgId}/webhooks/${hook.body.id}`).set(s.owner).send({ enabled: true }).expect(200);
       expect(await deliverWebhooks(t.ctx, worker(), long)).toMatchObject({ delivered: 2 }); // member.created, then webhook.disabled
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('keeps the outbound rule: a receiver on a private network is never called unless allowed, and the log says why', async () => {
+    const receiver = await startReceiver([204]);
+    try {
+      const s = await scimOrg(t.app, { standard: 20, premium: 0 });
+      const local = `http://localhost:${new URL(receiver.url).port}/hooks`;
+      const hook = await request(t.app)
+        .post(`/api/v1/orgs/${s.orgId}/webhooks`)
+        .set(s.owner)
+        .send({ url: local, types: ['*'] })
+        .expect(201);
+      await request(t.app).post('/scim/v2/Users').set(s.scim).send(scimUser(s.domain, 'ada')).expect(201);
+      const shared = { send: createWebhookSender(() => t.ctx.clock.now()), workerId: 'shared' }; // as a shared seatd runs
+      expect(await deliverWebhooks(t.ctx, shared, policy)).toMatchObject({ delivered: 0, retried: 1 });
+      expect(receiver.received).toHaveLength(0);
+      const log = (await request(t.app).get(`/api/v1/orgs/${s.orgId}/webhooks/${hook.body.id}/deliveries`).set(s.owner)).body.data;
+      expect(log[0]).toMatchObject({ status: 'pending', attempts: 1, lastError: expect.stringContaining('private address') });
     } finally {
       await receiver.close();
     }

@@ -55,7 +55,7 @@ async function deliver(job: Extract<Job, { op: 'deliverWebhooks' | 'deliverAlert
   }
   const live = { ...ctx, clock: systemClock };
   let delivered = 0;
-  for (const end = Date.now() + job.durationMs; Date.now() < end; ) {
+  for (const end = Date.now() + job.durationMs; Date.now() < end;) {
     delivered += (await deliverWebhooks(live, { send, workerId })).delivered;
     await new Promise((r) => setTimeout(r, 10));
   }
