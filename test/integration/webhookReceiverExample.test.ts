@@ -39,7 +39,11 @@ describe('the example webhook receiver', () => {
       receiver.stderr!.on('data', (c) => (stderr += c));
       await eventually(() => stderr.includes('registered webhook'), 20_000, 'the receiver to register');
 
-      await request(seatd.app).post(`/api/v1/orgs/${orgId}/members`).set(auth).send({ email: `jane@${org.domains[0]}` }).expect(201);
+      await request(seatd.app)
+        .post(`/api/v1/orgs/${orgId}/members`)
+        .set(auth)
+        .send({ email: `jane@${org.domains[0]}` })
+        .expect(201);
       await eventually(() => stdout.includes('invitation.created'), 20_000, 'the printed event');
       expect(stdout).toMatch(new RegExp(`member\\.created\\s+${orgId}.*jane@`));
 

@@ -17,7 +17,11 @@ export function consumeEvents(db: Queryable, consumer: EventConsumer): () => voi
   const connection = connectionOf(db);
   const consumers = consumersByConnection.get(connection) ?? [];
   consumersByConnection.set(connection, [...consumers, consumer]);
-  return () => consumersByConnection.set(connection, (consumersByConnection.get(connection) ?? []).filter((c) => c !== consumer));
+  return () =>
+    consumersByConnection.set(
+      connection,
+      (consumersByConnection.get(connection) ?? []).filter((c) => c !== consumer),
+    );
 }
 
 export function dispatchEvent(q: Queryable, event: SeatdEvent): void {
