@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, isNull, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import { prepared } from '../prepared';
-import { alertDeliveries, alerts, seatRefusals } from '../../../db/schema';
+import { alertDeliveries, alerts, orgs, seatPools, seatRefusals } from '../../../db/schema';
+import type { SeatPool } from '../ledger/seatChange';
 import type { Queryable } from '../context';
 import type { SeatType } from '../seatTypes';
 
@@ -32,6 +33,20 @@ export function findUnresolvedAlert(
       .prepare(),
   );
   return statement.get({ orgId, kind, seatType, threshold });
+}
+
+/** A pool and its org's alert thresholds in one read; asked on every seat taken, so prepared once per connection. */
+export function poolAndThresholds(q: Queryable, orgId: string, seatType: SeatType): { pool: SeatPool; thresholds: number[] } | undefined {
+  const statement = prepared(q, 'poolAndThresholds', (db) =>
+    db
+      .select({ purchased: seatPools.purchased, assigned: seatPools.assigned, thresholds: orgs.alertThresholds })
+      .from(seatPools)
+      .innerJoin(orgs, eq(orgs.id, seatPools.orgId))
+      .where(and(eq(seatPools.orgId, sql.placeholder('orgId')), eq(seatPools.seatType, sql.placeholder('seatType'))))
+      .prepare(),
+  );
+  const row = statement.get({ orgId, seatType });
+  return row && { pool: { purchased: row.purchased, assigned: row.assigned }, thresholds: row.thresholds };
 }
 
 export function unresolvedAlerts(q: Queryable, orgId: string): AlertRow[] {

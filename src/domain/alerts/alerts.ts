@@ -6,7 +6,6 @@ import { escapeHtml } from '../escapeHtml';
 import { Conflict, NotFound } from '../errors';
 import { newId } from '../ids';
 import { readPools } from '../ledger/ledgerRepository';
-import type { SeatPool } from '../ledger/seatChange';
 import { ownerEmails } from '../orgs/memberRepository';
 import { findOrg, type OrgRow } from '../orgs/orgRepository';
 import type { By } from '../orgs/roles';
@@ -137,17 +136,19 @@ function openAlert(
   return row;
 }
 
-/** After a pool changed (a seat taken, an upgrade): opens an alert for each configured threshold the pool reached and has none open. */
-export function checkPoolThresholds(ctx: DomainContext, tx: Tx, orgOrId: OrgRow | string, seatType: SeatType, knownPool?: SeatPool): void {
-  const org = typeof orgOrId === 'string' ? findOrg(tx, orgOrId) : orgOrId;
-  if (!org) return;
-  const orgId = org.id;
-  const pool = knownPool ?? readPools(tx, orgId)[seatType];
-  for (const threshold of reachedThresholds(pool, org.alertThresholds)) {
-    if (!repo.findUnresolvedAlert(tx, orgId, 'pool_threshold', seatType, threshold)) {
-      openAlert(ctx, tx, org, 'pool_threshold', seatType, threshold);
-    }
-  }
+/**
+ * After a pool changed (a seat taken, an upgrade): opens an alert for each configured threshold the
+ * pool reached and has none open. Runs on every seat taken, so the common case (below every
+ * threshold) is one read.
+ */
+export function checkPoolThresholds(ctx: DomainContext, tx: Tx, orgId: string, seatType: SeatType): void {
+  const found = repo.poolAndThresholds(tx, orgId, seatType);
+  if (!found) return;
+  const reached = reachedThresholds(found.pool, found.thresholds).filter(
+    (threshold) => !repo.findUnresolvedAlert(tx, orgId, 'pool_threshold', seatType, threshold),
+  );
+  const org = reached.length ? findOrg(tx, orgId) : undefined;
+  if (org) for (const threshold of reached) openAlert(ctx, tx, org, 'pool_threshold', seatType, threshold);
 }
 
 /** Someone was refused for lack of a seat at `refusedAt`: one unresolved alert per pool counts them all. */
