@@ -21,7 +21,7 @@ export function startWebhookWorker(
     send: createWebhookSender(() => ctx.clock.now(), { allowPrivateNetworks: options.allowPrivateNetworks }),
     workerId: options.workerId ?? thisProcess,
     onFailure: (failure) => logger.warn({ ...failure, url: loggableDestination(failure.url) }, 'webhook delivery attempt failed'),
-    onDisabled: (endpoint) => logger.warn(endpoint, 'webhook endpoint disabled: it kept failing'),
+    onDisabled: (notice) => logger.warn(notice, 'webhook endpoint disabled: it kept failing'),
   };
   const policy = { ...defaultWebhookPolicy, ...options.policy };
   const loop = startWorkerLoop(

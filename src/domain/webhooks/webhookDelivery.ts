@@ -36,6 +36,8 @@ export const defaultWebhookPolicy: WebhookDeliveryPolicy = {
 
 export type WebhookFailure = { endpointId: string; url: string; eventId: string; attempts: number; willRetry: boolean; reason: string };
 export type DisabledEndpoint = { endpointId: string; orgId: string | null; managedBy: 'operator' | 'org'; url: string; reason: string };
+/** How the owners of an org endpoint were told (`mailed`), or why they were not (`mailError`); operator endpoints are logged. */
+export type DisabledNotice = DisabledEndpoint & { mailed: number; mailError?: string };
 export type WebhookTally = { delivered: number; retried: number; failed: number; disabled: number; more: boolean };
 
 export type WebhookWorker = {
@@ -44,7 +46,7 @@ export type WebhookWorker = {
   workerId: string;
   onFailure?: (failure: WebhookFailure) => void;
   /** After the disabling committed and the owners were mailed (org endpoints): the adapter logs it. */
-  onDisabled?: (endpoint: DisabledEndpoint) => void;
+  onDisabled?: (notice: DisabledNotice) => void;
 };
 
 /** How many events after the cursor are looked at per step when queueing. */
@@ -116,14 +118,16 @@ function disable(ctx: DomainContext, tx: Tx, endpoint: repo.WebhookEndpointRow, 
   });
 }
 
-/** The owners of an org endpoint hear by mail that it was disabled, and how to turn it back on. */
-async function tellOwners(ctx: DomainContext, endpoint: DisabledEndpoint): Promise<void> {
-  if (endpoint.managedBy !== 'org' || !endpoint.orgId) return;
+/** The owners of an org endpoint hear by mail that it was disabled, and how to turn it back on; answers how many were mailed. */
+async function tellOwners(ctx: DomainContext, endpoint: DisabledEndpoint): Promise<number> {
+  if (endpoint.managedBy !== 'org' || !endpoint.orgId) return 0;
   const subject = '[seatd] A webhook endpoint was disabled after failing for 3 days';
   const how = `Fix the receiver, then turn it back on: PATCH /api/v1/orgs/${endpoint.orgId}/webhooks/${endpoint.endpointId} {"enabled": true}. Undelivered events wait for it.`;
   const text = `seatd stopped delivering events to ${endpoint.url} (webhook ${endpoint.endpointId}): ${endpoint.reason}\n\n${how}\n`;
   const html = `<p>seatd stopped delivering events to <strong>${escapeHtml(endpoint.url)}</strong> (webhook ${escapeHtml(endpoint.endpointId)}): ${escapeHtml(endpoint.reason)}</p><p>${escapeHtml(how)}</p>`;
-  for (const to of ownerEmails(ctx.db, endpoint.orgId)) await ctx.mailer.send({ to, subject, text, html });
+  const owners = ownerEmails(ctx.db, endpoint.orgId);
+  for (const to of owners) await ctx.mailer.send({ to, subject, text, html });
+  return owners.length;
 }
 
 /** Sends one endpoint's deliveries in order while its claim stands; stops at a failure that will be retried. */
@@ -190,8 +194,16 @@ async function workEndpoint(
             url: new URL(endpoint.url).origin,
             reason: disabledReason,
           };
-          await tellOwners(ctx, disabled);
-          worker.onDisabled?.(disabled);
+          // the endpoint stays disabled whether or not the mail goes: a mail server down must not undo it
+          const notice = await tellOwners(ctx, disabled).then(
+            (mailed): DisabledNotice => ({ ...disabled, mailed }),
+            (mailErr: unknown): DisabledNotice => ({
+              ...disabled,
+              mailed: 0,
+              mailError: mailErr instanceof Error ? mailErr.message : String(mailErr),
+            }),
+          );
+          worker.onDisabled?.(notice);
           return;
         }
         if (giveUp) continue;
