@@ -76,7 +76,16 @@ export const configSchema = z.object({
     .positive()
     .default(5)
     .describe(
-      'How often the alert outbox is worked off; it also runs as soon as a change queues a delivery, once that change is committed.',
+      'How often the alert outbox and the event webhooks are worked off; both also run as soon as a change queues a delivery or records an event, once that change is committed.',
+    ),
+  DELIVERY_LEASE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3600)
+    .default(60)
+    .describe(
+      'How long a process that took an outbound delivery (an alert, or an endpoint’s webhook events) keeps it before another process may send it: after a crash, delivery resumes once this has passed. Longer than a webhook call may take (10 s).',
     ),
   METRICS_TOKEN: z
     .string()
@@ -156,6 +165,8 @@ export type Config = {
   outboxDir: string;
   invitationSweepSeconds: number;
   alertDeliverySeconds: number;
+  /** How long a claimed delivery is one process's before another may take it over (after a crash). */
+  deliveryLeaseSeconds: number;
   metricsToken: string | undefined;
   /** A separate listener that serves /metrics only (for a scraper on a private network), on metricsHost. */
   metricsPort: number | undefined;
@@ -220,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxDir: c.OUTBOX_DIR,
     invitationSweepSeconds: c.INVITATION_SWEEP_SECONDS,
     alertDeliverySeconds: c.ALERT_DELIVERY_SECONDS,
+    deliveryLeaseSeconds: c.DELIVERY_LEASE_SECONDS,
     metricsToken: c.METRICS_TOKEN || undefined,
     metricsPort: c.METRICS_PORT,
     authFailuresPerMinute: c.AUTH_FAILURES_PER_MINUTE,

@@ -8,8 +8,13 @@ import type { Queryable } from './context';
  */
 const caches = new WeakMap<object, Map<string, unknown>>();
 
+/** The database connection under a handle: a transaction and its database answer the same one. */
+export function connectionOf(q: Queryable): object {
+  return (q as unknown as { session: { client: object } }).session.client;
+}
+
 export function prepared<T>(q: Queryable, key: string, build: (q: Queryable) => T): T {
-  const client = (q as unknown as { session: { client: object } }).session.client;
+  const client = connectionOf(q);
   let cache = caches.get(client);
   if (!cache) caches.set(client, (cache = new Map()));
   let statement = cache.get(key) as T | undefined;

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/testApp';
 import { orgWithToken, SEED_CHANGE, tokenFor } from '../support/httpFixtures';
 import { linkFromOutbox, tokenOf } from '../support/outbox';
-import { renewDueContracts } from '../../src/domain/ledger/renewal';
+import { renewDueContracts } from '../../src/domain/renewal/renewal';
 
 describe('org API: seats, quotes, purchases, invoices, renewal, audit', () => {
   let t: TestApp;

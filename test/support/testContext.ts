@@ -4,11 +4,11 @@ import path from 'node:path';
 import { migrateDatabase, openDatabase, type Db } from '../../db/connection';
 import { ManualClock } from '../../src/domain/clock';
 import type { DomainContext } from '../../src/domain/context';
-import { createGroupCommit } from '../../src/composition';
-import { createOrg, type CreatedOrg } from '../../src/domain/orgs/orgs';
+import { createGroupCommit, reactToEvents } from '../../src/composition';
+import { createOrg, type CreatedOrg } from '../../src/domain/onboarding/onboarding';
 import { createOutboxMailer } from '../../src/mail/mailer';
 import { createLogger, type Logger } from '../../src/logger';
-import type { CreateOrgInput } from '../../src/domain/orgs/orgInput';
+import type { CreateOrgInput } from '../../src/domain/onboarding/orgInput';
 
 export type TestContext = DomainContext & { db: Db; clock: ManualClock; dbFile: string; outboxDir: string; close: () => void };
 
@@ -28,7 +28,7 @@ export function createTestContext(
   const clock = new ManualClock(now);
   const outboxDir = path.join(dir, 'outbox');
   const groupCommit = options.groupCommit ? createGroupCommit(db, logger, options.beforeCommit) : undefined;
-  return {
+  const ctx: TestContext = {
     db,
     clock,
     dbFile,
@@ -42,6 +42,8 @@ export function createTestContext(
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+  reactToEvents(ctx);
+  return ctx;
 }
 
 let orgCounter = 0;

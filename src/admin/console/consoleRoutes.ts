@@ -9,7 +9,7 @@ import { queryMembers } from '../../domain/orgs/memberQuery';
 import { inviteMember, listInvitations, resendInvitation, revokeInvitation } from '../../domain/provisioning/invitations';
 import { updateMemberSettings } from '../../domain/provisioning/memberChanges';
 import { listRefusals } from '../../domain/provisioning/refusals';
-import { roleAtLeast, type By } from '../../domain/provisioning/roles';
+import { roleAtLeast, type By } from '../../domain/orgs/roles';
 import { getOrg } from '../../domain/orgs/orgs';
 import { SEAT_TYPES, type Role, type SeatType } from '../../domain/seatTypes';
 import type { Logger } from '../../logger';

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, isNull, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import { prepared } from '../prepared';
-import { alertDeliveries, alerts, seatRefusals } from '../../../db/schema';
+import { alertDeliveries, alerts, orgs, seatPools, seatRefusals } from '../../../db/schema';
+import type { SeatPool } from '../ledger/seatChange';
 import type { Queryable } from '../context';
 import type { SeatType } from '../seatTypes';
 
@@ -32,6 +33,20 @@ export function findUnresolvedAlert(
       .prepare(),
   );
   return statement.get({ orgId, kind, seatType, threshold });
+}
+
+/** A pool and its org's alert thresholds in one read; asked on every seat taken, so prepared once per connection. */
+export function poolAndThresholds(q: Queryable, orgId: string, seatType: SeatType): { pool: SeatPool; thresholds: number[] } | undefined {
+  const statement = prepared(q, 'poolAndThresholds', (db) =>
+    db
+      .select({ purchased: seatPools.purchased, assigned: seatPools.assigned, thresholds: orgs.alertThresholds })
+      .from(seatPools)
+      .innerJoin(orgs, eq(orgs.id, seatPools.orgId))
+      .where(and(eq(seatPools.orgId, sql.placeholder('orgId')), eq(seatPools.seatType, sql.placeholder('seatType'))))
+      .prepare(),
+  );
+  const row = statement.get({ orgId, seatType });
+  return row && { pool: { purchased: row.purchased, assigned: row.assigned }, thresholds: row.thresholds };
 }
 
 export function unresolvedAlerts(q: Queryable, orgId: string): AlertRow[] {
@@ -86,22 +101,48 @@ export function insertDeliveries(q: Queryable, rows: (typeof alertDeliveries.$in
   if (rows.length) q.insert(alertDeliveries).values(rows).run();
 }
 
-/** The delivery worker asks on every pass (each timer tick and each queued delivery), so prepared once per connection. */
-export function dueDeliveries(q: Queryable, nowIso: string, limit: number): AlertDeliveryRow[] {
-  const statement = prepared(q, 'dueDeliveries', (db) =>
-    db
-      .select()
+/**
+ * Claims due deliveries no live lease holds, for `workerId` until `leaseUntil`: one UPDATE under
+ * SQLite's write lock, so two processes never claim the same delivery. Asked on every pass of the
+ * worker, so prepared once per connection.
+ */
+export function claimDueDeliveries(q: Queryable, workerId: string, nowIso: string, leaseUntil: string, limit: number): AlertDeliveryRow[] {
+  const statement = prepared(q, 'claimDueDeliveries', (db) => {
+    const claimable = and(
+      eq(alertDeliveries.status, 'pending'),
+      lte(alertDeliveries.nextAttemptAt, sql.placeholder('now')),
+      or(isNull(alertDeliveries.leaseUntil), lte(alertDeliveries.leaseUntil, sql.placeholder('now'))),
+    );
+    const due = db
+      .select({ id: alertDeliveries.id })
       .from(alertDeliveries)
-      .where(and(eq(alertDeliveries.status, 'pending'), lte(alertDeliveries.nextAttemptAt, sql.placeholder('now'))))
+      .where(claimable)
       .orderBy(asc(alertDeliveries.nextAttemptAt))
-      .limit(sql.placeholder('limit'))
-      .prepare(),
-  );
-  return statement.all({ now: nowIso, limit });
+      .limit(sql.placeholder('limit'));
+    return db
+      .update(alertDeliveries)
+      .set({ claimedBy: sql`${sql.placeholder('workerId')}`, leaseUntil: sql`${sql.placeholder('leaseUntil')}` })
+      .where(and(inArray(alertDeliveries.id, due), claimable))
+      .returning()
+      .prepare();
+  });
+  return statement.all({ now: nowIso, limit, workerId, leaseUntil });
 }
 
-export function updateDelivery(q: Queryable, id: string, values: Partial<typeof alertDeliveries.$inferInsert>): void {
-  q.update(alertDeliveries).set(values).where(eq(alertDeliveries.id, id)).run();
+/** Records an attempt's outcome and ends the claim, only while `workerId` still holds it (else another worker has taken over). */
+export function updateClaimedDelivery(
+  q: Queryable,
+  id: string,
+  workerId: string,
+  values: Partial<typeof alertDeliveries.$inferInsert>,
+): boolean {
+  return (
+    q
+      .update(alertDeliveries)
+      .set({ ...values, claimedBy: null, leaseUntil: null })
+      .where(and(eq(alertDeliveries.id, id), eq(alertDeliveries.claimedBy, workerId)))
+      .run().changes === 1
+  );
 }
 
 export function listDeliveryRows(q: Queryable, orgId: string, alertId?: string): AlertDeliveryRow[] {

@@ -1,14 +1,16 @@
 import { and, eq, gte, inArray, sql } from 'drizzle-orm';
-import { auditLog, members } from '../../../db/schema';
+import { auditLog } from '../../../db/schema';
 import { recordAudit } from '../audit/auditLog';
 import { inTransaction, type DomainContext, type Tx } from '../context';
 import { escapeHtml } from '../escapeHtml';
 import { Conflict, NotFound } from '../errors';
 import { newId } from '../ids';
 import { readPools } from '../ledger/ledgerRepository';
-import type { SeatPool } from '../ledger/seatChange';
+import { ownerEmails } from '../orgs/memberRepository';
 import { findOrg, type OrgRow } from '../orgs/orgRepository';
-import type { By } from '../provisioning/roles';
+import type { By } from '../orgs/roles';
+import type { EventConsumer } from '../events/eventConsumers';
+import type { SeatdEvent } from '../events/events';
 import { SEAT_TYPES, type SeatType } from '../seatTypes';
 import * as repo from './alertRepository';
 import { forecastExhaustion, reachedThresholds, usagePercent } from './thresholds';
@@ -58,16 +60,6 @@ function toAlert(q: Tx | DomainContext['db'], row: repo.AlertRow): Alert {
     resolvedReason: row.resolvedReason,
     refusedPeople: row.kind === 'seat_refused' ? repo.refusalsDuring(q, row.orgId, row.seatType, row.openedAt, row.resolvedAt) : [],
   };
-}
-
-/** Owners hear about alerts by email: active or invited owners and the primary owner. */
-function ownerEmails(tx: Tx, orgId: string): string[] {
-  return tx
-    .select({ email: members.email })
-    .from(members)
-    .where(and(eq(members.orgId, orgId), inArray(members.role, ['primary_owner', 'owner']), inArray(members.status, ['active', 'invited'])))
-    .all()
-    .map((r) => r.email);
 }
 
 function composeAlertMail(org: OrgRow, alert: Alert, publicUrl: string) {
@@ -144,17 +136,19 @@ function openAlert(
   return row;
 }
 
-/** After a pool changed (a seat taken, an upgrade): opens an alert for each configured threshold the pool reached and has none open. */
-export function checkPoolThresholds(ctx: DomainContext, tx: Tx, orgOrId: OrgRow | string, seatType: SeatType, knownPool?: SeatPool): void {
-  const org = typeof orgOrId === 'string' ? findOrg(tx, orgOrId) : orgOrId;
-  if (!org) return;
-  const orgId = org.id;
-  const pool = knownPool ?? readPools(tx, orgId)[seatType];
-  for (const threshold of reachedThresholds(pool, org.alertThresholds)) {
-    if (!repo.findUnresolvedAlert(tx, orgId, 'pool_threshold', seatType, threshold)) {
-      openAlert(ctx, tx, org, 'pool_threshold', seatType, threshold);
-    }
-  }
+/**
+ * After a pool changed (a seat taken, an upgrade): opens an alert for each configured threshold the
+ * pool reached and has none open. Runs on every seat taken, so the common case (below every
+ * threshold) is one read.
+ */
+export function checkPoolThresholds(ctx: DomainContext, tx: Tx, orgId: string, seatType: SeatType): void {
+  const found = repo.poolAndThresholds(tx, orgId, seatType);
+  if (!found) return;
+  const reached = reachedThresholds(found.pool, found.thresholds).filter(
+    (threshold) => !repo.findUnresolvedAlert(tx, orgId, 'pool_threshold', seatType, threshold),
+  );
+  const org = reached.length ? findOrg(tx, orgId) : undefined;
+  if (org) for (const threshold of reached) openAlert(ctx, tx, org, 'pool_threshold', seatType, threshold);
 }
 
 /** Someone was refused for lack of a seat at `refusedAt`: one unresolved alert per pool counts them all. */
@@ -242,4 +236,42 @@ export function forecastSeats(ctx: DomainContext, orgId: string): SeatForecast {
     result[t] = { available, admissionsLast30Days: admissions, perDay: Math.round(perDay * 100) / 100, runsOutOn: date };
   }
   return result;
+}
+
+/** The seat type whose pool an event filled, when it says a seat was taken (a member created, reactivated, moved, invited). */
+function seatTaken(event: SeatdEvent): SeatType | undefined {
+  const member = event.data.member as { seatType?: SeatType; status?: string } | undefined;
+  switch (event.type) {
+    case 'member.created':
+    case 'member.reactivated':
+    case 'invitation.created':
+      return member?.status === 'active' || member?.status === 'invited' ? member.seatType : undefined;
+    case 'member.seat_changed':
+      return event.data.to as SeatType;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Alerts as a consumer of events, run in the transaction that recorded each one: a seat taken may
+ * cross a threshold, a purchase may resolve alerts (an upgrade also fills the Standard pool), a
+ * renewal leaves pools exactly full, and a refusal opens or counts a refusal alert.
+ */
+export function alertsReactingToEvents(ctx: DomainContext): EventConsumer {
+  return (q, event) => {
+    const tx = q as Tx;
+    const taken = seatTaken(event);
+    if (taken) return checkPoolThresholds(ctx, tx, event.orgId, taken);
+    if (event.type === 'signin.refused')
+      return noteRefusal(ctx, tx, event.orgId, event.data.seatType as SeatType, new Date(event.occurredAt));
+    if (event.type === 'seats.purchased') {
+      resolveAlertsAfterSeatsAdded(ctx, tx, event.orgId);
+      for (const t of SEAT_TYPES) checkPoolThresholds(ctx, tx, event.orgId, t);
+    }
+    if (event.type === 'contract.renewed') {
+      const seats = event.data.seats as Record<SeatType, number>;
+      for (const t of SEAT_TYPES) if (seats[t] > 0) checkPoolThresholds(ctx, tx, event.orgId, t);
+    }
+  };
 }

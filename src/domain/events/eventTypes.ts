@@ -17,6 +17,7 @@ export const EVENT_TYPES = [
   'contract.renewed',
   'alert.opened',
   'alert.resolved',
+  'webhook.disabled',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

@@ -1,5 +1,4 @@
 import { calendarDateOf, formatCalendarDate, parseCalendarDate, addDays, addMonths } from '../calendarDate';
-import { checkPoolThresholds, resolveAlertsAfterSeatsAdded } from '../alerts/alerts';
 import { recordAudit } from '../audit/auditLog';
 import { inTransaction, type Actor, type DomainContext, type Queryable } from '../context';
 import { Conflict, Invalid, NoSeatAvailable, NotFound } from '../errors';
@@ -165,8 +164,6 @@ export function confirmSeatChange(
     for (const t of SEAT_TYPES) {
       if (after[t].purchased !== before[t].purchased) repo.setPurchased(tx, orgId, t, after[t].purchased);
     }
-    resolveAlertsAfterSeatsAdded(ctx, tx, orgId);
-    for (const t of SEAT_TYPES) checkPoolThresholds(ctx, tx, orgId, t); // an upgrade fills the Standard pool
     const invoice = toInvoice(repo.findInvoice(tx, orgId, id)!, repo.readInvoiceLines(tx, id));
     recordEvent(tx, now, { type: 'invoice.created', orgId, actor: opts.actor, data: { invoice } });
     recordEvent(tx, now, {

@@ -175,3 +175,13 @@ export function countSeatHolders(q: Queryable, orgId: string): Record<SeatType, 
 export function findMemberById(q: Queryable, memberId: string): MemberRow | undefined {
   return q.select().from(members).where(eq(members.id, memberId)).get();
 }
+
+/** Who hears about an org's alerts and failing webhooks by email: active or invited owners and the primary owner. */
+export function ownerEmails(q: Queryable, orgId: string): string[] {
+  return q
+    .select({ email: members.email })
+    .from(members)
+    .where(and(eq(members.orgId, orgId), inArray(members.role, ['primary_owner', 'owner']), inArray(members.status, ['active', 'invited'])))
+    .all()
+    .map((r) => r.email);
+}

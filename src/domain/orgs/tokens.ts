@@ -7,7 +7,7 @@ import { NotFound } from '../errors';
 import { digestsEqual, newId, newSecret, sha256Hex } from '../ids';
 import { findOrg } from './orgRepository';
 import type { Role } from '../seatTypes';
-import { requireOwner } from '../provisioning/roles';
+import { requireOwner } from './roles';
 
 export type TokenKind = 'api' | 'scim';
 export type TokenRole = 'owner' | 'admin';

@@ -1,6 +1,5 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { seatRefusals } from '../../../db/schema';
-import { noteRefusal } from '../alerts/alerts';
 import { recordAudit } from '../audit/auditLog';
 import { inTransaction, type Actor, type DomainContext } from '../context';
 import { NoSeatAvailable } from '../errors';
@@ -42,7 +41,6 @@ export function refusingWithoutSeat<T>(
           actor: who.actor,
           data: { email: who.email, path: who.path, seatType: err.seatType, reason: 'no-seat-available' },
         });
-        noteRefusal(ctx, tx, who.orgId, err.seatType, at);
       });
     }
     throw err;

@@ -1,4 +1,3 @@
-import { checkPoolThresholds } from '../alerts/alerts';
 import { recordAudit } from '../audit/auditLog';
 import type { DomainContext, Tx } from '../context';
 import { NoSeatAvailable } from '../errors';
@@ -43,10 +42,12 @@ export function expireDueInvitations(ctx: DomainContext, tx: Tx, orgId?: string)
   return due.length;
 }
 
-/** Takes a free seat for a new holder; if the pool is full, expired invitations are swept first. Pass the org row when you have it. */
+/**
+ * Takes a free seat for a new holder; if the pool is full, expired invitations are swept first. Pass
+ * the org row when you have it. Alerts hear of the fuller pool from the event the caller records.
+ */
 export function reserveSeat(ctx: DomainContext, tx: Tx, org: OrgRow | string, seatType: SeatType): void {
   const orgId = typeof org === 'string' ? org : org.id;
   const pool = takeSeat(tx, orgId, seatType) ?? (expireDueInvitations(ctx, tx, orgId) > 0 ? takeSeat(tx, orgId, seatType) : null);
   if (!pool) throw new NoSeatAvailable(orgId, seatType);
-  checkPoolThresholds(ctx, tx, org, seatType, pool);
 }

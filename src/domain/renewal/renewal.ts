@@ -1,13 +1,12 @@
 import { addMonths, calendarDateOf, compareCalendarDates, formatCalendarDate, parseCalendarDate, type CalendarDate } from '../calendarDate';
-import { checkPoolThresholds } from '../alerts/alerts';
 import { recordAudit } from '../audit/auditLog';
 import { inTransaction, type DomainContext, type Tx } from '../context';
 import { expireDueInvitations } from '../provisioning/seatReservation';
 import { newId, sha256Hex } from '../ids';
 import { SEAT_TYPES, type SeatType } from '../seatTypes';
-import * as repo from './ledgerRepository';
-import { termEnd } from './proration';
-import { priceRenewal } from './seatChange';
+import * as repo from '../ledger/ledgerRepository';
+import { termEnd } from '../ledger/proration';
+import { priceRenewal } from '../ledger/seatChange';
 import { recordEvent } from '../events/events';
 
 export type Renewal = {
@@ -165,7 +164,5 @@ function renewOnce(ctx: DomainContext, tx: Tx, orgId: string): Renewal | null {
       currency: contract.currency,
     },
   });
-  // the renewed pools have exactly the seats in use: full, and the owners hear of it
-  for (const t of SEAT_TYPES) if (seats[t] > 0) checkPoolThresholds(ctx, tx, orgId, t);
   return { orgId, term, seats, invoice };
 }
