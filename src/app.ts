@@ -12,6 +12,7 @@ import { idpLogoutUrl, samlRouter } from './sso/saml';
 import { oidcLogoutUrl, oidcRouter } from './sso/oidc';
 import { signInPage } from './web/signInPage';
 import { consoleRoutes } from './admin/console/consoleRoutes';
+import { signInLinkRoutes } from './admin/console/signInLinkPage';
 import { sessionMiddleware } from './sso/session';
 import { durableResponses } from './durableResponses';
 import { requestLog } from './http/requestLog';
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(samlRouter(deps.ctx, deps.logger, deps.config.samlSp));
   app.use(oidcRouter(deps.ctx, deps.logger, outbound));
   app.use(signInPage(deps.ctx));
+  app.use(signInLinkRoutes(deps.ctx, deps.logger));
   app.use(consoleRoutes(deps.ctx, deps.logger));
   app.use(openIdProviderRoutes(deps.ctx, deps.logger));
   app.use(homePage());

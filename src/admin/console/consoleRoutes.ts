@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import { acknowledgeAlert, forecastSeats, listAlerts } from '../../domain/alerts/alerts';
 import type { DomainContext } from '../../domain/context';
 import { DomainError } from '../../domain/errors';
@@ -9,54 +9,21 @@ import { queryMembers } from '../../domain/orgs/memberQuery';
 import { inviteMember, listInvitations, resendInvitation, revokeInvitation } from '../../domain/provisioning/invitations';
 import { updateMemberSettings } from '../../domain/provisioning/memberChanges';
 import { listRefusals } from '../../domain/provisioning/refusals';
-import { roleAtLeast, type By } from '../../domain/provisioning/roles';
 import { getOrg } from '../../domain/orgs/orgs';
-import { SEAT_TYPES, type Role, type SeatType } from '../../domain/seatTypes';
+import { SEAT_TYPES, type SeatType } from '../../domain/seatTypes';
 import type { Logger } from '../../logger';
-import { sendPage } from '../../web/page';
-import { sendHtml } from '../../web/sendHtml';
 import { requireCsrf } from '../../web/csrf';
 import { parseInput } from '../../domain/validation';
 import { inviteBody } from '../requestSchemas';
 import { z } from 'zod';
-import { formatMoney, html, layout, type Html } from './html';
+import { formatMoney, html, type Html } from './html';
+import { by, csrfField, isOwner, page, requireConsole, SEAT_NAME } from './consoleKit';
 
 /** Members listed per console page; the rest are a Next link or a search away. */
 const MEMBERS_PER_PAGE = 100;
 
-const SEAT_NAME: Record<SeatType, string> = { standard: 'Standard', premium: 'Premium' };
 const consoleInviteForm = inviteBody.extend({ _csrf: z.string(), seatType: z.enum(SEAT_TYPES) });
 const seatTypeForm = z.object({ seatType: z.enum(SEAT_TYPES) });
-const isOwner = (role: Role) => roleAtLeast(role, 'owner');
-
-function by(req: Request): By {
-  return { actor: `member:${req.session!.member.id}`, role: req.session!.member.role };
-}
-
-function page(req: Request, res: Response, title: string, body: Html, status = 200): void {
-  const s = req.session!;
-  sendHtml(res, status, layout({ title, orgName: s.orgName, csrfToken: s.csrfToken, role: s.member.role, body }));
-}
-
-/** Console pages need a session of an admin or above; members are sent to their welcome page. */
-function requireConsole(minRole: Role) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (!req.session) {
-      return sendPage(res, 401, 'Sign in first', [
-        "Sign in through your organization's single sign-on, or ask the operator for a console sign-in link (seatd login-link).",
-      ]);
-    }
-    if (!roleAtLeast(req.session.member.role, 'admin')) return res.redirect(303, '/welcome');
-    if (!roleAtLeast(req.session.member.role, minRole)) {
-      return page(req, res, 'Not allowed', html`<p class="error" role="alert">This page is for owners of the organization.</p>`, 403);
-    }
-    next();
-  };
-}
-
-function csrfField(req: Request): Html {
-  return html`<input type="hidden" name="_csrf" value="${req.session!.csrfToken}" />`;
-}
 
 function count(value: unknown): number {
   const n = Number(value ?? 0);
@@ -164,8 +131,8 @@ function linesTable(heading: string, lines: PricedLine[], currency: string, tota
 export function consoleRoutes(ctx: DomainContext, logger: Logger): Router {
   const router = Router();
   const forms = express.urlencoded({ extended: false, limit: '64kb' });
-  const admin = requireConsole('admin');
-  const owner = requireConsole('owner');
+  const admin = requireConsole(ctx, 'admin');
+  const owner = requireConsole(ctx, 'owner');
 
   router.get('/console', admin, (req, res) => {
     const orgId = req.session!.orgId;
