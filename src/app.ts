@@ -13,6 +13,7 @@ import { oidcLogoutUrl, oidcRouter } from './sso/oidc';
 import { signInPage } from './web/signInPage';
 import { consoleRoutes } from './admin/console/consoleRoutes';
 import { signInLinkRoutes } from './admin/console/signInLinkPage';
+import { identityProviderPages } from './admin/console/identityProviderPages';
 import { sessionMiddleware } from './sso/session';
 import { durableResponses } from './durableResponses';
 import { requestLog } from './http/requestLog';
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(signInPage(deps.ctx));
   app.use(signInLinkRoutes(deps.ctx, deps.logger));
   app.use(consoleRoutes(deps.ctx, deps.logger));
+  app.use(identityProviderPages(deps.ctx, { samlSp: deps.config.samlSp }));
   app.use(openIdProviderRoutes(deps.ctx, deps.logger));
   app.use(homePage());
   // Whatever nobody served is answered in the shape of the surface it was meant for.

@@ -23,9 +23,9 @@ export function by(req: Request): By {
   return { actor: `member:${s.member.id}`, role: s.member.role };
 }
 
-export function page(req: Request, res: Response, title: string, body: Html, status = 200): void {
+export function page(req: Request, res: Response, title: string, body: Html, status = 200, options: { formAction?: string } = {}): void {
   const s = sessionOf(req);
-  sendHtml(res, status, layout({ title, orgName: s.orgName, csrfToken: s.csrfToken, role: s.member.role, body }));
+  sendHtml(res, status, layout({ title, orgName: s.orgName, csrfToken: s.csrfToken, role: s.member.role, body }), options);
 }
 
 /** Console pages need a session of an admin or above; members are sent to their welcome page, strangers to sign-in. */

@@ -27,18 +27,26 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 button,.button{font:inherit;padding:.3rem .8rem;cursor:pointer}
 label{display:inline-block;min-width:14rem}input[type=number]{width:6rem}
 .pencil{text-decoration:none;font-size:1.1rem}
+.copy input{width:36rem;max-width:100%;font-family:ui-monospace,monospace}
+details{margin:.3rem 0}summary{cursor:pointer}
+@media print{header,nav,form,.noprint{display:none}main{margin:0;max-width:none}}
 `;
 
 export function layout(input: { title: string; orgName: string; csrfToken: string; role: string; body: Html }): Html {
+  const owner = input.role === 'owner' || input.role === 'primary_owner';
   return htmlDocument({
     title: `${input.title} · ${input.orgName}`,
     style: STYLE,
     body: html`<header>
         <strong>${input.orgName}</strong>
         <nav aria-label="Console">
-          <a href="/console">Seats</a> ·
-          <a href="/console/members">Members</a
-          >${input.role === 'owner' || input.role === 'primary_owner' ? html` · <a href="/console/invoices">Invoices</a>` : ''}
+          <a href="/console">Seats</a> · <a href="/console/members">Members</a> · <a href="/console/log">Provisioning log</a> ·
+          <a href="/console/sso">Identity provider</a>${
+            owner
+              ? html` · <a href="/console/scim">SCIM</a> · <a href="/console/api-tokens">API tokens</a> ·
+                  <a href="/console/invoices">Invoices</a>`
+              : ''
+          }
         </nav>
         <form method="post" action="/logout">
           <input type="hidden" name="_csrf" value="${input.csrfToken}" /><button type="submit">Sign out</button>
