@@ -14,6 +14,8 @@ import { signInPage } from './web/signInPage';
 import { consoleRoutes } from './admin/console/consoleRoutes';
 import { signInLinkRoutes } from './admin/console/signInLinkPage';
 import { identityProviderPages } from './admin/console/identityProviderPages';
+import { tokenPages } from './admin/console/tokenPages';
+import { provisioningLogPage } from './admin/console/provisioningLogPage';
 import { sessionMiddleware } from './sso/session';
 import { durableResponses } from './durableResponses';
 import { requestLog } from './http/requestLog';
@@ -71,6 +73,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(signInLinkRoutes(deps.ctx, deps.logger));
   app.use(consoleRoutes(deps.ctx, deps.logger));
   app.use(identityProviderPages(deps.ctx, { samlSp: deps.config.samlSp }));
+  app.use(tokenPages(deps.ctx));
+  app.use(provisioningLogPage(deps.ctx));
   app.use(openIdProviderRoutes(deps.ctx, deps.logger));
   app.use(homePage());
   // Whatever nobody served is answered in the shape of the surface it was meant for.

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { emailAddress } from '../domain/validation';
+import { AUDIT_PATHS } from '../domain/audit/auditLog';
 
 const count = z.number().int('must be a whole number');
 
@@ -25,6 +26,8 @@ export const auditQuery = z.object({
   target: z.string().trim().min(1).max(320).optional(),
   from: instant.transform((s) => new Date(s).toISOString()).optional(),
   to: instant.transform((s) => new Date(s).toISOString()).optional(),
+  /** How the change came: invite, jit (SSO), scim, console or api. */
+  path: z.enum(AUDIT_PATHS).optional(),
 });
 
 export const memberListQuery = z.object({
