@@ -22,7 +22,7 @@ import { requestLog } from './http/requestLog';
 import { homePage } from './web/homePage';
 import { securityHeaders } from './web/securityHeaders';
 import { failedAuthThrottle } from './authThrottle';
-import { DEFAULT_AUTH_FAILURES_PER_MINUTE, type Config } from './config';
+import { DEFAULT_AUTH_FAILURES_PER_MINUTE, DEFAULT_SELLER, type Config } from './config';
 import { browserErrorHandler, browserNotFound } from './web/browserErrors';
 import { sendProblem } from './admin/problem';
 import { sendScimError } from './scim/scimError';
@@ -31,7 +31,7 @@ import { openIdProviderRoutes } from './op/openIdProvider';
 export type AppDeps = {
   ctx: DomainContext;
   config: Pick<Config, 'operatorToken' | 'publicUrl'> &
-    Partial<Pick<Config, 'metricsToken' | 'samlSp' | 'outboundAllowPrivateNetworks' | 'trustProxy' | 'authFailuresPerMinute'>>;
+    Partial<Pick<Config, 'metricsToken' | 'samlSp' | 'outboundAllowPrivateNetworks' | 'trustProxy' | 'authFailuresPerMinute' | 'seller'>>;
   logger: Logger;
   onOrgCreated?: OrgCreatedHook;
 };
@@ -71,7 +71,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(oidcRouter(deps.ctx, deps.logger, outbound));
   app.use(signInPage(deps.ctx));
   app.use(signInLinkRoutes(deps.ctx, deps.logger));
-  app.use(consoleRoutes(deps.ctx, deps.logger));
+  app.use(consoleRoutes(deps.ctx, deps.logger, { seller: deps.config.seller ?? DEFAULT_SELLER }));
   app.use(identityProviderPages(deps.ctx, { samlSp: deps.config.samlSp }));
   app.use(tokenPages(deps.ctx));
   app.use(provisioningLogPage(deps.ctx));

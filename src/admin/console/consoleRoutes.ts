@@ -3,7 +3,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { acknowledgeAlert, forecastSeats, listAlerts } from '../../domain/alerts/alerts';
 import type { DomainContext } from '../../domain/context';
 import { DomainError } from '../../domain/errors';
-import { confirmSeatChange, getInvoice, getSeatUsage, listInvoices, quoteRenewal, quoteSeatChange } from '../../domain/ledger/ledger';
+import { confirmSeatChange, getSeatUsage, quoteRenewal, quoteSeatChange } from '../../domain/ledger/ledger';
 import type { PricedLine, SeatChange } from '../../domain/ledger/seatChange';
 import { queryMembers } from '../../domain/orgs/memberQuery';
 import { inviteMember, listInvitations, resendInvitation, revokeInvitation } from '../../domain/provisioning/invitations';
@@ -17,6 +17,8 @@ import { parseInput } from '../../domain/validation';
 import { inviteBody } from '../requestSchemas';
 import { z } from 'zod';
 import { formatMoney, html, type Html } from './html';
+import { invoicePages } from './invoicePages';
+import type { Seller } from '../../domain/ledger/invoiceDocuments';
 import { by, csrfField, isOwner, page, requireConsole, SEAT_NAME } from './consoleKit';
 
 /** Members listed per console page; the rest are a Next link or a search away. */
@@ -128,8 +130,9 @@ function linesTable(heading: string, lines: PricedLine[], currency: string, tota
   </table>`;
 }
 
-export function consoleRoutes(ctx: DomainContext, logger: Logger): Router {
+export function consoleRoutes(ctx: DomainContext, logger: Logger, options: { seller: Seller }): Router {
   const router = Router();
+  router.use(invoicePages(ctx, options.seller));
   const forms = express.urlencoded({ extended: false, limit: '64kb' });
   const admin = requireConsole(ctx, 'admin');
   const owner = requireConsole(ctx, 'owner');
@@ -257,53 +260,6 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger): Router {
     } catch (err) {
       editor(req, res, req.body, errorBox(err));
     }
-  });
-
-  router.get('/console/invoices', owner, (req, res) => {
-    const invoices = listInvoices(ctx, req.session!.orgId);
-    page(
-      req,
-      res,
-      'Invoices',
-      invoices.length
-        ? html`<table>
-            <thead>
-              <tr>
-                <th>Number</th>
-                <th>Issued</th>
-                <th class="num">Total</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${invoices.map(
-                (i) =>
-                  html`<tr>
-                    <td><a href="/console/invoices/${i.id}">${i.number}</a></td>
-                    <td>${i.issuedAt.slice(0, 10)}</td>
-                    <td class="num">${formatMoney(i.total, i.currency)}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`
-        : html`<p>No invoices yet.</p>`,
-    );
-  });
-
-  router.get('/console/invoices/:id', owner, (req, res) => {
-    const invoice = getInvoice(ctx, req.session!.orgId, req.params.id as string);
-    const resolvedNow = req.query.new ? listAlerts(ctx, req.session!.orgId, ['open', 'acknowledged']).length === 0 : false;
-    page(
-      req,
-      res,
-      `Invoice ${invoice.number}`,
-      html`${req.query.new ? html`<p class="notice" role="status">Seats updated and invoiced.${resolvedNow ? ' No seat alert is open any more.' : ''}</p>` : ''}
-        <p>
-          Issued ${invoice.issuedAt.slice(0, 10)}, effective ${invoice.effectiveDate}, ${invoice.remainingMonths} months remaining in the
-          term.
-        </p>
-        ${linesTable('Line', invoice.lines, invoice.currency, invoice.total, 'invoice-total')}
-        <p><a href="/console">Back to seats</a></p>`,
-    );
   });
 
   router.get('/console/members', admin, (req, res) => {

@@ -1,16 +1,7 @@
 import { html, htmlDocument, Html } from '../../web/html';
 
 export { html, Html };
-
-/** Minor units to a display string without floating point: 450000 USD → "USD 4,500.00". */
-export function formatMoney(amount: number, currency: string): string {
-  const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  const negative = amount < 0;
-  const text = String(Math.abs(amount)).padStart(digits + 1, '0');
-  const major = text.slice(0, text.length - digits) || '0';
-  const minor = digits ? `.${text.slice(text.length - digits)}` : '';
-  return `${negative ? '−' : ''}${currency} ${major.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${minor}`;
-}
+export { formatMoney } from '../../domain/money';
 
 const STYLE = `
 body{font-family:system-ui,sans-serif;margin:0;color:#1b1f23;line-height:1.45}
@@ -29,6 +20,7 @@ label{display:inline-block;min-width:14rem}input[type=number]{width:6rem}
 .pencil{text-decoration:none;font-size:1.1rem}
 .copy input{width:36rem;max-width:100%;font-family:ui-monospace,monospace}
 details{margin:.3rem 0}summary{cursor:pointer}
+.parties{display:flex;gap:3rem}.parties h2{font-size:1rem;margin-bottom:.2rem}small{color:#555}
 @media print{header,nav,form,.noprint{display:none}main{margin:0;max-width:none}}
 `;
 

@@ -175,3 +175,12 @@ export function countSeatHolders(q: Queryable, orgId: string): Record<SeatType, 
 export function findMemberById(q: Queryable, memberId: string): MemberRow | undefined {
   return q.select().from(members).where(eq(members.id, memberId)).get();
 }
+
+/** The org's primary owner (exactly one per org). */
+export function findPrimaryOwner(q: Queryable, orgId: string): MemberRow | undefined {
+  return q
+    .select()
+    .from(members)
+    .where(and(eq(members.orgId, orgId), eq(members.role, 'primary_owner')))
+    .get();
+}
