@@ -32,7 +32,11 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
   pdf
     .font('Helvetica')
     .text(
-      [doc.billTo.orgName, doc.billTo.domains.join(', '), owner ? `Attn: ${owner.name ? `${owner.name} <${owner.email}>` : owner.email}` : '']
+      [
+        doc.billTo.orgName,
+        doc.billTo.domains.join(', '),
+        owner ? `Attn: ${owner.name ? `${owner.name} <${owner.email}>` : owner.email}` : '',
+      ]
         .filter(Boolean)
         .map(plain)
         .join('\n'),
@@ -65,11 +69,20 @@ export function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
     true,
   );
   for (const line of doc.lines) {
-    row([plain(line.description), `${line.periodStart} to ${line.periodEnd}`, String(line.quantity), money(line.unitAmount), money(line.amount)]);
+    row([
+      plain(line.description),
+      `${line.periodStart} to ${line.periodEnd}`,
+      String(line.quantity),
+      money(line.unitAmount),
+      money(line.amount),
+    ]);
     pdf.font('Helvetica-Oblique').fontSize(8).text(plain(line.derivation), left, pdf.y, { width: 320 });
     pdf.fontSize(10).moveDown(0.6);
   }
-  pdf.moveTo(left, pdf.y).lineTo(left + width, pdf.y).stroke();
+  pdf
+    .moveTo(left, pdf.y)
+    .lineTo(left + width, pdf.y)
+    .stroke();
   pdf.moveDown(0.4);
   row(['Total', '', '', '', money(doc.total)], true);
   pdf.end();

@@ -167,7 +167,11 @@ export async function samlTestSignInUrl(
   if (!connection) throw new NotFound('SAML connection', orgId);
   const browserHash = bindBrowser(req, res, ctx.publicUrl);
   const relayState = startTestSignIn(res, ctx.publicUrl);
-  return serviceProvider(ctx, orgId, connection, sp, { browserHash, forceAuthn: true }).getAuthorizeUrlAsync(relayState, req.get('host'), {});
+  return serviceProvider(ctx, orgId, connection, sp, { browserHash, forceAuthn: true }).getAuthorizeUrlAsync(
+    relayState,
+    req.get('host'),
+    {},
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
-import { acknowledgeAlert, forecastSeats, listAlerts } from '../../domain/alerts/alerts';
+import { acknowledgeAlert, forecastSeats, listAlerts, seatsToCloseAlert } from '../../domain/alerts/alerts';
 import type { DomainContext } from '../../domain/context';
 import { DomainError } from '../../domain/errors';
 import { confirmSeatChange, getSeatUsage, quoteRenewal, quoteSeatChange } from '../../domain/ledger/ledger';
@@ -137,9 +137,18 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger, options: { sel
   const admin = requireConsole(ctx, 'admin');
   const owner = requireConsole(ctx, 'owner');
 
-  router.get('/console', admin, (req, res) => {
+  router.get('/console', admin, async (req, res) => {
     const orgId = req.session!.orgId;
     const alerts = listAlerts(ctx, orgId, ['open', 'acknowledged']);
+    const owns = isOwner(req.session!.member.role);
+    const addSeats = new Map<string, string>();
+    for (const a of alerts) {
+      const n = await seatsToCloseAlert(ctx, orgId, a);
+      addSeats.set(
+        a.id,
+        `/console/seats/edit?${new URLSearchParams({ [a.seatType === 'standard' ? 'addStandard' : 'addPremium']: String(n) })}`,
+      );
+    }
     const refusals = listRefusals(ctx, orgId, 20);
     const notice = req.query.resolved ? html`<p class="notice" role="status">Seats added; the alerts they answered are resolved.</p>` : '';
     page(
@@ -155,6 +164,7 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger, options: { sel
                   (a) =>
                     html`<div class="alert" role="alert">
                       <strong>${a.message}</strong> (${a.status}, since ${a.openedAt.slice(0, 16).replace('T', ' ')} UTC)
+                      ${owns ? html`<a class="button" href="${addSeats.get(a.id)}">Add seats</a>` : ''}
                       ${a.status === 'open' ? html`<form method="post" action="/console/alerts/${a.id}/ack" style="display:inline">${csrfField(req)}<button type="submit">Acknowledge</button></form>` : ''}
                     </div>`,
                 )
@@ -217,7 +227,13 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger, options: { sel
     );
   };
 
-  router.get('/console/seats/edit', owner, (req, res) => editor(req, res, {}));
+  // "Add seats" on an alert opens the editor with the seats that would close it
+  router.get('/console/seats/edit', owner, (req, res) =>
+    editor(req, res, {
+      addStandard: Math.max(0, count(req.query.addStandard) || 0),
+      addPremium: Math.max(0, count(req.query.addPremium) || 0),
+    }),
+  );
 
   router.post('/console/seats/review', forms, owner, requireCsrf, (req, res) => {
     const change = changeFrom(req.body);

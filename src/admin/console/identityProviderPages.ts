@@ -39,21 +39,36 @@ const steps = {
     <ol>
       <li>Admin Console → Applications → Create App Integration → SAML 2.0.</li>
       <li>Single sign-on URL: the ACS URL above (check “Use this for Recipient URL and Destination URL”). Audience URI: the Entity ID.</li>
-      <li>Name ID format: EmailAddress; Application username: Email. Attribute statements: <code>email</code>, <code>firstName</code>, <code>lastName</code>; group attribute <code>groups</code> if seat types follow groups.</li>
+      <li>
+        Name ID format: EmailAddress; Application username: Email. Attribute statements: <code>email</code>, <code>firstName</code>,
+        <code>lastName</code>; group attribute <code>groups</code> if seat types follow groups.
+      </li>
       <li>Sign On tab → “Metadata URL” or “View SAML setup instructions” → download the IdP metadata and upload it below.</li>
       <li>Assign people or groups to the app, then press “Test sign-in”.</li>
-      <li>For SCIM: General → enable SCIM provisioning; Provisioning → SCIM connector base URL from the SCIM page, Unique identifier <code>userName</code>, authentication “HTTP Header” with a SCIM token.</li>
+      <li>
+        For SCIM: General → enable SCIM provisioning; Provisioning → SCIM connector base URL from the SCIM page, Unique identifier
+        <code>userName</code>, authentication “HTTP Header” with a SCIM token.
+      </li>
     </ol>
   </details>`,
   entra: html`<details>
     <summary>Microsoft Entra ID</summary>
     <ol>
       <li>Entra admin center → Enterprise applications → New application → Create your own application (non-gallery).</li>
-      <li>Single sign-on → SAML → Basic SAML Configuration: Identifier (Entity ID) = the Entity ID above; Reply URL = the ACS URL; Logout URL = the SLO URL.</li>
-      <li>Attributes &amp; Claims: keep the email address claim (seatd reads Entra’s claim URIs as they are); add a group claim if seat types follow groups.</li>
+      <li>
+        Single sign-on → SAML → Basic SAML Configuration: Identifier (Entity ID) = the Entity ID above; Reply URL = the ACS URL; Logout URL
+        = the SLO URL.
+      </li>
+      <li>
+        Attributes &amp; Claims: keep the email address claim (seatd reads Entra’s claim URIs as they are); add a group claim if seat types
+        follow groups.
+      </li>
       <li>SAML Certificates → “Federation Metadata XML” → download and upload it below.</li>
       <li>Users and groups → assign, then press “Test sign-in”.</li>
-      <li>For SCIM: Provisioning → Automatic; Tenant URL = the SCIM base URL, Secret Token = a SCIM token; Test Connection, then start provisioning.</li>
+      <li>
+        For SCIM: Provisioning → Automatic; Tenant URL = the SCIM base URL, Secret Token = a SCIM token; Test Connection, then start
+        provisioning.
+      </li>
     </ol>
   </details>`,
 };
@@ -107,11 +122,27 @@ export function identityProviderPages(ctx: DomainContext, options: { samlSp?: Sa
             owns
               ? html`<form method="post" action="/console/sso/saml" enctype="multipart/form-data">
                   ${csrfField(req)}
-                  <p><label for="metadata-file">Upload IdP metadata (XML)</label> <input type="file" id="metadata-file" name="idpMetadataFile" accept=".xml,application/xml,text/xml" /></p>
-                  <p><label for="metadata-xml">…or paste it</label><br /><textarea id="metadata-xml" name="idpMetadataXml" rows="5" cols="80"></textarea></p>
+                  <p>
+                    <label for="metadata-file">Upload IdP metadata (XML)</label>
+                    <input type="file" id="metadata-file" name="idpMetadataFile" accept=".xml,application/xml,text/xml" />
+                  </p>
+                  <p>
+                    <label for="metadata-xml">…or paste it</label><br /><textarea
+                      id="metadata-xml"
+                      name="idpMetadataXml"
+                      rows="5"
+                      cols="80"
+                    ></textarea>
+                  </p>
                   <p>
                     <label for="idp-initiated">Allow sign-in started at the IdP (tiles in Okta, My Apps in Entra)</label>
-                    <input type="checkbox" id="idp-initiated" name="allowIdpInitiated" value="true" ${saml?.allowIdpInitiated ? html`checked` : ''} />
+                    <input
+                      type="checkbox"
+                      id="idp-initiated"
+                      name="allowIdpInitiated"
+                      value="true"
+                      ${saml?.allowIdpInitiated ? html`checked` : ''}
+                    />
                   </p>
                   <p><button type="submit">Save SAML connection</button></p>
                 </form>`
@@ -125,9 +156,18 @@ export function identityProviderPages(ctx: DomainContext, options: { samlSp?: Sa
             owns
               ? html`<form method="post" action="/console/sso/oidc">
                   ${csrfField(req)}
-                  <p><label for="oidc-issuer">Issuer URL</label> <input type="url" id="oidc-issuer" name="issuer" required value="${oidc?.issuer ?? ''}" /></p>
-                  <p><label for="oidc-client">Client ID</label> <input type="text" id="oidc-client" name="clientId" required value="${oidc?.clientId ?? ''}" /></p>
-                  <p><label for="oidc-secret">Client secret</label> <input type="password" id="oidc-secret" name="clientSecret" required autocomplete="off" /></p>
+                  <p>
+                    <label for="oidc-issuer">Issuer URL</label>
+                    <input type="url" id="oidc-issuer" name="issuer" required value="${oidc?.issuer ?? ''}" />
+                  </p>
+                  <p>
+                    <label for="oidc-client">Client ID</label>
+                    <input type="text" id="oidc-client" name="clientId" required value="${oidc?.clientId ?? ''}" />
+                  </p>
+                  <p>
+                    <label for="oidc-secret">Client secret</label>
+                    <input type="password" id="oidc-secret" name="clientSecret" required autocomplete="off" />
+                  </p>
                   <p><button type="submit">Save OpenID Connect connection</button></p>
                 </form>`
               : ''
@@ -192,8 +232,17 @@ export function identityProviderPages(ctx: DomainContext, options: { samlSp?: Sa
     saveOr(async (req) => {
       const body = req.body as Record<string, string>;
       const xml = body.idpMetadataFile?.trim() || body.idpMetadataXml?.trim();
-      if (!xml) throw Invalid.field('idpMetadataXml', 'upload or paste the IdP metadata XML (Okta: “Identity Provider metadata”; Entra: “Federation Metadata XML”)');
-      return setSamlConnection(ctx, sessionOf(req).orgId, { idpMetadataXml: xml, allowIdpInitiated: body.allowIdpInitiated === 'true' }, by(req));
+      if (!xml)
+        throw Invalid.field(
+          'idpMetadataXml',
+          'upload or paste the IdP metadata XML (Okta: “Identity Provider metadata”; Entra: “Federation Metadata XML”)',
+        );
+      return setSamlConnection(
+        ctx,
+        sessionOf(req).orgId,
+        { idpMetadataXml: xml, allowIdpInitiated: body.allowIdpInitiated === 'true' },
+        by(req),
+      );
     }),
   );
 

@@ -64,7 +64,9 @@ function invoiceBody(doc: InvoiceDocument, pdfHref: string): Html {
         </tr>
       </tfoot>
     </table>
-    <p class="noprint"><a href="${pdfHref}" download>Download PDF</a> · print this page for a paper copy · <a href="/console/invoices">All invoices</a></p>
+    <p class="noprint">
+      <a href="${pdfHref}" download>Download PDF</a> · print this page for a paper copy · <a href="/console/invoices">All invoices</a>
+    </p>
   </div>`;
 }
 
@@ -84,30 +86,30 @@ export function invoicePages(ctx: DomainContext, seller: Seller): Router {
       res,
       'Invoices',
       html`${
-        invoices.length
-          ? html`<table>
-              <thead>
-                <tr>
-                  <th>Number</th>
-                  <th>Issued</th>
-                  <th>Status</th>
-                  <th class="num">Total</th>
-                </tr>
-              </thead>
-              <tbody>
-                ${invoices.map(
-                  (i) =>
-                    html`<tr>
-                      <td><a href="/console/invoices/${i.id}">${i.number}</a></td>
-                      <td>${i.issuedAt.slice(0, 10)}</td>
-                      <td>issued</td>
-                      <td class="num">${formatMoney(i.total, i.currency)}</td>
-                    </tr>`,
-                )}
-              </tbody>
-            </table>`
-          : html`<p>No invoices yet.</p>`
-      }
+          invoices.length
+            ? html`<table>
+                <thead>
+                  <tr>
+                    <th>Number</th>
+                    <th>Issued</th>
+                    <th>Status</th>
+                    <th class="num">Total</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${invoices.map(
+                    (i) =>
+                      html`<tr>
+                        <td><a href="/console/invoices/${i.id}">${i.number}</a></td>
+                        <td>${i.issuedAt.slice(0, 10)}</td>
+                        <td>issued</td>
+                        <td class="num">${formatMoney(i.total, i.currency)}</td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>`
+            : html`<p>No invoices yet.</p>`
+        }
         <nav aria-label="Invoice pages">
           ${cursor ? html`<a href="/console/invoices">Newest</a>` : ''}
           ${nextCursor ? html` <a href="/console/invoices?${new URLSearchParams({ cursor: nextCursor })}" rel="next">Older</a>` : ''}
@@ -138,7 +140,8 @@ export function invoicePages(ctx: DomainContext, seller: Seller): Router {
             : mode === 'manual'
               ? ''
               : html`<p>
-                  People refused for lack of a seat need do nothing: ${mode === 'scim' ? 'your IdP retries the refused SCIM creates on its next provisioning cycle' : 'they get in the next time they sign in through your IdP'}.
+                  People refused for lack of a seat need do nothing:
+                  ${mode === 'scim' ? 'your IdP retries the refused SCIM creates on its next provisioning cycle' : 'they get in the next time they sign in through your IdP'}.
                 </p>`
         }
       </div>`;
@@ -146,17 +149,23 @@ export function invoicePages(ctx: DomainContext, seller: Seller): Router {
     page(req, res, `Invoice ${doc.number}`, html`${afterPurchase}${invoiceBody(doc, `/api/v1/orgs/${orgId}/invoices/${doc.id}.pdf`)}`);
   });
 
-  router.post('/console/refusals/invite', express.urlencoded({ extended: false, limit: '4kb' }), requireConsole(ctx, 'admin'), requireCsrf, async (req, res) => {
-    const { invited, notInvited } = await inviteRefusedPeople(ctx, sessionOf(req).orgId, by(req));
-    page(
-      req,
-      res,
-      'Refused people invited',
-      html`<p role="status">${invited.length ? `Invited: ${invited.join(', ')}.` : 'Nobody was invited.'}</p>
-        ${notInvited.map((n) => html`<p class="error">${n.email}: ${n.reason}</p>`)}
-        <p><a href="/console/members">Members and invitations</a> · <a href="/console">Back to seats</a></p>`,
-    );
-  });
+  router.post(
+    '/console/refusals/invite',
+    express.urlencoded({ extended: false, limit: '4kb' }),
+    requireConsole(ctx, 'admin'),
+    requireCsrf,
+    async (req, res) => {
+      const { invited, notInvited } = await inviteRefusedPeople(ctx, sessionOf(req).orgId, by(req));
+      page(
+        req,
+        res,
+        'Refused people invited',
+        html`<p role="status">${invited.length ? `Invited: ${invited.join(', ')}.` : 'Nobody was invited.'}</p>
+          ${notInvited.map((n) => html`<p class="error">${n.email}: ${n.reason}</p>`)}
+          <p><a href="/console/members">Members and invitations</a> · <a href="/console">Back to seats</a></p>`,
+      );
+    },
+  );
 
   return router;
 }

@@ -24,12 +24,21 @@ const ACTIONS: [string, string][] = [
 ];
 const PATH_NAME: Record<AuditPath, string> = { invite: 'Invitation', jit: 'SSO (JIT)', scim: 'SCIM', console: 'Console', api: 'API' };
 
-const date = z.iso.date().optional().or(z.literal('').transform(() => undefined));
+const date = z.iso
+  .date()
+  .optional()
+  .or(z.literal('').transform(() => undefined));
 const logQuery = z.object({
   action: z.string().max(100).optional(),
-  outcome: z.enum(['success', 'refused', 'failure']).optional().or(z.literal('').transform(() => undefined)),
+  outcome: z
+    .enum(['success', 'refused', 'failure'])
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   person: z.string().trim().max(320).optional(),
-  path: z.enum(AUDIT_PATHS).optional().or(z.literal('').transform(() => undefined)),
+  path: z
+    .enum(AUDIT_PATHS)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   from: date,
   to: date,
   before: z.coerce.number().int().positive().optional(),

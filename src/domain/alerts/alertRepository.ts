@@ -34,6 +34,16 @@ export function findUnresolvedAlert(
   return statement.get({ orgId, kind, seatType, threshold });
 }
 
+/** The pool's unresolved threshold alert (one per pool, escalating; the highest, where older data holds two). */
+export function findUnresolvedThresholdAlert(q: Queryable, orgId: string, seatType: SeatType): AlertRow | undefined {
+  return q
+    .select()
+    .from(alerts)
+    .where(and(eq(alerts.orgId, orgId), eq(alerts.kind, 'pool_threshold'), eq(alerts.seatType, seatType), ne(alerts.status, 'resolved')))
+    .orderBy(desc(alerts.threshold))
+    .get();
+}
+
 export function unresolvedAlerts(q: Queryable, orgId: string): AlertRow[] {
   return q
     .select()
@@ -98,6 +108,24 @@ export function dueDeliveries(q: Queryable, nowIso: string, limit: number): Aler
       .prepare(),
   );
   return statement.all({ now: nowIso, limit });
+}
+
+/** An alert mail to `destination` not yet tried: later alerts of the same burst join it instead of sending another. */
+export function findUnsentEmail(q: Queryable, orgId: string, destination: string): AlertDeliveryRow | undefined {
+  return q
+    .select()
+    .from(alertDeliveries)
+    .where(
+      and(
+        eq(alertDeliveries.orgId, orgId),
+        eq(alertDeliveries.channel, 'email'),
+        eq(alertDeliveries.destination, destination),
+        eq(alertDeliveries.status, 'pending'),
+        eq(alertDeliveries.attempts, 0),
+      ),
+    )
+    .orderBy(asc(alertDeliveries.createdAt))
+    .get();
 }
 
 export function updateDelivery(q: Queryable, id: string, values: Partial<typeof alertDeliveries.$inferInsert>): void {
