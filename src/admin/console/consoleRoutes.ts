@@ -5,27 +5,30 @@ import type { DomainContext } from '../../domain/context';
 import { DomainError } from '../../domain/errors';
 import { confirmSeatChange, getSeatUsage, quoteRenewal, quoteSeatChange } from '../../domain/ledger/ledger';
 import type { PricedLine, SeatChange } from '../../domain/ledger/seatChange';
-import { queryMembers } from '../../domain/orgs/memberQuery';
 import { inviteMember, listInvitations, resendInvitation, revokeInvitation } from '../../domain/provisioning/invitations';
-import { updateMemberSettings } from '../../domain/provisioning/memberChanges';
+import { removeMember, updateMemberSettings } from '../../domain/provisioning/memberChanges';
+import { canGrantRole } from '../../domain/provisioning/roles';
+import { memberDirectory, type DirectoryEntry } from '../../domain/orgs/memberDirectory';
 import { listRefusals } from '../../domain/provisioning/refusals';
 import { getOrg } from '../../domain/orgs/orgs';
 import { SEAT_TYPES, type SeatType } from '../../domain/seatTypes';
 import type { Logger } from '../../logger';
 import { requireCsrf } from '../../web/csrf';
+import { pageStatusOf } from '../../web/browserErrors';
 import { parseInput } from '../../domain/validation';
 import { inviteBody } from '../requestSchemas';
 import { z } from 'zod';
 import { formatMoney, html, type Html } from './html';
 import { invoicePages } from './invoicePages';
 import type { Seller } from '../../domain/ledger/invoiceDocuments';
-import { by, csrfField, isOwner, page, requireConsole, SEAT_NAME } from './consoleKit';
+import { by, csrfField, isOwner, page, requireConsole, SEAT_NAME, when } from './consoleKit';
 
 /** Members listed per console page; the rest are a Next link or a search away. */
 const MEMBERS_PER_PAGE = 100;
 
 const consoleInviteForm = inviteBody.extend({ _csrf: z.string(), seatType: z.enum(SEAT_TYPES) });
 const seatTypeForm = z.object({ seatType: z.enum(SEAT_TYPES) });
+const SOURCE_NAME = { manual: 'Invitation', jit: 'JIT (SSO)', scim: 'SCIM' } as const;
 
 function count(value: unknown): number {
   const n = Number(value ?? 0);
@@ -278,23 +281,32 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger, options: { sel
     }
   });
 
-  router.get('/console/members', admin, (req, res) => {
+  router.get('/console/members', admin, async (req, res) => {
     const orgId = req.session!.orgId;
     const find = typeof req.query.q === 'string' ? req.query.q.trim().toLowerCase().slice(0, 200) : '';
     const pageOf = (n: number) =>
-      queryMembers(ctx, orgId, {
-        filter: find ? { field: 'email', op: 'co', value: find } : undefined,
-        offset: (n - 1) * MEMBERS_PER_PAGE,
-        limit: MEMBERS_PER_PAGE,
-      });
+      memberDirectory(ctx, orgId, { ...(find ? { find } : {}), offset: (n - 1) * MEMBERS_PER_PAGE, limit: MEMBERS_PER_PAGE });
     let pageNumber = Math.max(1, Number.parseInt(String(req.query.page ?? '1'), 10) || 1);
-    let { members, total } = pageOf(pageNumber);
+    let { members, total } = await pageOf(pageNumber);
     // a page past the end (a stale link, members removed since) shows the last page, with its way back
     const lastPage = Math.max(1, Math.ceil(total / MEMBERS_PER_PAGE));
     if (pageNumber > lastPage) {
       pageNumber = lastPage;
-      ({ members, total } = pageOf(pageNumber));
+      ({ members, total } = await pageOf(pageNumber));
     }
+    const myRole = req.session!.member.role;
+    const actions = (m: DirectoryEntry) => {
+      if (m.role === 'primary_owner' || m.id === req.session!.member.id || !canGrantRole(myRole, m.role)) return '';
+      const button = (action: string, label: string) =>
+        html`<form method="post" action="/console/members/${m.id}/${action}" style="display:inline">
+          ${csrfField(req)}<button type="submit" aria-label="${label} ${m.email}">${label}</button>
+        </form>`;
+      return html`${m.status === 'active' ? button('deactivate', 'Deactivate') : m.status === 'deactivated' ? button('reactivate', 'Reactivate') : ''}
+        <details style="display:inline-block">
+          <summary>Remove…</summary>
+          ${button('remove', 'Remove')}
+        </details>`;
+    };
     const offset = (pageNumber - 1) * MEMBERS_PER_PAGE;
     const pageLink = (n: number) => `/console/members?${new URLSearchParams({ ...(find ? { q: find } : {}), page: String(n) })}`;
     const invitations = listInvitations(ctx, orgId, 'pending').concat(listInvitations(ctx, orgId, 'expired'));
@@ -327,11 +339,11 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger, options: { sel
         <section aria-labelledby="members-h">
           <h2 id="members-h">Members</h2>
           <form method="get" action="/console/members" role="search">
-            <label for="q">Find by email</label> <input type="search" id="q" name="q" value="${find}" />
+            <label for="q">Find by name or email</label> <input type="search" id="q" name="q" value="${find}" />
             <button type="submit">Find</button>${find ? html` <a href="/console/members">Show all</a>` : ''}
           </form>
           <p id="members-range">
-            ${total ? `${offset + 1}–${offset + members.length} of ${total}` : find ? `No member’s email contains “${find}”.` : 'No members yet.'}
+            ${total ? `${offset + 1}–${offset + members.length} of ${total}` : find ? `No member’s name or email contains “${find}”.` : 'No members yet.'}
           </p>
           ${
             total > MEMBERS_PER_PAGE
@@ -344,24 +356,34 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger, options: { sel
           <table>
             <thead>
               <tr>
+                <th>Name</th>
                 <th>Email</th>
                 <th>Role</th>
-                <th>Status</th>
                 <th>Seat type</th>
+                <th>Source</th>
+                <th>Groups</th>
+                <th>Status</th>
+                <th>Last sign-in</th>
+                <th></th>
               </tr>
             </thead>
             <tbody>
               ${members.map(
                 (m) =>
                   html`<tr>
+                    <td>${[m.givenName, m.familyName].filter(Boolean).join(' ') || m.displayName || ''}</td>
                     <td>${m.email}</td>
                     <td>${m.role.replace('_', ' ')}</td>
-                    <td>${m.status.replace('_', ' ')}</td>
                     <td>
                       <form method="post" action="/console/members/${m.id}/seat-type">
                         ${csrfField(req)}${seatSelect('seatType', m.seatType)} <button type="submit">Change</button>
                       </form>
                     </td>
+                    <td>${SOURCE_NAME[m.source]}</td>
+                    <td>${m.groups.join(', ')}</td>
+                    <td>${m.status.replace('_', ' ')}</td>
+                    <td>${when(m.lastSignInAt)}</td>
+                    <td>${actions(m)}</td>
                   </tr>`,
               )}
             </tbody>
@@ -413,10 +435,10 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger, options: { sel
       page(
         req,
         res,
-        'Members',
+        pageStatusOf(err).title,
         html`${errorBox(err)}
           <p><a href="/console/members">Back to members</a></p>`,
-        400,
+        pageStatusOf(err).status,
       );
     }
   };
@@ -443,6 +465,17 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger, options: { sel
       ),
     ),
   );
+  const memberAction = (action: string, work: (req: Request, memberId: string) => unknown) =>
+    router.post(
+      `/console/members/:id/${action}`,
+      forms,
+      admin,
+      requireCsrf,
+      act((req) => work(req, req.params.id as string)),
+    );
+  memberAction('deactivate', (req, id) => updateMemberSettings(ctx, req.session!.orgId, id, { active: false }, by(req)));
+  memberAction('reactivate', (req, id) => updateMemberSettings(ctx, req.session!.orgId, id, { active: true }, by(req)));
+  memberAction('remove', (req, id) => removeMember(ctx, req.session!.orgId, id, by(req)));
   router.post(
     '/console/invitations/:id/resend',
     forms,

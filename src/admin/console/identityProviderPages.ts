@@ -6,6 +6,7 @@ import { listRefusals } from '../../domain/provisioning/refusals';
 import { failureInWords, listSignInFailures } from '../../domain/sso/signInFailures';
 import { getOidcConnection, getSamlConnection, setOidcConnection, setSamlConnection } from '../../domain/sso/ssoConnections';
 import { requireCsrf } from '../../web/csrf';
+import { pageStatusOf } from '../../web/browserErrors';
 import { formFields } from '../../web/forms';
 import { oidcPostLogoutRedirectUri, oidcRedirectUri } from '../../sso/oidc';
 import { samlTestSignInUrl, samlUrls, type SamlSpKeyPair } from '../../sso/saml';
@@ -218,7 +219,7 @@ export function identityProviderPages(ctx: DomainContext, options: { samlSp?: Sa
       res.redirect(303, '/console/sso?saved=1');
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      show(req, res, html`<p class="error" role="alert">${err.message}</p>`, 400);
+      show(req, res, html`<p class="error" role="alert">${err.message}</p>`, pageStatusOf(err).status);
     }
   };
 
