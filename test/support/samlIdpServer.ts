@@ -62,12 +62,14 @@ export async function startSamlIdpServer(): Promise<SamlIdpServer> {
       attributes: { email: state.user.email, ...state.user.attributes },
     });
     const relay = at.searchParams.get('RelayState');
-    res.writeHead(200, { 'content-type': 'text/html' }).end(
-      `<!doctype html><html><body><h1>Test IdP</h1><p>Signed in as ${escapeAttr(state.user.email)}</p>` +
-        `<form method="post" action="${escapeAttr(acs)}"><input type="hidden" name="SAMLResponse" value="${response}"/>` +
-        (relay ? `<input type="hidden" name="RelayState" value="${escapeAttr(relay)}"/>` : '') +
-        `<button type="submit">Continue to seatd</button></form></body></html>`,
-    );
+    res
+      .writeHead(200, { 'content-type': 'text/html' })
+      .end(
+        `<!doctype html><html><body><h1>Test IdP</h1><p>Signed in as ${escapeAttr(state.user.email)}</p>` +
+          `<form method="post" action="${escapeAttr(acs)}"><input type="hidden" name="SAMLResponse" value="${response}"/>` +
+          (relay ? `<input type="hidden" name="RelayState" value="${escapeAttr(relay)}"/>` : '') +
+          `<button type="submit">Continue to seatd</button></form></body></html>`,
+      );
   });
   return state;
 }
