@@ -13,6 +13,7 @@ import { oidcLogoutUrl, oidcRouter } from './sso/oidc';
 import { signInPage } from './web/signInPage';
 import { consoleRoutes } from './admin/console/consoleRoutes';
 import { signInLinkRoutes } from './admin/console/signInLinkPage';
+import { copyButtons } from './admin/console/copyButtons';
 import { identityProviderPages } from './admin/console/identityProviderPages';
 import { tokenPages } from './admin/console/tokenPages';
 import { provisioningLogPage } from './admin/console/provisioningLogPage';
@@ -70,6 +71,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(samlRouter(deps.ctx, deps.logger, deps.config.samlSp));
   app.use(oidcRouter(deps.ctx, deps.logger, outbound));
   app.use(signInPage(deps.ctx));
+  app.use(copyButtons());
   app.use(signInLinkRoutes(deps.ctx, deps.logger));
   app.use(consoleRoutes(deps.ctx, deps.logger, { seller: deps.config.seller ?? DEFAULT_SELLER }));
   app.use(identityProviderPages(deps.ctx, { samlSp: deps.config.samlSp }));

@@ -79,7 +79,7 @@ describe('the self-serve console in a real browser', () => {
   it('connects a SAML IdP from uploaded metadata and passes a Test sign-in that creates nobody', async () => {
     const page = await signedIn(`owner@${domain}`);
     await page.getByRole('link', { name: 'Identity provider' }).click();
-    await expect(page.getByLabel('ACS URL (Reply URL)').inputValue()).resolves.toBe(`${seatd.url}/sso/${orgId}/saml/acs`);
+    await expect(page.getByRole('textbox', { name: 'ACS URL (Reply URL)' }).inputValue()).resolves.toBe(`${seatd.url}/sso/${orgId}/saml/acs`);
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'idp-')), 'okta-metadata.xml');
     fs.writeFileSync(file, idp.metadataXml);
     await page.getByLabel('Upload IdP metadata (XML)').setInputFiles(file);
@@ -121,9 +121,12 @@ describe('the self-serve console in a real browser', () => {
     const page = await signedIn(`owner@${domain}`);
     await page.getByRole('link', { name: 'SCIM' }).click();
     await expect(page.getByRole('textbox', { name: /SCIM base URL/ }).inputValue()).resolves.toBe(`${seatd.url}/scim/v2`);
+    const copy = page.getByRole('button', { name: /^Copy SCIM base URL/ }); // added by the console's script
+    await copy.click();
+    await expect(copy.textContent()).resolves.toBe('Copied');
     await page.getByLabel('Label').fill('Okta');
     await page.getByRole('button', { name: 'Create token' }).click();
-    const token = await page.getByLabel('New token').inputValue();
+    const token = await page.getByRole('textbox', { name: 'New token' }).inputValue();
     expect(token).toMatch(/^sdscim_/);
     await expect(page.getByTestId('last-used-Okta').textContent()).resolves.toBe('never');
     await shot(page, 'console-scim-token-created');

@@ -25,7 +25,10 @@ export function by(req: Request): By {
 
 export function page(req: Request, res: Response, title: string, body: Html, status = 200, options: { formAction?: string } = {}): void {
   const s = sessionOf(req);
-  sendHtml(res, status, layout({ title, orgName: s.orgName, csrfToken: s.csrfToken, role: s.member.role, body }), options);
+  sendHtml(res, status, layout({ title, orgName: s.orgName, csrfToken: s.csrfToken, role: s.member.role, body }), {
+    ...options,
+    scripts: true,
+  });
 }
 
 /** Console pages need a session of an admin or above; members are sent to their welcome page, strangers to sign-in. */
@@ -57,8 +60,8 @@ export function when(iso: string | null | undefined): string {
 }
 
 /**
- * A value an IT admin copies into their IdP: selectable text (a click selects it all, with no
- * script) and its label; CSP allows no inline script, so there is no copy button to press.
+ * A value an IT admin copies into their IdP: selectable, read-only text and its label; where
+ * scripts run, /console/copy.js adds a Copy button beside it.
  */
 export function copyField(id: string, label: string, value: string): Html {
   return html`<p class="copy">

@@ -3,6 +3,9 @@ import { html, htmlDocument, Html } from '../../web/html';
 export { html, Html };
 export { formatMoney } from '../../domain/money';
 
+/** The console's one script: copy buttons, added to pages that work without them. */
+export const COPY_SCRIPT_PATH = '/console/copy.js';
+
 const STYLE = `
 body{font-family:system-ui,sans-serif;margin:0;color:#1b1f23;line-height:1.45}
 header{background:#1b1f23;color:#fff;padding:.6rem 1.2rem;display:flex;gap:1.2rem;align-items:center}
@@ -47,6 +50,7 @@ export function layout(input: { title: string; orgName: string; csrfToken: strin
       <main>
         <h1>${input.title}</h1>
         ${input.body}
-      </main>`,
+      </main>
+      <script src="${COPY_SCRIPT_PATH}" defer></script>`,
   });
 }
