@@ -74,7 +74,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(copyButtons());
   app.use(signInLinkRoutes(deps.ctx, deps.logger));
   app.use(consoleRoutes(deps.ctx, deps.logger, { seller: deps.config.seller ?? DEFAULT_SELLER }));
-  app.use(identityProviderPages(deps.ctx, { samlSp: deps.config.samlSp }));
+  app.use(identityProviderPages(deps.ctx, { samlSp: deps.config.samlSp, ...outbound }));
   app.use(tokenPages(deps.ctx));
   app.use(provisioningLogPage(deps.ctx));
   app.use(openIdProviderRoutes(deps.ctx, deps.logger));

@@ -15,7 +15,7 @@ import {
 import { findOrg } from '../domain/orgs/orgRepository';
 import type { Logger } from '../logger';
 import { sendPage, sendSignedOutPage } from '../web/page';
-import { admitAndSignIn, refuseSsoSignIn } from './ssoOutcome';
+import { admitAndSignIn, refuseSignInOrTest } from './ssoOutcome';
 import { bindBrowser, presentedBrowser, startTestSignIn, testSignInOf } from './browserBinding';
 import { sendSsoTestResult } from './ssoTestPage';
 import { NotFound } from '../domain/errors';
@@ -238,11 +238,8 @@ export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPai
     const connection = connectionOr404(req, res);
     if (!connection) return;
     const test = testSignInOf(req, req.body?.RelayState);
-    const refuse = (status: 401 | 403, reason: string, paragraphs: string[]) => {
-      if (test !== 'test') return refuseSsoSignIn(ctx, logger, req, res, { orgId, kind: 'saml', status, reason, paragraphs });
-      recordSignInFailure(ctx, { orgId, kind: 'saml', message: reason });
-      sendSsoTestResult(res, { ok: false, reason });
-    };
+    const refuse = (status: 401 | 403, reason: string, paragraphs: string[]) =>
+      refuseSignInOrTest(ctx, logger, req, res, { orgId, kind: 'saml', status, reason, paragraphs, test });
     if (test === 'foreign') {
       return refuse(401, 'a test sign-in answered in another browser than the one that started it', [
         'This answer belongs to a test sign-in started in another browser; nobody was signed in.',

@@ -8,6 +8,8 @@ import { createLoginLink } from '../../src/domain/sessions/sessions';
 import { launchChromium } from '../support/browser';
 import { linkFromOutbox, tokenOf } from '../support/outbox';
 import { createTestIdp } from '../support/samlIdp';
+import { startOidcProvider } from '../support/oidcIdp';
+import { oidcRedirectUri } from '../../src/sso/oidc';
 import { startSamlIdpServer, type SamlIdpServer } from '../support/samlIdpServer';
 import { startSeatd } from '../support/seatdServer';
 import { createSeedOrg } from '../support/testContext';
@@ -96,6 +98,28 @@ describe('the self-serve console in a real browser', () => {
     await shot(page, 'console-test-sign-in-passed');
     expect(findMemberByEmail(seatd.ctx.db, orgId, `tester@${domain}`)).toBeUndefined();
     await page.close();
+  });
+
+  it('connects an OpenID Provider from the console and passes its Test sign-in, showing the claims', async () => {
+    const op = await startOidcProvider({ clientId: 'seatd', clientSecret: 'op-secret', redirectUri: oidcRedirectUri(seatd.url, orgId) });
+    try {
+      op.signInAs('u-1', { email: `oidc-tester@${domain}`, email_verified: true, given_name: 'Otto', groups: ['Ops'] });
+      const page = await signedIn(`owner@${domain}`);
+      await page.goto(`${seatd.url}/console/sso`);
+      await page.getByLabel('Issuer URL').fill(op.issuer);
+      await page.getByLabel('Client ID').fill('seatd');
+      await page.getByLabel('Client secret').fill('op-secret');
+      await page.getByRole('button', { name: 'Save OpenID Connect connection' }).click();
+      await page.getByRole('button', { name: 'Test OpenID Connect sign-in' }).click();
+      await expect(page.getByRole('heading', { name: 'Test sign-in passed' }).count()).resolves.toBe(1);
+      await expect(page.getByRole('row', { name: `Email oidc-tester@${domain}`, exact: true }).count()).resolves.toBe(1);
+      await expect(page.getByRole('row', { name: 'Groups Ops', exact: true }).count()).resolves.toBe(1);
+      await shot(page, 'console-oidc-test-sign-in-passed');
+      expect(findMemberByEmail(seatd.ctx.db, orgId, `oidc-tester@${domain}`)).toBeUndefined();
+      await page.close();
+    } finally {
+      await op.close();
+    }
   });
 
   it('lists a sign-in with a bad signature among the failures, in words', async () => {

@@ -8,7 +8,7 @@ import { getOidcConnection, getSamlConnection, setOidcConnection, setSamlConnect
 import { requireCsrf } from '../../web/csrf';
 import { pageStatusOf } from '../../web/browserErrors';
 import { formFields } from '../../web/forms';
-import { oidcPostLogoutRedirectUri, oidcRedirectUri } from '../../sso/oidc';
+import { oidcPostLogoutRedirectUri, oidcRedirectUri, oidcTestSignInUrl } from '../../sso/oidc';
 import { samlTestSignInUrl, samlUrls, type SamlSpKeyPair } from '../../sso/saml';
 import { by, copyField, csrfField, isOwner, page, requireConsole, sessionOf, when } from './consoleKit';
 import { html, type Html } from './html';
@@ -75,7 +75,10 @@ const steps = {
 };
 
 /** The identity provider page: what to copy into the IdP, the connection (owners change it), a test, and why sign-ins failed. */
-export function identityProviderPages(ctx: DomainContext, options: { samlSp?: SamlSpKeyPair } = {}): Router {
+export function identityProviderPages(
+  ctx: DomainContext,
+  options: { samlSp?: SamlSpKeyPair; allowPrivateNetworks?: boolean } = {},
+): Router {
   const router = Router();
   const admin = requireConsole(ctx, 'admin');
   const owner = requireConsole(ctx, 'owner');
@@ -153,6 +156,13 @@ export function identityProviderPages(ctx: DomainContext, options: { samlSp?: Sa
         <section aria-labelledby="oidc-h">
           <h2 id="oidc-h">OpenID Connect</h2>
           ${oidc ? html`<p>Connected to <strong>${oidc.issuer}</strong> as client ${oidc.clientId}.</p>` : html`<p>No OpenID Connect connection.</p>`}
+          ${
+            oidc && owns
+              ? html`<form method="post" action="/console/sso/oidc/test">
+                  ${csrfField(req)}<button type="submit">Test OpenID Connect sign-in</button>
+                </form>`
+              : ''
+          }
           ${
             owns
               ? html`<form method="post" action="/console/sso/oidc">
@@ -260,6 +270,17 @@ export function identityProviderPages(ctx: DomainContext, options: { samlSp?: Sa
 
   router.post('/console/sso/saml/test', ...forms, owner, requireCsrf, async (req, res) => {
     res.redirect(303, await samlTestSignInUrl(ctx, options.samlSp, req, res, sessionOf(req).orgId));
+  });
+
+  router.post('/console/sso/oidc/test', ...forms, owner, requireCsrf, async (req, res) => {
+    let url: string;
+    try {
+      url = await oidcTestSignInUrl(ctx, req, res, sessionOf(req).orgId, { allowPrivateNetworks: options.allowPrivateNetworks });
+    } catch (err) {
+      if (err instanceof DomainError) throw err;
+      return show(req, res, html`<p class="error" role="alert">The identity provider could not be reached: check the issuer URL.</p>`, 502);
+    }
+    res.redirect(303, url);
   });
 
   return router;
