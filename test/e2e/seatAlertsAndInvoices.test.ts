@@ -4,13 +4,12 @@ import type { Browser } from 'playwright-core';
 import { listAlerts } from '../../src/domain/alerts/alerts';
 import { NoSeatAvailable } from '../../src/domain/errors';
 import { findMemberByEmail } from '../../src/domain/orgs/memberRepository';
-import { acceptInvitation, inviteMember } from '../../src/domain/provisioning/invitations';
+import { inviteMember } from '../../src/domain/provisioning/invitations';
 import { createLoginLink } from '../../src/domain/sessions/sessions';
 import { launchChromium } from '../support/browser';
-import { linkFromOutbox, tokenOf } from '../support/outbox';
 import { pdfText } from '../support/pdfText';
 import { startSeatd } from '../support/seatdServer';
-import { createSeedOrg } from '../support/testContext';
+import { createSeedOrgWithOwner } from '../support/testContext';
 
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts');
 const owner = { actor: 'test', role: 'owner' as const };
@@ -25,15 +24,12 @@ describe('seat alerts to invoices in a real browser', () => {
   beforeAll(async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     seatd = await startSeatd('2026-03-01T09:00:00Z');
-    const org = await createSeedOrg(seatd.ctx, {
+    ({ orgId, domain } = await createSeedOrgWithOwner(seatd.ctx, {
       name: 'Globex',
       provisioningMode: 'manual',
       primaryOwnerName: { givenName: 'Olive', familyName: 'Owner' },
       contract: { seats: { standard: 2, premium: 0 } },
-    });
-    orgId = org.id;
-    domain = org.domains[0]!;
-    acceptInvitation(seatd.ctx, tokenOf(linkFromOutbox(seatd.ctx.outboxDir, `owner@${domain}`)));
+    }));
     browser = await launchChromium();
   });
 

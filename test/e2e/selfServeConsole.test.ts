@@ -2,17 +2,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { acceptInvitation } from '../../src/domain/provisioning/invitations';
 import { findMemberByEmail } from '../../src/domain/orgs/memberRepository';
 import { createLoginLink } from '../../src/domain/sessions/sessions';
 import { launchChromium } from '../support/browser';
-import { linkFromOutbox, tokenOf } from '../support/outbox';
+import { linkFromOutbox } from '../support/outbox';
 import { createTestIdp } from '../support/samlIdp';
 import { startOidcProvider } from '../support/oidcIdp';
 import { oidcRedirectUri } from '../../src/sso/oidc';
 import { startSamlIdpServer, type SamlIdpServer } from '../support/samlIdpServer';
 import { startSeatd } from '../support/seatdServer';
-import { createSeedOrg } from '../support/testContext';
+import { createSeedOrgWithOwner } from '../support/testContext';
 
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts');
 
@@ -36,13 +35,10 @@ describe('the self-serve console in a real browser', () => {
     // node-saml checks assertion times against the real clock
     const now = new Date();
     [seatd, idp] = await Promise.all([startSeatd(now.toISOString()), startSamlIdpServer()]);
-    const org = await createSeedOrg(seatd.ctx, {
+    ({ orgId, domain } = await createSeedOrgWithOwner(seatd.ctx, {
       provisioningMode: 'jit',
       contract: { termStart: `${now.getUTCFullYear()}-01-01`, seats: { standard: 5, premium: 0 } },
-    });
-    orgId = org.id;
-    domain = org.domains[0]!;
-    acceptInvitation(seatd.ctx, tokenOf(linkFromOutbox(seatd.ctx.outboxDir, `owner@${domain}`)));
+    }));
     browser = await launchChromium();
   });
 
@@ -81,7 +77,9 @@ describe('the self-serve console in a real browser', () => {
   it('connects a SAML IdP from uploaded metadata and passes a Test sign-in that creates nobody', async () => {
     const page = await signedIn(`owner@${domain}`);
     await page.getByRole('link', { name: 'Identity provider' }).click();
-    await expect(page.getByRole('textbox', { name: 'ACS URL (Reply URL)' }).inputValue()).resolves.toBe(`${seatd.url}/sso/${orgId}/saml/acs`);
+    await expect(page.getByRole('textbox', { name: 'ACS URL (Reply URL)' }).inputValue()).resolves.toBe(
+      `${seatd.url}/sso/${orgId}/saml/acs`,
+    );
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'idp-')), 'okta-metadata.xml');
     fs.writeFileSync(file, idp.metadataXml);
     await page.getByLabel('Upload IdP metadata (XML)').setInputFiles(file);

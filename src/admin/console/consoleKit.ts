@@ -69,3 +69,20 @@ export function copyField(id: string, label: string, value: string): Html {
     <input id="${id}" class="copy-value" type="text" readonly value="${value}" />
   </p>`;
 }
+
+export type Column = string | { text: string; num: true };
+
+/** A console table: its headings and rows, or a sentence when there are no rows. */
+export function dataTable(columns: Column[], rows: Html[], empty: string): Html {
+  if (!rows.length) return html`<p>${empty}</p>`;
+  return html`<table>
+    <thead>
+      <tr>
+        ${columns.map((c) => (typeof c === 'string' ? html`<th>${c}</th>` : html`<th class="num">${c.text}</th>`))}
+      </tr>
+    </thead>
+    <tbody>
+      ${rows}
+    </tbody>
+  </table>`;
+}

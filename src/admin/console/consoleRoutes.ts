@@ -4,7 +4,7 @@ import { acknowledgeAlert, forecastSeats, listAlerts, seatsToCloseAlert } from '
 import type { DomainContext } from '../../domain/context';
 import { DomainError } from '../../domain/errors';
 import { confirmSeatChange, getSeatUsage, quoteRenewal, quoteSeatChange } from '../../domain/ledger/ledger';
-import type { PricedLine, SeatChange } from '../../domain/ledger/seatChange';
+import type { SeatChange } from '../../domain/ledger/seatChange';
 import { inviteMember, listInvitations, resendInvitation, revokeInvitation } from '../../domain/provisioning/invitations';
 import { removeMember, updateMemberSettings } from '../../domain/provisioning/memberChanges';
 import { canGrantRole } from '../../domain/provisioning/roles';
@@ -19,7 +19,7 @@ import { parseInput } from '../../domain/validation';
 import { inviteBody } from '../requestSchemas';
 import { z } from 'zod';
 import { formatMoney, html, type Html } from './html';
-import { invoicePages } from './invoicePages';
+import { invoicePages, linesTable } from './invoicePages';
 import type { Seller } from '../../domain/ledger/invoiceDocuments';
 import { by, csrfField, isOwner, page, requireConsole, SEAT_NAME, when } from './consoleKit';
 
@@ -100,37 +100,6 @@ function seatUsageSection(ctx: DomainContext, req: Request): Html {
       </tbody>
     </table>
   </section>`;
-}
-
-/** The lines of a quote or an invoice, with their total: the review step shows what the invoice will say. */
-function linesTable(heading: string, lines: PricedLine[], currency: string, total: number, testId: string): Html {
-  return html`<table>
-    <thead>
-      <tr>
-        <th>${heading}</th>
-        <th class="num">Quantity</th>
-        <th class="num">Each</th>
-        <th class="num">Amount</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${lines.map(
-        (l) =>
-          html`<tr>
-            <td>${l.description}</td>
-            <td class="num">${l.quantity}</td>
-            <td class="num">${formatMoney(l.unitAmount, currency)}</td>
-            <td class="num">${formatMoney(l.amount, currency)}</td>
-          </tr>`,
-      )}
-    </tbody>
-    <tfoot>
-      <tr>
-        <th colspan="3">Total</th>
-        <td class="num"><strong data-testid="${testId}">${formatMoney(total, currency)}</strong></td>
-      </tr>
-    </tfoot>
-  </table>`;
 }
 
 export function consoleRoutes(ctx: DomainContext, logger: Logger, options: { seller: Seller }): Router {

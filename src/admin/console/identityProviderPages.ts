@@ -10,7 +10,7 @@ import { pageStatusOf } from '../../web/browserErrors';
 import { formFields } from '../../web/forms';
 import { oidcPostLogoutRedirectUri, oidcRedirectUri, oidcTestSignInUrl } from '../../sso/oidc';
 import { samlTestSignInUrl, samlUrls, type SamlSpKeyPair } from '../../sso/saml';
-import { by, copyField, csrfField, isOwner, page, requireConsole, sessionOf, when } from './consoleKit';
+import { by, copyField, csrfField, dataTable, isOwner, page, requireConsole, sessionOf, when } from './consoleKit';
 import { html, type Html } from './html';
 
 /** Failures shown on the page: what an IT admin checks first when people say they cannot get in. */
@@ -187,35 +187,21 @@ export function identityProviderPages(
         <section aria-labelledby="failures-h">
           <h2 id="failures-h">Recent sign-in failures</h2>
           <p>The last ${FAILURES_SHOWN}, per reason and minute, for ${org.name}.</p>
-          ${
-            failures.length
-              ? html`<table>
-                  <thead>
-                    <tr>
-                      <th>When</th>
-                      <th>Protocol</th>
-                      <th>Reason</th>
-                      <th>What it means</th>
-                      <th class="num">Attempts</th>
-                      <th>Detail</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${failures.map(
-                      (f) =>
-                        html`<tr>
-                          <td>${when(f.at)}</td>
-                          <td>${f.protocol}</td>
-                          <td>${f.reason}</td>
-                          <td>${f.inWords}</td>
-                          <td class="num">${f.count}</td>
-                          <td>${f.detail}</td>
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>`
-              : html`<p>No failed sign-ins.</p>`
-          }
+          ${dataTable(
+            ['When', 'Protocol', 'Reason', 'What it means', { text: 'Attempts', num: true }, 'Detail'],
+            failures.map(
+              (f) =>
+                html`<tr>
+                  <td>${when(f.at)}</td>
+                  <td>${f.protocol}</td>
+                  <td>${f.reason}</td>
+                  <td>${f.inWords}</td>
+                  <td class="num">${f.count}</td>
+                  <td>${f.detail}</td>
+                </tr>`,
+            ),
+            'No failed sign-ins.',
+          )}
         </section>`,
       status,
       // "Test sign-in" is a form whose redirect leads to the IdP, and browsers hold that redirect to form-action

@@ -2,19 +2,65 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import { listAlerts } from '../../domain/alerts/alerts';
 import type { DomainContext } from '../../domain/context';
-import { getInvoiceDocument, listInvoicesPage, type InvoiceDocument, type Seller } from '../../domain/ledger/invoiceDocuments';
+import {
+  getInvoiceDocument,
+  listInvoicesPage,
+  type InvoiceDocument,
+  type InvoiceDocumentLine,
+  type Seller,
+} from '../../domain/ledger/invoiceDocuments';
+import type { PricedLine } from '../../domain/ledger/seatChange';
 import { getProvisioningSettings } from '../../domain/provisioning/settings';
 import { inviteRefusedPeople, refusedInvitees } from '../../domain/provisioning/refusedPeople';
 import { parseInput } from '../../domain/validation';
 import { requireCsrf } from '../../web/csrf';
-import { by, csrfField, page, requireConsole, sessionOf } from './consoleKit';
+import { by, csrfField, dataTable, page, requireConsole, sessionOf } from './consoleKit';
 import { formatMoney, html, type Html } from './html';
 
 const INVOICES_PER_PAGE = 50;
 const listQuery = z.object({ cursor: z.string().max(40).optional() });
 
+type ShownLine = PricedLine & Partial<Pick<InvoiceDocumentLine, 'periodStart' | 'periodEnd' | 'derivation'>>;
+
+/**
+ * The lines of a quote or an invoice, with their total: the review step shows what the invoice
+ * will say; an invoice adds each line's period and how its price was derived.
+ */
+export function linesTable(heading: string, lines: ShownLine[], currency: string, total: number, testId: string): Html {
+  const money = (amount: number) => formatMoney(amount, currency);
+  const periods = lines.some((l) => l.periodStart);
+  return html`<table>
+    <thead>
+      <tr>
+        <th>${heading}</th>
+        ${periods ? html`<th>Period</th>` : ''}
+        <th class="num">Quantity</th>
+        <th class="num">Each</th>
+        <th class="num">Amount</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${lines.map(
+        (l) =>
+          html`<tr>
+            <td>${l.description}${l.derivation ? html`<br /><small>${l.derivation}</small>` : ''}</td>
+            ${periods ? html`<td>${l.periodStart} → ${l.periodEnd}</td>` : ''}
+            <td class="num">${l.quantity}</td>
+            <td class="num">${money(l.unitAmount)}</td>
+            <td class="num">${money(l.amount)}</td>
+          </tr>`,
+      )}
+    </tbody>
+    <tfoot>
+      <tr>
+        <th colspan="${periods ? 4 : 3}">Total</th>
+        <td class="num"><strong data-testid="${testId}">${money(total)}</strong></td>
+      </tr>
+    </tfoot>
+  </table>`;
+}
+
 function invoiceBody(doc: InvoiceDocument, pdfHref: string): Html {
-  const money = (amount: number) => formatMoney(amount, doc.currency);
   const owner = doc.billTo.primaryOwner;
   return html`<div class="invoice">
     <p>
@@ -35,35 +81,7 @@ function invoiceBody(doc: InvoiceDocument, pdfHref: string): Html {
         </p>
       </section>
     </div>
-    <table>
-      <thead>
-        <tr>
-          <th>Line</th>
-          <th>Period</th>
-          <th class="num">Quantity</th>
-          <th class="num">Each</th>
-          <th class="num">Amount</th>
-        </tr>
-      </thead>
-      <tbody>
-        ${doc.lines.map(
-          (l) =>
-            html`<tr>
-              <td>${l.description}<br /><small>${l.derivation}</small></td>
-              <td>${l.periodStart} → ${l.periodEnd}</td>
-              <td class="num">${l.quantity}</td>
-              <td class="num">${money(l.unitAmount)}</td>
-              <td class="num">${money(l.amount)}</td>
-            </tr>`,
-        )}
-      </tbody>
-      <tfoot>
-        <tr>
-          <th colspan="4">Total</th>
-          <td class="num"><strong data-testid="invoice-total">${money(doc.total)}</strong></td>
-        </tr>
-      </tfoot>
-    </table>
+    ${linesTable('Line', doc.lines, doc.currency, doc.total, 'invoice-total')}
     <p class="noprint">
       <a href="${pdfHref}" download>Download PDF</a> · print this page for a paper copy · <a href="/console/invoices">All invoices</a>
     </p>
@@ -85,31 +103,19 @@ export function invoicePages(ctx: DomainContext, seller: Seller): Router {
       req,
       res,
       'Invoices',
-      html`${
-          invoices.length
-            ? html`<table>
-                <thead>
-                  <tr>
-                    <th>Number</th>
-                    <th>Issued</th>
-                    <th>Status</th>
-                    <th class="num">Total</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${invoices.map(
-                    (i) =>
-                      html`<tr>
-                        <td><a href="/console/invoices/${i.id}">${i.number}</a></td>
-                        <td>${i.issuedAt.slice(0, 10)}</td>
-                        <td>issued</td>
-                        <td class="num">${formatMoney(i.total, i.currency)}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>`
-            : html`<p>No invoices yet.</p>`
-        }
+      html`${dataTable(
+          ['Number', 'Issued', 'Status', { text: 'Total', num: true }],
+          invoices.map(
+            (i) =>
+              html`<tr>
+                <td><a href="/console/invoices/${i.id}">${i.number}</a></td>
+                <td>${i.issuedAt.slice(0, 10)}</td>
+                <td>issued</td>
+                <td class="num">${formatMoney(i.total, i.currency)}</td>
+              </tr>`,
+          ),
+          'No invoices yet.',
+        )}
         <nav aria-label="Invoice pages">
           ${cursor ? html`<a href="/console/invoices">Newest</a>` : ''}
           ${nextCursor ? html` <a href="/console/invoices?${new URLSearchParams({ cursor: nextCursor })}" rel="next">Older</a>` : ''}

@@ -4,7 +4,7 @@ import { AUDIT_PATHS, type AuditPath } from '../../domain/audit/auditLog';
 import { provisioningLog } from '../../domain/audit/provisioningLog';
 import type { DomainContext } from '../../domain/context';
 import { parseInput } from '../../domain/validation';
-import { page, requireConsole, sessionOf, when } from './consoleKit';
+import { dataTable, page, requireConsole, sessionOf, when } from './consoleKit';
 import { html } from './html';
 
 const ENTRIES_PER_PAGE = 50;
@@ -107,38 +107,25 @@ export function provisioningLogPage(ctx: DomainContext): Router {
           </p>
           <p><button type="submit">Filter</button> <a href="/console/log">Clear</a></p>
         </form>
-        ${
-          entries.length
-            ? html`<table>
-                <thead>
-                  <tr>
-                    <th>When</th>
-                    <th>Action</th>
-                    <th>Outcome</th>
-                    <th>Who / what</th>
-                    <th>Path</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  ${entries.map(
-                    (e) =>
-                      html`<tr>
-                        <td>${when(e.at)}</td>
-                        <td>
-                          <details>
-                            <summary>${e.action}</summary>
-                            <pre>${JSON.stringify({ actor: e.actor, target: e.target, ...(e.details ?? {}) }, null, 2)}</pre>
-                          </details>
-                        </td>
-                        <td>${e.outcome}</td>
-                        <td>${e.target ?? ''}</td>
-                        <td>${pathOf(e.actor, e.action)}</td>
-                      </tr>`,
-                  )}
-                </tbody>
-              </table>`
-            : html`<p>No entries match.</p>`
-        }
+        ${dataTable(
+          ['When', 'Action', 'Outcome', 'Who / what', 'Path'],
+          entries.map(
+            (e) =>
+              html`<tr>
+                <td>${when(e.at)}</td>
+                <td>
+                  <details>
+                    <summary>${e.action}</summary>
+                    <pre>${JSON.stringify({ actor: e.actor, target: e.target, ...(e.details ?? {}) }, null, 2)}</pre>
+                  </details>
+                </td>
+                <td>${e.outcome}</td>
+                <td>${e.target ?? ''}</td>
+                <td>${pathOf(e.actor, e.action)}</td>
+              </tr>`,
+          ),
+          'No entries match.',
+        )}
         <nav aria-label="Log pages">
           ${q.before ? html`<a href="${link({})}">Newest</a>` : ''}
           ${entries.length === ENTRIES_PER_PAGE && last ? html` <a href="${link({ before: String(last.id) })}" rel="next">Older</a>` : ''}

@@ -6,7 +6,7 @@ import { getProvisioningSettings, updateProvisioningSettings } from '../../domai
 import { PROVISIONING_MODES, type ProvisioningMode } from '../../domain/seatTypes';
 import { parseInput } from '../../domain/validation';
 import { requireCsrf } from '../../web/csrf';
-import { by, copyField, csrfField, page, requireConsole, sessionOf, when } from './consoleKit';
+import { by, copyField, csrfField, dataTable, page, requireConsole, sessionOf, when } from './consoleKit';
 import { html, type Html } from './html';
 
 const MODE_IN_WORDS: Record<ProvisioningMode, string> = {
@@ -37,39 +37,25 @@ function tokenPage(ctx: DomainContext, spec: TokenPage): Router {
       html`${shownOnce ?? ''}${spec.intro(req)}
         <section aria-labelledby="tokens-h">
           <h2 id="tokens-h">Tokens</h2>
-          ${
-            tokens.length
-              ? html`<table>
-                  <thead>
-                    <tr>
-                      <th>Label</th>
-                      ${spec.roleChoice ? html`<th>Role</th>` : ''}
-                      <th>Created by</th>
-                      <th>Created</th>
-                      <th>Last used</th>
-                      <th></th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    ${tokens.map(
-                      (t) =>
-                        html`<tr>
-                          <td>${t.label}</td>
-                          ${spec.roleChoice ? html`<td>${t.role ?? ''}</td>` : ''}
-                          <td>${t.createdBy}</td>
-                          <td>${when(t.createdAt)}</td>
-                          <td data-testid="last-used-${t.label}">${t.lastUsedAt ? when(t.lastUsedAt) : 'never'}</td>
-                          <td>
-                            <form method="post" action="${spec.path}/${t.id}/revoke">
-                              ${csrfField(req)}<button type="submit" aria-label="Revoke ${t.label}">Revoke</button>
-                            </form>
-                          </td>
-                        </tr>`,
-                    )}
-                  </tbody>
-                </table>`
-              : html`<p>No tokens.</p>`
-          }
+          ${dataTable(
+            ['Label', ...(spec.roleChoice ? ['Role'] : []), 'Created by', 'Created', 'Last used', ''],
+            tokens.map(
+              (t) =>
+                html`<tr>
+                  <td>${t.label}</td>
+                  ${spec.roleChoice ? html`<td>${t.role ?? ''}</td>` : ''}
+                  <td>${t.createdBy}</td>
+                  <td>${when(t.createdAt)}</td>
+                  <td data-testid="last-used-${t.label}">${t.lastUsedAt ? when(t.lastUsedAt) : 'never'}</td>
+                  <td>
+                    <form method="post" action="${spec.path}/${t.id}/revoke">
+                      ${csrfField(req)}<button type="submit" aria-label="Revoke ${t.label}">Revoke</button>
+                    </form>
+                  </td>
+                </tr>`,
+            ),
+            'No tokens.',
+          )}
           <form method="post" action="${spec.path}">
             ${csrfField(req)}
             <p><label for="token-label">Label</label> <input type="text" id="token-label" name="label" required maxlength="100" /></p>
