@@ -133,3 +133,26 @@ describe('invoices as documents, the provisioning log and console access', () =>
     expect(limited.headers['retry-after']).toMatch(/^\d+$/);
   });
 });
+
+describe('signing in to the console through the org’s SSO', () => {
+  let t: TestApp;
+  afterAll(() => t.ctx.close());
+
+  it('sends an address of an org with a connection to its sign-in page, and offers the button on /console?org=', async () => {
+    t = createTestApp('2026-03-01T09:00:00Z');
+    const { orgId, auth, org } = await orgWithToken(t.app, 'owner');
+    const domain = org.domains[0] as string;
+    const via = (email: string) => request(t.app).post('/console/sign-in').type('form').send({ email, via: 'sso' });
+    const none = await via(`owner@${domain}`).expect(404);
+    expect(none.text).toContain('No single sign-on is set up');
+    await request(t.app)
+      .put(`/api/v1/orgs/${orgId}/sso/saml`)
+      .set(auth)
+      .send({ entryPoint: 'https://idp.test/sso', idpIssuer: 'urn:idp', idpCert: 'A'.repeat(200) })
+      .expect(200);
+    expect((await via(`anyone@${domain}`).expect(303)).headers.location).toBe(`/sso/${orgId}`);
+    const page = await request(t.app).get(`/console?org=${orgId}`).expect(401);
+    expect(page.text).toContain(`href="/sso/${orgId}"`);
+    expect((await request(t.app).get('/console?org=org_unknown').expect(401)).text).not.toContain('href="/sso/');
+  });
+});
