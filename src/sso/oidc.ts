@@ -145,7 +145,7 @@ export async function oidcTestSignInUrl(
   orgId: string,
   options: { allowPrivateNetworks?: boolean } = {},
 ): Promise<string> {
-  const connection = getOidcConnection(ctx, orgId);
+  const connection = await getOidcConnection(ctx, orgId);
   if (!connection) throw new NotFound('OpenID Connect connection', orgId);
   const test = startTestSignIn(res, ctx.publicUrl);
   return authorizationUrl(ctx, req, res, { orgId, connection, allowPrivateNetworks: options.allowPrivateNetworks ?? false, test });

@@ -163,7 +163,7 @@ export async function samlTestSignInUrl(
   res: Response,
   orgId: string,
 ): Promise<string> {
-  const connection = getSamlConnection(ctx, orgId);
+  const connection = await getSamlConnection(ctx, orgId);
   if (!connection) throw new NotFound('SAML connection', orgId);
   const browserHash = bindBrowser(req, res, ctx.publicUrl);
   const relayState = startTestSignIn(res, ctx.publicUrl);

@@ -33,7 +33,7 @@ export function page(req: Request, res: Response, title: string, body: Html, sta
 
 /** Console pages need a session of an admin or above; members are sent to their welcome page, strangers to sign-in. */
 export function requireConsole(ctx: DomainContext, minRole: Role) {
-  return (req: Request, res: Response, next: NextFunction) => {
+  return async (req: Request, res: Response, next: NextFunction) => {
     if (!req.session) return sendSignedOutConsole(ctx, req, res, 401);
     if (!roleAtLeast(req.session.member.role, 'admin')) return res.redirect(303, '/welcome');
     if (!roleAtLeast(req.session.member.role, minRole)) {

@@ -19,8 +19,8 @@ const FAILURES_SHOWN = 50;
 type FailureRow = { at: string; protocol: string; reason: string; inWords: string; count: number; detail: string };
 
 /** Sign-in failures of the org's IdP and SSO sign-ins refused for lack of a seat, newest first. */
-function recentFailures(ctx: DomainContext, orgId: string): FailureRow[] {
-  const failures = listSignInFailures(ctx, orgId, FAILURES_SHOWN).map((f) => ({
+async function recentFailures(ctx: DomainContext, orgId: string): Promise<FailureRow[]> {
+  const failures = (await listSignInFailures(ctx, orgId, FAILURES_SHOWN)).map((f) => ({
     at: f.lastAt,
     protocol: f.kind === 'saml-logout' ? 'SAML sign-out' : f.kind.toUpperCase(),
     reason: f.reason,
@@ -28,7 +28,7 @@ function recentFailures(ctx: DomainContext, orgId: string): FailureRow[] {
     count: f.count,
     detail: f.lastDetail,
   }));
-  const noSeat = listRefusals(ctx, orgId, FAILURES_SHOWN)
+  const noSeat = (await listRefusals(ctx, orgId, FAILURES_SHOWN))
     .filter((r) => r.path === 'jit')
     .map((r) => ({ at: r.at, protocol: 'SSO', reason: 'no seat', inWords: failureInWords('no seat'), count: 1, detail: r.email }));
   return [...failures, ...noSeat].sort((a, b) => b.at.localeCompare(a.at)).slice(0, FAILURES_SHOWN);
@@ -84,14 +84,14 @@ export function identityProviderPages(
   const owner = requireConsole(ctx, 'owner');
   const forms = formFields('1mb');
 
-  const show = (req: Request, res: Response, problem?: Html, status = 200) => {
+  const show = async (req: Request, res: Response, problem?: Html, status = 200) => {
     const { orgId, member } = sessionOf(req);
     const owns = isOwner(member.role);
-    const saml = getSamlConnection(ctx, orgId);
-    const oidc = getOidcConnection(ctx, orgId);
+    const saml = await getSamlConnection(ctx, orgId);
+    const oidc = await getOidcConnection(ctx, orgId);
     const urls = samlUrls(ctx.publicUrl, orgId);
-    const failures = recentFailures(ctx, orgId);
-    const org = getOrg(ctx, orgId);
+    const failures = await recentFailures(ctx, orgId);
+    const org = await getOrg(ctx, orgId);
     page(
       req,
       res,
@@ -215,7 +215,7 @@ export function identityProviderPages(
       res.redirect(303, '/console/sso?saved=1');
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
-      show(req, res, html`<p class="error" role="alert">${err.message}</p>`, pageStatusOf(err).status);
+      await show(req, res, html`<p class="error" role="alert">${err.message}</p>`, pageStatusOf(err).status);
     }
   };
 
@@ -234,7 +234,7 @@ export function identityProviderPages(
           'idpMetadataXml',
           'upload or paste the IdP metadata XML (Okta: “Identity Provider metadata”; Entra: “Federation Metadata XML”)',
         );
-      return setSamlConnection(
+      return await setSamlConnection(
         ctx,
         sessionOf(req).orgId,
         { idpMetadataXml: xml, allowIdpInitiated: body.allowIdpInitiated === 'true' },
@@ -250,7 +250,7 @@ export function identityProviderPages(
     requireCsrf,
     saveOr(async (req) => {
       const { issuer, clientId, clientSecret } = req.body as Record<string, string>;
-      return setOidcConnection(ctx, sessionOf(req).orgId, { issuer, clientId, clientSecret }, by(req));
+      return await setOidcConnection(ctx, sessionOf(req).orgId, { issuer, clientId, clientSecret }, by(req));
     }),
   );
 

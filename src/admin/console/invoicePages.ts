@@ -128,8 +128,8 @@ export function invoicePages(ctx: DomainContext, seller: Seller): Router {
     const doc = await getInvoiceDocument(ctx, orgId, req.params.id as string, seller);
     let afterPurchase: Html | string = '';
     if (req.query.new) {
-      const resolvedNow = listAlerts(ctx, orgId, ['open', 'acknowledged']).length === 0;
-      const { mode } = getProvisioningSettings(ctx, orgId);
+      const resolvedNow = (await listAlerts(ctx, orgId, ['open', 'acknowledged'])).length === 0;
+      const { mode } = await getProvisioningSettings(ctx, orgId);
       const refused = mode === 'manual' ? await refusedInvitees(ctx, orgId) : [];
       afterPurchase = html`<div class="notice noprint" role="status">
         <p>Seats updated and invoiced.${resolvedNow ? ' No seat alert is open any more.' : ''}</p>

@@ -1,16 +1,14 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { DomainContext } from '../../domain/context';
-import { findOrg } from '../../domain/orgs/orgRepository';
-import { mailSignInLink, orgOfEmail } from '../../domain/sessions/signInLinks';
-import { getOidcConnection, getSamlConnection } from '../../domain/sso/ssoConnections';
+import { mailSignInLink, ssoOrgFor } from '../../domain/sessions/signInLinks';
 import type { Logger } from '../../logger';
 import { html } from '../../web/html';
 import { sendFormPage, sendPage } from '../../web/page';
 
 /** The form the console shows a signed-out visitor; `?org=` (a link an owner bookmarked) adds that org's SSO button. */
-export function sendSignedOutConsole(ctx: DomainContext, req: Request, res: Response, status = 200, error?: string): void {
+export async function sendSignedOutConsole(ctx: DomainContext, req: Request, res: Response, status = 200, error?: string): Promise<void> {
   const orgId = typeof req.query.org === 'string' ? req.query.org : undefined;
-  const org = orgId ? findOrgForSso(ctx, orgId) : undefined;
+  const org = orgId ? await ssoOrgFor(ctx, { orgId }) : undefined;
   sendFormPage(
     res,
     status,
@@ -27,11 +25,6 @@ export function sendSignedOutConsole(ctx: DomainContext, req: Request, res: Resp
   );
 }
 
-function findOrgForSso(ctx: DomainContext, orgId: string) {
-  const org = findOrg(ctx.db, orgId);
-  return org && (getSamlConnection(ctx, org.id) || getOidcConnection(ctx, org.id)) ? org : undefined;
-}
-
 const looksLikeEmail = (v: unknown): v is string => typeof v === 'string' && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v.trim()) && v.length <= 320;
 
 /**
@@ -45,8 +38,8 @@ export function signInLinkRoutes(ctx: DomainContext, logger: Logger): Router {
     const email = req.body?.email;
     if (!looksLikeEmail(email)) return sendSignedOutConsole(ctx, req, res, 400, 'Enter your work email address.');
     if (req.body?.via === 'sso') {
-      const org = await orgOfEmail(ctx, email);
-      if (org && (getSamlConnection(ctx, org.id) || getOidcConnection(ctx, org.id))) return res.redirect(303, `/sso/${org.id}`);
+      const org = await ssoOrgFor(ctx, { email });
+      if (org) return res.redirect(303, `/sso/${org.id}`);
       return sendSignedOutConsole(
         ctx,
         req,

@@ -20,7 +20,7 @@ const tokenForm = z.object({
   role: z.enum(['owner', 'admin']).optional(),
 });
 
-type TokenPage = { kind: TokenKind; path: string; title: string; intro: (req: Request) => Html; roleChoice: boolean };
+type TokenPage = { kind: TokenKind; path: string; title: string; intro: (req: Request) => Promise<Html>; roleChoice: boolean };
 
 /** A page of an org's bearer tokens (SCIM or API): list, create (the secret shown once), revoke. Owners only. */
 function tokenPage(ctx: DomainContext, spec: TokenPage): Router {
@@ -34,7 +34,7 @@ function tokenPage(ctx: DomainContext, spec: TokenPage): Router {
       req,
       res,
       spec.title,
-      html`${shownOnce ?? ''}${spec.intro(req)}
+      html`${shownOnce ?? ''}${await spec.intro(req)}
         <section aria-labelledby="tokens-h">
           <h2 id="tokens-h">Tokens</h2>
           ${dataTable(
@@ -81,7 +81,7 @@ function tokenPage(ctx: DomainContext, spec: TokenPage): Router {
 
   router.post(spec.path, forms, owner, requireCsrf, async (req, res) => {
     const input = parseInput(tokenForm, req.body);
-    const issued = createToken(
+    const issued = await createToken(
       ctx,
       sessionOf(req).orgId,
       { kind: spec.kind, role: spec.roleChoice ? (input.role ?? 'admin') : null, label: input.label },
@@ -98,8 +98,8 @@ function tokenPage(ctx: DomainContext, spec: TokenPage): Router {
     );
   });
 
-  router.post(`${spec.path}/:id/revoke`, forms, owner, requireCsrf, (req, res) => {
-    revokeToken(ctx, sessionOf(req).orgId, spec.kind, req.params.id as string, by(req).actor);
+  router.post(`${spec.path}/:id/revoke`, forms, owner, requireCsrf, async (req, res) => {
+    await revokeToken(ctx, sessionOf(req).orgId, spec.kind, req.params.id as string, by(req).actor);
     res.redirect(303, spec.path);
   });
 
@@ -118,8 +118,8 @@ export function tokenPages(ctx: DomainContext): Router {
       path: '/console/scim',
       title: 'SCIM provisioning',
       roleChoice: false,
-      intro: (req) => {
-        const { mode } = getProvisioningSettings(ctx, sessionOf(req).orgId);
+      intro: async (req) => {
+        const { mode } = await getProvisioningSettings(ctx, sessionOf(req).orgId);
         return html`<section aria-labelledby="scim-h">
             <h2 id="scim-h">Connect your IdP</h2>
             ${copyField('scim-base', 'SCIM base URL (Okta: connector base URL; Entra: Tenant URL)', `${ctx.publicUrl}/scim/v2`)}
@@ -143,8 +143,8 @@ export function tokenPages(ctx: DomainContext): Router {
       },
     }),
   );
-  router.post('/console/scim/mode', express.urlencoded({ extended: false, limit: '4kb' }), owner, requireCsrf, (req, res) => {
-    updateProvisioningSettings(ctx, sessionOf(req).orgId, parseInput(modeForm, req.body), by(req));
+  router.post('/console/scim/mode', express.urlencoded({ extended: false, limit: '4kb' }), owner, requireCsrf, async (req, res) => {
+    await updateProvisioningSettings(ctx, sessionOf(req).orgId, parseInput(modeForm, req.body), by(req));
     res.redirect(303, '/console/scim');
   });
   router.use(
@@ -153,7 +153,7 @@ export function tokenPages(ctx: DomainContext): Router {
       path: '/console/api-tokens',
       title: 'API tokens',
       roleChoice: true,
-      intro: () =>
+      intro: async () =>
         html`<p>
           Tokens for scripts calling the admin API (<a href="/api/v1/openapi.json">OpenAPI</a>) as
           <code>Authorization: Bearer &lt;token&gt;</code>. An admin token manages members; an owner token also seats and billing.

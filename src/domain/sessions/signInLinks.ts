@@ -3,6 +3,7 @@ import { DomainError } from '../errors';
 import { findDomainOwner, findOrg } from '../orgs/orgRepository';
 import { createLoginLink } from './sessions';
 import { composeSignInLinkMail } from './signInLinkMail';
+import { getOidcConnection, getSamlConnection } from '../sso/ssoConnections';
 
 const domainOf = (email: string) => email.slice(email.lastIndexOf('@') + 1);
 
@@ -28,9 +29,16 @@ export async function mailSignInLink(ctx: DomainContext, input: { email: string;
   await ctx.mailer.send(composeSignInLinkMail({ to: email, orgName: org.name, link: link.url, expiresAt: link.expiresAt }));
 }
 
-/** The org whose verified domain an address is at, for sending its owner to the org's SSO. */
-export async function orgOfEmail(ctx: DomainContext, email: string): Promise<{ id: string; name: string } | undefined> {
-  const orgId = findDomainOwner(ctx.db, domainOf(email.trim().toLowerCase()));
+/**
+ * The org that signs people in through its own IdP, named or found from a work email's verified
+ * domain; undefined when there is none or it has no SSO connection.
+ */
+export async function ssoOrgFor(
+  ctx: DomainContext,
+  who: { orgId: string } | { email: string },
+): Promise<{ id: string; name: string } | undefined> {
+  const orgId = 'orgId' in who ? who.orgId : findDomainOwner(ctx.db, domainOf(who.email.trim().toLowerCase()));
   const org = orgId ? findOrg(ctx.db, orgId) : undefined;
-  return org ? { id: org.id, name: org.name } : undefined;
+  if (!org || !(getSamlConnection(ctx, org.id) || getOidcConnection(ctx, org.id))) return undefined;
+  return { id: org.id, name: org.name };
 }
