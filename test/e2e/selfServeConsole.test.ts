@@ -189,6 +189,31 @@ describe('the self-serve console in a real browser', () => {
     await page.getByText('provisioning.jit').click(); // expands the row
     await expect(page.getByText('"seatType": "standard"').isVisible()).resolves.toBe(true);
     await shot(page, 'console-provisioning-log');
+
+    // the people it shows, on the members page: how they came, when they last signed in, and what may be done to them
+    await page.getByRole('link', { name: 'Members' }).click();
+    await page.getByLabel('Find by name or email').fill('ada');
+    await page.getByRole('button', { name: 'Find' }).click();
+    const ada = page.getByRole('row').filter({ hasText: `ada@${domain}` });
+    await expect(ada.getByRole('cell', { name: 'JIT (SSO)' }).count()).resolves.toBe(1);
+    await expect(ada.textContent()).resolves.toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/);
+    await page.getByRole('button', { name: `Deactivate ada@${domain}` }).click();
+    await expect(
+      page
+        .getByRole('row')
+        .filter({ hasText: `ada@${domain}` })
+        .getByRole('cell', { name: 'deactivated' })
+        .count(),
+    ).resolves.toBe(1);
+    await shot(page, 'console-members');
+    await page.getByRole('button', { name: `Reactivate ada@${domain}` }).click();
+    await expect(
+      page
+        .getByRole('row')
+        .filter({ hasText: `ada@${domain}` })
+        .getByRole('cell', { name: 'active', exact: true })
+        .count(),
+    ).resolves.toBe(1);
     await page.close();
   });
 });
