@@ -6,6 +6,9 @@ import { z } from 'zod';
 /** Failed authentications one client address may make per minute before it gets 429s. */
 export const DEFAULT_AUTH_FAILURES_PER_MINUTE = 30;
 
+/** The seller on invoices when none is configured (INVOICE_SELLER_NAME, INVOICE_SELLER_ADDRESS). */
+export const DEFAULT_SELLER = { name: 'seatd', address: [] as string[] };
+
 /** An email address, bare or with a display name: `no-reply@example.com` or `seatd <no-reply@example.com>`. */
 const MAILBOX = /^(?:[^<>@]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/;
 
@@ -138,6 +141,18 @@ export const configSchema = z.object({
     .describe(
       "`true` lets the calls seatd makes for an org (alert webhooks, OpenID Provider discovery, tokens and UserInfo) go to loopback, private and link-local addresses: a seatd inside one company's network, an on-premises IdP. Off, an org cannot make seatd call inside the network it runs in.",
     ),
+  INVOICE_SELLER_NAME: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .default('seatd')
+    .describe('The seller named on every invoice (the vendor running seatd), on the page and in the PDF.'),
+  INVOICE_SELLER_ADDRESS: z
+    .string()
+    .max(1000)
+    .default('')
+    .describe('The seller’s address on invoices, its lines separated by `;` (e.g. `Example Ltd; 1 Main Street; Springfield`).'),
   SAML_SP_KEY_FILE: z
     .string()
     .min(1)
@@ -181,6 +196,8 @@ export type Config = {
   outboundAllowPrivateNetworks: boolean;
   /** seatd's own SAML key pair (PEM): identity providers encrypt assertions to its certificate. */
   samlSp: { key: string; cert: string } | undefined;
+  /** Who issues the invoices: a name and address lines. */
+  seller: { name: string; address: string[] };
 };
 
 /** Reads and checks the SAML service provider key pair: both files or neither, and the certificate must be the key's. */
@@ -237,6 +254,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     authFailuresPerMinute: c.AUTH_FAILURES_PER_MINUTE,
     eventRetentionDays: c.EVENT_RETENTION_DAYS,
     metricsHost: c.METRICS_HOST,
+    seller: {
+      name: c.INVOICE_SELLER_NAME,
+      address: c.INVOICE_SELLER_ADDRESS.split(';')
+        .map((l) => l.trim())
+        .filter(Boolean),
+    },
     trustProxy:
       c.TRUST_PROXY === 'false'
         ? false

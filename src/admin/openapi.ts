@@ -1,4 +1,5 @@
 import { EVENT_TYPES } from '../domain/events/eventTypes';
+import { AUDIT_PATHS } from '../domain/audit/auditLog';
 import { jsonSchemaOf } from './publicSchemas';
 
 /*
@@ -486,11 +487,46 @@ export function openApiDocument(publicUrl: string) {
       },
       '/api/v1/orgs/{org}/invoices': {
         get: {
-          summary: 'Invoices (owners)',
+          summary: 'Invoices with their lines, newest first, one page at a time (owners)',
           security: orgSecurity,
-          parameters: [orgParam],
+          parameters: [
+            orgParam,
+            {
+              name: 'limit',
+              in: 'query',
+              description: 'invoices per page (default 100)',
+              schema: { type: 'integer', minimum: 1, maximum: 500 },
+            },
+            {
+              name: 'cursor',
+              in: 'query',
+              description: 'the nextCursor of the previous page; absent for the newest page',
+              schema: { type: 'string' },
+            },
+          ],
           responses: {
-            '200': ok('Invoices', { type: 'object', properties: { invoices: { type: 'array', items: ref('Invoice') } } }),
+            '200': ok('A page of invoices', {
+              type: 'object',
+              required: ['invoices', 'nextCursor'],
+              properties: {
+                invoices: { type: 'array', items: ref('Invoice') },
+                nextCursor: { type: ['string', 'null'], description: 'pass as cursor for the next page; null on the last page' },
+              },
+            }),
+            ...errors,
+          },
+        },
+      },
+      '/api/v1/orgs/{org}/invoices/{id}.pdf': {
+        get: {
+          summary: 'The invoice as a PDF: seller, bill-to, status, lines with their periods and price derivation, total (owners)',
+          security: orgSecurity,
+          parameters: [orgParam, idParam('Invoice')],
+          responses: {
+            '200': {
+              description: 'The PDF, as an attachment named after the invoice number',
+              content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+            },
             ...errors,
           },
         },
@@ -538,6 +574,12 @@ export function openApiDocument(publicUrl: string) {
               in: 'query',
               description: 'entries before this instant (ISO 8601)',
               schema: { type: 'string', format: 'date-time' },
+            },
+            {
+              name: 'path',
+              in: 'query',
+              description: 'how the change came: an invitation, SSO (JIT), SCIM, the console or the API',
+              schema: { type: 'string', enum: [...AUDIT_PATHS] },
             },
           ],
           responses: { '200': ok('Entries', { type: 'object' }), ...errors },

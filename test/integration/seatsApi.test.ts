@@ -30,7 +30,7 @@ describe('org API: seats, quotes, purchases, invoices, renewal, audit', () => {
       ['add_standard', 5, 30000, 150000],
       ['upgrade_standard_to_premium', 10, 30000, 300000],
     ]);
-    await request(t.app).get(url('/invoices')).set(auth).expect(200, { invoices: [] });
+    await request(t.app).get(url('/invoices')).set(auth).expect(200, { invoices: [], nextCursor: null });
 
     const bought = await request(t.app)
       .post(url('/seats/purchases'))

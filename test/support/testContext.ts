@@ -9,6 +9,8 @@ import { createOrg, type CreatedOrg } from '../../src/domain/onboarding/onboardi
 import { createOutboxMailer } from '../../src/mail/mailer';
 import { createLogger, type Logger } from '../../src/logger';
 import type { CreateOrgInput } from '../../src/domain/onboarding/orgInput';
+import { acceptInvitation } from '../../src/domain/provisioning/invitations';
+import { linkFromOutbox, tokenOf } from './outbox';
 
 export type TestContext = DomainContext & { db: Db; clock: ManualClock; dbFile: string; outboxDir: string; close: () => void };
 
@@ -75,4 +77,15 @@ export function seedOrgInput(overrides: SeedOrgOverrides = {}): CreateOrgInput {
 /** Async because creating an org mails the primary owner's invitation (to the test's outbox folder). */
 export function createSeedOrg(ctx: DomainContext, overrides: SeedOrgOverrides = {}): Promise<CreatedOrg> {
   return createOrg(ctx, seedOrgInput(overrides), 'test');
+}
+
+/** A seed org whose primary owner has accepted the invitation (and so can sign in); answers the org and its domain. */
+export async function createSeedOrgWithOwner(
+  ctx: TestContext,
+  overrides: SeedOrgOverrides = {},
+): Promise<{ org: CreatedOrg; orgId: string; domain: string }> {
+  const org = await createSeedOrg(ctx, overrides);
+  const domain = org.domains[0]!;
+  acceptInvitation(ctx, tokenOf(linkFromOutbox(ctx.outboxDir, `owner@${domain}`)));
+  return { org, orgId: org.id, domain };
 }

@@ -49,6 +49,16 @@ export function poolAndThresholds(q: Queryable, orgId: string, seatType: SeatTyp
   return row && { pool: { purchased: row.purchased, assigned: row.assigned }, thresholds: row.thresholds };
 }
 
+/** The pool's unresolved threshold alert (one per pool, escalating; the highest, where older data holds two). */
+export function findUnresolvedThresholdAlert(q: Queryable, orgId: string, seatType: SeatType): AlertRow | undefined {
+  return q
+    .select()
+    .from(alerts)
+    .where(and(eq(alerts.orgId, orgId), eq(alerts.kind, 'pool_threshold'), eq(alerts.seatType, seatType), ne(alerts.status, 'resolved')))
+    .orderBy(desc(alerts.threshold))
+    .get();
+}
+
 export function unresolvedAlerts(q: Queryable, orgId: string): AlertRow[] {
   return q
     .select()
@@ -143,6 +153,29 @@ export function updateClaimedDelivery(
       .where(and(eq(alertDeliveries.id, id), eq(alertDeliveries.claimedBy, workerId)))
       .run().changes === 1
   );
+}
+
+/** An alert mail to `destination` not yet tried: later alerts of the same burst join it instead of sending another. */
+export function findUnsentEmail(q: Queryable, orgId: string, destination: string): AlertDeliveryRow | undefined {
+  return q
+    .select()
+    .from(alertDeliveries)
+    .where(
+      and(
+        eq(alertDeliveries.orgId, orgId),
+        eq(alertDeliveries.channel, 'email'),
+        eq(alertDeliveries.destination, destination),
+        eq(alertDeliveries.status, 'pending'),
+        eq(alertDeliveries.attempts, 0),
+        isNull(alertDeliveries.claimedBy),
+      ),
+    )
+    .orderBy(asc(alertDeliveries.createdAt))
+    .get();
+}
+
+export function updateDelivery(q: Queryable, id: string, values: Partial<typeof alertDeliveries.$inferInsert>): void {
+  q.update(alertDeliveries).set(values).where(eq(alertDeliveries.id, id)).run();
 }
 
 export function listDeliveryRows(q: Queryable, orgId: string, alertId?: string): AlertDeliveryRow[] {

@@ -7,16 +7,17 @@ import { Conflict, NotFound } from '../errors';
 import { newId } from '../ids';
 import { readPools } from '../ledger/ledgerRepository';
 import { ownerEmails } from '../orgs/memberRepository';
+import type { SeatPool, SeatPools } from '../ledger/seatChange';
 import { findOrg, type OrgRow } from '../orgs/orgRepository';
 import type { By } from '../orgs/roles';
 import type { EventConsumer } from '../events/eventConsumers';
 import type { SeatdEvent } from '../events/events';
 import { SEAT_TYPES, type SeatType } from '../seatTypes';
 import * as repo from './alertRepository';
-import { forecastExhaustion, reachedThresholds, usagePercent } from './thresholds';
+import { forecastExhaustion, reachedThresholds, seatsToClear } from './thresholds';
 import { recordEvent } from '../events/events';
 
-export type AlertEvent = 'alert.opened' | 'alert.refusal' | 'alert.resolved';
+export type AlertEvent = 'alert.opened' | 'alert.escalated' | 'alert.refusal' | 'alert.resolved';
 
 export type Alert = {
   id: string;
@@ -62,13 +63,54 @@ function toAlert(q: Tx | DomainContext['db'], row: repo.AlertRow): Alert {
   };
 }
 
-function composeAlertMail(org: OrgRow, alert: Alert, publicUrl: string) {
-  const subject = `[seatd] ${org.name}: ${alert.message}`;
+/** One alert as a mail section: how many seats are used of how many, and who was refused. */
+function alertSection(alert: Alert, pool: SeatPool): { text: string; html: string } {
+  const usage = `${pool.assigned} of ${pool.purchased} ${SEAT_NAME[alert.seatType]} seats are in use.`;
+  const refused = alert.refusedPeople.map((p) => `${p.email} (${p.path}, ${p.at.slice(0, 16).replace('T', ' ')} UTC)`);
+  const text = [alert.message, usage, ...(refused.length ? ['Refused:', ...refused.map((r) => `- ${r}`)] : [])].join('\n');
+  const html =
+    `<p><strong>${escapeHtml(alert.message)}</strong><br>${escapeHtml(usage)}</p>` +
+    (refused.length ? `<p>Refused:</p><ul>${refused.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>` : '');
+  return { text, html };
+}
+
+/** The owners' alert mail: every alert of the burst, each with its numbers and people, and the way to add seats. */
+function composeAlertMail(org: OrgRow, alerts: Alert[], pools: SeatPools, publicUrl: string) {
+  const sections = alerts.map((a) => alertSection(a, pools[a.seatType]));
+  const subject = alerts.length === 1 ? `[seatd] ${org.name}: ${alerts[0]!.message}` : `[seatd] ${org.name}: ${alerts.length} seat alerts`;
   const link = `${publicUrl}/console`;
-  const text = `${alert.message} in ${org.name}.\n\nAn owner can add seats in the console: ${link}\n`;
-  const html = `<p>${escapeHtml(alert.message)} in <strong>${escapeHtml(org.name)}</strong>.</p><p>An owner can add seats in the <a href="${escapeHtml(link)}">console</a>.</p>`;
+  const text = `${org.name}\n\n${sections.map((x) => x.text).join('\n\n')}\n\nAn owner can add seats in the console: ${link}\n`;
+  const html = `<p><strong>${escapeHtml(org.name)}</strong></p>${sections.map((x) => x.html).join('<hr>')}<p>An owner can add seats in the <a href="${escapeHtml(link)}">console</a>.</p>`;
   return { subject, text, html };
 }
+
+/**
+ * Mail to the owners for an alert that opened, escalated or counted another refusal. A mail not
+ * yet sent to an owner (the same burst: changes committed before the delivery worker's next pass)
+ * is rewritten to cover every alert that moved since it was queued, so a burst is one mail; a
+ * refusal on its own sends none (its alert's mail when it opened said so, and the console lists them).
+ */
+function mailOwners(ctx: DomainContext, tx: Tx, org: OrgRow, row: repo.AlertRow, event: AlertEvent, base: DeliveryBase): DeliveryRows {
+  const rows: DeliveryRows = [];
+  const pools = readPools(tx, org.id);
+  for (const to of ownerEmails(tx, org.id)) {
+    const unsent = repo.findUnsentEmail(tx, org.id, to);
+    if (unsent) {
+      const inBurst = repo
+        .unresolvedAlerts(tx, org.id)
+        .filter((a) => a.lastEventAt >= unsent.createdAt || a.id === row.id)
+        .map((a) => toAlert(tx, a));
+      repo.updateDelivery(tx, unsent.id, { payload: composeAlertMail(org, inBurst, pools, ctx.publicUrl) });
+    } else if (event !== 'alert.refusal') {
+      const payload = composeAlertMail(org, [toAlert(tx, row)], pools, ctx.publicUrl);
+      rows.push({ ...base, id: newId('dlv'), channel: 'email', destination: to, payload });
+    }
+  }
+  return rows;
+}
+
+type DeliveryRows = Parameters<typeof repo.insertDeliveries>[1];
+type DeliveryBase = Omit<DeliveryRows[number], 'id' | 'channel' | 'destination' | 'payload'>;
 
 /**
  * Queues the alert's deliveries in the caller's transaction (an outbox): a webhook for every event,
@@ -80,7 +122,7 @@ function enqueue(ctx: DomainContext, tx: Tx, org: OrgRow, row: repo.AlertRow, ev
   const alert = toAlert(tx, row);
   if (event !== 'alert.refusal') recordEvent(tx, ctx.clock.now(), { type: event, orgId: org.id, actor: 'system', data: { alert } });
   const base = { orgId: org.id, alertId: row.id, event, status: 'pending' as const, attempts: 0, nextAttemptAt: at, createdAt: at };
-  const rows: Parameters<typeof repo.insertDeliveries>[1] = [];
+  const rows: DeliveryRows = [];
   if (org.webhookUrl) {
     rows.push({
       ...base,
@@ -90,10 +132,7 @@ function enqueue(ctx: DomainContext, tx: Tx, org: OrgRow, row: repo.AlertRow, ev
       payload: { id: newId('evt'), type: event, occurredAt: at, org: { id: org.id, name: org.name }, alert },
     });
   }
-  if (event === 'alert.opened') {
-    const mail = composeAlertMail(org, alert, ctx.publicUrl);
-    for (const to of ownerEmails(tx, org.id)) rows.push({ ...base, id: newId('dlv'), channel: 'email', destination: to, payload: mail });
-  }
+  if (event !== 'alert.resolved') rows.push(...mailOwners(ctx, tx, org, row, event, base));
   repo.insertDeliveries(tx, rows);
   if (rows.length) ctx.outboxQueued?.();
 }
@@ -137,18 +176,43 @@ function openAlert(
 }
 
 /**
- * After a pool changed (a seat taken, an upgrade): opens an alert for each configured threshold the
- * pool reached and has none open. Runs on every seat taken, so the common case (below every
- * threshold) is one read.
+ * After a pool changed (a seat taken, an upgrade): the pool's one threshold alert opens at the
+ * highest threshold reached, or escalates to it (90% → 100%), open again for the owners to see.
+ * Runs on every seat taken, so the common case (below every threshold) is one read.
  */
 export function checkPoolThresholds(ctx: DomainContext, tx: Tx, orgId: string, seatType: SeatType): void {
   const found = repo.poolAndThresholds(tx, orgId, seatType);
   if (!found) return;
-  const reached = reachedThresholds(found.pool, found.thresholds).filter(
-    (threshold) => !repo.findUnresolvedAlert(tx, orgId, 'pool_threshold', seatType, threshold),
-  );
-  const org = reached.length ? findOrg(tx, orgId) : undefined;
-  if (org) for (const threshold of reached) openAlert(ctx, tx, org, 'pool_threshold', seatType, threshold);
+  const reached = reachedThresholds(found.pool, found.thresholds);
+  if (!reached.length) return;
+  const top = Math.max(...reached);
+  const existing = repo.findUnresolvedThresholdAlert(tx, orgId, seatType);
+  if (existing && (existing.threshold ?? 0) >= top) return;
+  const org = findOrg(tx, orgId);
+  if (!org) return;
+  if (!existing) {
+    openAlert(ctx, tx, org, 'pool_threshold', seatType, top);
+    return;
+  }
+  const now = ctx.clock.now();
+  const escalated = {
+    threshold: top,
+    status: 'open' as const,
+    eventCount: existing.eventCount + 1,
+    lastEventAt: now.toISOString(),
+    acknowledgedAt: null,
+    acknowledgedBy: null,
+  };
+  repo.updateAlert(tx, existing.id, escalated);
+  recordAudit(tx, now, {
+    orgId: org.id,
+    actor: 'system',
+    action: 'alert.escalate',
+    target: existing.id,
+    outcome: 'success',
+    details: { seatType, from: existing.threshold, to: top },
+  });
+  enqueue(ctx, tx, org, { ...existing, ...escalated }, 'alert.escalated');
 }
 
 /** Someone was refused for lack of a seat at `refusedAt`: one unresolved alert per pool counts them all. */
@@ -173,8 +237,12 @@ export function resolveAlertsAfterSeatsAdded(ctx: DomainContext, tx: Tx, orgId: 
   const now = ctx.clock.now();
   for (const alert of repo.unresolvedAlerts(tx, orgId)) {
     const pool = pools[alert.seatType];
-    const cleared = alert.kind === 'pool_threshold' ? usagePercent(pool) < (alert.threshold ?? 0) : pool.purchased > pool.assigned;
-    if (!cleared) continue;
+    if (alert.kind === 'pool_threshold') {
+      // still past a lower threshold: the alert steps down to it and stays open
+      const still = reachedThresholds(pool, org.alertThresholds).filter((t) => t <= (alert.threshold ?? 0));
+      if (still.length && Math.max(...still) < (alert.threshold ?? 0)) repo.updateAlert(tx, alert.id, { threshold: Math.max(...still) });
+      if (still.length) continue;
+    } else if (pool.purchased <= pool.assigned) continue;
     const resolved = { status: 'resolved' as const, resolvedAt: now.toISOString(), resolvedReason: 'seats added' };
     repo.updateAlert(tx, alert.id, resolved);
     recordAudit(tx, now, {
@@ -205,6 +273,14 @@ export function acknowledgeAlert(ctx: DomainContext, orgId: string, alertId: str
     }
     return toAlert(tx, repo.findAlert(tx, orgId, alertId)!);
   });
+}
+
+/** How many seats of its type would close the alert: what the console's "Add seats" fills in. */
+export async function seatsToCloseAlert(ctx: DomainContext, orgId: string, alert: Alert): Promise<number> {
+  const org = findOrg(ctx.db, orgId);
+  if (!org) throw new NotFound('organization', orgId);
+  const people = new Set(alert.refusedPeople.map((p) => p.email)).size;
+  return seatsToClear(readPools(ctx.db, orgId)[alert.seatType], { kind: alert.kind, refusedPeople: people }, org.alertThresholds);
 }
 
 export type SeatForecast = Record<SeatType, { available: number; admissionsLast30Days: number; perDay: number; runsOutOn: string | null }>;

@@ -16,6 +16,7 @@ export const EVENT_TYPES = [
   'invoice.created',
   'contract.renewed',
   'alert.opened',
+  'alert.escalated',
   'alert.resolved',
   'webhook.disabled',
 ] as const;

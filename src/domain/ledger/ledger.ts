@@ -73,7 +73,7 @@ function requestHashOf(change: SeatChange, effectiveDate: string | undefined): s
   return sha256Hex(JSON.stringify([change.add.standard, change.add.premium, change.upgrade.standardToPremium, effectiveDate ?? null]));
 }
 
-function toInvoice(row: repo.InvoiceRow, lines: repo.InvoiceLineRow[]): Invoice {
+export function toInvoice(row: repo.InvoiceRow, lines: repo.InvoiceLineRow[]): Invoice {
   return {
     id: row.id,
     number: row.number,

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, like, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, like, lt, sql } from 'drizzle-orm';
 import { contracts, invoiceLines, invoices, seatLedgerEntries, seatPools } from '../../../db/schema';
 import type { Queryable } from '../context';
 import { prepared } from '../prepared';
@@ -118,6 +118,31 @@ export function findInvoice(q: Queryable, orgId: string, id: string): InvoiceRow
 
 export function listInvoiceRows(q: Queryable, orgId: string): InvoiceRow[] {
   return q.select().from(invoices).where(eq(invoices.orgId, orgId)).orderBy(desc(invoices.issuedAt), desc(invoices.number)).all();
+}
+
+/** One page of the org's invoices, newest first: numbers run in issue order, so the last number read is the cursor. */
+export function listInvoiceRowsPage(q: Queryable, orgId: string, page: { limit: number; beforeNumber?: string }): InvoiceRow[] {
+  return q
+    .select()
+    .from(invoices)
+    .where(and(eq(invoices.orgId, orgId), page.beforeNumber ? lt(invoices.number, page.beforeNumber) : undefined))
+    .orderBy(desc(invoices.number))
+    .limit(page.limit)
+    .all();
+}
+
+/** The lines of several invoices in one query, by invoice id, in position order. */
+export function readLinesOfInvoices(q: Queryable, invoiceIds: string[]): Map<string, InvoiceLineRow[]> {
+  const byInvoice = new Map<string, InvoiceLineRow[]>(invoiceIds.map((id) => [id, []]));
+  if (!invoiceIds.length) return byInvoice;
+  const rows = q
+    .select()
+    .from(invoiceLines)
+    .where(inArray(invoiceLines.invoiceId, invoiceIds))
+    .orderBy(asc(invoiceLines.invoiceId), asc(invoiceLines.position))
+    .all();
+  for (const row of rows) byInvoice.get(row.invoiceId)?.push(row);
+  return byInvoice;
 }
 
 export function readInvoiceLines(q: Queryable, invoiceId: string): InvoiceLineRow[] {

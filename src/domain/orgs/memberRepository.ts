@@ -185,3 +185,12 @@ export function ownerEmails(q: Queryable, orgId: string): string[] {
     .all()
     .map((r) => r.email);
 }
+
+/** The org's primary owner (exactly one per org). */
+export function findPrimaryOwner(q: Queryable, orgId: string): MemberRow | undefined {
+  return q
+    .select()
+    .from(members)
+    .where(and(eq(members.orgId, orgId), eq(members.role, 'primary_owner')))
+    .get();
+}

@@ -1,11 +1,12 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { prepared } from '../prepared';
 import { apiTokens } from '../../../db/schema';
-import { recordAudit } from '../audit/auditLog';
-import { inTransaction, type Actor, type DomainContext } from '../context';
+import { actorsOf, recordAudit } from '../audit/auditLog';
+import { inTransaction, type Actor, type DomainContext, type Queryable } from '../context';
 import { NotFound } from '../errors';
 import { digestsEqual, newId, newSecret, sha256Hex } from '../ids';
 import { findOrg } from './orgRepository';
+import { findMember } from './memberRepository';
 import type { Role } from '../seatTypes';
 import { requireOwner } from './roles';
 
@@ -120,4 +121,27 @@ export function revokeToken(ctx: DomainContext, orgId: string, kind: TokenKind, 
     if (result.changes !== 1) throw new NotFound(`${kind} token`, tokenId);
     recordAudit(tx, now, { orgId, actor, action: `${kind}-token.revoke`, target: tokenId, outcome: 'success' });
   });
+}
+
+export type TokenListing = TokenSummary & { createdBy: string };
+
+/** An actor as a person reads it: a member's email, the operator, a token. */
+function actorInWords(q: Queryable, orgId: string, actor: Actor | undefined): string {
+  if (!actor) return 'unknown';
+  if (actor.startsWith('member:')) return findMember(q, orgId, actor.slice('member:'.length))?.email ?? actor;
+  if (actor === 'operator' || actor === 'cli') return 'the operator';
+  if (actor.startsWith('api-token:')) return `API token ${actor.slice('api-token:'.length)}`;
+  return actor;
+}
+
+/** The org's live tokens of a kind with who created each (from the audit log, which records every creation). */
+export async function listTokensWithCreators(ctx: DomainContext, orgId: string, kind: TokenKind): Promise<TokenListing[]> {
+  const tokens = listTokens(ctx, orgId, kind);
+  const creators = actorsOf(
+    ctx.db,
+    orgId,
+    `${kind}-token.create`,
+    tokens.map((t) => t.id),
+  );
+  return tokens.map((t) => ({ ...t, createdBy: actorInWords(ctx.db, orgId, creators.get(t.id)) }));
 }
