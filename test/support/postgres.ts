@@ -57,7 +57,18 @@ async function startEmbedded(port: number, password: string): Promise<Server> {
     createPostgresUser: true, // PostgreSQL refuses to run as root, and this machine's tests run as root
     initdbFlags: ['--encoding=UTF8', '--locale=C', '--no-sync'],
     // a throwaway server: no durability, no Unix socket left in /tmp
-    postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'],
+    postgresFlags: [
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
+      '-c',
+      'full_page_writes=off',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=200',
+    ],
     onLog: (message) => void log.push(message),
     onError: (error) => void log.push(String(error)),
   });
@@ -162,7 +173,8 @@ function readiness(endpoint: string, timeoutMs: number): Promise<Readiness> {
 async function waitUntilReady(timeoutMs = 90_000): Promise<{ url: string; readiness: Readiness & { ok: true } }> {
   const url = process.env[URL_VARIABLE];
   const endpoint = process.env[READY_VARIABLE];
-  if (!url || !endpoint) throw new Error('no test PostgreSQL: jest.config.js sets it up in globalSetup (test/support/postgresGlobalSetup.ts)');
+  if (!url || !endpoint)
+    throw new Error('no test PostgreSQL: jest.config.js sets it up in globalSetup (test/support/postgresGlobalSetup.ts)');
   const answer = await readiness(endpoint, timeoutMs);
   if (!answer.ok) throw new Error(`the test PostgreSQL is not available: ${answer.error}`);
   return { url, readiness: answer };
@@ -178,14 +190,26 @@ let databaseCounter = 0;
 
 export type FreshPostgresDatabase = { url: string; name: string; drop: () => Promise<void> };
 
-/** A database of its own, migrated (cloned from the template); drop() removes it, ending its connections. */
-export async function freshPostgresDatabase(): Promise<FreshPostgresDatabase> {
+/**
+ * A database of its own, migrated (cloned from the template), or with `empty` not migrated (created
+ * as production's must be: UTF8, byte-order collation). drop() removes it, ending its connections.
+ */
+export async function freshPostgresDatabase(options: { empty?: boolean } = {}): Promise<FreshPostgresDatabase> {
   const { url: serverUrl } = await waitUntilReady();
   const name = `seatd_test_${process.pid}_${++databaseCounter}_${crypto.randomBytes(3).toString('hex')}`;
-  await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`));
+  const from = options.empty ? `template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'` : TEMPLATE_DATABASE;
+  await withClient(serverUrl, (client) => client.query(`CREATE DATABASE ${name} TEMPLATE ${from}`));
   return {
     url: databaseUrl(serverUrl, name),
     name,
     drop: () => withClient(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
+}
+
+/** Runs SQL on the server's maintenance database (creating databases a test needs of another kind). */
+export async function onTestPostgresServer<T>(
+  work: (client: pg.Client, databaseUrlOf: (name: string) => string) => Promise<T>,
+): Promise<T> {
+  const { url } = await waitUntilReady();
+  return withClient(url, (client) => work(client, (name) => databaseUrl(url, name)));
 }
