@@ -1,6 +1,6 @@
 import { defineConfig } from 'drizzle-kit';
 
-/** PostgreSQL's migrations (drizzle.config.ts has SQLite's): `npx drizzle-kit generate --config drizzle.config.pg.ts`. */
+/** PostgreSQL's migrations (drizzle.config.ts has SQLite's): `npm run db:generate:pg -- --name <what>`. */
 export default defineConfig({
   dialect: 'postgresql',
   schema: './db/schema.pg.ts',
