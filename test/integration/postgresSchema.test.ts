@@ -144,6 +144,25 @@ describe('the migrated schema', () => {
     expect(rows[0]).toEqual({ statement_timeout: '10s', idle: '1min', app: 'seatd-schema-test' });
   });
 
+  it("sends no timeouts with timeoutsFrom 'server' (a pooler that refuses them): the role's apply", async () => {
+    const role = `seatd_role_${process.pid}`;
+    await db.$client.query(`CREATE ROLE ${role} LOGIN PASSWORD 'pw'`);
+    await db.$client.query(`ALTER ROLE ${role} SET statement_timeout = '7s'`);
+    const url = new URL(database.url);
+    url.username = role;
+    url.password = 'pw';
+    const viaRole = openPostgres(url.toString(), { poolSize: 1, timeoutsFrom: 'server', statementTimeoutMs: 1000 });
+    try {
+      const { rows } = await viaRole.$client.query<{ statement_timeout: string; idle: string }>(
+        "SELECT current_setting('statement_timeout') AS statement_timeout, current_setting('idle_in_transaction_session_timeout') AS idle",
+      );
+      expect(rows[0]).toEqual({ statement_timeout: '7s', idle: '0' });
+    } finally {
+      await viaRole.$client.end();
+      await db.$client.query(`DROP ROLE ${role}`);
+    }
+  });
+
   it('reads rows with the types of the SQLite schema: booleans, JSON, numbers from bigint', async () => {
     await db.insert(pgSchema.contracts).values({
       id: 'ctr_1',
