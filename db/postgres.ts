@@ -65,7 +65,7 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Postgr
 }
 
 /** 'seatd' in ASCII: the advisory lock key every seatd process migrates under. */
-export const MIGRATION_LOCK_KEY = '495873619044';
+export const MIGRATION_LOCK_KEY = '495622124644';
 
 /**
  * Applies db/migrations-pg, one process at a time: the others wait on the advisory lock, then find
