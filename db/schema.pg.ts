@@ -281,6 +281,9 @@ export const alertDeliveries = pgTable(
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: text('next_attempt_at').notNull(),
     lastError: text('last_error'),
+    /** The worker process sending it; another may take it over once `leaseUntil` has passed (a crashed sender). */
+    claimedBy: text('claimed_by'),
+    leaseUntil: text('lease_until'),
     createdAt: createdAt(),
     deliveredAt: text('delivered_at'),
   },
@@ -470,6 +473,48 @@ export const eventRetention = pgTable('event_retention', {
 });
 
 /** The vendor's applications that sign people in through seatd (OAuth clients); only a hash of the secret is kept. */
+export const webhookEndpoints = pgTable(
+  'webhook_endpoints',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id').references(() => orgs.id),
+    managedBy: text('managed_by', { enum: ['operator', 'org'] }).notNull(),
+    url: text('url').notNull(),
+    types: jsonb('types').$type<string[]>().notNull(),
+    secret: text('secret').notNull(),
+    status: text('status', { enum: ['active', 'disabled'] }).notNull(),
+    disabledAt: text('disabled_at'),
+    disabledReason: text('disabled_reason'),
+    cursor: bigint('cursor', { mode: 'number' }).notNull(),
+    failingSince: text('failing_since'),
+    nextAttemptAt: text('next_attempt_at'),
+    claimedBy: text('claimed_by'),
+    leaseUntil: text('lease_until'),
+    createdAt: createdAt(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [index('webhook_endpoints_org_idx').on(t.orgId)],
+);
+
+export const webhookDeliveries = pgTable(
+  'webhook_deliveries',
+  {
+    seq: bigint('seq', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+    endpointId: text('endpoint_id').notNull(),
+    eventSeq: bigint('event_seq', { mode: 'number' }).notNull(),
+    eventId: text('event_id').notNull(),
+    eventType: text('event_type').notNull(),
+    status: text('status', { enum: ['pending', 'delivered', 'failed'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    redelivery: boolean('redelivery').notNull().default(false),
+    createdAt: createdAt(),
+    lastAttemptAt: text('last_attempt_at'),
+    deliveredAt: text('delivered_at'),
+  },
+  (t) => [index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.status, t.seq)],
+);
+
 export const apps = pgTable('apps', {
   clientId: text('client_id').primaryKey(),
   name: text('name').notNull(),
