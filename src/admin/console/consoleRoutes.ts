@@ -8,7 +8,7 @@ import type { SeatChange } from '../../domain/ledger/seatChange';
 import { inviteMember, listInvitations, resendInvitation, revokeInvitation } from '../../domain/provisioning/invitations';
 import { removeMember, updateMemberSettings } from '../../domain/provisioning/memberChanges';
 import { canGrantRole } from '../../domain/orgs/roles';
-import { memberDirectory, type DirectoryEntry } from '../../domain/orgs/memberDirectory';
+import { memberDirectory, type DirectoryEntry } from '../../domain/directory/memberDirectory';
 import { listRefusals } from '../../domain/provisioning/refusals';
 import { getOrg } from '../../domain/orgs/orgs';
 import { SEAT_TYPES, type SeatType } from '../../domain/seatTypes';

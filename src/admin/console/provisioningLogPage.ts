@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { AUDIT_PATHS, type AuditPath } from '../../domain/audit/auditLog';
-import { provisioningLog } from '../../domain/audit/provisioningLog';
+import { provisioningLog } from '../../domain/directory/provisioningLog';
 import type { DomainContext } from '../../domain/context';
 import { parseInput } from '../../domain/validation';
 import { dataTable, page, requireConsole, sessionOf, when } from './consoleKit';

@@ -1,6 +1,6 @@
 import type { DomainContext } from '../context';
 import { findMemberByEmail } from '../orgs/memberRepository';
-import { listAudit, type AuditFilter, type AuditRecord } from './auditLog';
+import { listAudit, type AuditFilter, type AuditRecord } from '../audit/auditLog';
 
 export type ProvisioningLogFilter = Omit<AuditFilter, 'targets' | 'target'> & {
   /** A person by email or member id: entries name some by one, some by the other. */

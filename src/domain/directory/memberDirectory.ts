@@ -1,8 +1,8 @@
 import type { DomainContext } from '../context';
 import { groupNamesOfMember } from '../provisioning/groups';
 import { lastSignInsOf } from '../sessions/sessionRepository';
-import { queryMembers, type MemberQueryFilter } from './memberQuery';
-import type { Member } from './members';
+import { queryMembers, type MemberQueryFilter } from '../orgs/memberQuery';
+import type { Member } from '../orgs/members';
 
 export type DirectoryEntry = Member & { groups: string[]; lastSignInAt: string | null };
 
