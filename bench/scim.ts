@@ -12,64 +12,17 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
-import express from 'express';
 import { createServerApp } from '../src/main';
-import { createGroupCommit } from '../src/composition';
+import { createGroupCommit, reactToEvents } from '../src/composition';
 import { committed, type DomainContext } from '../src/domain/context';
 import { createLogger } from '../src/logger';
 import { migrateDatabase, openDatabase } from '../db/connection';
 import { systemClock } from '../src/domain/clock';
-import { createOrg } from '../src/domain/orgs/orgs';
 import { createToken } from '../src/domain/orgs/tokens';
-import { updateProvisioningSettings } from '../src/domain/provisioning/settings';
+import { agent, call, listen, orgMaker, portOf, scimUser, startBareInsert, throughput } from './benchSupport';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seatd-bench-'));
-const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-
-function call(port: number, method: string, pathname: string, token: string, body?: unknown): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path: pathname,
-        agent,
-        headers: {
-          Authorization: `Bearer ${token}`,
-          ...(payload ? { 'Content-Type': 'application/scim+json', 'Content-Length': Buffer.byteLength(payload) } : {}),
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-async function throughput(label: string, n: number, concurrency: number, one: (i: number) => Promise<number>): Promise<number> {
-  let next = 0;
-  let failures = 0;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < n) {
-        const status = await one(next++);
-        if (status >= 300) failures++;
-      }
-    }),
-  );
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const rate = n / seconds;
-  console.log(`${label.padEnd(44)} ${rate.toFixed(0).padStart(7)} req/s  (${n} requests, concurrency ${concurrency}, ${failures} failed)`);
-  return rate;
-}
 
 async function latency(label: string, n: number, one: () => Promise<number>): Promise<number> {
   const times: number[] = [];
@@ -85,12 +38,6 @@ async function latency(label: string, n: number, one: () => Promise<number>): Pr
     `${label.padEnd(44)} median ${median.toFixed(2).padStart(7)} ms  p95 ${times[Math.floor(n * 0.95)]!.toFixed(2)} ms  (${n} requests)`,
   );
   return median;
-}
-
-function listen(app: express.Express): Promise<http.Server> {
-  return new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
 }
 
 /** Seeds users straight into the tables in one transaction: only the benchmark's fixture, never the product's path. */
@@ -126,31 +73,8 @@ async function main() {
   const logger = createLogger('silent');
   // as `seatd serve` runs: group commit on (CLI-style seeding below commits as it goes, before the server starts)
   const ctx: DomainContext = { db, clock: systemClock, mailer: { send: async () => {} }, publicUrl: 'http://bench.local' };
-  const makeOrg = async (name: string, seats: number) => {
-    const domain = `${name}.bench`;
-    const org = await createOrg(
-      ctx,
-      {
-        name,
-        domains: [domain],
-        primaryOwnerEmail: `owner@${domain}`,
-        provisioningMode: 'scim',
-        contract: {
-          termStart: new Date().toISOString().slice(0, 10),
-          currency: 'USD',
-          prices: { standard: 1000, premium: 2000 },
-          seats: { standard: seats, premium: 0 },
-        },
-      },
-      'bench',
-    );
-    await updateProvisioningSettings(ctx, org.id, { mode: 'scim' }, { actor: 'bench', role: 'owner' });
-    return {
-      id: org.id,
-      domain,
-      token: (await createToken(ctx, org.id, { kind: 'scim', role: null, label: 'bench' }, { actor: 'bench', role: 'owner' })).token,
-    };
-  };
+  reactToEvents(ctx); // as openDomainContext wires it: alerts react to events
+  const makeOrg = orgMaker(ctx);
 
   ctx.groupCommit = createGroupCommit(db, logger);
   const served = createServerApp(
@@ -159,30 +83,16 @@ async function main() {
     logger,
   );
   const seatdServer = await listen(served.app);
-  const port = (seatdServer.address() as AddressInfo).port;
+  const port = portOf(seatdServer);
 
   // 1. throughput, next to a bare handler on its own table in the same file
-  const bare = express();
-  bare.use(express.json({ type: ['application/json', 'application/scim+json'] }));
-  db.$client.exec('CREATE TABLE IF NOT EXISTS bench_bare (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
-  const bareInsert = db.$client.prepare('INSERT INTO bench_bare (body) VALUES (?)');
-  bare.post('/Users', (req, res) => {
-    bareInsert.run(JSON.stringify(req.body));
-    res.status(201).json({ id: 1 });
-  });
-  const bareServer = await listen(bare);
-  const barePort = (bareServer.address() as AddressInfo).port;
+  const bareServer = await startBareInsert(db);
+  const barePort = portOf(bareServer);
   const N = Number(process.env.BENCH_CREATES ?? 2000);
   const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
   const writer = await makeOrg('writer', N * ROUNDS + 10);
   const warm = await makeOrg('warm', 2010);
-  const user = (i: number, domain: string) => ({
-    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-    userName: `u${i}@${domain}`,
-    name: { givenName: 'U', familyName: String(i) },
-    emails: [{ value: `u${i}@${domain}`, type: 'work', primary: true }],
-    active: true,
-  });
+  const user = scimUser;
   await throughput('warm-up (bare)', 2000, 8, (i) => call(barePort, 'POST', '/Users', 'x', user(i, 'warm.bench')));
   await throughput('warm-up (seatd)', 2000, 8, (i) => call(port, 'POST', '/scim/v2/Users', warm.token, user(i, warm.domain)));
   // Rounds alternate so that a slow spell of a shared machine hits both sides; the median ratio is reported.

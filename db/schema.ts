@@ -278,6 +278,9 @@ export const alertDeliveries = sqliteTable(
     lastError: text('last_error'),
     createdAt: createdAt(),
     deliveredAt: text('delivered_at'),
+    /** The worker process sending it; another may take it over once `leaseUntil` has passed (a crashed sender). */
+    claimedBy: text('claimed_by'),
+    leaseUntil: text('lease_until'),
   },
   (t) => [index('alert_deliveries_due_idx').on(t.status, t.nextAttemptAt), index('alert_deliveries_org_idx').on(t.orgId, t.createdAt)],
 );
@@ -455,6 +458,60 @@ export const eventRetention = sqliteTable('event_retention', {
   id: integer('id').primaryKey(),
   deletedThrough: integer('deleted_through').notNull(),
 });
+
+/**
+ * Where events are delivered as signed webhooks. Events are matched lazily: `cursor` is the last
+ * event sequence number considered, and the worker holding the endpoint's lease queues what came
+ * after it. One lease per endpoint keeps its deliveries in order and sent by one process at a time.
+ */
+export const webhookEndpoints = sqliteTable(
+  'webhook_endpoints',
+  {
+    id: text('id').primaryKey(),
+    /** The org whose events it receives; null: every org's (operator endpoints only). */
+    orgId: text('org_id').references(() => orgs.id),
+    /** Who manages it and is told when it is disabled: the operator, or the org's owners. */
+    managedBy: text('managed_by', { enum: ['operator', 'org'] }).notNull(),
+    url: text('url').notNull(),
+    /** Event types delivered; empty: all of them. */
+    types: text('types', { mode: 'json' }).$type<string[]>().notNull(),
+    /** The HMAC key deliveries are signed with; kept in clear because signing needs it. */
+    secret: text('secret').notNull(),
+    status: text('status', { enum: ['active', 'disabled'] }).notNull(),
+    disabledAt: text('disabled_at'),
+    disabledReason: text('disabled_reason'),
+    cursor: integer('cursor').notNull(),
+    /** When the current run of failed attempts began; null after a success. */
+    failingSince: text('failing_since'),
+    /** The head delivery's next attempt after a failure (backoff); null: now. */
+    nextAttemptAt: text('next_attempt_at'),
+    claimedBy: text('claimed_by'),
+    leaseUntil: text('lease_until'),
+    createdAt: createdAt(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [index('webhook_endpoints_org_idx').on(t.orgId)],
+);
+
+/** The delivery log: one row per event queued for an endpoint (and per redelivery), sent in `seq` order. */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: true }),
+    endpointId: text('endpoint_id').notNull(),
+    eventSeq: integer('event_seq').notNull(),
+    eventId: text('event_id').notNull(),
+    eventType: text('event_type').notNull(),
+    status: text('status', { enum: ['pending', 'delivered', 'failed'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    redelivery: integer('redelivery', { mode: 'boolean' }).notNull().default(false),
+    createdAt: createdAt(),
+    lastAttemptAt: text('last_attempt_at'),
+    deliveredAt: text('delivered_at'),
+  },
+  (t) => [index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.status, t.seq)],
+);
 
 /** The vendor's applications that sign people in through seatd (OAuth clients); only a hash of the secret is kept. */
 export const apps = sqliteTable('apps', {

@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../src/app';
 import { openDomainContext } from '../src/composition';
-import { createOrg } from '../src/domain/orgs/orgs';
+import { createOrg } from '../src/domain/onboarding/onboarding';
 import { setOidcConnection } from '../src/domain/sso/ssoConnections';
 import { createLogger } from '../src/logger';
 

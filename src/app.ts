@@ -12,13 +12,18 @@ import { idpLogoutUrl, samlRouter } from './sso/saml';
 import { oidcLogoutUrl, oidcRouter } from './sso/oidc';
 import { signInPage } from './web/signInPage';
 import { consoleRoutes } from './admin/console/consoleRoutes';
+import { signInLinkRoutes } from './admin/console/signInLinkPage';
+import { copyButtons } from './admin/console/copyButtons';
+import { identityProviderPages } from './admin/console/identityProviderPages';
+import { tokenPages } from './admin/console/tokenPages';
+import { provisioningLogPage } from './admin/console/provisioningLogPage';
 import { sessionMiddleware } from './sso/session';
 import { durableResponses } from './durableResponses';
 import { requestLog } from './http/requestLog';
 import { homePage } from './web/homePage';
 import { securityHeaders } from './web/securityHeaders';
 import { failedAuthThrottle } from './authThrottle';
-import { DEFAULT_AUTH_FAILURES_PER_MINUTE, type Config } from './config';
+import { DEFAULT_AUTH_FAILURES_PER_MINUTE, DEFAULT_SELLER, type Config } from './config';
 import { browserErrorHandler, browserNotFound } from './web/browserErrors';
 import { sendProblem } from './admin/problem';
 import { sendScimError } from './scim/scimError';
@@ -27,7 +32,7 @@ import { openIdProviderRoutes } from './op/openIdProvider';
 export type AppDeps = {
   ctx: DomainContext;
   config: Pick<Config, 'operatorToken' | 'publicUrl'> &
-    Partial<Pick<Config, 'metricsToken' | 'samlSp' | 'outboundAllowPrivateNetworks' | 'trustProxy' | 'authFailuresPerMinute'>>;
+    Partial<Pick<Config, 'metricsToken' | 'samlSp' | 'outboundAllowPrivateNetworks' | 'trustProxy' | 'authFailuresPerMinute' | 'seller'>>;
   logger: Logger;
   onOrgCreated?: OrgCreatedHook;
 };
@@ -66,7 +71,12 @@ export function createApp(deps: AppDeps): Express {
   app.use(samlRouter(deps.ctx, deps.logger, deps.config.samlSp));
   app.use(oidcRouter(deps.ctx, deps.logger, outbound));
   app.use(signInPage(deps.ctx));
-  app.use(consoleRoutes(deps.ctx, deps.logger));
+  app.use(copyButtons());
+  app.use(signInLinkRoutes(deps.ctx, deps.logger));
+  app.use(consoleRoutes(deps.ctx, deps.logger, { seller: deps.config.seller ?? DEFAULT_SELLER }));
+  app.use(identityProviderPages(deps.ctx, { samlSp: deps.config.samlSp, ...outbound }));
+  app.use(tokenPages(deps.ctx));
+  app.use(provisioningLogPage(deps.ctx));
   app.use(openIdProviderRoutes(deps.ctx, deps.logger));
   app.use(homePage());
   // Whatever nobody served is answered in the shape of the surface it was meant for.

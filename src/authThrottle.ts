@@ -6,16 +6,24 @@ import { sendPage } from './web/page';
 
 type Surface = 'api' | 'scim' | 'page';
 
+const CONSOLE_SIGN_IN = '/console/sign-in';
+
 /** Where a failed authentication can happen, and so where guessing is throttled; undefined elsewhere. */
 function surfaceOf(path: string): Surface | undefined {
   if (path.startsWith('/api/')) return 'api';
   if (path.startsWith('/scim/')) return 'scim';
   if (/^\/(invite|login)\//.test(path) || /^\/sso\/[^/]+\/(saml\/acs|oidc\/callback)$/.test(path)) return 'page';
+  if (path === CONSOLE_SIGN_IN) return 'page';
   return undefined;
 }
 
-/** What a failure looks like on each surface: a refused credential (401), or an unknown one-time link (404). */
+/**
+ * What a failure looks like on each surface: a refused credential (401), or an unknown one-time
+ * link (404). Every request for an emailed sign-in link counts: its answer never says whether
+ * mail was sent, and each one may send mail.
+ */
 function failed(surface: Surface, path: string, status: number): boolean {
+  if (path === CONSOLE_SIGN_IN) return true;
   return status === 401 || (surface === 'page' && status === 404 && /^\/(invite|login)\//.test(path));
 }
 

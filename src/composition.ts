@@ -4,6 +4,8 @@ import { GroupCommit } from '../db/groupCommit';
 import type { Config } from './config';
 import { systemClock } from './domain/clock';
 import type { DomainContext } from './domain/context';
+import { alertsReactingToEvents } from './domain/alerts/alerts';
+import { consumeEvents } from './domain/events/eventConsumers';
 import type { Logger } from './logger';
 import { createMailer } from './mail/mailer';
 
@@ -20,7 +22,16 @@ export function openDomainContext(
   const db = openAndMigrate(config.databasePath, config.databaseCacheMb);
   const ctx: DomainContext = { db, clock: systemClock, mailer: createMailer(config, logger), publicUrl: config.publicUrl };
   if (options.groupCommit) ctx.groupCommit = createGroupCommit(db, logger);
+  reactToEvents(ctx);
   return ctx;
+}
+
+/**
+ * The in-process consumers of recorded events, on this context's connection: alerts react to seat
+ * changes and refusals in the transaction that recorded them. Every context that writes needs it.
+ */
+export function reactToEvents(ctx: DomainContext): void {
+  consumeEvents(ctx.db, alertsReactingToEvents(ctx));
 }
 
 /** SQLite's own messages ("unable to open database file", "file is not a database") do not say which file: this does. */

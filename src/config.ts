@@ -6,6 +6,9 @@ import { z } from 'zod';
 /** Failed authentications one client address may make per minute before it gets 429s. */
 export const DEFAULT_AUTH_FAILURES_PER_MINUTE = 30;
 
+/** The seller on invoices when none is configured (INVOICE_SELLER_NAME, INVOICE_SELLER_ADDRESS). */
+export const DEFAULT_SELLER = { name: 'seatd', address: [] as string[] };
+
 /** An email address, bare or with a display name: `no-reply@example.com` or `seatd <no-reply@example.com>`. */
 const MAILBOX = /^(?:[^<>@]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/;
 
@@ -76,7 +79,16 @@ export const configSchema = z.object({
     .positive()
     .default(5)
     .describe(
-      'How often the alert outbox is worked off; it also runs as soon as a change queues a delivery, once that change is committed.',
+      'How often the alert outbox and the event webhooks are worked off; both also run as soon as a change queues a delivery or records an event, once that change is committed.',
+    ),
+  DELIVERY_LEASE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3600)
+    .default(60)
+    .describe(
+      'How long a process that took an outbound delivery (an alert, or an endpoint’s webhook events) keeps it before another process may send it: after a crash, delivery resumes once this has passed. Longer than a webhook call may take (10 s).',
     ),
   METRICS_TOKEN: z
     .string()
@@ -129,6 +141,18 @@ export const configSchema = z.object({
     .describe(
       "`true` lets the calls seatd makes for an org (alert webhooks, OpenID Provider discovery, tokens and UserInfo) go to loopback, private and link-local addresses: a seatd inside one company's network, an on-premises IdP. Off, an org cannot make seatd call inside the network it runs in.",
     ),
+  INVOICE_SELLER_NAME: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .default('seatd')
+    .describe('The seller named on every invoice (the vendor running seatd), on the page and in the PDF.'),
+  INVOICE_SELLER_ADDRESS: z
+    .string()
+    .max(1000)
+    .default('')
+    .describe('The seller’s address on invoices, its lines separated by `;` (e.g. `Example Ltd; 1 Main Street; Springfield`).'),
   SAML_SP_KEY_FILE: z
     .string()
     .min(1)
@@ -156,6 +180,8 @@ export type Config = {
   outboxDir: string;
   invitationSweepSeconds: number;
   alertDeliverySeconds: number;
+  /** How long a claimed delivery is one process's before another may take it over (after a crash). */
+  deliveryLeaseSeconds: number;
   metricsToken: string | undefined;
   /** A separate listener that serves /metrics only (for a scraper on a private network), on metricsHost. */
   metricsPort: number | undefined;
@@ -170,6 +196,8 @@ export type Config = {
   outboundAllowPrivateNetworks: boolean;
   /** seatd's own SAML key pair (PEM): identity providers encrypt assertions to its certificate. */
   samlSp: { key: string; cert: string } | undefined;
+  /** Who issues the invoices: a name and address lines. */
+  seller: { name: string; address: string[] };
 };
 
 /** Reads and checks the SAML service provider key pair: both files or neither, and the certificate must be the key's. */
@@ -220,11 +248,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outboxDir: c.OUTBOX_DIR,
     invitationSweepSeconds: c.INVITATION_SWEEP_SECONDS,
     alertDeliverySeconds: c.ALERT_DELIVERY_SECONDS,
+    deliveryLeaseSeconds: c.DELIVERY_LEASE_SECONDS,
     metricsToken: c.METRICS_TOKEN || undefined,
     metricsPort: c.METRICS_PORT,
     authFailuresPerMinute: c.AUTH_FAILURES_PER_MINUTE,
     eventRetentionDays: c.EVENT_RETENTION_DAYS,
     metricsHost: c.METRICS_HOST,
+    seller: {
+      name: c.INVOICE_SELLER_NAME,
+      address: c.INVOICE_SELLER_ADDRESS.split(';')
+        .map((l) => l.trim())
+        .filter(Boolean),
+    },
     trustProxy:
       c.TRUST_PROXY === 'false'
         ? false

@@ -5,9 +5,11 @@ import type { Express } from 'express';
 import { createApp } from './app';
 import { loadConfig, type Config } from './config';
 import { startDeliveryWorker } from './alerts/deliveryWorker';
+import { defaultDeliveryPolicy } from './domain/alerts/alertDelivery';
+import { startWebhookWorker } from './webhooks/webhookWorker';
 import { openDomainContext } from './composition';
 import { sweepExpiredInvitations } from './domain/provisioning/invitations';
-import { overdueContracts, renewDueContracts } from './domain/ledger/renewal';
+import { overdueContracts, renewDueContracts } from './domain/renewal/renewal';
 import { deleteOldSessions } from './domain/sessions/sessions';
 import { deleteOldEvents } from './domain/events/events';
 import { deleteExpiredOpRecords } from './op/opRecords';
@@ -16,17 +18,38 @@ import { createLogger, type Logger } from './logger';
 import type { DomainContext } from './domain/context';
 import { metricsApp, type Metrics } from './admin/metrics';
 
-/** The app as `seatd serve` runs it, with the alert delivery worker started and told whenever a change queues a delivery. */
+/** The app as `seatd serve` runs it, with the alert and webhook delivery workers started and told whenever a change queues a delivery. */
 export function createServerApp(
   ctx: DomainContext,
   config: Pick<Config, 'operatorToken' | 'publicUrl' | 'metricsToken' | 'alertDeliverySeconds'> &
-    Partial<Pick<Config, 'samlSp' | 'outboundAllowPrivateNetworks' | 'trustProxy' | 'authFailuresPerMinute'>>,
+    Partial<Pick<Config, 'samlSp' | 'outboundAllowPrivateNetworks' | 'trustProxy' | 'authFailuresPerMinute' | 'deliveryLeaseSeconds'>>,
   logger: Logger,
 ) {
-  const deliveries = startDeliveryWorker(ctx, logger, config.alertDeliverySeconds * 1000, undefined, {
-    allowPrivateNetworks: config.outboundAllowPrivateNetworks ?? false,
+  const allowPrivateNetworks = config.outboundAllowPrivateNetworks ?? false;
+  const leaseMs = (config.deliveryLeaseSeconds ?? 60) * 1000;
+  const alerts = startDeliveryWorker(
+    ctx,
+    logger,
+    config.alertDeliverySeconds * 1000,
+    { ...defaultDeliveryPolicy, leaseMs },
+    {
+      allowPrivateNetworks,
+    },
+  );
+  const webhooks = startWebhookWorker(ctx, logger, {
+    intervalMs: config.alertDeliverySeconds * 1000,
+    allowPrivateNetworks,
+    policy: { leaseMs },
   });
-  ctx.outboxQueued = deliveries.nudge;
+  ctx.outboxQueued = () => {
+    alerts.nudge();
+    webhooks.nudge();
+  };
+  const deliveries = {
+    nudge: ctx.outboxQueued,
+    runOnce: () => Promise.all([alerts.runOnce(), webhooks.runOnce()]).then(() => {}),
+    stop: () => Promise.all([alerts.stop(), webhooks.stop()]).then(() => {}),
+  };
   return { app: createApp({ ctx, config, logger }), deliveries };
 }
 

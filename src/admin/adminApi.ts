@@ -12,6 +12,8 @@ import { operatorRoutes } from './operatorRoutes';
 import { problemErrorHandler, sendProblem } from './problem';
 import { seatRoutes } from './seatRoutes';
 import { eventRoutes } from './eventRoutes';
+import { webhookRoutes } from './webhookRoutes';
+import { DEFAULT_SELLER } from '../config';
 
 /** The operator and org JSON API under /api/v1; every error leaves as application/problem+json. */
 export function adminApi(deps: AppDeps): Router {
@@ -23,8 +25,9 @@ export function adminApi(deps: AppDeps): Router {
   });
   api.use(operatorRoutes(ctx, config.operatorToken, deps.onOrgCreated ?? (() => {})));
   api.use(eventRoutes(ctx, config.operatorToken));
+  api.use(webhookRoutes(ctx, config.operatorToken));
   api.use(appRoutes(ctx, config.operatorToken));
-  api.use('/orgs/:org', seatRoutes(ctx));
+  api.use('/orgs/:org', seatRoutes(ctx, config.seller ?? DEFAULT_SELLER));
   api.use('/orgs/:org', auditRoutes(ctx));
   api.use('/orgs/:org', memberRoutes(ctx));
   api.use('/orgs/:org', scimTokenRoutes(ctx));

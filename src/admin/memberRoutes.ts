@@ -4,7 +4,7 @@ import { getMember, listMembers } from '../domain/orgs/members';
 import { getProvisioningSettings, updateProvisioningSettings } from '../domain/provisioning/settings';
 import { inviteMember, listInvitations, resendInvitation, revokeInvitation } from '../domain/provisioning/invitations';
 import { removeMember, updateMemberSettings } from '../domain/provisioning/memberChanges';
-import type { By } from '../domain/provisioning/roles';
+import type { By } from '../domain/orgs/roles';
 import { findOrg } from '../domain/orgs/orgRepository';
 import { parseInput } from '../domain/validation';
 import { inTransaction } from '../domain/context';

@@ -1,4 +1,5 @@
 import { EVENT_TYPES } from '../domain/events/eventTypes';
+import { AUDIT_PATHS } from '../domain/audit/auditLog';
 import { jsonSchemaOf } from './publicSchemas';
 
 /*
@@ -62,6 +63,39 @@ const schemas: Record<string, Schema> = {
         },
       },
       data: { type: 'object', description: 'per type; see docs/events.md' },
+    },
+  },
+  WebhookEndpoint: {
+    type: 'object',
+    required: ['id', 'url', 'types', 'orgId', 'status', 'createdAt', 'updatedAt'],
+    properties: {
+      id: { type: 'string', example: 'whk_0190…' },
+      url: { type: 'string' },
+      types: { type: 'array', items: { type: 'string' }, description: 'event types delivered; "*" for all' },
+      orgId: { type: ['string', 'null'], description: 'the org whose events it receives; null: every org (operator endpoints)' },
+      status: { type: 'string', enum: ['active', 'disabled'] },
+      disabledAt: { type: ['string', 'null'] },
+      disabledReason: { type: ['string', 'null'] },
+      failingSince: { type: ['string', 'null'], description: 'start of the current run of failed attempts' },
+      createdAt: { type: 'string' },
+      updatedAt: { type: 'string' },
+      secret: { type: 'string', description: 'the signing secret: only in the answer that created or rotated it' },
+    },
+  },
+  WebhookDelivery: {
+    type: 'object',
+    required: ['id', 'eventId', 'eventType', 'status', 'attempts', 'createdAt'],
+    properties: {
+      id: { type: 'string', description: 'the delivery’s place in the log (a cursor for `before`)' },
+      eventId: { type: 'string' },
+      eventType: { type: 'string' },
+      status: { type: 'string', enum: ['pending', 'delivered', 'failed'] },
+      attempts: { type: 'integer' },
+      lastError: { type: ['string', 'null'] },
+      redelivery: { type: 'boolean' },
+      createdAt: { type: 'string' },
+      lastAttemptAt: { type: ['string', 'null'] },
+      deliveredAt: { type: ['string', 'null'] },
     },
   },
   EventPage: {
@@ -233,6 +267,78 @@ const schemas: Record<string, Schema> = {
   },
 };
 
+/** The same endpoint routes for the operator and for an org's owners. */
+function webhookPaths(base: string, parameters: object[], security: object[], who: string) {
+  const id = [...parameters, idParam('Webhook')];
+  return {
+    [base]: {
+      post: {
+        summary: `Register a webhook endpoint (${who}); the signing secret is in this answer only`,
+        security,
+        parameters,
+        requestBody: body('webhook'),
+        responses: { '201': ok('Created, with `secret`', ref('WebhookEndpoint')), ...errors },
+      },
+      get: {
+        summary: `List webhook endpoints (${who}); never the secret`,
+        security,
+        parameters,
+        responses: {
+          '200': ok('Endpoints', { type: 'object', properties: { data: { type: 'array', items: ref('WebhookEndpoint') } } }),
+          ...errors,
+        },
+      },
+    },
+    [`${base}/{id}`]: {
+      get: {
+        summary: 'One webhook endpoint',
+        security,
+        parameters: id,
+        responses: { '200': ok('Endpoint', ref('WebhookEndpoint')), ...errors },
+      },
+      patch: {
+        summary: 'Change the URL or types, turn it back on (`enabled: true`) or off, rotate the secret (shown once)',
+        security,
+        parameters: id,
+        requestBody: body('webhook-patch'),
+        responses: { '200': ok('Endpoint', ref('WebhookEndpoint')), ...errors },
+      },
+      delete: {
+        summary: 'Delete the endpoint and its delivery log',
+        security,
+        parameters: id,
+        responses: { '204': { description: 'Deleted' }, ...errors },
+      },
+    },
+    [`${base}/{id}/deliveries`]: {
+      get: {
+        summary: 'The delivery log, newest first',
+        security,
+        parameters: [
+          ...id,
+          { name: 'before', in: 'query', description: 'the nextCursor of the previous page', schema: { type: 'integer' } },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+        ],
+        responses: {
+          '200': ok('Deliveries', {
+            type: 'object',
+            properties: { data: { type: 'array', items: ref('WebhookDelivery') }, nextCursor: { type: ['string', 'null'] } },
+          }),
+          ...errors,
+        },
+      },
+    },
+    [`${base}/{id}/deliveries/{eventId}/redeliver`]: {
+      post: {
+        summary: 'Deliver one event again (same event id), after what is queued',
+        security,
+        parameters: [...id, { name: 'eventId', in: 'path', required: true, schema: { type: 'string' }, description: 'Event id (evt_…)' }],
+        responses: { '202': ok('Queued', ref('WebhookDelivery')), ...errors },
+      },
+    },
+  };
+}
+
 export function openApiDocument(publicUrl: string) {
   const seatChange = body('seat-change');
   return {
@@ -274,6 +380,8 @@ export function openApiDocument(publicUrl: string) {
           responses: feedResponses,
         },
       },
+      ...webhookPaths('/api/v1/webhooks', [], [{ operatorToken: [] }], 'the operator'),
+      ...webhookPaths('/api/v1/orgs/{org}/webhooks', [orgParam], orgSecurity, 'the org’s owners'),
       '/api/v1/orgs': {
         post: {
           summary: 'Create an organization with its contract; invites the primary owner',
@@ -379,11 +487,46 @@ export function openApiDocument(publicUrl: string) {
       },
       '/api/v1/orgs/{org}/invoices': {
         get: {
-          summary: 'Invoices (owners)',
+          summary: 'Invoices with their lines, newest first, one page at a time (owners)',
           security: orgSecurity,
-          parameters: [orgParam],
+          parameters: [
+            orgParam,
+            {
+              name: 'limit',
+              in: 'query',
+              description: 'invoices per page (default 100)',
+              schema: { type: 'integer', minimum: 1, maximum: 500 },
+            },
+            {
+              name: 'cursor',
+              in: 'query',
+              description: 'the nextCursor of the previous page; absent for the newest page',
+              schema: { type: 'string' },
+            },
+          ],
           responses: {
-            '200': ok('Invoices', { type: 'object', properties: { invoices: { type: 'array', items: ref('Invoice') } } }),
+            '200': ok('A page of invoices', {
+              type: 'object',
+              required: ['invoices', 'nextCursor'],
+              properties: {
+                invoices: { type: 'array', items: ref('Invoice') },
+                nextCursor: { type: ['string', 'null'], description: 'pass as cursor for the next page; null on the last page' },
+              },
+            }),
+            ...errors,
+          },
+        },
+      },
+      '/api/v1/orgs/{org}/invoices/{id}.pdf': {
+        get: {
+          summary: 'The invoice as a PDF: seller, bill-to, status, lines with their periods and price derivation, total (owners)',
+          security: orgSecurity,
+          parameters: [orgParam, idParam('Invoice')],
+          responses: {
+            '200': {
+              description: 'The PDF, as an attachment named after the invoice number',
+              content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+            },
             ...errors,
           },
         },
@@ -431,6 +574,12 @@ export function openApiDocument(publicUrl: string) {
               in: 'query',
               description: 'entries before this instant (ISO 8601)',
               schema: { type: 'string', format: 'date-time' },
+            },
+            {
+              name: 'path',
+              in: 'query',
+              description: 'how the change came: an invitation, SSO (JIT), SCIM, the console or the API',
+              schema: { type: 'string', enum: [...AUDIT_PATHS] },
             },
           ],
           responses: { '200': ok('Entries', { type: 'object' }), ...errors },

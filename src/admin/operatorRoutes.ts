@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { DomainContext } from '../domain/context';
-import { createOrg, getOrg, type CreatedOrg } from '../domain/orgs/orgs';
+import { createOrg, type CreatedOrg } from '../domain/onboarding/onboarding';
+import { getOrg } from '../domain/orgs/orgs';
 import { createToken } from '../domain/orgs/tokens';
 import { parseInput } from '../domain/validation';
 import { requireOperator } from './auth';

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { emailAddress } from '../domain/validation';
+import { AUDIT_PATHS } from '../domain/audit/auditLog';
+import { MAX_INVOICES_PER_PAGE } from '../domain/ledger/invoiceDocuments';
 
 const count = z.number().int('must be a whole number');
 
@@ -25,6 +27,17 @@ export const auditQuery = z.object({
   target: z.string().trim().min(1).max(320).optional(),
   from: instant.transform((s) => new Date(s).toISOString()).optional(),
   to: instant.transform((s) => new Date(s).toISOString()).optional(),
+  /** How the change came: invite, jit (SSO), scim, console or api. */
+  path: z.enum(AUDIT_PATHS).optional(),
+});
+
+/** GET /invoices: a page of `limit`, newest first, after the `cursor` the previous page answered as nextCursor. */
+export const invoiceListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_INVOICES_PER_PAGE).default(100),
+  cursor: z
+    .string()
+    .regex(/^INV-\d{4}-\d{6,}$/, 'must be the nextCursor of the previous page')
+    .optional(),
 });
 
 export const memberListQuery = z.object({

@@ -1,12 +1,14 @@
 import { Router } from 'express';
 import type { DomainContext } from '../domain/context';
-import { confirmSeatChange, getInvoice, getSeatUsage, listInvoices, quoteRenewal, quoteSeatChange } from '../domain/ledger/ledger';
+import { confirmSeatChange, getInvoice, getSeatUsage, quoteRenewal, quoteSeatChange } from '../domain/ledger/ledger';
+import { getInvoiceDocument, listInvoicesPage, type Seller } from '../domain/ledger/invoiceDocuments';
+import { renderInvoicePdf } from './invoicePdf';
 import { parseInput } from '../domain/validation';
 import { requireOrgRole } from './auth';
-import { seatChangeBody } from './requestSchemas';
+import { invoiceListQuery, seatChangeBody } from './requestSchemas';
 
 /** Seats and billing. Admins may look at seats and quotes; buying and invoices are for owners. */
-export function seatRoutes(ctx: DomainContext): Router {
+export function seatRoutes(ctx: DomainContext, seller: Seller): Router {
   const router = Router({ mergeParams: true });
   const admin = requireOrgRole(ctx, 'admin');
   const owner = requireOrgRole(ctx, 'owner');
@@ -35,7 +37,19 @@ export function seatRoutes(ctx: DomainContext): Router {
   });
 
   router.get('/invoices', owner, async (req, res) => {
-    res.json({ invoices: await listInvoices(ctx, req.params.org as string) });
+    const { limit, cursor } = parseInput(invoiceListQuery, req.query);
+    res.json(await listInvoicesPage(ctx, req.params.org as string, { limit, ...(cursor ? { cursor } : {}) }));
+  });
+
+  /** The invoice as a PDF, for accounts payable; the same document as the console's printable page. */
+  router.get('/invoices/:id.pdf', owner, async (req, res) => {
+    const doc = await getInvoiceDocument(ctx, req.params.org as string, req.params.id as string, seller);
+    const pdf = await renderInvoicePdf(doc);
+    res
+      .type('application/pdf')
+      .set('Content-Disposition', `attachment; filename="${doc.number}.pdf"`)
+      .set('Cache-Control', 'private, no-store')
+      .send(pdf);
   });
 
   router.get('/invoices/:id', owner, async (req, res) => {

@@ -1,8 +1,10 @@
 import crypto from 'node:crypto';
 import { outboundFetch } from '../net/outbound';
-import type { WebhookSender } from '../domain/alerts/alertDelivery';
+import type { WebhookSender } from '../domain/webhookSender';
 
 export const SIGNATURE_HEADER = 'Seatd-Signature';
+/** The event's id, the same on every attempt and redelivery: what a receiver deduplicates on. */
+export const EVENT_ID_HEADER = 'Seatd-Event-Id';
 
 /** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`, as Stripe-style receivers expect. */
 export function signWebhook(secret: string, body: string, timestampSeconds: number): string {
@@ -21,7 +23,7 @@ export function verifyWebhookSignature(secret: string, body: string, header: str
 }
 
 /**
- * Posts signed webhooks through outboundFetch: unless `allowPrivateNetworks`
+ * Posts signed webhooks (alert and event webhooks alike) through outboundFetch: unless `allowPrivateNetworks`
  * (OUTBOUND_ALLOW_PRIVATE_NETWORKS, for a seatd inside one company's network, and tests),
  * destinations on private networks are refused — checked on the address actually connected to —
  * and redirects are never followed.
@@ -32,7 +34,7 @@ export function createWebhookSender(
 ): WebhookSender {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const post = outboundFetch(options.allowPrivateNetworks ?? false);
-  return async (url, body, secret) => {
+  return async (url, body, secret, eventId) => {
     const signal = AbortSignal.timeout(timeoutMs);
     const response = await post(url, {
       method: 'POST',
@@ -40,6 +42,7 @@ export function createWebhookSender(
         'content-type': 'application/json',
         'user-agent': 'seatd-webhook/1',
         [SIGNATURE_HEADER]: signWebhook(secret, body, Math.floor(now().getTime() / 1000)),
+        ...(eventId ? { [EVENT_ID_HEADER]: eventId } : {}),
       },
       body,
       signal,

@@ -1,7 +1,8 @@
 import type { LedgerFinding } from '../domain/ledger/verify';
-import type { Renewal } from '../domain/ledger/renewal';
+import type { Renewal } from '../domain/renewal/renewal';
 import type { SeatUsage } from '../domain/ledger/ledger';
-import type { CreatedOrg, Org } from '../domain/orgs/orgs';
+import type { CreatedOrg } from '../domain/onboarding/onboarding';
+import type { Org } from '../domain/orgs/orgs';
 import type { TokenSummary } from '../domain/orgs/tokens';
 import { SEAT_TYPES } from '../domain/seatTypes';
 

@@ -42,3 +42,12 @@ export function inTransaction<T>(ctx: DomainContext, work: (tx: Tx) => T | Promi
 export function committed(ctx: DomainContext): Promise<void> {
   return ctx.groupCommit?.settled() ?? Promise.resolve();
 }
+
+/**
+ * Resolves once nothing uncommitted is open on this connection. With group commit the connection
+ * sees its own turn's uncommitted writes: a worker that reads what to send must do so right after
+ * this (synchronously), so it never sends something a failed commit could still take back.
+ */
+export async function quiescent(ctx: DomainContext): Promise<void> {
+  while (ctx.groupCommit?.pending) await ctx.groupCommit.settled().catch(() => {});
+}

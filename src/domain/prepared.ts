@@ -19,8 +19,13 @@ export type Statement<Row> = {
 
 const caches = new WeakMap<object, Map<string, Statement<unknown>>>();
 
+/** The database connection under a handle: a transaction and its database answer the same one. */
+export function connectionOf(q: Queryable): object {
+  return (q as unknown as { session: { client: object } }).session.client;
+}
+
 export function prepared<Q extends PreparedQuery, Row = RowOf<Q>>(q: Queryable, key: string, build: (q: Queryable) => Q): Statement<Row> {
-  const client = (q as unknown as { session: { client: object } }).session.client;
+  const client = connectionOf(q);
   let cache = caches.get(client);
   if (!cache) caches.set(client, (cache = new Map()));
   let statement = cache.get(key) as Statement<Row> | undefined;

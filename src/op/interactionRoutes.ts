@@ -1,10 +1,8 @@
 import express, { Router, type Request, type Response } from 'express';
 import type { default as Provider } from 'oidc-provider';
-import { committed, type DomainContext } from '../domain/context';
-import { DomainError } from '../domain/errors';
+import type { DomainContext } from '../domain/context';
 import { findDomainOwner, findOrg, type OrgRow } from '../domain/orgs/orgRepository';
-import { createLoginLink } from '../domain/sessions/sessions';
-import { composeSignInLinkMail } from '../domain/sessions/signInLinkMail';
+import { mailSignInLink as sendSignInLink } from '../domain/sessions/signInLinks';
 import { getOidcConnection, getSamlConnection } from '../domain/sso/ssoConnections';
 import type { Logger } from '../logger';
 import { sendPage } from '../web/page';
@@ -103,27 +101,15 @@ export function interactionRoutes(ctx: DomainContext, logger: Logger, provider: 
     if (methods.length === 1) return res.redirect(303, methods[0]!.href);
     if (methods.length > 1) return sendChoicePage(res, org.name, methods);
     if (!email) return sendWorkEmailPage(res, { action: emailAction(req), orgName: org.name });
-    await mailSignInLink(org, email);
+    mailSignInLink(org, email);
     return sendLinkSentPage(res, email);
   }
 
-  /**
-   * A link only for an active member; nobody else gets mail, and the page is the same. The mail
-   * leaves after the response, so the time to answer does not tell members from strangers either.
-   */
-  async function mailSignInLink(org: OrgRow, email: string) {
-    let link: { url: string; expiresAt: string };
-    try {
-      link = await createLoginLink(ctx, org.id, email, 'app-sign-in');
-    } catch (err) {
-      if (err instanceof DomainError) return;
-      throw err;
-    }
-    void committed(ctx)
-      .then(() => ctx.mailer.send(composeSignInLinkMail({ to: email, orgName: org.name, link: link.url, expiresAt: link.expiresAt })))
-      .catch((err: unknown) =>
-        logger.error({ orgId: org.id, err: err instanceof Error ? err.message : String(err) }, 'sign-in link mail failed'),
-      );
+  /** The mail leaves after the response, so the time to answer does not tell members from strangers. */
+  function mailSignInLink(org: OrgRow, email: string) {
+    void sendSignInLink(ctx, { email, orgId: org.id, actor: 'app-sign-in' }).catch((err: unknown) =>
+      logger.error({ orgId: org.id, err: err instanceof Error ? err.message : String(err) }, 'sign-in link mail failed'),
+    );
   }
 
   async function consent(req: Request, res: Response, op: Provider, interaction: Details) {

@@ -1,7 +1,6 @@
 import type { Response } from 'express';
-import { html, htmlDocument, type Html } from '../web/html';
-import { sendHtml } from '../web/sendHtml';
-import { sendPage, type PageLink } from '../web/page';
+import { html, type Html } from '../web/html';
+import { sendFormPage, sendPage, type PageLink } from '../web/page';
 
 /*
  * The OpenID Provider's browser pages. Plain outcomes go through the shared page helper; the pages
@@ -9,29 +8,15 @@ import { sendPage, type PageLink } from '../web/page';
  * not take, and share its look and headers here.
  */
 
-const STYLE =
-  'body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;line-height:1.5}h1{font-size:1.5rem}' +
-  'input{font:inherit;padding:.4rem;width:100%;box-sizing:border-box}button,a.button{font:inherit;display:inline-block;margin:.6rem .4rem .6rem 0;padding:.5rem 1rem;border:1px solid #1b1f23;border-radius:6px;background:#fff;color:#1b1f23;text-decoration:none;cursor:pointer}' +
-  '.error{color:#b00020}';
-
-export function sendFormPage(res: Response, status: number, title: string, body: Html): void {
-  const page = htmlDocument({
-    title,
-    style: STYLE,
-    body: html`<main>
-      <h1>${title}</h1>
-      ${body}
-    </main>`,
-  });
-  sendHtml(res, status, page, { formAction: "'self' http: https:" });
-}
+const formPage = (res: Response, status: number, title: string, body: Html) =>
+  sendFormPage(res, status, title, body, { formAction: "'self' http: https:" });
 
 /** Home-realm discovery: the work email tells which organization (and so which identity provider) signs the person in. */
 export function sendWorkEmailPage(
   res: Response,
   input: { action: string; status?: number; error?: string; email?: string; orgName?: string },
 ): void {
-  sendFormPage(
+  formPage(
     res,
     input.status ?? 200,
     'Sign in with your work email',
@@ -60,7 +45,7 @@ export function sendLinkSentPage(res: Response, email: string): void {
 
 export function sendLogoutConfirmPage(res: Response, input: { action: string; xsrf: string; appName?: string }): void {
   const hidden = html`<input type="hidden" name="xsrf" value="${input.xsrf}" />`;
-  sendFormPage(
+  formPage(
     res,
     200,
     'Sign out',

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { newSecret, sha256Hex } from '../domain/ids';
+import { digestsEqual, newSecret, sha256Hex } from '../domain/ids';
 import { readCookie } from './session';
 
 /**
@@ -30,4 +30,25 @@ export function bindBrowser(req: Request, res: Response, publicUrl: string): str
 export function presentedBrowser(req: Request): string | undefined {
   const value = readCookie(req, SIGN_IN_COOKIE);
   return value ? sha256Hex(value) : undefined;
+}
+
+/**
+ * A "Test sign-in" from the console: its own cookie, and a RelayState carrying the cookie's hash, so
+ * the answer shows the attributes received (and signs nobody in) only in the browser of the owner
+ * who started the test; a RelayState naming a test without that cookie is refused.
+ */
+const TEST_COOKIE = 'seatd_ssotest';
+const TEST_RELAY_PREFIX = 'seatd-test:';
+
+export function startTestSignIn(res: Response, publicUrl: string): string {
+  const value = newSecret();
+  res.cookie(TEST_COOKIE, value, cookieOptions(publicUrl));
+  return `${TEST_RELAY_PREFIX}${sha256Hex(value)}`;
+}
+
+/** `none`: an ordinary sign-in; `test`: this browser's test; `foreign`: a test RelayState this browser did not start. */
+export function testSignInOf(req: Request, relayState: unknown): 'none' | 'test' | 'foreign' {
+  if (typeof relayState !== 'string' || !relayState.startsWith(TEST_RELAY_PREFIX)) return 'none';
+  const cookie = readCookie(req, TEST_COOKIE);
+  return cookie && digestsEqual(sha256Hex(cookie), relayState.slice(TEST_RELAY_PREFIX.length)) ? 'test' : 'foreign';
 }

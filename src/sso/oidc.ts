@@ -6,8 +6,10 @@ import { findOrg } from '../domain/orgs/orgRepository';
 import { getOidcConnection, saveOidcLogin, takeOidcLogin, type OidcConnection } from '../domain/sso/ssoConnections';
 import type { Logger } from '../logger';
 import { sendPage, sendSignedOutPage } from '../web/page';
-import { admitAndSignIn, refuseSsoSignIn } from './ssoOutcome';
-import { bindBrowser, presentedBrowser } from './browserBinding';
+import { admitAndSignIn, refuseSignInOrTest } from './ssoOutcome';
+import { sendSsoTestResult } from './ssoTestPage';
+import { NotFound } from '../domain/errors';
+import { bindBrowser, presentedBrowser, startTestSignIn, testSignInOf } from './browserBinding';
 import { wantsFreshSignIn } from '../op/handOff';
 import { outboundFetch } from '../net/outbound';
 import type { ActiveSession } from '../domain/sessions/sessions';
@@ -103,12 +105,58 @@ export async function oidcLogoutUrl(
   }).href;
 }
 
+/** A test sign-in's state: random, then the test marker (see startTestSignIn), so the callback knows it from the state it stored. */
+const TEST_STATE_SEPARATOR = '~';
+
+/**
+ * Starts a sign-in at the org's OpenID Provider (authorization code, PKCE, nonce, bound to this
+ * browser) and answers where to send the browser; `test` marks a console "Test sign-in".
+ */
+async function authorizationUrl(
+  ctx: DomainContext,
+  req: Request,
+  res: Response,
+  start: { orgId: string; connection: OidcConnection; allowPrivateNetworks: boolean; test?: string },
+): Promise<string> {
+  const { orgId, connection, allowPrivateNetworks, test } = start;
+  const oidc = await loadOpenIdClient();
+  const config = await clientConfiguration(orgId, connection, allowPrivateNetworks);
+  const codeVerifier = oidc.randomPKCECodeVerifier();
+  const state = test ? `${oidc.randomState()}${TEST_STATE_SEPARATOR}${test}` : oidc.randomState();
+  const nonce = oidc.randomNonce();
+  await saveOidcLogin(ctx, { orgId, state, codeVerifier, nonce, browserHash: bindBrowser(req, res, ctx.publicUrl) });
+  return oidc.buildAuthorizationUrl(config, {
+    redirect_uri: oidcRedirectUri(ctx.publicUrl, orgId),
+    scope: 'openid email profile',
+    code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge_method: 'S256',
+    state,
+    nonce,
+    // a test, or an application that asked for a fresh sign-in (prompt=login, max_age): the IdP must authenticate again
+    ...(test || (await wantsFreshSignIn(ctx, req)) ? { prompt: 'login' } : {}),
+  }).href;
+}
+
+/** Where the console's "Test sign-in" sends the owner: a real sign-in whose callback shows the claims instead of signing anyone in. */
+export async function oidcTestSignInUrl(
+  ctx: DomainContext,
+  req: Request,
+  res: Response,
+  orgId: string,
+  options: { allowPrivateNetworks?: boolean } = {},
+): Promise<string> {
+  const connection = await getOidcConnection(ctx, orgId);
+  if (!connection) throw new NotFound('OpenID Connect connection', orgId);
+  const test = startTestSignIn(res, ctx.publicUrl);
+  return authorizationUrl(ctx, req, res, { orgId, connection, allowPrivateNetworks: options.allowPrivateNetworks ?? false, test });
+}
+
 export function oidcRouter(ctx: DomainContext, logger: Logger, options: { allowPrivateNetworks?: boolean } = {}): Router {
   const allowPrivateNetworks = options.allowPrivateNetworks ?? false;
   const router = Router();
   const connectionOr404 = async (req: Request, res: Response) => {
     const orgId = req.params.org as string;
-    const connection = (await findOrg(ctx.db, orgId)) ? getOidcConnection(ctx, orgId) : undefined;
+    const connection = (await findOrg(ctx.db, orgId)) ? await getOidcConnection(ctx, orgId) : undefined;
     if (!connection) sendPage(res, 404, 'Single sign-on is not set up', ['This organization has no OpenID Connect sign-in configured.']);
     return connection;
   };
@@ -117,40 +165,26 @@ export function oidcRouter(ctx: DomainContext, logger: Logger, options: { allowP
     const orgId = req.params.org as string;
     const connection = await connectionOr404(req, res);
     if (!connection) return;
-    const oidc = await loadOpenIdClient();
-    let config: OpenIdClient.Configuration;
+    let url: string;
     try {
-      config = await clientConfiguration(orgId, await connection, allowPrivateNetworks);
+      url = await authorizationUrl(ctx, req, res, { orgId, connection, allowPrivateNetworks });
     } catch (err) {
       logger.warn({ orgId, err }, 'OIDC discovery failed');
       return sendPage(res, 502, 'Identity provider unreachable', [
         'Your organization’s identity provider could not be reached. Try again in a moment.',
       ]);
     }
-    const codeVerifier = oidc.randomPKCECodeVerifier();
-    const state = oidc.randomState();
-    const nonce = oidc.randomNonce();
-    await saveOidcLogin(ctx, { orgId, state, codeVerifier, nonce, browserHash: bindBrowser(req, res, ctx.publicUrl) });
-    const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: oidcRedirectUri(ctx.publicUrl, orgId),
-      scope: 'openid email profile',
-      code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
-      code_challenge_method: 'S256',
-      state,
-      nonce,
-      // an application asked for a fresh sign-in (prompt=login, max_age): the IdP must authenticate again
-      ...((await wantsFreshSignIn(ctx, req)) ? { prompt: 'login' } : {}),
-    });
-    res.redirect(302, url.href);
+    res.redirect(302, url);
   });
 
   router.get('/sso/:org/oidc/callback', async (req, res) => {
     const orgId = req.params.org as string;
     const connection = await connectionOr404(req, res);
     if (!connection) return;
-    const refuse = (status: 401 | 403, reason: string, paragraphs: string[]) =>
-      refuseSsoSignIn(ctx, logger, req, res, { orgId, kind: 'oidc', status, reason, paragraphs });
     const state = typeof req.query.state === 'string' ? req.query.state : '';
+    const test = testSignInOf(req, state.includes(TEST_STATE_SEPARATOR) ? state.slice(state.indexOf(TEST_STATE_SEPARATOR) + 1) : undefined);
+    const refuse = (status: 401 | 403, reason: string, paragraphs: string[]) =>
+      refuseSignInOrTest(ctx, logger, req, res, { orgId, kind: 'oidc', status, reason, paragraphs, test });
     const login = state ? await takeOidcLogin(ctx, orgId, state, presentedBrowser(req)) : undefined;
     if (!login) {
       return refuse(401, 'unknown, expired or reused state, or a sign-in started in another browser', [
@@ -187,15 +221,25 @@ export function oidcRouter(ctx: DomainContext, logger: Logger, options: { allowP
     const email = claims.email_verified === true ? claimText(claims, map.email ?? 'email') : undefined;
     if (!email) return refuse(401, 'no verified email in the ID token', ['Your identity provider did not send a verified email address.']);
     const groupsClaim = ownValue(claims, map.groups ?? 'groups');
+    const identity = {
+      email,
+      givenName: claimText(claims, map.givenName ?? 'given_name'),
+      familyName: claimText(claims, map.familyName ?? 'family_name'),
+      groups: Array.isArray(groupsClaim) ? groupsClaim.map(String) : [],
+    };
+    if (test === 'test') {
+      const attributes = Object.fromEntries(
+        Object.entries(claims).map(([name, value]) => [
+          name,
+          (Array.isArray(value) ? value : [value]).map((v) => (typeof v === 'string' ? v : JSON.stringify(v))),
+        ]),
+      );
+      return sendSsoTestResult(res, { ok: true, identity: { ...identity, nameId: String(claims.sub ?? ''), attributes } });
+    }
     await admitAndSignIn(ctx, logger, req, res, {
       orgId,
       kind: 'oidc',
-      identity: {
-        email,
-        givenName: claimText(claims, map.givenName ?? 'given_name'),
-        familyName: claimText(claims, map.familyName ?? 'family_name'),
-        groups: Array.isArray(groupsClaim) ? groupsClaim.map(String) : [],
-      },
+      identity,
       ...(idToken ? { oidc: { idToken } } : {}),
     });
   });

@@ -15,8 +15,10 @@ import {
 import { findOrg } from '../domain/orgs/orgRepository';
 import type { Logger } from '../logger';
 import { sendPage, sendSignedOutPage } from '../web/page';
-import { admitAndSignIn, refuseSsoSignIn } from './ssoOutcome';
-import { bindBrowser, presentedBrowser } from './browserBinding';
+import { admitAndSignIn, refuseSignInOrTest } from './ssoOutcome';
+import { bindBrowser, presentedBrowser, startTestSignIn, testSignInOf } from './browserBinding';
+import { sendSsoTestResult } from './ssoTestPage';
+import { NotFound } from '../domain/errors';
 import { wantsFreshSignIn } from '../op/handOff';
 import { endSamlSessions, type ActiveSession } from '../domain/sessions/sessions';
 
@@ -141,6 +143,37 @@ function assertionKey(profile: Profile): { id: string; notOnOrAfter: string } | 
 
 export type SamlSpKeyPair = { key: string; cert: string };
 
+/** Every attribute of a validated assertion, as lists of strings, for the console's test result. */
+function attributesOf(profile: Profile): Record<string, string[]> {
+  const raw = ownValue(profile, 'attributes');
+  const source = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  return Object.fromEntries(
+    Object.entries(source).map(([name, value]) => [name, (Array.isArray(value) ? value : [value]).map((v) => String(v))]),
+  );
+}
+
+/**
+ * Where the console's "Test sign-in" sends the owner: a real AuthnRequest (fresh authentication at
+ * the IdP) whose answer the ACS shows instead of signing anyone in.
+ */
+export async function samlTestSignInUrl(
+  ctx: DomainContext,
+  sp: SamlSpKeyPair | undefined,
+  req: Request,
+  res: Response,
+  orgId: string,
+): Promise<string> {
+  const connection = await getSamlConnection(ctx, orgId);
+  if (!connection) throw new NotFound('SAML connection', orgId);
+  const browserHash = bindBrowser(req, res, ctx.publicUrl);
+  const relayState = startTestSignIn(res, ctx.publicUrl);
+  return serviceProvider(ctx, orgId, connection, sp, { browserHash, forceAuthn: true }).getAuthorizeUrlAsync(
+    relayState,
+    req.get('host'),
+    {},
+  );
+}
+
 /**
  * Where to send someone signing out of seatd so that their IdP signs them out too: a LogoutRequest
  * naming the NameID and SessionIndex of their SAML sign-in, signed when seatd has a key pair (Okta
@@ -195,7 +228,7 @@ export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPai
     const browserHash = bindBrowser(req, res, ctx.publicUrl);
     // an application asked for a fresh sign-in (prompt=login, max_age): the IdP must authenticate again
     const forceAuthn = await wantsFreshSignIn(ctx, req);
-    const provider = serviceProvider(ctx, req.params.org as string, await connection, sp, { browserHash, forceAuthn });
+    const provider = serviceProvider(ctx, req.params.org as string, connection, sp, { browserHash, forceAuthn });
     const url = await provider.getAuthorizeUrlAsync('', req.get('host'), {});
     res.redirect(302, url);
   });
@@ -204,12 +237,18 @@ export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPai
     const orgId = req.params.org as string;
     const connection = await connectionOr404(req, res);
     if (!connection) return;
+    const test = testSignInOf(req, req.body?.RelayState);
     const refuse = (status: 401 | 403, reason: string, paragraphs: string[]) =>
-      refuseSsoSignIn(ctx, logger, req, res, { orgId, kind: 'saml', status, reason, paragraphs });
+      refuseSignInOrTest(ctx, logger, req, res, { orgId, kind: 'saml', status, reason, paragraphs, test });
+    if (test === 'foreign') {
+      return refuse(401, 'a test sign-in answered in another browser than the one that started it', [
+        'This answer belongs to a test sign-in started in another browser; nobody was signed in.',
+      ]);
+    }
     let profile: Profile | null;
     try {
       const browserHash = presentedBrowser(req);
-      ({ profile } = await serviceProvider(ctx, orgId, await connection, sp, { browserHash }).validatePostResponseAsync({
+      ({ profile } = await serviceProvider(ctx, orgId, connection, sp, { browserHash }).validatePostResponseAsync({
         SAMLResponse: String(req.body?.SAMLResponse ?? ''),
       }));
       if (!profile) throw new Error('no profile in the SAML response');
@@ -224,6 +263,9 @@ export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPai
       ]);
     }
     const identity = identityOf(profile, await connection);
+    if (test === 'test') {
+      return sendSsoTestResult(res, { ok: true, identity: { ...identity, nameId: profile.nameID, attributes: attributesOf(profile) } });
+    }
     if (!identity.email) return refuse(401, 'no email in the assertion', ['Your identity provider did not send an email address.']);
     const saml = { nameId: profile.nameID, ...(profile.sessionIndex ? { sessionIndex: profile.sessionIndex } : {}) };
     await admitAndSignIn(ctx, logger, req, res, { orgId, kind: 'saml', identity: { ...identity, email: identity.email }, saml });
@@ -242,7 +284,7 @@ export function samlRouter(ctx: DomainContext, logger: Logger, sp?: SamlSpKeyPai
     if (!connection) return;
     const message = (binding === 'redirect' ? req.query : (req.body ?? {})) as Record<string, unknown>;
     const container = Object.fromEntries(Object.entries(message).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
-    const provider = serviceProvider(ctx, orgId, await connection, sp);
+    const provider = serviceProvider(ctx, orgId, connection, sp);
     const refuse = async (reason: string) => {
       logger.warn({ orgId, reason }, 'SAML logout refused');
       await recordSignInFailure(ctx, { orgId, kind: 'saml-logout', message: reason });

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { DomainContext } from '../domain/context';
 import { resolveSession, startSession, SESSION_ABSOLUTE_MS, type ActiveSession, type IdpSignIn } from '../domain/sessions/sessions';
-import { lowerRole, roleAtLeast } from '../domain/provisioning/roles';
+import { lowerRole, roleAtLeast } from '../domain/orgs/roles';
 import type { Role } from '../domain/seatTypes';
 
 export const SESSION_COOKIE = 'seatd_session';

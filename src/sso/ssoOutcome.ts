@@ -10,6 +10,7 @@ import type { Logger } from '../logger';
 import { handOffToApplication, refusal } from '../op/handOff';
 import { sendPage } from '../web/page';
 import { signIn } from './session';
+import { sendSsoTestResult } from './ssoTestPage';
 
 /** The end of a SAML ACS or OIDC callback, the same for both protocols. */
 export type SsoKind = 'saml' | 'oidc';
@@ -30,6 +31,23 @@ export async function refuseSsoSignIn(
   if (status === 401) await recordSignInFailure(ctx, { orgId, kind, message: reason });
   if (await handOffToApplication(ctx, req, res, refusal(paragraphs, status === 403))) return;
   sendPage(res, status, status === 403 ? 'No free seat' : 'Sign-in failed', paragraphs);
+}
+
+/**
+ * A refusal during a console "Test sign-in" (see startTestSignIn) is recorded as any failure and
+ * shown on the test's result page; outside a test it is refuseSsoSignIn.
+ */
+export async function refuseSignInOrTest(
+  ctx: DomainContext,
+  logger: Logger,
+  req: Request,
+  res: Response,
+  refused: Parameters<typeof refuseSsoSignIn>[4] & { test: 'none' | 'test' | 'foreign' },
+): Promise<void> {
+  const { test, ...rest } = refused;
+  if (test === 'none') return refuseSsoSignIn(ctx, logger, req, res, rest);
+  await recordSignInFailure(ctx, { orgId: rest.orgId, kind: rest.kind, message: rest.reason });
+  sendSsoTestResult(res, { ok: false, reason: rest.reason });
 }
 
 /**

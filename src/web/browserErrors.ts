@@ -8,11 +8,12 @@ const BACK = { href: '/', text: 'Back to seatd' };
 
 /** Paths nobody serves get a seatd page, not Express's "Cannot GET". */
 export const browserNotFound: RequestHandler = (req, res) => {
-  sendPage(res, 404, 'Page not found', [`There is no page at ${req.path}.`], BACK);
+  const back = req.path.startsWith('/console') ? { href: '/console', text: 'Back to the console' } : BACK;
+  sendPage(res, 404, 'Page not found', [`There is no page at ${req.path}.`], back);
 };
 
 /** Domain errors by class, as a page a person can act on. */
-function statusOf(err: DomainError): { status: number; title: string } {
+export function pageStatusOf(err: DomainError): { status: number; title: string } {
   if (err instanceof NotFound) return { status: 404, title: 'Not found' };
   if (err instanceof Forbidden) return { status: 403, title: 'Not allowed' };
   if (err instanceof NoSeatAvailable) return { status: 409, title: 'No free seat' };
@@ -34,7 +35,7 @@ export function browserErrorHandler(logger: Logger): ErrorRequestHandler {
   return (err: HttpError, req, res, _next) => {
     if (res.headersSent) return void res.end();
     if (err instanceof DomainError) {
-      const { status, title } = statusOf(err);
+      const { status, title } = pageStatusOf(err);
       return sendPage(res, status, title, [err.message], { href: req.session ? '/console' : '/', text: 'Back' });
     }
     const status = err.status ?? err.statusCode;

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { html, htmlDocument } from './html';
+import { html, htmlDocument, type Html } from './html';
 import { sendHtml } from './sendHtml';
 
 const STYLE =
@@ -38,6 +38,27 @@ export function sendPage(
     }
   </main>`;
   sendHtml(res, status, htmlDocument({ title, style: STYLE, body }));
+}
+
+const FORM_STYLE =
+  STYLE +
+  'input{font:inherit;padding:.4rem;width:100%;box-sizing:border-box}button,a.button{font:inherit;display:inline-block;margin:.6rem .4rem .6rem 0;padding:.5rem 1rem;border:1px solid #1b1f23;border-radius:6px;background:#fff;color:#1b1f23;text-decoration:none;cursor:pointer}' +
+  '.error{color:#b00020}';
+
+/**
+ * The same small page with a form of its own (a work email, a choice of identity provider).
+ * `formAction` as sendHtml's: where its forms may lead beyond seatd.
+ */
+export function sendFormPage(res: Response, status: number, title: string, body: Html, options: { formAction?: string } = {}): void {
+  const page = htmlDocument({
+    title,
+    style: FORM_STYLE,
+    body: html`<main>
+      <h1>${title}</h1>
+      ${body}
+    </main>`,
+  });
+  sendHtml(res, status, page, options);
 }
 
 /** The page after a sign-out, wherever it ended (here, at the IdP, or both). */

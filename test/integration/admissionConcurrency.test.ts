@@ -68,7 +68,7 @@ describe('admission under concurrency, on a real SQLite file', () => {
   it('with the server under group commit and 2 other processes writing the same file at the same time', async () => {
     // as `seatd serve` runs: the transactions of one event-loop turn share a commit, holding the write lock for that turn
     ctx.groupCommit = createGroupCommit(ctx.db, createLogger('silent'));
-    const workers = await admitInWorkers(2, { pauseMs: 5 });
+    const workers = admitInWorkers(2, { pauseMs: 5 });
     // the server's burst starts once the other processes are writing, and runs over many turns, as requests arrive
     const workerRows = ctx.db.$client.prepare("SELECT count(*) AS n FROM audit_log WHERE org_id = ? AND actor LIKE 'sso:w%'");
     while ((workerRows.get(orgId) as { n: number }).n === 0) await new Promise((r) => setTimeout(r, 5));
@@ -78,7 +78,7 @@ describe('admission under concurrency, on a real SQLite file', () => {
         return admitSsoUser(ctx, orgId, { email: `s${i}@${domain}` });
       }),
     );
-    const workerOutcomes = workers.flat();
+    const workerOutcomes = (await workers).flat();
     await ctx.groupCommit.settled();
     const admitted = outcomes.filter((o) => o.status === 'fulfilled').length + workerOutcomes.filter((o) => o === 'admitted').length;
     expect(admitted).toBe(50);

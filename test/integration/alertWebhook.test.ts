@@ -1,6 +1,4 @@
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { processDueDeliveries, listDeliveries } from '../../src/domain/alerts/alertDelivery';
 import { updateAlertSettings } from '../../src/domain/alerts/alertSettings';
 import { admitSsoUser } from '../../src/domain/provisioning/admission';
@@ -13,25 +11,7 @@ import { startDeliveryWorker } from '../../src/alerts/deliveryWorker';
 import { capturedLog } from '../support/capturedLog';
 import { OPERATOR_TOKEN } from '../support/testApp';
 import { scimOrg, tokenFor } from '../support/httpFixtures';
-
-type Received = { headers: http.IncomingHttpHeaders; body: string };
-
-/** A real HTTP receiver on loopback that answers with the statuses it is told to, in order. */
-async function startReceiver(statuses: number[]) {
-  const received: Received[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body });
-      res.statusCode = statuses[Math.min(received.length - 1, statuses.length - 1)]!;
-      res.end();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/seatd`;
-  return { url, received, close: () => new Promise<void>((r) => server.close(() => r())) };
-}
+import { startReceiver } from '../support/webhookReceiver';
 
 describe('alert webhook delivery', () => {
   let ctx: TestContext;

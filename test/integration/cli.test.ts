@@ -7,7 +7,7 @@ import request from 'supertest';
 import { createApp } from '../../src/app';
 import { migrateDatabase, openDatabase } from '../../db/connection';
 import { ManualClock } from '../../src/domain/clock';
-import { createOrg } from '../../src/domain/orgs/orgs';
+import { createOrg } from '../../src/domain/onboarding/onboarding';
 import { acceptInvitation } from '../../src/domain/provisioning/invitations';
 import { linkFromOutbox, tokenOf } from '../support/outbox';
 import { createLogger } from '../../src/logger';

@@ -24,7 +24,7 @@ describe('concurrent SCIM writes to one user', () => {
       .expect(201);
     await t.ctx.groupCommit?.settled();
     const roles = (prefix: string) => Array.from({ length: 40 }, (_, i) => `${prefix}${i}`);
-    const elsewhere = await runWorkers(
+    const elsewhere = runWorkers(
       ['w', 'x'].map((prefix) => ({
         op: 'scimPatch',
         dbFile: t.ctx.dbFile,
@@ -42,7 +42,7 @@ describe('concurrent SCIM writes to one user', () => {
         .send({ schemas: [PATCH], Operations: [{ op: 'add', path: 'roles', value: [{ value: role }] }] });
       here.push(`${role}:${res.status}`);
     }
-    const outcomes = [...here, ...elsewhere.flat()];
+    const outcomes = [...here, ...(await elsewhere).flat()];
     const acknowledged = outcomes.filter((o) => o.endsWith(':200')).map((o) => o.split(':')[0]);
     // a PATCH that kept meeting other writers may give up with 412 (never silently); all else succeeded
     expect(outcomes.filter((o) => !/:(200|412)$/.test(o))).toEqual([]);

@@ -52,7 +52,7 @@ describe('the console of a large org: members pages, search, the renewal line', 
     expect(found.text).toContain('1–10 of 10');
     expect(emails(found.text)).toEqual(Array.from({ length: 10 }, (_, i) => `user01${i}`));
     const none = await agent.get(`/console/members?q=${encodeURIComponent('<b>nobody')}`).expect(200);
-    expect(none.text).toContain('No member’s email contains “&lt;b&gt;nobody”.');
+    expect(none.text).toContain('No member’s name or email contains “&lt;b&gt;nobody”.');
     expect(none.text).not.toContain('<b>nobody');
   });
 

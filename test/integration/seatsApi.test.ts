@@ -2,7 +2,7 @@ import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/testApp';
 import { orgWithToken, SEED_CHANGE, tokenFor } from '../support/httpFixtures';
 import { linkFromOutbox, tokenOf } from '../support/outbox';
-import { renewDueContracts } from '../../src/domain/ledger/renewal';
+import { renewDueContracts } from '../../src/domain/renewal/renewal';
 
 describe('org API: seats, quotes, purchases, invoices, renewal, audit', () => {
   let t: TestApp;
@@ -30,7 +30,7 @@ describe('org API: seats, quotes, purchases, invoices, renewal, audit', () => {
       ['add_standard', 5, 30000, 150000],
       ['upgrade_standard_to_premium', 10, 30000, 300000],
     ]);
-    await request(t.app).get(url('/invoices')).set(auth).expect(200, { invoices: [] });
+    await request(t.app).get(url('/invoices')).set(auth).expect(200, { invoices: [], nextCursor: null });
 
     const bought = await request(t.app)
       .post(url('/seats/purchases'))

@@ -18,6 +18,8 @@ export function createTestApp(
     /** Tests that call every route without credentials on purpose raise the failed-authentication limit. */
     authFailuresPerMinute?: number;
     publicUrl?: string;
+    /** The seller on invoices (INVOICE_SELLER_NAME, INVOICE_SELLER_ADDRESS). */
+    seller?: { name: string; address: string[] };
   } = {},
 ): TestApp {
   const publicUrl = options.publicUrl ?? 'http://seatd.test';
@@ -32,6 +34,7 @@ export function createTestApp(
       samlSp: options.samlSp,
       outboundAllowPrivateNetworks: options.outboundAllowPrivateNetworks ?? true,
       authFailuresPerMinute: options.authFailuresPerMinute,
+      seller: options.seller,
     },
     logger,
   });

@@ -4,11 +4,13 @@ import path from 'node:path';
 import { migrateDatabase, openDatabase, type Db } from '../../db/connection';
 import { ManualClock } from '../../src/domain/clock';
 import type { DomainContext } from '../../src/domain/context';
-import { createGroupCommit } from '../../src/composition';
-import { createOrg, type CreatedOrg } from '../../src/domain/orgs/orgs';
+import { createGroupCommit, reactToEvents } from '../../src/composition';
+import { createOrg, type CreatedOrg } from '../../src/domain/onboarding/onboarding';
 import { createOutboxMailer } from '../../src/mail/mailer';
 import { createLogger, type Logger } from '../../src/logger';
-import type { CreateOrgInput } from '../../src/domain/orgs/orgInput';
+import type { CreateOrgInput } from '../../src/domain/onboarding/orgInput';
+import { acceptInvitation } from '../../src/domain/provisioning/invitations';
+import { linkFromOutbox, tokenOf } from './outbox';
 
 export type TestContext = DomainContext & { db: Db; clock: ManualClock; dbFile: string; outboxDir: string; close: () => void };
 
@@ -28,7 +30,7 @@ export function createTestContext(
   const clock = new ManualClock(now);
   const outboxDir = path.join(dir, 'outbox');
   const groupCommit = options.groupCommit ? createGroupCommit(db, logger, options.beforeCommit) : undefined;
-  return {
+  const ctx: TestContext = {
     db,
     clock,
     dbFile,
@@ -42,6 +44,8 @@ export function createTestContext(
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+  reactToEvents(ctx);
+  return ctx;
 }
 
 let orgCounter = 0;
@@ -73,4 +77,15 @@ export function seedOrgInput(overrides: SeedOrgOverrides = {}): CreateOrgInput {
 /** Async because creating an org mails the primary owner's invitation (to the test's outbox folder). */
 export function createSeedOrg(ctx: DomainContext, overrides: SeedOrgOverrides = {}): Promise<CreatedOrg> {
   return createOrg(ctx, seedOrgInput(overrides), 'test');
+}
+
+/** A seed org whose primary owner has accepted the invitation (and so can sign in); answers the org and its domain. */
+export async function createSeedOrgWithOwner(
+  ctx: TestContext,
+  overrides: SeedOrgOverrides = {},
+): Promise<{ org: CreatedOrg; orgId: string; domain: string }> {
+  const org = await createSeedOrg(ctx, overrides);
+  const domain = org.domains[0]!;
+  await acceptInvitation(ctx, tokenOf(linkFromOutbox(ctx.outboxDir, `owner@${domain}`)));
+  return { org, orgId: org.id, domain };
 }

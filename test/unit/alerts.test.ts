@@ -1,8 +1,9 @@
 import { isPrivateAddress } from '../../src/net/outbound';
 import { listAlerts, acknowledgeAlert, forecastSeats } from '../../src/domain/alerts/alerts';
-import { forecastExhaustion, reachedThresholds, usagePercent } from '../../src/domain/alerts/thresholds';
+import { forecastExhaustion, reachedThresholds, seatsToClear, usagePercent } from '../../src/domain/alerts/thresholds';
 import { updateAlertSettings } from '../../src/domain/alerts/alertSettings';
 import { listDeliveries } from '../../src/domain/alerts/alertDelivery';
+import { listDeliveryRows } from '../../src/domain/alerts/alertRepository';
 import { confirmSeatChange } from '../../src/domain/ledger/ledger';
 import { NoSeatAvailable } from '../../src/domain/errors';
 import { admitSsoUser } from '../../src/domain/provisioning/admission';
@@ -31,6 +32,21 @@ describe('thresholds (pure)', () => {
   });
 });
 
+/** The owners' alert mails queued for an org, newest first. */
+const listDeliveryPayloads = async (ctx: TestContext, orgId: string) =>
+  (await listDeliveryRows(ctx.db, orgId)).filter((d) => d.channel === 'email').map((d) => d.payload as { subject: string; text: string });
+
+describe('seatsToClear: what "Add seats" fills in', () => {
+  it.each([
+    ['a full pool, thresholds 90/100', { purchased: 10, assigned: 10 }, 'pool_threshold', 0, 2], // 10 of 12 = 83%
+    ['at 90%', { purchased: 10, assigned: 9 }, 'pool_threshold', 0, 1], // 9 of 11 = 81%
+    ['three refused, none free', { purchased: 10, assigned: 10 }, 'seat_refused', 3, 3],
+    ['three refused, one free', { purchased: 10, assigned: 9 }, 'seat_refused', 3, 2],
+  ] as const)('%s', (_name, pool, kind, refusedPeople, expected) => {
+    expect(seatsToClear(pool, { kind, refusedPeople }, [90, 100])).toBe(expected);
+  });
+});
+
 describe('seat exhaustion alerts', () => {
   let ctx: TestContext;
   let orgId: string;
@@ -46,15 +62,41 @@ describe('seat exhaustion alerts', () => {
   });
   afterEach(() => ctx.close());
 
-  it('opens one alert per threshold as the pool crosses 90% and 100%, never twice', async () => {
+  it('opens one alert per pool at 90% that escalates to 100%, never a second one', async () => {
     for (let i = 1; i <= 7; i++) await admit(i); // owner invitation + 7 = 8 of 10
     expect(await listAlerts(ctx, orgId)).toEqual([]);
     await admit(8); // 9 of 10 = 90%
-    expect((await listAlerts(ctx, orgId)).map((a) => [a.kind, a.threshold, a.status])).toEqual([['pool_threshold', 90, 'open']]);
-    await admit(9); // 100%
+    const [opened] = await listAlerts(ctx, orgId);
+    expect([opened!.kind, opened!.threshold, opened!.status]).toEqual(['pool_threshold', 90, 'open']);
+    await acknowledgeAlert(ctx, orgId, opened!.id, owner);
+    await admit(9); // 100%: the same alert escalates, and is open again for the owners to see
     const alerts = await listAlerts(ctx, orgId);
-    expect(alerts.map((a) => a.threshold).sort()).toEqual([100, 90]);
-    expect(alerts.every((a) => a.count === 1)).toBe(true);
+    expect(alerts.map((a) => [a.id, a.threshold, a.status, a.count])).toEqual([[opened!.id, 100, 'open', 2]]);
+    expect(alerts[0]!.message).toBe('100% of Standard seats are in use');
+    expect((await listDeliveries(ctx, orgId)).filter((d) => d.channel === 'email').map((d) => d.event)).toEqual(['alert.opened']); // one mail: the burst's
+  });
+
+  it('steps an escalated alert down when seats bring the pool under 100% but not under 90%', async () => {
+    for (let i = 1; i <= 9; i++) await admit(i); // 10 of 10
+    await confirmSeatChange(
+      ctx,
+      orgId,
+      { add: { standard: 1, premium: 0 }, upgrade: { standardToPremium: 0 } },
+      { idempotencyKey: 's', actor: 'test' },
+    );
+    expect((await listAlerts(ctx, orgId, ['open'])).map((a) => a.threshold)).toEqual([90]); // 10 of 11 = 90%
+  });
+
+  it('mails the owners used of total and the refused people, one mail for the alerts of one burst', async () => {
+    for (let i = 1; i <= 9; i++) await admit(i); // 10 of 10: the threshold alert's mail is queued, not yet sent
+    await expect(admit(10)).rejects.toThrow(NoSeatAvailable);
+    await expect(admit(11)).rejects.toThrow(NoSeatAvailable);
+    const mails = await listDeliveryPayloads(ctx, orgId);
+    expect(mails).toHaveLength(1);
+    expect(mails[0]!.subject).toContain('2 seat alerts');
+    expect(mails[0]!.text).toContain('10 of 10 Standard seats are in use.');
+    expect(mails[0]!.text).toContain(`- user10@${domain} (jit,`);
+    expect(mails[0]!.text).toContain(`- user11@${domain} (jit,`);
   });
 
   it('folds every refusal into one open alert per pool, with the refused people', async () => {
@@ -77,7 +119,7 @@ describe('seat exhaustion alerts', () => {
   it('resolves the alerts when seats are added, and opens new ones if the pool fills again', async () => {
     for (let i = 1; i <= 9; i++) await admit(i);
     await expect(admit(10)).rejects.toThrow(NoSeatAvailable);
-    expect(await listAlerts(ctx, orgId, ['open'])).toHaveLength(3);
+    expect(await listAlerts(ctx, orgId, ['open'])).toHaveLength(2); // the pool's threshold alert (at 100%) and the refusal alert
     await confirmSeatChange(
       ctx,
       orgId,
@@ -86,10 +128,10 @@ describe('seat exhaustion alerts', () => {
     );
     expect(await listAlerts(ctx, orgId, ['open', 'acknowledged'])).toEqual([]);
     const resolved = await listAlerts(ctx, orgId, ['resolved']);
-    expect(resolved).toHaveLength(3);
+    expect(resolved).toHaveLength(2);
     expect(resolved.every((a) => a.resolvedReason === 'seats added')).toBe(true);
     for (let i = 10; i <= 14; i++) await admit(i); // 15 of 15
-    expect((await listAlerts(ctx, orgId, ['open'])).map((a) => a.threshold).sort()).toEqual([100, 90]);
+    expect((await listAlerts(ctx, orgId, ['open'])).map((a) => a.threshold)).toEqual([100]);
   });
 
   it('keeps an acknowledged alert deduplicating, and refuses to acknowledge a resolved one', async () => {
@@ -98,8 +140,10 @@ describe('seat exhaustion alerts', () => {
     const acked = await acknowledgeAlert(ctx, orgId, alert!.id, owner);
     expect(acked.status).toBe('acknowledged');
     expect(acked.acknowledgedBy).toBe('test-owner');
-    await admit(9);
-    expect((await listAlerts(ctx, orgId)).filter((a) => a.threshold === 90)).toHaveLength(1);
+    await admit(9); // 100%: still the one alert, escalated
+    expect((await listAlerts(ctx, orgId)).filter((a) => a.kind === 'pool_threshold').map((a) => [a.id, a.threshold])).toEqual([
+      [alert!.id, 100],
+    ]);
     await confirmSeatChange(
       ctx,
       orgId,

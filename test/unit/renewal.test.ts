@@ -2,7 +2,7 @@ import { listAlerts } from '../../src/domain/alerts/alerts';
 import { listAudit } from '../../src/domain/audit/auditLog';
 import { NoSeatAvailable, Invalid } from '../../src/domain/errors';
 import { checkLedgerConsistency, confirmSeatChange, getSeatUsage, listInvoices, quoteSeatChange } from '../../src/domain/ledger/ledger';
-import { overdueContracts, renewDueContracts } from '../../src/domain/ledger/renewal';
+import { overdueContracts, renewDueContracts } from '../../src/domain/renewal/renewal';
 import { verifyLedgers } from '../../src/domain/ledger/verify';
 import { setMemberActive } from '../../src/domain/provisioning/memberChanges';
 import { provisionScimUser } from '../../src/domain/provisioning/scimProvisioning';

@@ -1,62 +1,34 @@
 import crypto from 'node:crypto';
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
-import { acknowledgeAlert, forecastSeats, listAlerts } from '../../domain/alerts/alerts';
+import express, { Router, type Request, type Response } from 'express';
+import { acknowledgeAlert, forecastSeats, listAlerts, seatsToCloseAlert } from '../../domain/alerts/alerts';
 import type { DomainContext } from '../../domain/context';
 import { DomainError } from '../../domain/errors';
-import { confirmSeatChange, getInvoice, getSeatUsage, listInvoices, quoteRenewal, quoteSeatChange } from '../../domain/ledger/ledger';
-import type { PricedLine, SeatChange } from '../../domain/ledger/seatChange';
-import { queryMembers } from '../../domain/orgs/memberQuery';
+import { confirmSeatChange, getSeatUsage, quoteRenewal, quoteSeatChange } from '../../domain/ledger/ledger';
+import type { SeatChange } from '../../domain/ledger/seatChange';
 import { inviteMember, listInvitations, resendInvitation, revokeInvitation } from '../../domain/provisioning/invitations';
-import { updateMemberSettings } from '../../domain/provisioning/memberChanges';
+import { removeMember, updateMemberSettings } from '../../domain/provisioning/memberChanges';
+import { canGrantRole } from '../../domain/orgs/roles';
+import { memberDirectory, type DirectoryEntry } from '../../domain/directory/memberDirectory';
 import { listRefusals } from '../../domain/provisioning/refusals';
-import { roleAtLeast, type By } from '../../domain/provisioning/roles';
 import { getOrg } from '../../domain/orgs/orgs';
-import { SEAT_TYPES, type Role, type SeatType } from '../../domain/seatTypes';
+import { SEAT_TYPES, type SeatType } from '../../domain/seatTypes';
 import type { Logger } from '../../logger';
-import { sendPage } from '../../web/page';
-import { sendHtml } from '../../web/sendHtml';
 import { requireCsrf } from '../../web/csrf';
+import { pageStatusOf } from '../../web/browserErrors';
 import { parseInput } from '../../domain/validation';
 import { inviteBody } from '../requestSchemas';
 import { z } from 'zod';
-import { formatMoney, html, layout, type Html } from './html';
+import { formatMoney, html, type Html } from './html';
+import { invoicePages, linesTable } from './invoicePages';
+import type { Seller } from '../../domain/ledger/invoiceDocuments';
+import { by, csrfField, isOwner, page, requireConsole, SEAT_NAME, when } from './consoleKit';
 
 /** Members listed per console page; the rest are a Next link or a search away. */
 const MEMBERS_PER_PAGE = 100;
 
-const SEAT_NAME: Record<SeatType, string> = { standard: 'Standard', premium: 'Premium' };
 const consoleInviteForm = inviteBody.extend({ _csrf: z.string(), seatType: z.enum(SEAT_TYPES) });
 const seatTypeForm = z.object({ seatType: z.enum(SEAT_TYPES) });
-const isOwner = (role: Role) => roleAtLeast(role, 'owner');
-
-function by(req: Request): By {
-  return { actor: `member:${req.session!.member.id}`, role: req.session!.member.role };
-}
-
-function page(req: Request, res: Response, title: string, body: Html, status = 200): void {
-  const s = req.session!;
-  sendHtml(res, status, layout({ title, orgName: s.orgName, csrfToken: s.csrfToken, role: s.member.role, body }));
-}
-
-/** Console pages need a session of an admin or above; members are sent to their welcome page. */
-function requireConsole(minRole: Role) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (!req.session) {
-      return sendPage(res, 401, 'Sign in first', [
-        "Sign in through your organization's single sign-on, or ask the operator for a console sign-in link (seatd login-link).",
-      ]);
-    }
-    if (!roleAtLeast(req.session.member.role, 'admin')) return res.redirect(303, '/welcome');
-    if (!roleAtLeast(req.session.member.role, minRole)) {
-      return page(req, res, 'Not allowed', html`<p class="error" role="alert">This page is for owners of the organization.</p>`, 403);
-    }
-    next();
-  };
-}
-
-function csrfField(req: Request): Html {
-  return html`<input type="hidden" name="_csrf" value="${req.session!.csrfToken}" />`;
-}
+const SOURCE_NAME = { manual: 'Invitation', jit: 'JIT (SSO)', scim: 'SCIM' } as const;
 
 function count(value: unknown): number {
   const n = Number(value ?? 0);
@@ -130,46 +102,25 @@ async function seatUsageSection(ctx: DomainContext, req: Request): Promise<Html>
   </section>`;
 }
 
-/** The lines of a quote or an invoice, with their total: the review step shows what the invoice will say. */
-function linesTable(heading: string, lines: PricedLine[], currency: string, total: number, testId: string): Html {
-  return html`<table>
-    <thead>
-      <tr>
-        <th>${heading}</th>
-        <th class="num">Quantity</th>
-        <th class="num">Each</th>
-        <th class="num">Amount</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${lines.map(
-        (l) =>
-          html`<tr>
-            <td>${l.description}</td>
-            <td class="num">${l.quantity}</td>
-            <td class="num">${formatMoney(l.unitAmount, currency)}</td>
-            <td class="num">${formatMoney(l.amount, currency)}</td>
-          </tr>`,
-      )}
-    </tbody>
-    <tfoot>
-      <tr>
-        <th colspan="3">Total</th>
-        <td class="num"><strong data-testid="${testId}">${formatMoney(total, currency)}</strong></td>
-      </tr>
-    </tfoot>
-  </table>`;
-}
-
-export function consoleRoutes(ctx: DomainContext, logger: Logger): Router {
+export function consoleRoutes(ctx: DomainContext, logger: Logger, options: { seller: Seller }): Router {
   const router = Router();
+  router.use(invoicePages(ctx, options.seller));
   const forms = express.urlencoded({ extended: false, limit: '64kb' });
-  const admin = requireConsole('admin');
-  const owner = requireConsole('owner');
+  const admin = requireConsole(ctx, 'admin');
+  const owner = requireConsole(ctx, 'owner');
 
   router.get('/console', admin, async (req, res) => {
     const orgId = req.session!.orgId;
     const alerts = await listAlerts(ctx, orgId, ['open', 'acknowledged']);
+    const owns = isOwner(req.session!.member.role);
+    const addSeats = new Map<string, string>();
+    for (const a of alerts) {
+      const n = await seatsToCloseAlert(ctx, orgId, a);
+      addSeats.set(
+        a.id,
+        `/console/seats/edit?${new URLSearchParams({ [a.seatType === 'standard' ? 'addStandard' : 'addPremium']: String(n) })}`,
+      );
+    }
     const refusals = await listRefusals(ctx, orgId, 20);
     const notice = req.query.resolved ? html`<p class="notice" role="status">Seats added; the alerts they answered are resolved.</p>` : '';
     page(
@@ -185,6 +136,7 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger): Router {
                   (a) =>
                     html`<div class="alert" role="alert">
                       <strong>${a.message}</strong> (${a.status}, since ${a.openedAt.slice(0, 16).replace('T', ' ')} UTC)
+                      ${owns ? html`<a class="button" href="${addSeats.get(a.id)}">Add seats</a>` : ''}
                       ${a.status === 'open' ? html`<form method="post" action="/console/alerts/${a.id}/ack" style="display:inline">${csrfField(req)}<button type="submit">Acknowledge</button></form>` : ''}
                     </div>`,
                 )
@@ -247,7 +199,13 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger): Router {
     );
   };
 
-  router.get('/console/seats/edit', owner, (req, res) => editor(req, res, {}));
+  // "Add seats" on an alert opens the editor with the seats that would close it
+  router.get('/console/seats/edit', owner, (req, res) =>
+    editor(req, res, {
+      addStandard: Math.max(0, count(req.query.addStandard) || 0),
+      addPremium: Math.max(0, count(req.query.addPremium) || 0),
+    }),
+  );
 
   router.post('/console/seats/review', forms, owner, requireCsrf, async (req, res) => {
     const change = changeFrom(req.body);
@@ -298,62 +256,11 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger): Router {
     }
   });
 
-  router.get('/console/invoices', owner, async (req, res) => {
-    const invoices = await listInvoices(ctx, req.session!.orgId);
-    page(
-      req,
-      res,
-      'Invoices',
-      invoices.length
-        ? html`<table>
-            <thead>
-              <tr>
-                <th>Number</th>
-                <th>Issued</th>
-                <th class="num">Total</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${invoices.map(
-                (i) =>
-                  html`<tr>
-                    <td><a href="/console/invoices/${i.id}">${i.number}</a></td>
-                    <td>${i.issuedAt.slice(0, 10)}</td>
-                    <td class="num">${formatMoney(i.total, i.currency)}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`
-        : html`<p>No invoices yet.</p>`,
-    );
-  });
-
-  router.get('/console/invoices/:id', owner, async (req, res) => {
-    const invoice = await getInvoice(ctx, req.session!.orgId, req.params.id as string);
-    const resolvedNow = req.query.new ? (await listAlerts(ctx, req.session!.orgId, ['open', 'acknowledged'])).length === 0 : false;
-    page(
-      req,
-      res,
-      `Invoice ${invoice.number}`,
-      html`${req.query.new ? html`<p class="notice" role="status">Seats updated and invoiced.${resolvedNow ? ' No seat alert is open any more.' : ''}</p>` : ''}
-        <p>
-          Issued ${invoice.issuedAt.slice(0, 10)}, effective ${invoice.effectiveDate}, ${invoice.remainingMonths} months remaining in the
-          term.
-        </p>
-        ${linesTable('Line', invoice.lines, invoice.currency, invoice.total, 'invoice-total')}
-        <p><a href="/console">Back to seats</a></p>`,
-    );
-  });
-
   router.get('/console/members', admin, async (req, res) => {
     const orgId = req.session!.orgId;
     const find = typeof req.query.q === 'string' ? req.query.q.trim().toLowerCase().slice(0, 200) : '';
     const pageOf = (n: number) =>
-      queryMembers(ctx, orgId, {
-        filter: find ? { field: 'email', op: 'co', value: find } : undefined,
-        offset: (n - 1) * MEMBERS_PER_PAGE,
-        limit: MEMBERS_PER_PAGE,
-      });
+      memberDirectory(ctx, orgId, { ...(find ? { find } : {}), offset: (n - 1) * MEMBERS_PER_PAGE, limit: MEMBERS_PER_PAGE });
     let pageNumber = Math.max(1, Number.parseInt(String(req.query.page ?? '1'), 10) || 1);
     let { members, total } = await pageOf(pageNumber);
     // a page past the end (a stale link, members removed since) shows the last page, with its way back
@@ -362,6 +269,19 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger): Router {
       pageNumber = lastPage;
       ({ members, total } = await pageOf(pageNumber));
     }
+    const myRole = req.session!.member.role;
+    const actions = (m: DirectoryEntry) => {
+      if (m.role === 'primary_owner' || m.id === req.session!.member.id || !canGrantRole(myRole, m.role)) return '';
+      const button = (action: string, label: string) =>
+        html`<form method="post" action="/console/members/${m.id}/${action}" style="display:inline">
+          ${csrfField(req)}<button type="submit" aria-label="${label} ${m.email}">${label}</button>
+        </form>`;
+      return html`${m.status === 'active' ? button('deactivate', 'Deactivate') : m.status === 'deactivated' ? button('reactivate', 'Reactivate') : ''}
+        <details style="display:inline-block">
+          <summary>Remove…</summary>
+          ${button('remove', 'Remove')}
+        </details>`;
+    };
     const offset = (pageNumber - 1) * MEMBERS_PER_PAGE;
     const pageLink = (n: number) => `/console/members?${new URLSearchParams({ ...(find ? { q: find } : {}), page: String(n) })}`;
     const invitations = (await listInvitations(ctx, orgId, 'pending')).concat(await listInvitations(ctx, orgId, 'expired'));
@@ -394,11 +314,11 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger): Router {
         <section aria-labelledby="members-h">
           <h2 id="members-h">Members</h2>
           <form method="get" action="/console/members" role="search">
-            <label for="q">Find by email</label> <input type="search" id="q" name="q" value="${find}" />
+            <label for="q">Find by name or email</label> <input type="search" id="q" name="q" value="${find}" />
             <button type="submit">Find</button>${find ? html` <a href="/console/members">Show all</a>` : ''}
           </form>
           <p id="members-range">
-            ${total ? `${offset + 1}–${offset + members.length} of ${total}` : find ? `No member’s email contains “${find}”.` : 'No members yet.'}
+            ${total ? `${offset + 1}–${offset + members.length} of ${total}` : find ? `No member’s name or email contains “${find}”.` : 'No members yet.'}
           </p>
           ${
             total > MEMBERS_PER_PAGE
@@ -411,24 +331,34 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger): Router {
           <table>
             <thead>
               <tr>
+                <th>Name</th>
                 <th>Email</th>
                 <th>Role</th>
-                <th>Status</th>
                 <th>Seat type</th>
+                <th>Source</th>
+                <th>Groups</th>
+                <th>Status</th>
+                <th>Last sign-in</th>
+                <th></th>
               </tr>
             </thead>
             <tbody>
               ${members.map(
                 (m) =>
                   html`<tr>
+                    <td>${[m.givenName, m.familyName].filter(Boolean).join(' ') || m.displayName || ''}</td>
                     <td>${m.email}</td>
                     <td>${m.role.replace('_', ' ')}</td>
-                    <td>${m.status.replace('_', ' ')}</td>
                     <td>
                       <form method="post" action="/console/members/${m.id}/seat-type">
                         ${csrfField(req)}${seatSelect('seatType', m.seatType)} <button type="submit">Change</button>
                       </form>
                     </td>
+                    <td>${SOURCE_NAME[m.source]}</td>
+                    <td>${m.groups.join(', ')}</td>
+                    <td>${m.status.replace('_', ' ')}</td>
+                    <td>${when(m.lastSignInAt)}</td>
+                    <td>${actions(m)}</td>
                   </tr>`,
               )}
             </tbody>
@@ -480,10 +410,10 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger): Router {
       page(
         req,
         res,
-        'Members',
+        pageStatusOf(err).title,
         html`${errorBox(err)}
           <p><a href="/console/members">Back to members</a></p>`,
-        400,
+        pageStatusOf(err).status,
       );
     }
   };
@@ -510,6 +440,17 @@ export function consoleRoutes(ctx: DomainContext, logger: Logger): Router {
       ),
     ),
   );
+  const memberAction = (action: string, work: (req: Request, memberId: string) => unknown) =>
+    router.post(
+      `/console/members/:id/${action}`,
+      forms,
+      admin,
+      requireCsrf,
+      act((req) => work(req, req.params.id as string)),
+    );
+  memberAction('deactivate', (req, id) => updateMemberSettings(ctx, req.session!.orgId, id, { active: false }, by(req)));
+  memberAction('reactivate', (req, id) => updateMemberSettings(ctx, req.session!.orgId, id, { active: true }, by(req)));
+  memberAction('remove', (req, id) => removeMember(ctx, req.session!.orgId, id, by(req)));
   router.post(
     '/console/invitations/:id/resend',
     forms,

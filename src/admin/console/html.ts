@@ -1,16 +1,10 @@
 import { html, htmlDocument, Html } from '../../web/html';
 
 export { html, Html };
+export { formatMoney } from '../../domain/money';
 
-/** Minor units to a display string without floating point: 450000 USD → "USD 4,500.00". */
-export function formatMoney(amount: number, currency: string): string {
-  const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  const negative = amount < 0;
-  const text = String(Math.abs(amount)).padStart(digits + 1, '0');
-  const major = text.slice(0, text.length - digits) || '0';
-  const minor = digits ? `.${text.slice(text.length - digits)}` : '';
-  return `${negative ? '−' : ''}${currency} ${major.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${minor}`;
-}
+/** The console's one script: copy buttons, added to pages that work without them. */
+export const COPY_SCRIPT_PATH = '/console/copy.js';
 
 const STYLE = `
 body{font-family:system-ui,sans-serif;margin:0;color:#1b1f23;line-height:1.45}
@@ -27,18 +21,27 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 button,.button{font:inherit;padding:.3rem .8rem;cursor:pointer}
 label{display:inline-block;min-width:14rem}input[type=number]{width:6rem}
 .pencil{text-decoration:none;font-size:1.1rem}
+.copy input{width:36rem;max-width:100%;font-family:ui-monospace,monospace}
+details{margin:.3rem 0}summary{cursor:pointer}
+.parties{display:flex;gap:3rem}.parties h2{font-size:1rem;margin-bottom:.2rem}small{color:#555}
+@media print{header,nav,form,.noprint{display:none}main{margin:0;max-width:none}}
 `;
 
 export function layout(input: { title: string; orgName: string; csrfToken: string; role: string; body: Html }): Html {
+  const owner = input.role === 'owner' || input.role === 'primary_owner';
   return htmlDocument({
     title: `${input.title} · ${input.orgName}`,
     style: STYLE,
     body: html`<header>
         <strong>${input.orgName}</strong>
         <nav aria-label="Console">
-          <a href="/console">Seats</a> ·
-          <a href="/console/members">Members</a
-          >${input.role === 'owner' || input.role === 'primary_owner' ? html` · <a href="/console/invoices">Invoices</a>` : ''}
+          <a href="/console">Seats</a> · <a href="/console/members">Members</a> · <a href="/console/log">Provisioning log</a> ·
+          <a href="/console/sso">Identity provider</a>${
+            owner
+              ? html` · <a href="/console/scim">SCIM</a> · <a href="/console/api-tokens">API tokens</a> ·
+                  <a href="/console/invoices">Invoices</a>`
+              : ''
+          }
         </nav>
         <form method="post" action="/logout">
           <input type="hidden" name="_csrf" value="${input.csrfToken}" /><button type="submit">Sign out</button>
@@ -47,6 +50,7 @@ export function layout(input: { title: string; orgName: string; csrfToken: strin
       <main>
         <h1>${input.title}</h1>
         ${input.body}
-      </main>`,
+      </main>
+      <script src="${COPY_SCRIPT_PATH}" defer></script>`,
   });
 }

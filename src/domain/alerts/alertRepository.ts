@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte, inArray, isNull, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import { prepared } from '../prepared';
-import { alertDeliveries, alerts, seatRefusals } from '../../../db/schema';
+import { alertDeliveries, alerts, orgs, seatPools, seatRefusals } from '../../../db/schema';
+import type { SeatPool } from '../ledger/seatChange';
 import type { Queryable } from '../context';
 import type { SeatType } from '../seatTypes';
 import { firstRow } from '../rows';
@@ -33,6 +34,34 @@ export async function findUnresolvedAlert(
       .prepare(),
   );
   return statement.get({ orgId, kind, seatType, threshold });
+}
+
+/** A pool and its org's alert thresholds in one read; asked on every seat taken, so prepared once per connection. */
+export async function poolAndThresholds(
+  q: Queryable,
+  orgId: string,
+  seatType: SeatType,
+): Promise<{ pool: SeatPool; thresholds: number[] } | undefined> {
+  const statement = prepared(q, 'poolAndThresholds', (db) =>
+    db
+      .select({ purchased: seatPools.purchased, assigned: seatPools.assigned, thresholds: orgs.alertThresholds })
+      .from(seatPools)
+      .innerJoin(orgs, eq(orgs.id, seatPools.orgId))
+      .where(and(eq(seatPools.orgId, sql.placeholder('orgId')), eq(seatPools.seatType, sql.placeholder('seatType'))))
+      .prepare(),
+  );
+  const row = await statement.get({ orgId, seatType });
+  return row && { pool: { purchased: row.purchased, assigned: row.assigned }, thresholds: row.thresholds };
+}
+
+/** The pool's unresolved threshold alert (one per pool, escalating; the highest, where older data holds two). */
+export async function findUnresolvedThresholdAlert(q: Queryable, orgId: string, seatType: SeatType): Promise<AlertRow | undefined> {
+  return q
+    .select()
+    .from(alerts)
+    .where(and(eq(alerts.orgId, orgId), eq(alerts.kind, 'pool_threshold'), eq(alerts.seatType, seatType), ne(alerts.status, 'resolved')))
+    .orderBy(desc(alerts.threshold))
+    .then(firstRow);
 }
 
 export async function unresolvedAlerts(q: Queryable, orgId: string): Promise<AlertRow[]> {
@@ -84,18 +113,74 @@ export async function insertDeliveries(q: Queryable, rows: (typeof alertDeliveri
   if (rows.length) await q.insert(alertDeliveries).values(rows);
 }
 
-/** The delivery worker asks on every pass (each timer tick and each queued delivery), so prepared once per connection. */
-export async function dueDeliveries(q: Queryable, nowIso: string, limit: number): Promise<AlertDeliveryRow[]> {
-  const statement = prepared(q, 'dueDeliveries', (db) =>
-    db
-      .select()
+/**
+ * Claims due deliveries no live lease holds, for `workerId` until `leaseUntil`: one UPDATE under
+ * SQLite's write lock, so two processes never claim the same delivery. Asked on every pass of the
+ * worker, so prepared once per connection.
+ */
+export async function claimDueDeliveries(
+  q: Queryable,
+  workerId: string,
+  nowIso: string,
+  leaseUntil: string,
+  limit: number,
+): Promise<AlertDeliveryRow[]> {
+  const statement = prepared(q, 'claimDueDeliveries', (db) => {
+    const claimable = and(
+      eq(alertDeliveries.status, 'pending'),
+      lte(alertDeliveries.nextAttemptAt, sql.placeholder('now')),
+      or(isNull(alertDeliveries.leaseUntil), lte(alertDeliveries.leaseUntil, sql.placeholder('now'))),
+    );
+    const due = db
+      .select({ id: alertDeliveries.id })
       .from(alertDeliveries)
-      .where(and(eq(alertDeliveries.status, 'pending'), lte(alertDeliveries.nextAttemptAt, sql.placeholder('now'))))
+      .where(claimable)
       .orderBy(asc(alertDeliveries.nextAttemptAt))
-      .limit(sql.placeholder('limit'))
-      .prepare(),
+      .limit(sql.placeholder('limit'));
+    return db
+      .update(alertDeliveries)
+      .set({ claimedBy: sql`${sql.placeholder('workerId')}`, leaseUntil: sql`${sql.placeholder('leaseUntil')}` })
+      .where(and(inArray(alertDeliveries.id, due), claimable))
+      .returning()
+      .prepare();
+  });
+  return statement.all({ now: nowIso, limit, workerId, leaseUntil });
+}
+
+/** Records an attempt's outcome and ends the claim, only while `workerId` still holds it (else another worker has taken over). */
+export async function updateClaimedDelivery(
+  q: Queryable,
+  id: string,
+  workerId: string,
+  values: Partial<typeof alertDeliveries.$inferInsert>,
+): Promise<boolean> {
+  return (
+    (
+      await q
+        .update(alertDeliveries)
+        .set({ ...values, claimedBy: null, leaseUntil: null })
+        .where(and(eq(alertDeliveries.id, id), eq(alertDeliveries.claimedBy, workerId)))
+    ).changes === 1
   );
-  return statement.all({ now: nowIso, limit });
+}
+
+/** An alert mail to `destination` not yet tried: later alerts of the same burst join it instead of sending another. */
+export async function findUnsentEmail(q: Queryable, orgId: string, destination: string): Promise<AlertDeliveryRow | undefined> {
+  return q
+    .select()
+    .from(alertDeliveries)
+    .where(
+      and(
+        eq(alertDeliveries.orgId, orgId),
+        eq(alertDeliveries.channel, 'email'),
+        eq(alertDeliveries.destination, destination),
+        eq(alertDeliveries.status, 'pending'),
+        eq(alertDeliveries.attempts, 0),
+        isNull(alertDeliveries.claimedBy),
+      ),
+    )
+    .orderBy(asc(alertDeliveries.createdAt))
+    .then(firstRow);
 }
 
 export async function updateDelivery(q: Queryable, id: string, values: Partial<typeof alertDeliveries.$inferInsert>): Promise<void> {

@@ -4,7 +4,7 @@ import { inTransaction, type DomainContext } from '../context';
 import { NotFound } from '../errors';
 import { newSecret } from '../ids';
 import { findOrg, updateOrg } from '../orgs/orgRepository';
-import type { By } from '../provisioning/roles';
+import type { By } from '../orgs/roles';
 import { parseInput } from '../validation';
 
 export const alertSettingsInput = z.strictObject({

@@ -29,3 +29,21 @@ export function forecastExhaustion(
   const days = Math.ceil(available / perDay);
   return { date: new Date(today.getTime() + days * 86_400_000).toISOString().slice(0, 10), perDay };
 }
+
+/**
+ * Seats to add so an alert's condition no longer holds: for a threshold alert, enough to bring the
+ * pool below the lowest threshold; for a refusal alert, a seat for each refused person beyond what
+ * is free now. At least one.
+ */
+export function seatsToClear(
+  pool: SeatPool,
+  alert: { kind: 'pool_threshold' | 'seat_refused'; refusedPeople: number },
+  thresholds: readonly number[],
+): number {
+  if (alert.kind === 'seat_refused') return Math.max(1, alert.refusedPeople - (pool.purchased - pool.assigned));
+  const lowest = Math.min(...thresholds);
+  if (!Number.isFinite(lowest) || lowest <= 0) return 1;
+  // below `lowest` percent: floor(assigned × 100 / purchased) < lowest ⟺ purchased > assigned × 100 / lowest
+  const needed = Math.floor((pool.assigned * 100) / lowest) + 1;
+  return Math.max(1, needed - pool.purchased);
+}

@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, like, lt, or, sql } from 'drizzle-orm';
 import { auditLog } from '../../../db/schema';
 import type { Actor, Queryable } from '../context';
 import { prepared } from '../prepared';
@@ -53,7 +53,29 @@ export type AuditFilter = {
   /** ISO instants: at or after `from`, before `to`. */
   from?: string;
   to?: string;
+  /** Any of these targets (a person's email and member id). */
+  targets?: string[];
+  /** How the change came: the actor of SCIM, SSO (JIT), console and API writes, or the invitation actions. */
+  path?: AuditPath;
 };
+
+export const AUDIT_PATHS = ['invite', 'jit', 'scim', 'console', 'api'] as const;
+export type AuditPath = (typeof AUDIT_PATHS)[number];
+
+function pathCondition(path: AuditPath) {
+  switch (path) {
+    case 'invite':
+      return or(like(auditLog.action, 'invitation.%'), eq(auditLog.action, 'provisioning.invite'));
+    case 'jit':
+      return like(auditLog.actor, 'sso:%');
+    case 'scim':
+      return like(auditLog.actor, 'scim:%');
+    case 'console':
+      return like(auditLog.actor, 'member:%');
+    case 'api':
+      return like(auditLog.actor, 'api-token:%');
+  }
+}
 
 /** Newest first, paged by id, narrowed by the filters given. */
 export async function listAudit(q: Queryable, orgId: string, opts: AuditFilter): Promise<AuditRecord[]> {
@@ -69,9 +91,24 @@ export async function listAudit(q: Queryable, orgId: string, opts: AuditFilter):
     opts.target ? eq(auditLog.target, opts.target) : undefined,
     opts.from ? gte(auditLog.at, opts.from) : undefined,
     opts.to ? lt(auditLog.at, opts.to) : undefined,
+    opts.targets ? inArray(auditLog.target, opts.targets) : undefined,
+    opts.path ? pathCondition(opts.path) : undefined,
   );
   return (await q.select().from(auditLog).where(where).orderBy(desc(auditLog.id)).limit(opts.limit)).map((r) => ({
     ...r,
     details: r.details ?? undefined,
   }));
+}
+
+/** Who did `action` to each of `targets` (the first entry per target): who created a token, say. */
+export async function actorsOf(q: Queryable, orgId: string, action: string, targets: string[]): Promise<Map<string, Actor>> {
+  if (!targets.length) return new Map();
+  const rows = await q
+    .select({ target: auditLog.target, actor: auditLog.actor })
+    .from(auditLog)
+    .where(and(eq(auditLog.orgId, orgId), eq(auditLog.action, action), inArray(auditLog.target, targets)))
+    .orderBy(auditLog.id);
+  const found = new Map<string, Actor>();
+  for (const r of rows) if (r.target && !found.has(r.target)) found.set(r.target, r.actor);
+  return found;
 }

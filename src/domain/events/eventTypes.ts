@@ -16,7 +16,9 @@ export const EVENT_TYPES = [
   'invoice.created',
   'contract.renewed',
   'alert.opened',
+  'alert.escalated',
   'alert.resolved',
+  'webhook.disabled',
 ] as const;
 
 export type EventType = (typeof EVENT_TYPES)[number];

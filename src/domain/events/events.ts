@@ -4,6 +4,7 @@ import { inTransaction, type Actor, type DomainContext, type Queryable } from '.
 import { Gone } from '../errors';
 import { newId } from '../ids';
 import { prepared } from '../prepared';
+import { dispatchEvent } from './eventConsumers';
 import { eventActorOf, type EventActor, type EventType } from './eventTypes';
 import { firstRow } from '../rows';
 
@@ -18,7 +19,8 @@ export type SeatdEvent = {
 
 /**
  * Records a fact in the caller's transaction: the event commits with the change or not at all. Call
- * it where the change is made, with what a consumer needs to act without calling back.
+ * it where the change is made, with what a consumer needs to act without calling back. The
+ * connection's in-process consumers (alerts) react in the same transaction.
  */
 export async function recordEvent(
   q: Queryable,
@@ -39,14 +41,16 @@ export async function recordEvent(
       })
       .prepare(),
   );
-  await statement.run({
+  const recorded: SeatdEvent = {
     id: newId('evt'),
     type: event.type,
     orgId: event.orgId,
     occurredAt: at.toISOString(),
     actor: eventActorOf(event.actor),
     data: event.data,
-  });
+  };
+  await statement.run(recorded);
+  await dispatchEvent(q, recorded);
 }
 
 export type EventPage = { data: SeatdEvent[]; nextCursor: string };
@@ -80,17 +84,12 @@ export async function readEvents(
     )
     .orderBy(asc(events.seq))
     .limit(query.limit);
-  return {
-    data: rows.map((r) => ({
-      id: r.id,
-      type: r.type as EventType,
-      orgId: r.orgId,
-      occurredAt: r.occurredAt,
-      actor: r.actor as EventActor,
-      data: r.data,
-    })),
-    nextCursor: String(rows.at(-1)?.seq ?? after),
-  };
+  return { data: rows.map(toSeatdEvent), nextCursor: String(rows.at(-1)?.seq ?? after) };
+}
+
+/** An event as the feed and webhooks show it. */
+export function toSeatdEvent(r: typeof events.$inferSelect): SeatdEvent {
+  return { id: r.id, type: r.type as EventType, orgId: r.orgId, occurredAt: r.occurredAt, actor: r.actor as EventActor, data: r.data };
 }
 
 /** Deletes events older than the retention period, oldest first, remembering how far it went. Run by the server's sweep. */

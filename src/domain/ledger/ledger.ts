@@ -1,5 +1,4 @@
 import { calendarDateOf, formatCalendarDate, parseCalendarDate, addDays, addMonths } from '../calendarDate';
-import { checkPoolThresholds, resolveAlertsAfterSeatsAdded } from '../alerts/alerts';
 import { recordAudit } from '../audit/auditLog';
 import { inTransaction, type Actor, type DomainContext, type Queryable } from '../context';
 import { Conflict, Invalid, NoSeatAvailable, NotFound } from '../errors';
@@ -85,7 +84,7 @@ function requestHashOf(change: SeatChange, effectiveDate: string | undefined): s
   return sha256Hex(JSON.stringify([change.add.standard, change.add.premium, change.upgrade.standardToPremium, effectiveDate ?? null]));
 }
 
-function toInvoice(row: repo.InvoiceRow, lines: repo.InvoiceLineRow[]): Invoice {
+export function toInvoice(row: repo.InvoiceRow, lines: repo.InvoiceLineRow[]): Invoice {
   return {
     id: row.id,
     number: row.number,
@@ -156,7 +155,7 @@ export async function confirmSeatChange(
       quote.lines,
     );
     const before = await repo.readPools(tx, orgId);
-    const after = applySeatChange(await before, change);
+    const after = applySeatChange(before, change);
     const entry = (kind: 'add' | 'upgrade', seatType: SeatType, purchasedDelta: number) => ({
       orgId,
       kind,
@@ -176,8 +175,6 @@ export async function confirmSeatChange(
     for (const t of SEAT_TYPES) {
       if (after[t].purchased !== before[t].purchased) await repo.setPurchased(tx, orgId, t, after[t].purchased);
     }
-    await resolveAlertsAfterSeatsAdded(ctx, tx, orgId);
-    for (const t of SEAT_TYPES) await checkPoolThresholds(ctx, tx, orgId, t); // an upgrade fills the Standard pool
     const invoice = toInvoice((await repo.findInvoice(tx, orgId, id))!, await repo.readInvoiceLines(tx, id));
     await recordEvent(tx, now, { type: 'invoice.created', orgId, actor: opts.actor, data: { invoice } });
     await recordEvent(tx, now, {

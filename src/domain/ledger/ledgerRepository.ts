@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, like, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, like, lt, sql } from 'drizzle-orm';
 import { contracts, invoiceLines, invoices, seatLedgerEntries, seatPools } from '../../../db/schema';
 import type { Queryable } from '../context';
 import { prepared } from '../prepared';
@@ -115,6 +115,33 @@ export async function findInvoice(q: Queryable, orgId: string, id: string): Prom
 
 export async function listInvoiceRows(q: Queryable, orgId: string): Promise<InvoiceRow[]> {
   return q.select().from(invoices).where(eq(invoices.orgId, orgId)).orderBy(desc(invoices.issuedAt), desc(invoices.number));
+}
+
+/** One page of the org's invoices, newest first: numbers run in issue order, so the last number read is the cursor. */
+export async function listInvoiceRowsPage(
+  q: Queryable,
+  orgId: string,
+  page: { limit: number; beforeNumber?: string },
+): Promise<InvoiceRow[]> {
+  return q
+    .select()
+    .from(invoices)
+    .where(and(eq(invoices.orgId, orgId), page.beforeNumber ? lt(invoices.number, page.beforeNumber) : undefined))
+    .orderBy(desc(invoices.number))
+    .limit(page.limit);
+}
+
+/** The lines of several invoices in one query, by invoice id, in position order. */
+export async function readLinesOfInvoices(q: Queryable, invoiceIds: string[]): Promise<Map<string, InvoiceLineRow[]>> {
+  const byInvoice = new Map<string, InvoiceLineRow[]>(invoiceIds.map((id) => [id, []]));
+  if (!invoiceIds.length) return byInvoice;
+  const rows = await q
+    .select()
+    .from(invoiceLines)
+    .where(inArray(invoiceLines.invoiceId, invoiceIds))
+    .orderBy(asc(invoiceLines.invoiceId), asc(invoiceLines.position));
+  for (const row of rows) byInvoice.get(row.invoiceId)?.push(row);
+  return byInvoice;
 }
 
 export async function readInvoiceLines(q: Queryable, invoiceId: string): Promise<InvoiceLineRow[]> {

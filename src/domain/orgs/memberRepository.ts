@@ -176,3 +176,24 @@ export async function countSeatHolders(q: Queryable, orgId: string): Promise<Rec
 export async function findMemberById(q: Queryable, memberId: string): Promise<MemberRow | undefined> {
   return q.select().from(members).where(eq(members.id, memberId)).then(firstRow);
 }
+
+/** Who hears about an org's alerts and failing webhooks by email: active or invited owners and the primary owner. */
+export async function ownerEmails(q: Queryable, orgId: string): Promise<string[]> {
+  return (
+    await q
+      .select({ email: members.email })
+      .from(members)
+      .where(
+        and(eq(members.orgId, orgId), inArray(members.role, ['primary_owner', 'owner']), inArray(members.status, ['active', 'invited'])),
+      )
+  ).map((r) => r.email);
+}
+
+/** The org's primary owner (exactly one per org). */
+export async function findPrimaryOwner(q: Queryable, orgId: string): Promise<MemberRow | undefined> {
+  return q
+    .select()
+    .from(members)
+    .where(and(eq(members.orgId, orgId), eq(members.role, 'primary_owner')))
+    .then(firstRow);
+}

@@ -1,13 +1,14 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { prepared } from '../prepared';
 import { apiTokens } from '../../../db/schema';
-import { recordAudit } from '../audit/auditLog';
-import { inTransaction, type Actor, type DomainContext } from '../context';
+import { actorsOf, recordAudit } from '../audit/auditLog';
+import { inTransaction, type Actor, type DomainContext, type Queryable } from '../context';
 import { NotFound } from '../errors';
 import { digestsEqual, newId, newSecret, sha256Hex } from '../ids';
 import { findOrg } from './orgRepository';
+import { findMember } from './memberRepository';
 import type { Role } from '../seatTypes';
-import { requireOwner } from '../provisioning/roles';
+import { requireOwner } from './roles';
 
 export type TokenKind = 'api' | 'scim';
 export type TokenRole = 'owner' | 'admin';
@@ -116,4 +117,27 @@ export async function revokeToken(ctx: DomainContext, orgId: string, kind: Token
     if (result.changes !== 1) throw new NotFound(`${kind} token`, tokenId);
     await recordAudit(tx, now, { orgId, actor, action: `${kind}-token.revoke`, target: tokenId, outcome: 'success' });
   });
+}
+
+export type TokenListing = TokenSummary & { createdBy: string };
+
+/** An actor as a person reads it: a member's email, the operator, a token. */
+async function actorInWords(q: Queryable, orgId: string, actor: Actor | undefined): Promise<string> {
+  if (!actor) return 'unknown';
+  if (actor.startsWith('member:')) return (await findMember(q, orgId, actor.slice('member:'.length)))?.email ?? actor;
+  if (actor === 'operator' || actor === 'cli') return 'the operator';
+  if (actor.startsWith('api-token:')) return `API token ${actor.slice('api-token:'.length)}`;
+  return actor;
+}
+
+/** The org's live tokens of a kind with who created each (from the audit log, which records every creation). */
+export async function listTokensWithCreators(ctx: DomainContext, orgId: string, kind: TokenKind): Promise<TokenListing[]> {
+  const tokens = await listTokens(ctx, orgId, kind);
+  const creators = await actorsOf(
+    ctx.db,
+    orgId,
+    `${kind}-token.create`,
+    tokens.map((t) => t.id),
+  );
+  return Promise.all(tokens.map(async (t) => ({ ...t, createdBy: await actorInWords(ctx.db, orgId, creators.get(t.id)) })));
 }

@@ -1,6 +1,6 @@
 import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { members, scimGroupMembers, scimGroups, seatRefusals } from '../../../db/schema';
-import { noteRefusal } from '../alerts/alerts';
+import { recordEvent } from '../events/events';
 import { recordAudit } from '../audit/auditLog';
 import { inTransaction, type Actor, type DomainContext, type Queryable, type Tx } from '../context';
 import { Invalid, NoSeatAvailable, NotFound, StaleVersion, type IfVersion } from '../errors';
@@ -103,7 +103,12 @@ async function applyGroupSeatTypes(ctx: DomainContext, tx: Tx, orgId: string, me
         outcome: 'refused',
         details: { reason: 'no-seat-available', wanted, via: 'group' },
       });
-      await noteRefusal(ctx, tx, orgId, wanted, at);
+      await recordEvent(tx, at, {
+        type: 'signin.refused',
+        orgId,
+        actor,
+        data: { email: member.email, path: 'scim', seatType: wanted, reason: 'no-seat-available', via: 'group' },
+      });
     }
   }
 }

@@ -11,7 +11,7 @@ import { composeInvitationMail, invitationLink } from './invitationMail';
 import * as repo from './invitationRepository';
 import { refusingWithoutSeat } from './refusals';
 import { expireDueInvitations, reserveSeat } from './seatReservation';
-import { canGrantRole, requireCanManage, type By } from './roles';
+import { canGrantRole, requireCanManage, type By } from '../orgs/roles';
 import { recordEvent } from '../events/events';
 
 export const INVITATION_LIFETIME_DAYS = 21;

@@ -7,7 +7,7 @@ import { toMember, type Member } from '../orgs/members';
 import type { Role, SeatType } from '../seatTypes';
 import { endInvitation, findPendingInvitationOfMember } from './invitationRepository';
 import { refusingWithoutSeat, type AdmissionPath } from './refusals';
-import { canGrantRole, requireCanManage, roleAtLeast, type By } from './roles';
+import { canGrantRole, requireCanManage, roleAtLeast, type By } from '../orgs/roles';
 import { reserveSeat } from './seatReservation';
 import { recordEvent } from '../events/events';
 

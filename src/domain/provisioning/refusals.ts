@@ -1,6 +1,5 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { seatRefusals } from '../../../db/schema';
-import { noteRefusal } from '../alerts/alerts';
 import { recordAudit } from '../audit/auditLog';
 import { inTransaction, type Actor, type DomainContext } from '../context';
 import { NoSeatAvailable } from '../errors';
@@ -25,13 +24,9 @@ export async function refusingWithoutSeat<T>(
     if (err instanceof NoSeatAvailable) {
       const at = ctx.clock.now();
       await inTransaction(ctx, async (tx) => {
-        await tx.insert(seatRefusals).values({
-          orgId: who.orgId,
-          email: who.email,
-          path: who.path,
-          seatType: err.seatType,
-          at: at.toISOString(),
-        });
+        await tx
+          .insert(seatRefusals)
+          .values({ orgId: who.orgId, email: who.email, path: who.path, seatType: err.seatType, at: at.toISOString() });
         await recordAudit(tx, at, {
           orgId: who.orgId,
           actor: who.actor,
@@ -46,7 +41,6 @@ export async function refusingWithoutSeat<T>(
           actor: who.actor,
           data: { email: who.email, path: who.path, seatType: err.seatType, reason: 'no-seat-available' },
         });
-        await noteRefusal(ctx, tx, who.orgId, err.seatType, at);
       });
     }
     throw err;

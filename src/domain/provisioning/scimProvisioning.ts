@@ -15,7 +15,7 @@ import { changeSeatTypeIn, setMemberActiveIn } from './memberChanges';
 import { toMember, type Member } from '../orgs/members';
 import { findOrg, listOrgDomains } from '../orgs/orgRepository';
 import type { Role, SeatType } from '../seatTypes';
-import type { By } from './roles';
+import type { By } from '../orgs/roles';
 import { emailAddress } from '../validation';
 import { seatTypeForGroups } from './admission';
 import { refusingWithoutSeat } from './refusals';

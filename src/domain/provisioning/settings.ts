@@ -5,7 +5,7 @@ import { Invalid, NotFound } from '../errors';
 import { findOrg, updateOrg } from '../orgs/orgRepository';
 import { PROVISIONING_MODES, SEAT_TYPES, type ProvisioningMode, type SeatType } from '../seatTypes';
 import { parseInput } from '../validation';
-import { requireOwner, type By } from './roles';
+import { requireOwner, type By } from '../orgs/roles';
 
 export const provisioningSettingsInput = z.strictObject({
   mode: z.enum(PROVISIONING_MODES),

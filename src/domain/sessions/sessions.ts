@@ -7,7 +7,7 @@ import { newSecret, sha256Hex } from '../ids';
 import { findMember, findMemberByEmail } from '../orgs/memberRepository';
 import { toMember, type Member } from '../orgs/members';
 import { findOrg } from '../orgs/orgRepository';
-import { lowerRole } from '../provisioning/roles';
+import { lowerRole } from '../orgs/roles';
 import type { Role } from '../seatTypes';
 import { firstRow } from '../rows';
 

@@ -21,6 +21,30 @@ const CATEGORIES: [string, RegExp][] = [
   ['not a member', /not been invited|not provisioned|not a member|deactivated/i],
 ];
 
+/** What each category means to the IT admin reading the failure list, and what to check. */
+const IN_WORDS: Record<string, string> = {
+  'another browser': 'The answer came back in another browser than the one that started the sign-in.',
+  replayed: 'The same answer was sent twice (a replay, or a double submit); the second was refused.',
+  'unknown InResponseTo':
+    'The answer was to no sign-in seatd started: IdP-initiated sign-in is off for this connection, or the sign-in took longer than 10 minutes.',
+  state: 'The OpenID Connect state did not match a sign-in seatd started (expired, reused, or from another browser).',
+  decryption: 'The encrypted assertion could not be decrypted with seatd’s key.',
+  signature: 'The signature did not verify with the IdP certificate seatd has: upload the IdP metadata again if its certificate changed.',
+  audience: 'The assertion was meant for another service provider: check the Entity ID (Audience URI) in the IdP.',
+  recipient: 'The answer was addressed to another URL: check the ACS (Reply) URL in the IdP.',
+  issuer: 'The answer came from another issuer than the connected IdP: check the IdP entity ID / issuer.',
+  expired: 'The answer had expired or was not yet valid: the clocks differ, or the sign-in page was left open too long.',
+  nonce: 'The ID token’s nonce did not match the sign-in seatd started.',
+  'no email': 'The IdP sent no email address: map an email attribute (or an email NameID).',
+  'not a member': 'The person is not a member here, or is deactivated, and this mode does not create members on sign-in.',
+  'no seat': 'No seat of the person’s type was free; their admins were told.',
+  other: 'Another reason; the detail says which.',
+};
+
+export function failureInWords(category: string): string {
+  return IN_WORDS[category] ?? IN_WORDS.other!;
+}
+
 /** The category of a failure's message: a small, fixed set, so counting per category bounds the rows. */
 export function failureCategory(message: string): string {
   return CATEGORIES.find(([, pattern]) => pattern.test(message))?.[0] ?? 'other';

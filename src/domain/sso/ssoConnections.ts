@@ -6,7 +6,7 @@ import { inTransaction, type DomainContext } from '../context';
 import { Conflict, Invalid, NotFound } from '../errors';
 import { findOrg } from '../orgs/orgRepository';
 import { digestsEqual, sha256Hex } from '../ids';
-import { requireOwner, type By } from '../provisioning/roles';
+import { requireOwner, type By } from '../orgs/roles';
 import type { Role } from '../seatTypes';
 import { parseInput } from '../validation';
 import { firstRow } from '../rows';

@@ -1,13 +1,12 @@
 import { addMonths, calendarDateOf, compareCalendarDates, formatCalendarDate, parseCalendarDate, type CalendarDate } from '../calendarDate';
-import { checkPoolThresholds } from '../alerts/alerts';
 import { recordAudit } from '../audit/auditLog';
 import { inTransaction, type DomainContext, type Tx } from '../context';
 import { expireDueInvitations } from '../provisioning/seatReservation';
 import { newId, sha256Hex } from '../ids';
 import { SEAT_TYPES, type SeatType } from '../seatTypes';
-import * as repo from './ledgerRepository';
-import { termEnd } from './proration';
-import { priceRenewal } from './seatChange';
+import * as repo from '../ledger/ledgerRepository';
+import { termEnd } from '../ledger/proration';
+import { priceRenewal } from '../ledger/seatChange';
 import { recordEvent } from '../events/events';
 
 export type Renewal = {
@@ -84,7 +83,7 @@ async function renewOnce(ctx: DomainContext, tx: Tx, orgId: string): Promise<Ren
   await expireDueInvitations(ctx, tx, orgId); // an invitation that ran out holds no seat into the next term
   const pools = await repo.readPools(tx, orgId);
   const seats = { standard: pools.standard.assigned, premium: pools.premium.assigned };
-  const lines = priceRenewal(contract, await pools, contract.termMonths);
+  const lines = priceRenewal(contract, pools, contract.termMonths);
   const idempotencyKey = `renewal:${startText}`;
   if (await repo.findInvoiceByIdempotencyKey(tx, orgId, idempotencyKey)) return null;
 
@@ -164,7 +163,5 @@ async function renewOnce(ctx: DomainContext, tx: Tx, orgId: string): Promise<Ren
       currency: contract.currency,
     },
   });
-  // the renewed pools have exactly the seats in use: full, and the owners hear of it
-  for (const t of SEAT_TYPES) if (seats[t] > 0) await checkPoolThresholds(ctx, tx, orgId, t);
   return { orgId, term, seats, invoice };
 }
