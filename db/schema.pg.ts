@@ -113,6 +113,11 @@ export const invoices = pgTable(
   (t) => [uniqueIndex('invoices_org_idempotency_unique').on(t.orgId, t.idempotencyKey)],
 );
 
+export const invoiceCounters = pgTable('invoice_counters', {
+  prefix: text('prefix').primaryKey(),
+  last: integer('last').notNull(),
+});
+
 export const invoiceLines = pgTable(
   'invoice_lines',
   {

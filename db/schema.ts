@@ -108,6 +108,16 @@ export const invoices = sqliteTable(
   (t) => [uniqueIndex('invoices_org_idempotency_unique').on(t.orgId, t.idempotencyKey)],
 );
 
+/**
+ * The last invoice number issued per issuer prefix and year ("INV-2026-"): taken and advanced by one
+ * guarded upsert in the invoicing transaction, so numbers are gapless and never reused, and taking one
+ * costs the same however many invoices exist (counting them did not).
+ */
+export const invoiceCounters = sqliteTable('invoice_counters', {
+  prefix: text('prefix').primaryKey(),
+  last: integer('last').notNull(),
+});
+
 export const invoiceLines = sqliteTable(
   'invoice_lines',
   {

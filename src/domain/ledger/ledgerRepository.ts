@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, gt, inArray, like, lt, sql } from 'drizzle-orm';
-import { contracts, invoiceLines, invoices, seatLedgerEntries, seatPools } from '../../../db/schema';
+import { and, asc, desc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import { contracts, invoiceCounters, invoiceLines, invoices, seatLedgerEntries, seatPools } from '../../../db/schema';
 import type { Queryable } from '../context';
 import { prepared } from '../prepared';
 import type { SeatType } from '../seatTypes';
@@ -156,13 +156,18 @@ export function insertInvoice(q: Queryable, row: typeof invoices.$inferInsert, l
     .run();
 }
 
-/** The next number in the issuer's yearly sequence, INV-2026-000001; callers hold the write lock. */
+/**
+ * The next number in the issuer's yearly sequence, INV-2026-000001: one upsert of the year's counter
+ * row in the caller's transaction, so two invoicing transactions never take the same number and a
+ * rolled-back one gives its number back.
+ */
 export function nextInvoiceNumber(q: Queryable, year: number): string {
   const prefix = `INV-${year}-`;
   const row = q
-    .select({ n: sql<number>`count(*)` })
-    .from(invoices)
-    .where(like(invoices.number, `${prefix}%`))
+    .insert(invoiceCounters)
+    .values({ prefix, last: 1 })
+    .onConflictDoUpdate({ target: invoiceCounters.prefix, set: { last: sql`${invoiceCounters.last} + 1` } })
+    .returning({ last: invoiceCounters.last })
     .get();
-  return `${prefix}${String(Number(row?.n ?? 0) + 1).padStart(6, '0')}`;
+  return `${prefix}${String(row.last).padStart(6, '0')}`;
 }
