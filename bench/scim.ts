@@ -5,7 +5,7 @@
  *  3. Paging latency at startIndex 1 and at startIndex 90,000 (100k users).
  *  4. Group PATCH latency, adding and removing one member of a 5,000-member group (no target; Entra and
  *     Okta push memberships this way).
- *  5. Seat purchase latency (POST /seats/purchases, one invoice each, sequential).
+ *  5. Seat purchase latency (POST /seats/purchases, one invoice each, sequential), with few and with 300k invoices.
  * BENCH_SYNCHRONOUS=NORMAL runs it all with SQLite's synchronous=NORMAL instead of seatd's FULL, for comparison.
  */
 import fs from 'node:fs';
@@ -38,6 +38,26 @@ async function latency(label: string, n: number, one: () => Promise<number>): Pr
     `${label.padEnd(44)} median ${median.toFixed(2).padStart(7)} ms  p95 ${times[Math.floor(n * 0.95)]!.toFixed(2)} ms  (${n} requests)`,
   );
   return median;
+}
+
+/** Seeds invoices of this year straight into the table and advances the year's counter past them: the fixture only. */
+function seedInvoices(file: string, orgId: string, count: number): void {
+  const db = new Database(file);
+  const at = new Date().toISOString();
+  const prefix = `INV-${new Date().getUTCFullYear()}-`;
+  const last = (db.prepare('SELECT last FROM invoice_counters WHERE prefix = ?').get(prefix) as { last: number } | undefined)?.last ?? 0;
+  const insert = db.prepare(
+    "INSERT INTO invoices (id, org_id, number, issued_at, effective_date, remaining_months, currency, total_amount, idempotency_key, request_hash, created_by) VALUES (?, ?, ?, ?, ?, 1, 'USD', 100, ?, 'seed', 'bench')",
+  );
+  db.transaction(() => {
+    for (let i = 1; i <= count; i++)
+      insert.run(`inv_seed${i}`, orgId, `${prefix}${String(last + i).padStart(6, '0')}`, at, at.slice(0, 10), `seed-${i}`);
+    db.prepare('INSERT INTO invoice_counters (prefix, last) VALUES (?, ?) ON CONFLICT (prefix) DO UPDATE SET last = excluded.last').run(
+      prefix,
+      last + count,
+    );
+  })();
+  db.close();
 }
 
 /** Seeds users straight into the tables in one transaction: only the benchmark's fixture, never the product's path. */
@@ -189,7 +209,7 @@ async function main() {
   const buyer = await makeOrg('buyer', 10);
   const ownerToken = createToken(ctx, buyer.id, { kind: 'api', role: 'owner', label: 'bench' }, { actor: 'bench', role: 'owner' }).token;
   let p = 0;
-  await latency('POST /seats/purchases (one seat, own key each)', 300, async () => {
+  const purchase = async () => {
     const status = await new Promise<number>((resolve, reject) => {
       const payload = JSON.stringify({ add: { standard: 1, premium: 0 } });
       const req = http.request(
@@ -215,7 +235,13 @@ async function main() {
       req.end(payload);
     });
     return status === 201 ? 200 : status;
-  });
+  };
+  const fewInvoices = await latency('POST /seats/purchases (one seat, own key each)', 300, purchase);
+  await committed(ctx);
+  const INVOICES = Number(process.env.BENCH_INVOICES ?? 300_000);
+  seedInvoices(file, buyer.id, INVOICES);
+  const manyInvoices = await latency(`  … with ${INVOICES.toLocaleString('en')} more invoices in the database`, 300, purchase);
+  console.log(`→ ${(manyInvoices / fewInvoices).toFixed(2)}× with ${INVOICES.toLocaleString('en')} invoices (target: flat)\n`);
 
   agent.destroy();
   await served.deliveries.stop();
