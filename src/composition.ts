@@ -15,10 +15,15 @@ import { createMailer } from './mail/mailer';
  * a CLI command commits each change as it goes.
  */
 export function openDomainContext(
-  config: Pick<Config, 'databasePath' | 'publicUrl' | 'smtpUrl' | 'mailFrom' | 'outboxDir'> & Partial<Pick<Config, 'databaseCacheMb'>>,
+  config: Pick<Config, 'databasePath' | 'publicUrl' | 'smtpUrl' | 'mailFrom' | 'outboxDir'> & Partial<Pick<Config, 'databaseCacheMb' | 'databaseUrl'>>,
   logger: Logger,
   options: { groupCommit?: boolean } = {},
 ): DomainContext {
+  if (config.databaseUrl) {
+    throw new Error(
+      'DATABASE_URL is set, but serving seatd from PostgreSQL is not finished: only `seatd migrate` uses it for now. Unset DATABASE_URL to use the SQLite file at DATABASE_PATH.',
+    );
+  }
   const db = openAndMigrate(config.databasePath, config.databaseCacheMb);
   const ctx: DomainContext = { db, clock: systemClock, mailer: createMailer(config, logger), publicUrl: config.publicUrl };
   if (options.groupCommit) ctx.groupCommit = createGroupCommit(db, logger);

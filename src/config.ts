@@ -26,6 +26,13 @@ export const configSchema = z.object({
     .describe(
       'SQLite database file, created and migrated on first start. A relative path is relative to the folder seatd is started from: give an absolute one outside development.',
     ),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a PostgreSQL URL, postgres://user:password@host:5432/database')
+    .optional()
+    .describe(
+      'PostgreSQL database (`postgres://…`). For now only `seatd migrate` uses it, to create or update the schema of a PostgreSQL database; serving from PostgreSQL is not finished, so the other commands refuse to start while it is set.',
+    ),
   DATABASE_CACHE_MB: z.coerce
     .number()
     .int()
@@ -171,6 +178,7 @@ export type Config = {
   port: number;
   host: string;
   databasePath: string;
+  databaseUrl: string | undefined;
   databaseCacheMb: number;
   publicUrl: string;
   operatorToken: string | undefined;
@@ -239,6 +247,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: c.PORT,
     host: c.HOST,
     databasePath: c.DATABASE_PATH,
+    databaseUrl: c.DATABASE_URL,
     databaseCacheMb: c.DATABASE_CACHE_MB,
     publicUrl: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
     operatorToken: c.SEATD_OPERATOR_TOKEN || undefined,

@@ -17,6 +17,7 @@ import { overdueContracts, renewDueContracts } from '../domain/renewal/renewal';
 import { verifyLedgers } from '../domain/ledger/verify';
 import { deleteApp, listApps, registerApp } from '../domain/apps/apps';
 import { ensureOpKeys, rotateSigningKeys } from '../op/signingKeys';
+import { migratePostgres, openPostgres } from '../../db/postgres';
 
 function integer(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a whole number');
@@ -94,8 +95,19 @@ export function buildProgram(): Command {
 
   program
     .command('migrate')
-    .description('create the database if needed and apply pending migrations')
-    .action(() => {
+    .description('create the database if needed and apply pending migrations (the PostgreSQL database of DATABASE_URL when it is set)')
+    .action(async () => {
+      const { databaseUrl } = loadConfig();
+      if (databaseUrl) {
+        const db = openPostgres(databaseUrl, { applicationName: 'seatd migrate' });
+        try {
+          await migratePostgres(db);
+        } finally {
+          await db.$client.end();
+        }
+        process.stdout.write('PostgreSQL database migrated\n');
+        return;
+      }
       const ctx = openContext(program.opts().database);
       ctx.db.$client.close();
       process.stdout.write('database migrated\n');

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import request from 'supertest';
 import { createApp } from '../../src/app';
 import { migrateDatabase, openDatabase } from '../../db/connection';
@@ -10,6 +11,7 @@ import { ManualClock } from '../../src/domain/clock';
 import { createOrg } from '../../src/domain/onboarding/onboarding';
 import { acceptInvitation } from '../../src/domain/provisioning/invitations';
 import { linkFromOutbox, tokenOf } from '../support/outbox';
+import { freshPostgresDatabase } from '../support/postgres';
 import { createLogger } from '../../src/logger';
 import { createOutboxMailer } from '../../src/mail/mailer';
 
@@ -329,5 +331,31 @@ describe('the seatd CLI', () => {
     expect(created.code).toBe(0);
     expect(JSON.parse(created.stdout)).toMatchObject({ name: 'Log Co' }); // nothing but the org
     expect(created.stderr).toContain('mail written to outbox');
+  });
+});
+
+describe('seatd migrate with DATABASE_URL', () => {
+  it('creates the schema of an empty PostgreSQL database, finds nothing to do the second time, and the server refuses to start on it', async () => {
+    const database = await freshPostgresDatabase({ empty: true });
+    try {
+      const env = { DATABASE_URL: database.url };
+      expect(await seatd(['migrate'], env)).toMatchObject({ code: 0, stdout: 'PostgreSQL database migrated\n' });
+      expect(await seatd(['migrate'], env)).toMatchObject({ code: 0, stdout: 'PostgreSQL database migrated\n' });
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ n: string }>(
+          "SELECT count(*) AS n FROM information_schema.tables WHERE table_name IN ('orgs', 'members', 'invoice_counters', 'webhook_endpoints')",
+        );
+        expect(Number(rows[0]!.n)).toBe(4);
+      } finally {
+        await client.end();
+      }
+      const listed = await seatd(['org', 'list'], env);
+      expect(listed.code).not.toBe(0);
+      expect(listed.stderr).toContain('serving seatd from PostgreSQL is not finished');
+    } finally {
+      await database.drop();
+    }
   });
 });
