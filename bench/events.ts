@@ -145,6 +145,9 @@ async function main() {
       insert.run(`evt_bench${String(i).padStart(12, '0')}`, sample.type, sample.org_id, at, sample.actor, sample.data);
   })();
   seeded.close();
+  // the seeding held this process's event loop for seconds: kept-alive sockets the server has since
+  // timed out would be reset on their next use, so the reader starts on fresh ones
+  agent.destroy();
   for (const limit of [100, 1000]) {
     let cursor = String(before);
     let read = 0;
