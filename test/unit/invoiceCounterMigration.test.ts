@@ -1,25 +1,11 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { migrateDatabase, migrationsFolder, openDatabase } from '../../db/connection';
+import { migrateDatabase } from '../../db/connection';
+import { databaseBeforeMigration } from '../support/migrationsBefore';
 import { nextInvoiceNumber } from '../../src/domain/ledger/ledgerRepository';
 
 /** A database whose invoices were numbered by counting them: the counters take over where the numbers end. */
 describe('the invoice counter migration', () => {
   it('starts each year’s counter at the highest number issued, so the next invoice follows it', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seatd-migration-'));
-    const before = path.join(dir, 'migrations');
-    fs.cpSync(migrationsFolder, before, { recursive: true });
-    const journalFile = path.join(before, 'meta', '_journal.json');
-    const journal = JSON.parse(fs.readFileSync(journalFile, 'utf8')) as { entries: { tag: string }[] };
-    const at = journal.entries.findIndex((e) => e.tag === '0018_invoice_counters');
-    expect(at).toBeGreaterThan(0);
-    journal.entries = journal.entries.slice(0, at);
-    fs.writeFileSync(journalFile, JSON.stringify(journal));
-
-    const db = openDatabase(path.join(dir, 'seatd.db'));
-    migrate(db, { migrationsFolder: before });
+    const { db, close } = databaseBeforeMigration('0018_invoice_counters');
     const client = db.$client;
     client.exec(`INSERT INTO orgs (id, name, provisioning_mode, created_at) VALUES ('org_1', 'Acme', 'manual', '2025-01-01')`);
     const insert = client.prepare(
@@ -37,7 +23,6 @@ describe('the invoice counter migration', () => {
     ]);
     expect(await nextInvoiceNumber(db, 2026)).toBe('INV-2026-000011');
     expect(await nextInvoiceNumber(db, 2027)).toBe('INV-2027-000001');
-    client.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    close();
   });
 });

@@ -1,24 +1,10 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { migrateDatabase, migrationsFolder, openDatabase } from '../../db/connection';
+import { migrateDatabase } from '../../db/connection';
+import { databaseBeforeMigration } from '../support/migrationsBefore';
 
 /** A database made before userName was stored as sent: migrating restores the IdP's spelling where seatd still has it. */
 describe('the userName-as-sent migration', () => {
   it('restores the userName an IdP sent from the attributes kept with it, and keeps uniqueness without regard to case', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seatd-migration-'));
-    const before = path.join(dir, 'migrations');
-    fs.cpSync(migrationsFolder, before, { recursive: true });
-    const journalFile = path.join(before, 'meta', '_journal.json');
-    const journal = JSON.parse(fs.readFileSync(journalFile, 'utf8')) as { entries: { tag: string }[] };
-    const at = journal.entries.findIndex((e) => e.tag === '0015_member_user_name_as_sent');
-    expect(at).toBeGreaterThan(0);
-    journal.entries = journal.entries.slice(0, at);
-    fs.writeFileSync(journalFile, JSON.stringify(journal));
-
-    const db = openDatabase(path.join(dir, 'seatd.db'));
-    migrate(db, { migrationsFolder: before });
+    const { db, close } = databaseBeforeMigration('0015_member_user_name_as_sent');
     const client = db.$client;
     client.exec(`INSERT INTO orgs (id, name, provisioning_mode, created_at) VALUES ('org_1', 'Acme', 'scim', '2026-01-01')`);
     const insert = client.prepare(
@@ -37,7 +23,6 @@ describe('the userName-as-sent migration', () => {
       { id: 'mem_3', userName: 'cy@acme.com' },
     ]);
     expect(() => insert.run('mem_4', 'ada2@acme.com', 'ADA.LOVELACE@ACME.COM', 'scim', null)).toThrow(/UNIQUE/);
-    client.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    close();
   });
 });
