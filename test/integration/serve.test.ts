@@ -9,7 +9,7 @@ const ROOT = path.join(__dirname, '..', '..');
 type Run = { code: number | null; lines: Record<string, unknown>[]; stderr: string };
 
 /** `seatd serve` as a process; resolves when it exits, or once a log line passes `until` (then it is stopped). */
-function serve(env: Record<string, string>, until?: (line: Record<string, unknown>) => boolean): Promise<Run> {
+function serve(env: Record<string, string>, until?: (line: Record<string, unknown>) => boolean | Promise<boolean>): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['bin/seatd.js', 'serve'], { cwd: ROOT, env: { ...process.env, ...env } });
     const lines: Record<string, unknown>[] = [];
@@ -22,7 +22,7 @@ function serve(env: Record<string, string>, until?: (line: Record<string, unknow
         const line = JSON.parse(stdout.slice(0, newline)) as Record<string, unknown>;
         stdout = stdout.slice(newline + 1);
         lines.push(line);
-        if (until?.(line)) child.kill('SIGTERM');
+        void Promise.resolve(until?.(line)).then((done) => done && child.kill('SIGTERM'));
       }
     });
     child.stderr.on('data', (chunk) => (stderr += chunk));
@@ -49,7 +49,11 @@ describe('seatd serve', () => {
           requestId: res.headers.get('x-request-id'),
         }));
       }
-      return line.msg === 'request'; // answered: stop the server
+      // answered and read to the end (stopping at the log line could reset the response being read): stop the server
+      return line.msg === 'request' && home!.then(
+        () => true,
+        () => true,
+      );
     });
     const listening = run.lines.find((l) => String(l.msg).startsWith('seatd listening'))!;
     expect(listening).toMatchObject({
