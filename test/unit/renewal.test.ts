@@ -30,9 +30,9 @@ describe('contract renewal at the end of the term', () => {
       { add: { standard: 0, premium: 5 }, upgrade: { standardToPremium: 0 } },
       { idempotencyKey: 'k1', actor: 'owner' },
     );
-    const members = Array.from({ length: 29 }, (_, i) => provision(org.id, domain, `s${i}`));
+    const members = await Promise.all(Array.from({ length: 29 }, (_, i) => provision(org.id, domain, `s${i}`)));
     for (let i = 0; i < 3; i++) await provision(org.id, domain, `p${i}`, 'premium');
-    await setMemberActive(ctx, org.id, (await members[0]!).id, false, owner); // a leaver frees a seat before the end
+    await setMemberActive(ctx, org.id, members[0]!.id, false, owner); // a leaver frees a seat before the end
     // 28 provisioned + the owner's pending invitation, which runs out on 22 March without being accepted
     expect(await getSeatUsage(ctx, org.id)).toMatchObject({
       standard: { purchased: 100, assigned: 29 },
