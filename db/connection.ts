@@ -34,12 +34,3 @@ export function openDatabase(file: string, options: { cacheMb?: number } = {}): 
 export function migrateDatabase(db: Db): void {
   migrate(db, { migrationsFolder });
 }
-
-export function isDatabaseReachable(db: Db): boolean {
-  try {
-    db.$client.prepare('SELECT 1').get();
-    return true;
-  } catch {
-    return false;
-  }
-}

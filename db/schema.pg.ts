@@ -180,14 +180,18 @@ export const members = pgTable(
     version: integer('version').notNull().default(1),
     createdAt: createdAt(),
     updatedAt: text('updated_at').notNull(),
+    /**
+     * Creation order, which member lists page by. SQLite numbers rows itself (its rowid); here an
+     * identity column of the same name does, so the one query (`members.rowid`) serves both (ADR 0072).
+     */
+    rowid: bigint('rowid', { mode: 'number' }).notNull().generatedAlwaysAsIdentity(),
   },
   (t) => [
     uniqueIndex('members_org_email_unique').on(t.orgId, t.email),
     uniqueIndex('members_org_user_name_unique').on(t.orgId, sql`lower(${t.userName})`),
     index('members_org_status_idx').on(t.orgId, t.status),
     index('members_org_external_id_idx').on(t.orgId, t.externalId),
-    /** SQLite pages members by rowid over this index; PostgreSQL has no rowid: see ADR 0070 for the ordering column. */
-    index('members_org_idx').on(t.orgId),
+    index('members_org_idx').on(t.orgId, t.rowid),
   ],
 );
 

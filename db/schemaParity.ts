@@ -13,6 +13,8 @@ import type * as postgres from './schema.pg';
 type PostgresOnlyColumns = {
   /** The inserting transaction, for the feed's commit-order cursor (docs/events.md). */
   events: 'xactId';
+  /** Creation order: SQLite's implicit rowid, an identity column here (ADR 0072). */
+  members: 'rowid';
 };
 
 type TablesOf<S> = { [K in keyof S as S[K] extends Table ? K : never]: S[K] };

@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
 import type { DomainContext } from './domain/context';
-import { isDatabaseReachable } from '../db/connection';
+import { isDatabaseReachable } from '../db/database';
 import type { Logger } from './logger';
 import { adminApi } from './admin/adminApi';
 import { createMetrics } from './admin/metrics';
@@ -53,8 +53,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(metrics.observeRequests);
   app.use(failedAuthThrottle(deps.logger, { limit: deps.config.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE }));
 
-  app.get('/healthz', (_req, res) => {
-    if (isDatabaseReachable(deps.ctx.db)) res.json({ status: 'ok' });
+  app.get('/healthz', async (_req, res) => {
+    if (await isDatabaseReachable(deps.ctx.db)) res.json({ status: 'ok' });
     else res.status(503).json({ status: 'unavailable', detail: 'the database is not reachable' });
   });
 

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { migrateDatabase, openDatabase } from '../db/connection';
 import { GroupCommit } from '../db/groupCommit';
+import { openPostgresDomain } from '../db/postgresDomainDb';
 import type { Config } from './config';
 import { systemClock } from './domain/clock';
 import type { DomainContext } from './domain/context';
@@ -15,18 +16,20 @@ import { createMailer } from './mail/mailer';
  * a CLI command commits each change as it goes.
  */
 export function openDomainContext(
-  config: Pick<Config, 'databasePath' | 'publicUrl' | 'smtpUrl' | 'mailFrom' | 'outboxDir'> & Partial<Pick<Config, 'databaseCacheMb' | 'databaseUrl'>>,
+  config: Pick<Config, 'databasePath' | 'publicUrl' | 'smtpUrl' | 'mailFrom' | 'outboxDir'> & Partial<Pick<Config, 'databaseCacheMb' | 'databaseUrl' | 'postgres'>>,
   logger: Logger,
-  options: { groupCommit?: boolean } = {},
+  options: { groupCommit?: boolean; applicationName?: string } = {},
 ): DomainContext {
-  if (config.databaseUrl) {
-    throw new Error(
-      'DATABASE_URL is set, but serving seatd from PostgreSQL is not finished: only `seatd migrate` uses it for now. Unset DATABASE_URL to use the SQLite file at DATABASE_PATH.',
-    );
-  }
-  const db = openAndMigrate(config.databasePath, config.databaseCacheMb);
+  const db = config.databaseUrl
+    ? openPostgresDomain(config.databaseUrl, {
+        ...config.postgres,
+        applicationName: options.applicationName,
+        onError: (error) => logger.warn({ err: error }, 'a PostgreSQL connection failed; the pool replaces it'),
+      })
+    : openAndMigrate(config.databasePath, config.databaseCacheMb);
   const ctx: DomainContext = { db, clock: systemClock, mailer: createMailer(config, logger), publicUrl: config.publicUrl };
-  if (options.groupCommit) ctx.groupCommit = createGroupCommit(db, logger);
+  // PostgreSQL commits each unit on its own connection of the pool; group commit is SQLite's
+  if (options.groupCommit && !config.databaseUrl) ctx.groupCommit = createGroupCommit(db, logger);
   reactToEvents(ctx);
   return ctx;
 }

@@ -31,7 +31,26 @@ export const configSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a PostgreSQL URL, postgres://user:password@host:5432/database')
     .optional()
     .describe(
-      'PostgreSQL database (`postgres://…`). For now only `seatd migrate` uses it, to create or update the schema of a PostgreSQL database; serving from PostgreSQL is not finished, so the other commands refuse to start while it is set.',
+      'PostgreSQL database (`postgres://user:password@host:5432/seatd`) for several seatd processes and hosts; when set, DATABASE_PATH is not used. Created with the C collation (docs/postgresql.md); seatd migrates it on start, and `seatd migrate` does so for deploys.',
+    ),
+  DATABASE_POOL_SIZE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(10)
+    .describe('PostgreSQL connections each seatd process keeps at most (with DATABASE_URL).'),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(30000)
+    .describe('PostgreSQL cancels a statement running longer (ms; 0 = never), and ends a session idle inside a transaction for twice as long.'),
+  DATABASE_SESSION_SETTINGS: z
+    .enum(['startup', 'server'])
+    .default('startup')
+    .describe(
+      "How the timeouts reach PostgreSQL: `startup` sends them with each connection; `server` sends nothing, for a pooler that refuses startup parameters (set them on the role: ALTER ROLE seatd SET statement_timeout = '30s').",
     ),
   DATABASE_CACHE_MB: z.coerce
     .number()
@@ -180,6 +199,8 @@ export type Config = {
   databasePath: string;
   databaseUrl: string | undefined;
   databaseCacheMb: number;
+  /** PostgreSQL's pool and timeouts (with databaseUrl). */
+  postgres: { poolSize: number; statementTimeoutMs: number; idleInTransactionTimeoutMs: number; timeoutsFrom: 'startup' | 'server' };
   publicUrl: string;
   operatorToken: string | undefined;
   logLevel: z.infer<typeof configSchema>['LOG_LEVEL'];
@@ -249,6 +270,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databasePath: c.DATABASE_PATH,
     databaseUrl: c.DATABASE_URL,
     databaseCacheMb: c.DATABASE_CACHE_MB,
+    postgres: {
+      poolSize: c.DATABASE_POOL_SIZE,
+      statementTimeoutMs: c.DATABASE_STATEMENT_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: 2 * c.DATABASE_STATEMENT_TIMEOUT_MS,
+      timeoutsFrom: c.DATABASE_SESSION_SETTINGS,
+    },
     publicUrl: (c.PUBLIC_URL ?? `http://localhost:${c.PORT}`).replace(/\/+$/, ''),
     operatorToken: c.SEATD_OPERATOR_TOKEN || undefined,
     logLevel: c.LOG_LEVEL,

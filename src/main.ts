@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Express } from 'express';
+import { closeDatabase, databaseReady } from '../db/database';
 import { createApp } from './app';
 import { loadConfig, type Config } from './config';
 import { startDeliveryWorker } from './alerts/deliveryWorker';
@@ -69,15 +70,25 @@ function listen(app: Express, port: number, host: string): Promise<Server> {
   });
 }
 
+/** A PostgreSQL URL fit for a log line: no user, no password, no parameters. */
+function withoutCredentials(url: string): string {
+  const { protocol, host, pathname } = new URL(url);
+  return `${protocol}//${host}${pathname}`;
+}
+
 /** Composition root: open and migrate the database, build the app, listen, and stop cleanly on SIGTERM/SIGINT. */
 export async function startServer(config: Config = loadConfig()): Promise<{ server: Server; stop: () => Promise<void> }> {
   const logger = createLogger(config.logLevel);
   logCrashes(logger);
-  const database = path.resolve(config.databasePath);
-  const newDatabase = !fs.existsSync(database);
+  const database = config.databaseUrl ? withoutCredentials(config.databaseUrl) : path.resolve(config.databasePath);
+  const newDatabase = !config.databaseUrl && !fs.existsSync(database);
   let ctx: DomainContext;
   try {
     ctx = openDomainContext(config, logger, { groupCommit: true });
+    await databaseReady(ctx.db).catch(async (err: unknown) => {
+      await closeDatabase(ctx.db);
+      throw err;
+    });
   } catch (err) {
     logger.fatal({ err, database }, 'cannot open the database');
     throw err;
@@ -91,7 +102,7 @@ export async function startServer(config: Config = loadConfig()): Promise<{ serv
     // Express 5 hands a listen error to the callback; without this the process would say it listens and exit 0
     logger.fatal({ err, host: config.host, port: config.port }, `cannot listen on ${config.host}:${config.port}`);
     await deliveries.stop();
-    db.$client.close();
+    await closeDatabase(db);
     throw err;
   }
   const address = server.address();
@@ -110,7 +121,7 @@ export async function startServer(config: Config = loadConfig()): Promise<{ serv
       logger.fatal({ err, host: metricsHost, port: metricsPort }, `cannot listen for metrics on ${metricsHost}:${metricsPort}`);
       server.close();
       await deliveries.stop();
-      db.$client.close();
+      await closeDatabase(db);
       throw err;
     }
     logger.info({ port: metricsPort, host: metricsHost }, 'metrics listening');
@@ -165,9 +176,10 @@ export async function startServer(config: Config = loadConfig()): Promise<{ serv
       metricsServer?.close();
       server.close(() => {
         ctx.groupCommit?.flush();
-        db.$client.close();
-        logger.info('stopped');
-        resolve();
+        void closeDatabase(db).then(() => {
+          logger.info('stopped');
+          resolve();
+        });
       });
       server.closeIdleConnections();
       setTimeout(() => server.closeAllConnections(), 10_000).unref();

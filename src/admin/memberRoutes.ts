@@ -7,7 +7,7 @@ import { removeMember, updateMemberSettings } from '../domain/provisioning/membe
 import type { By } from '../domain/orgs/roles';
 import { findOrg } from '../domain/orgs/orgRepository';
 import { parseInput } from '../domain/validation';
-import { inTransaction } from '../domain/context';
+import { inTransaction, orgScoped } from '../domain/context';
 import { expireDueInvitations } from '../domain/provisioning/seatReservation';
 import { requireOrgRole } from './auth';
 import { invitationListQuery, inviteBody, memberListQuery, memberPatchBody } from './requestSchemas';
@@ -26,7 +26,7 @@ export function memberRoutes(ctx: DomainContext): Router {
 
   router.get('/members', admin, async (req, res) => {
     const query = parseInput(memberListQuery, req.query);
-    await inTransaction(ctx, (tx) => expireDueInvitations(ctx, tx, orgOf(req)));
+    await inTransaction(orgScoped(ctx, orgOf(req)), (tx) => expireDueInvitations(ctx, tx, orgOf(req)));
     const { members, total } = await listMembers(ctx, orgOf(req), query);
     res.json({ members, total, limit: query.limit, offset: query.offset });
   });

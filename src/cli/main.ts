@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { closeDatabase, databaseReady } from '../../db/database';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../config';
@@ -28,13 +29,18 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** The contexts this command opened, closed when it ends (a PostgreSQL pool would keep the process running). */
+const opened: DomainContext[] = [];
+
 function openContext(databaseFlag?: string): DomainContext {
   const config = loadConfig();
   const databasePath = databaseFlag ?? config.databasePath;
-  warnOfRelativeNewDatabase(databasePath);
+  if (!config.databaseUrl) warnOfRelativeNewDatabase(databasePath);
   // a person at a terminal wants the command's answer, not info lines; LOG_LEVEL set says otherwise
   const logLevel = process.env.LOG_LEVEL ? config.logLevel : 'warn';
-  return openDomainContext({ ...config, databasePath }, createLogger(logLevel, 'stderr'));
+  const ctx = openDomainContext({ ...config, databasePath }, createLogger(logLevel, 'stderr'), { applicationName: 'seatd cli' });
+  opened.push(ctx);
+  return ctx;
 }
 
 /**
@@ -108,8 +114,7 @@ export function buildProgram(): Command {
         process.stdout.write('PostgreSQL database migrated\n');
         return;
       }
-      const ctx = openContext(program.opts().database);
-      ctx.db.$client.close();
+      await databaseReady(openContext(program.opts().database).db);
       process.stdout.write('database migrated\n');
     });
 
@@ -324,5 +329,7 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     throw err;
+  } finally {
+    await Promise.all(opened.splice(0).map((ctx) => closeDatabase(ctx.db)));
   }
 }

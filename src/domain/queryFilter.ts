@@ -59,6 +59,6 @@ export function filterTreeSql<F extends string, Leaf extends object = never>(
   if (typeof filter === 'boolean') return filter ? sql`1 = 1` : sql`1 = 0`;
   if ('and' in filter) return sql`(${and(...filter.and.map(tree))})`;
   if ('or' in filter) return sql`(${or(...filter.or.map(tree))})`;
-  if ('not' in filter) return sql`NOT coalesce(${tree(filter.not)}, 0)`;
+  if ('not' in filter) return sql`NOT coalesce(${tree(filter.not)}, false)`;
   return leafSql(filter);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { recordAudit } from '../audit/auditLog';
-import { inTransaction, type DomainContext } from '../context';
+import { inTransaction, orgScoped, type DomainContext } from '../context';
 import { NotFound } from '../errors';
 import { newSecret } from '../ids';
 import { findOrg, updateOrg } from '../orgs/orgRepository';
@@ -40,7 +40,7 @@ export async function updateAlertSettings(
   by: By,
 ): Promise<AlertSettings & { webhookSecret?: string }> {
   const data = parseInput(alertSettingsInput, input);
-  return inTransaction(ctx, async (tx) => {
+  return inTransaction(orgScoped(ctx, orgId), async (tx) => {
     const org = await findOrg(tx, orgId);
     if (!org) throw new NotFound('organization', orgId);
     const webhookUrl = data.webhookUrl === undefined ? org.webhookUrl : data.webhookUrl;

@@ -1,7 +1,7 @@
 import { and, eq, gte, inArray, sql } from 'drizzle-orm';
 import { auditLog } from '../../../db/schema';
 import { recordAudit } from '../audit/auditLog';
-import { inTransaction, type DomainContext, type Tx } from '../context';
+import { inTransaction, orgScoped, type DomainContext, type Tx } from '../context';
 import { escapeHtml } from '../escapeHtml';
 import { Conflict, NotFound } from '../errors';
 import { newId } from '../ids';
@@ -271,7 +271,7 @@ export async function listAlerts(ctx: DomainContext, orgId: string, statuses?: r
 }
 
 export async function acknowledgeAlert(ctx: DomainContext, orgId: string, alertId: string, by: By): Promise<Alert> {
-  return inTransaction(ctx, async (tx) => {
+  return inTransaction(orgScoped(ctx, orgId), async (tx) => {
     const alert = await repo.findAlert(tx, orgId, alertId);
     if (!alert) throw new NotFound('alert', alertId);
     if (alert.status === 'resolved') throw new Conflict('This alert is already resolved', 'alert-resolved');

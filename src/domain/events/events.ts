@@ -1,3 +1,4 @@
+import { lockEventOrder } from '../../../db/postgresDomainDb';
 import { and, asc, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import { eventRetention, events } from '../../../db/schema';
 import { inTransaction, type Actor, type DomainContext, type Queryable } from '../context';
@@ -27,6 +28,7 @@ export async function recordEvent(
   at: Date,
   event: { type: EventType; orgId: string; actor: Actor; data: Record<string, unknown> },
 ): Promise<void> {
+  await lockEventOrder(q);
   // prepared once per connection: an event rides along with most writes, SCIM creates included
   const statement = prepared(q, 'recordEvent', (db) =>
     db

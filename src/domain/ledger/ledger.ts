@@ -1,6 +1,6 @@
 import { calendarDateOf, formatCalendarDate, parseCalendarDate, addDays, addMonths } from '../calendarDate';
 import { recordAudit } from '../audit/auditLog';
-import { inTransaction, type Actor, type DomainContext, type Queryable } from '../context';
+import { inTransaction, orgScoped, type Actor, type DomainContext, type Queryable } from '../context';
 import { Conflict, Invalid, NoSeatAvailable, NotFound } from '../errors';
 import { newId, sha256Hex } from '../ids';
 import { SEAT_TYPES, type SeatType } from '../seatTypes';
@@ -120,7 +120,7 @@ export async function confirmSeatChange(
     throw Invalid.field('Idempotency-Key', `must be at most ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
   }
   const requestHash = requestHashOf(change, opts.effectiveDate);
-  return inTransaction(ctx, async (tx) => {
+  return inTransaction(orgScoped(ctx, orgId), async (tx) => {
     const earlier = await repo.findInvoiceByIdempotencyKey(tx, orgId, opts.idempotencyKey);
     if (earlier) {
       if (earlier.requestHash !== requestHash) {

@@ -1,5 +1,5 @@
 import { recordAudit } from '../audit/auditLog';
-import { inTransaction, type Actor, type DomainContext } from '../context';
+import { inTransaction, orgScoped, type Actor, type DomainContext } from '../context';
 import { Conflict, Invalid } from '../errors';
 import { addDays, addMonths, calendarDateOf, compareCalendarDates, formatCalendarDate, parseCalendarDate } from '../calendarDate';
 import { newId } from '../ids';
@@ -73,7 +73,7 @@ export async function createOrg(ctx: DomainContext, input: CreateOrgInput, actor
   checkTermStart(data.contract.termStart, now);
   const at = now.toISOString();
   const orgId = newId('org');
-  const invitation = await inTransaction(ctx, async (tx) => {
+  const invitation = await inTransaction(orgScoped(ctx, orgId), async (tx) => {
     for (const domain of data.domains) {
       const owner = await repo.findDomainOwner(tx, domain);
       if (owner) throw new Conflict(`The domain ${domain} is already verified by another organization`, 'domain-taken');

@@ -1,3 +1,4 @@
+import { postgresOf } from '../../../db/postgresDomainDb';
 import { and, asc, count, desc, eq, inArray, notInArray, sql, type SQL } from 'drizzle-orm';
 import { members } from '../../../db/schema';
 import type { DomainContext } from '../context';
@@ -54,28 +55,37 @@ function conditionSql(c: MemberCondition): SQL {
 }
 
 /**
- * The member's emails as rows of json_each: those the IdP sent (kept with the member), else the
- * one seatd knows, of type work and primary — as the SCIM representation shows them.
+ * The member's emails as rows `member_email(value)`: those the IdP sent (kept with the member), else
+ * the one seatd knows, of type work and primary, as the SCIM representation shows them. JSON is
+ * where the two databases differ (json_each vs jsonb_array_elements), so each has its own.
  */
-const memberEmails = sql`json_each(CASE WHEN json_array_length(${members.scimAttributes}, '$.emails') > 0
+const memberEmails = {
+  sqlite: sql`json_each(CASE WHEN json_array_length(${members.scimAttributes}, '$.emails') > 0
   THEN json_extract(${members.scimAttributes}, '$.emails')
-  ELSE json_array(json_object('value', ${members.email}, 'type', 'work', 'primary', json('true'))) END)`;
+  ELSE json_array(json_object('value', ${members.email}, 'type', 'work', 'primary', json('true'))) END) AS member_email`,
+  postgres: sql`jsonb_array_elements(CASE WHEN jsonb_typeof(${members.scimAttributes}::jsonb -> 'emails') = 'array'
+    AND jsonb_array_length(CASE WHEN jsonb_typeof(${members.scimAttributes}::jsonb -> 'emails') = 'array' THEN ${members.scimAttributes}::jsonb -> 'emails' ELSE '[]' END) > 0
+  THEN ${members.scimAttributes}::jsonb -> 'emails'
+  ELSE jsonb_build_array(jsonb_build_object('value', ${members.email}, 'type', 'work', 'primary', true)) END) AS member_email(value)`,
+};
 
-function emailConditionSql(c: Condition<EmailField>): SQL {
+type Dialect = keyof typeof memberEmails;
+
+function emailConditionSql(c: Condition<EmailField>, dialect: Dialect): SQL {
   const part = sql`json_extract(member_email.value, ${`$.${c.field}`})`;
   if (c.field !== 'primary') return comparisonSql(part, c, true);
   if (c.op === 'pr') return sql`${part} IS NOT NULL`;
-  // JSON true and false read as 1 and 0
-  const wanted = c.value === true ? 1 : 0;
+  // JSON true and false read as 1 and 0 in SQLite, as the text 'true' and 'false' in PostgreSQL
+  const wanted = dialect === 'sqlite' ? (c.value === true ? 1 : 0) : String(c.value === true);
   if (c.op === 'eq') return sql`${part} = ${wanted}`;
   if (c.op === 'ne') return sql`(${part} IS NULL OR ${part} <> ${wanted})`;
   return sql`1 = 0`;
 }
 
-export function filterSql(filter: MemberQueryFilter | undefined): SQL | undefined {
+export function filterSql(filter: MemberQueryFilter | undefined, dialect: Dialect = 'sqlite'): SQL | undefined {
   return filterTreeSql(filter, (leaf) =>
     'anyEmail' in leaf
-      ? sql`EXISTS (SELECT 1 FROM ${memberEmails} AS member_email WHERE ${filterTreeSql(leaf.anyEmail, emailConditionSql)})`
+      ? sql`EXISTS (SELECT 1 FROM ${memberEmails[dialect]} WHERE ${filterTreeSql(leaf.anyEmail, (c) => emailConditionSql(c, dialect))})`
       : conditionSql(leaf),
   );
 }
@@ -94,7 +104,7 @@ export async function queryMembers(
   orgId: string,
   query: MemberPageQuery,
 ): Promise<{ total: number; members: Member[] }> {
-  const where = and(eq(members.orgId, orgId), filterSql(query.filter));
+  const where = and(eq(members.orgId, orgId), filterSql(query.filter, postgresOf(ctx.db) ? 'postgres' : 'sqlite'));
   const total = (await ctx.db.select({ n: count() }).from(members).where(where).then(firstRow))?.n ?? 0;
   if (query.limit === 0) return { total, members: [] };
   const sortColumn =

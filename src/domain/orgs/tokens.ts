@@ -2,7 +2,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { prepared } from '../prepared';
 import { apiTokens } from '../../../db/schema';
 import { actorsOf, recordAudit } from '../audit/auditLog';
-import { inTransaction, type Actor, type DomainContext, type Queryable } from '../context';
+import { inTransaction, orgScoped, type Actor, type DomainContext, type Queryable } from '../context';
 import { NotFound } from '../errors';
 import { digestsEqual, newId, newSecret, sha256Hex } from '../ids';
 import { findOrg } from './orgRepository';
@@ -31,7 +31,7 @@ export async function createToken(
 ): Promise<IssuedToken> {
   requireOwner(by, 'Creating tokens');
   const now = ctx.clock.now();
-  return inTransaction(ctx, async (tx) => {
+  return inTransaction(orgScoped(ctx, orgId), async (tx) => {
     if (!(await findOrg(tx, orgId))) throw new NotFound('organization', orgId);
     const id = newId('tok');
     const secret = newSecret();
@@ -109,7 +109,7 @@ export async function listTokens(ctx: DomainContext, orgId: string, kind: TokenK
 
 export async function revokeToken(ctx: DomainContext, orgId: string, kind: TokenKind, tokenId: string, actor: Actor): Promise<void> {
   const now = ctx.clock.now();
-  await inTransaction(ctx, async (tx) => {
+  await inTransaction(orgScoped(ctx, orgId), async (tx) => {
     const result = await tx
       .update(apiTokens)
       .set({ revokedAt: now.toISOString() })

@@ -1,5 +1,5 @@
 import { recordAudit } from '../audit/auditLog';
-import { inTransaction, type DomainContext } from '../context';
+import { inTransaction, orgScoped, type DomainContext } from '../context';
 import { Forbidden, NotFound } from '../errors';
 import { newId } from '../ids';
 import { ownValue } from '../ownValue';
@@ -50,7 +50,7 @@ export async function admitSsoUser(
   } catch (err) {
     // The transaction rolled back; the refusal is still worth an audit entry of its own.
     if (err instanceof SignInRefused) {
-      await inTransaction(ctx, (tx) =>
+      await inTransaction(orgScoped(ctx, orgId), (tx) =>
         recordAudit(tx, ctx.clock.now(), {
           orgId,
           actor,
@@ -72,7 +72,7 @@ async function admitInTransaction(
   identity: SsoIdentity,
 ): Promise<{ member: Member; created: boolean }> {
   const actor = `sso:${email}`;
-  return inTransaction(ctx, async (tx) => {
+  return inTransaction(orgScoped(ctx, orgId), async (tx) => {
     const org = await findOrg(tx, orgId);
     if (!org) throw new NotFound('organization', orgId);
     const domain = email.split('@')[1] ?? '';

@@ -2,7 +2,7 @@ import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { members, scimGroupMembers, scimGroups, seatRefusals } from '../../../db/schema';
 import { recordEvent } from '../events/events';
 import { recordAudit } from '../audit/auditLog';
-import { inTransaction, type Actor, type DomainContext, type Queryable, type Tx } from '../context';
+import { inTransaction, orgScoped, type Actor, type DomainContext, type Queryable, type Tx } from '../context';
 import { Invalid, NoSeatAvailable, NotFound, StaleVersion, type IfVersion } from '../errors';
 import { newId } from '../ids';
 import { ownValue } from '../ownValue';
@@ -90,7 +90,7 @@ async function applyGroupSeatTypes(ctx: DomainContext, tx: Tx, orgId: string, me
     const wanted = seatTypeForGroups(org, groupNames);
     if (wanted === member.seatType) continue;
     try {
-      await inTransaction(ctx, (savepoint) => changeSeatTypeIn(ctx, savepoint, orgId, memberId, wanted, { actor, role: 'owner' }));
+      await inTransaction(orgScoped(ctx, orgId), (savepoint) => changeSeatTypeIn(ctx, savepoint, orgId, memberId, wanted, { actor, role: 'owner' }));
     } catch (err) {
       if (!(err instanceof NoSeatAvailable)) throw err;
       const at = ctx.clock.now();
@@ -158,7 +158,7 @@ async function updateGroupAtVersion(
 }
 
 export async function createGroup(ctx: DomainContext, orgId: string, input: GroupInput, actor: Actor): Promise<Group> {
-  return inTransaction(ctx, async (tx) => {
+  return inTransaction(orgScoped(ctx, orgId), async (tx) => {
     await requireMembers(tx, orgId, input.memberIds);
     const now = ctx.clock.now();
     const id = newId('grp');
@@ -193,7 +193,7 @@ export async function replaceGroup(
   actor: Actor,
   ifVersion?: IfVersion,
 ): Promise<Group> {
-  return inTransaction(ctx, async (tx) => {
+  return inTransaction(orgScoped(ctx, orgId), async (tx) => {
     const row = await groupRow(tx, orgId, groupId);
     if (!row) throw new NotFound('group', groupId);
     await requireMembers(tx, orgId, input.memberIds);
@@ -236,7 +236,7 @@ export async function changeGroup(
   actor: Actor,
   ifVersion?: IfVersion,
 ): Promise<GroupHeader> {
-  return inTransaction(ctx, async (tx) => {
+  return inTransaction(orgScoped(ctx, orgId), async (tx) => {
     const row = await groupRow(tx, orgId, groupId);
     if (!row) throw new NotFound('group', groupId);
     await requireMembers(tx, orgId, change.add);
@@ -287,7 +287,7 @@ export async function getGroupHeader(ctx: DomainContext, orgId: string, groupId:
 }
 
 export async function deleteGroup(ctx: DomainContext, orgId: string, groupId: string, actor: Actor, ifVersion?: IfVersion): Promise<void> {
-  await inTransaction(ctx, async (tx) => {
+  await inTransaction(orgScoped(ctx, orgId), async (tx) => {
     const row = await groupRow(tx, orgId, groupId);
     if (!row) throw new NotFound('group', groupId);
     const before = ((await membersOf(tx, [groupId])).get(groupId) ?? []).map((m) => m.id);

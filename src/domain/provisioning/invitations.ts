@@ -1,5 +1,5 @@
 import { recordAudit } from '../audit/auditLog';
-import { committed, inTransaction, type Actor, type DomainContext, type Tx } from '../context';
+import { committed, inTransaction, orgScoped, type Actor, type DomainContext, type Tx } from '../context';
 import { Conflict, Forbidden, Invalid, NotFound } from '../errors';
 import { newId, newSecret, sha256Hex } from '../ids';
 import { releaseSeat } from '../ledger/ledger';
@@ -140,7 +140,7 @@ export async function deliverInvitation(ctx: DomainContext, orgId: string, issue
     await ctx.mailer.send(mail);
     return 'sent';
   } catch (err) {
-    await inTransaction(ctx, (tx) =>
+    await inTransaction(orgScoped(ctx, orgId), (tx) =>
       recordAudit(tx, ctx.clock.now(), {
         orgId,
         actor,
@@ -174,7 +174,7 @@ export async function inviteMember(
 ): Promise<{ member: Member; invitation: Invitation; delivery: Delivery }> {
   const email = input.email.trim().toLowerCase();
   const issued = await refusingWithoutSeat(ctx, { orgId, email, path: 'invite', actor: by.actor }, () =>
-    inTransaction(ctx, async (tx) => {
+    inTransaction(orgScoped(ctx, orgId), async (tx) => {
       const org = await findOrg(tx, orgId);
       if (!org) throw new NotFound('organization', orgId);
       if (org.provisioningMode === 'scim') {
@@ -261,7 +261,7 @@ export async function resendInvitation(
   const found = await repo.findInvitation(ctx.db, orgId, invitationId);
   if (!found) throw new NotFound('invitation', invitationId);
   const issued = await refusingWithoutSeat(ctx, { orgId, email: found.email, path: 'invite', actor: by.actor }, () =>
-    inTransaction(ctx, async (tx) => {
+    inTransaction(orgScoped(ctx, orgId), async (tx) => {
       await expireDueInvitations(ctx, tx, orgId);
       const invitation = (await repo.findInvitation(tx, orgId, invitationId))!;
       const member = invitation.memberId ? await findMember(tx, orgId, invitation.memberId) : undefined;
@@ -287,7 +287,7 @@ export async function resendInvitation(
 
 /** Withdraws a pending invitation: the seat is released and the never-active member removed. */
 export async function revokeInvitation(ctx: DomainContext, orgId: string, invitationId: string, by: By): Promise<Invitation> {
-  return inTransaction(ctx, async (tx) => {
+  return inTransaction(orgScoped(ctx, orgId), async (tx) => {
     const invitation = await repo.findInvitation(tx, orgId, invitationId);
     if (!invitation) throw new NotFound('invitation', invitationId);
     if (invitation.status !== 'pending')
@@ -318,7 +318,7 @@ export async function revokeInvitation(ctx: DomainContext, orgId: string, invita
 }
 
 export async function listInvitations(ctx: DomainContext, orgId: string, status?: repo.InvitationStatus): Promise<Invitation[]> {
-  await inTransaction(ctx, (tx) => expireDueInvitations(ctx, tx, orgId));
+  await inTransaction(orgScoped(ctx, orgId), (tx) => expireDueInvitations(ctx, tx, orgId));
   return (await repo.listInvitationRows(ctx.db, orgId, status)).map(toInvitation);
 }
 

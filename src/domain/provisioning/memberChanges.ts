@@ -1,8 +1,8 @@
 import { recordAudit } from '../audit/auditLog';
-import { inTransaction, type DomainContext, type Tx } from '../context';
+import { inTransaction, orgScoped, type DomainContext, type Tx } from '../context';
 import { Conflict, Forbidden, Invalid, NotFound, StaleVersion, type IfVersion } from '../errors';
 import { releaseSeat } from '../ledger/ledger';
-import { deleteMember, findMember, holdsSeat, updateMember, type MemberRow } from '../orgs/memberRepository';
+import { deleteMember, findMember, findPrimaryOwner, holdsSeat, updateMember, type MemberRow } from '../orgs/memberRepository';
 import { toMember, type Member } from '../orgs/members';
 import type { Role, SeatType } from '../seatTypes';
 import { endInvitation, findPendingInvitationOfMember } from './invitationRepository';
@@ -23,7 +23,7 @@ function requireAdmin(by: By): void {
 
 /** Moves a member to another seat type: needs a free seat of the new type; the old seat is freed. */
 export async function changeSeatType(ctx: DomainContext, orgId: string, memberId: string, seatType: SeatType, by: By): Promise<Member> {
-  return inTransaction(ctx, (tx) => changeSeatTypeIn(ctx, tx, orgId, memberId, seatType, by));
+  return inTransaction(orgScoped(ctx, orgId), (tx) => changeSeatTypeIn(ctx, tx, orgId, memberId, seatType, by));
 }
 
 export async function changeSeatTypeIn(
@@ -68,7 +68,7 @@ export async function changeSeatTypeIn(
  * `primary_owner` (an owner's act) makes the previous primary owner an owner.
  */
 export async function changeRole(ctx: DomainContext, orgId: string, memberId: string, role: Role, by: By): Promise<Member> {
-  return inTransaction(ctx, (tx) => changeRoleIn(ctx, tx, orgId, memberId, role, by));
+  return inTransaction(orgScoped(ctx, orgId), (tx) => changeRoleIn(ctx, tx, orgId, memberId, role, by));
 }
 
 async function changeRoleIn(ctx: DomainContext, tx: Tx, orgId: string, memberId: string, role: Role, by: By): Promise<Member> {
@@ -85,7 +85,7 @@ async function changeRoleIn(ctx: DomainContext, tx: Tx, orgId: string, memberId:
   const at = now.toISOString();
   if (role === 'primary_owner') {
     if (member.status !== 'active') throw Invalid.field('role', 'the primary owner role goes to an active member only');
-    const previous = tx.query.members.findFirst({ where: (m, { and, eq }) => and(eq(m.orgId, orgId), eq(m.role, 'primary_owner')) }).sync();
+    const previous = await findPrimaryOwner(tx, orgId);
     if (previous) {
       await updateMember(tx, orgId, previous.id, { role: 'owner', updatedAt: at, version: previous.version + 1 });
       await recordEvent(tx, now, {
@@ -125,7 +125,7 @@ export async function setMemberActive(
 ): Promise<Member> {
   const email = (await findMember(ctx.db, orgId, memberId))?.email ?? memberId;
   return refusingWithoutSeat(ctx, { orgId, email, path: by.path ?? 'scim', actor: by.actor }, () =>
-    inTransaction(ctx, (tx) => setMemberActiveIn(ctx, tx, orgId, memberId, active, by)),
+    inTransaction(orgScoped(ctx, orgId), (tx) => setMemberActiveIn(ctx, tx, orgId, memberId, active, by)),
   );
 }
 
@@ -196,7 +196,7 @@ export async function updateMemberSettings(
   requireAdmin(by);
   const email = (await findMember(ctx.db, orgId, memberId))?.email ?? memberId;
   return refusingWithoutSeat(ctx, { orgId, email, path: 'invite', actor: by.actor }, () =>
-    inTransaction(ctx, async (tx) => {
+    inTransaction(orgScoped(ctx, orgId), async (tx) => {
       let member = toMember(await memberIn(tx, orgId, memberId));
       if (patch.active !== undefined) member = await setMemberActiveIn(ctx, tx, orgId, memberId, patch.active, by);
       if (patch.seatType !== undefined) member = await changeSeatTypeIn(ctx, tx, orgId, memberId, patch.seatType, by);
@@ -212,7 +212,7 @@ export async function updateMemberSettings(
  */
 export async function removeMember(ctx: DomainContext, orgId: string, memberId: string, by: By, ifVersion?: IfVersion): Promise<void> {
   requireAdmin(by);
-  await inTransaction(ctx, async (tx) => {
+  await inTransaction(orgScoped(ctx, orgId), async (tx) => {
     const member = await memberIn(tx, orgId, memberId);
     if (member.role === 'primary_owner')
       throw new Conflict('The primary owner cannot be removed; transfer the role to another member first', 'primary-owner');

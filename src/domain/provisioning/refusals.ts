@@ -1,7 +1,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { seatRefusals } from '../../../db/schema';
 import { recordAudit } from '../audit/auditLog';
-import { inTransaction, type Actor, type DomainContext } from '../context';
+import { inTransaction, orgScoped, type Actor, type DomainContext } from '../context';
 import { NoSeatAvailable } from '../errors';
 import type { SeatType } from '../seatTypes';
 import { recordEvent } from '../events/events';
@@ -23,7 +23,7 @@ export async function refusingWithoutSeat<T>(
   } catch (err) {
     if (err instanceof NoSeatAvailable) {
       const at = ctx.clock.now();
-      await inTransaction(ctx, async (tx) => {
+      await inTransaction(orgScoped(ctx, who.orgId), async (tx) => {
         await tx
           .insert(seatRefusals)
           .values({ orgId: who.orgId, email: who.email, path: who.path, seatType: err.seatType, at: at.toISOString() });

@@ -1,5 +1,5 @@
 import { recordAudit } from '../audit/auditLog';
-import { inTransaction, type Actor, type DomainContext } from '../context';
+import { inTransaction, orgScoped, type Actor, type DomainContext } from '../context';
 import { Conflict, Invalid, NotFound, StaleVersion, type IfVersion } from '../errors';
 import { newId } from '../ids';
 import {
@@ -51,7 +51,7 @@ function signInEmail(value: string): string {
 export async function provisionScimUser(ctx: DomainContext, orgId: string, input: ScimUserInput, actor: Actor): Promise<Member> {
   const email = signInEmail(input.email);
   return refusingWithoutSeat(ctx, { orgId, email, path: 'scim', actor }, () =>
-    inTransaction(ctx, async (tx) => {
+    inTransaction(orgScoped(ctx, orgId), async (tx) => {
       const org = await findOrg(tx, orgId);
       if (!org) throw new NotFound('organization', orgId);
       const domain = email.split('@')[1] ?? '';
@@ -144,7 +144,7 @@ export async function updateScimUser(
   const { actor } = by;
   const email = signInEmail(input.email);
   return refusingWithoutSeat(ctx, { orgId, email, path: 'scim', actor }, () =>
-    inTransaction(ctx, async (tx) => {
+    inTransaction(orgScoped(ctx, orgId), async (tx) => {
       const org = await findOrg(tx, orgId);
       const member = await findMember(tx, orgId, memberId);
       if (!org || !member) throw new NotFound('user', memberId);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { recordAudit } from '../audit/auditLog';
-import { inTransaction, type DomainContext } from '../context';
+import { inTransaction, orgScoped, type DomainContext } from '../context';
 import { Invalid, NotFound } from '../errors';
 import { findOrg, updateOrg } from '../orgs/orgRepository';
 import { PROVISIONING_MODES, SEAT_TYPES, type ProvisioningMode, type SeatType } from '../seatTypes';
@@ -34,7 +34,7 @@ export async function updateProvisioningSettings(ctx: DomainContext, orgId: stri
   requireOwner(by, 'Changing the provisioning settings');
   const data = parseInput(provisioningSettingsInput, input);
   refuseLostGroupNames(input, data.groupSeatTypes);
-  return inTransaction(ctx, async (tx) => {
+  return inTransaction(orgScoped(ctx, orgId), async (tx) => {
     const org = await findOrg(tx, orgId);
     if (!org) throw new NotFound('organization', orgId);
     const next = {

@@ -1,6 +1,6 @@
 import { addMonths, calendarDateOf, compareCalendarDates, formatCalendarDate, parseCalendarDate, type CalendarDate } from '../calendarDate';
 import { recordAudit } from '../audit/auditLog';
-import { inTransaction, type DomainContext, type Tx } from '../context';
+import { inTransaction, orgScoped, type DomainContext, type Tx } from '../context';
 import { expireDueInvitations } from '../provisioning/seatReservation';
 import { newId, sha256Hex } from '../ids';
 import { SEAT_TYPES, type SeatType } from '../seatTypes';
@@ -28,7 +28,7 @@ export type Renewal = {
 export async function renewIfDue(ctx: DomainContext, orgId: string): Promise<Renewal[]> {
   const renewals: Renewal[] = [];
   for (;;) {
-    const renewal = await inTransaction(ctx, (tx) => renewOnce(ctx, tx, orgId));
+    const renewal = await inTransaction(orgScoped(ctx, orgId), (tx) => renewOnce(ctx, tx, orgId));
     if (!renewal) return renewals;
     renewals.push(renewal);
   }

@@ -1,7 +1,7 @@
 import { and, eq, isNull, lt, or } from 'drizzle-orm';
 import { loginLinks, sessions } from '../../../db/schema';
 import { recordAudit } from '../audit/auditLog';
-import { inTransaction, type Actor, type DomainContext } from '../context';
+import { inTransaction, orgScoped, type Actor, type DomainContext } from '../context';
 import { Conflict, Forbidden, NotFound } from '../errors';
 import { newSecret, sha256Hex } from '../ids';
 import { findMember, findMemberByEmail } from '../orgs/memberRepository';
@@ -146,7 +146,7 @@ export async function endSession(ctx: DomainContext, cookieValue: string): Promi
  */
 export async function endSamlSessions(ctx: DomainContext, orgId: string, nameId: string, sessionIndex?: string): Promise<number> {
   const now = ctx.clock.now();
-  return inTransaction(ctx, async (tx) => {
+  return inTransaction(orgScoped(ctx, orgId), async (tx) => {
     const count = (
       await tx
         .update(sessions)
@@ -182,7 +182,7 @@ export async function createLoginLink(
   const now = ctx.clock.now();
   const token = newSecret();
   const expiresAt = new Date(now.getTime() + LOGIN_LINK_LIFETIME_MS).toISOString();
-  await inTransaction(ctx, async (tx) => {
+  await inTransaction(orgScoped(ctx, orgId), async (tx) => {
     if (!(await findOrg(tx, orgId))) throw new NotFound('organization', orgId);
     const member = await findMemberByEmail(tx, orgId, email.trim().toLowerCase());
     if (!member) throw new NotFound('member', email);

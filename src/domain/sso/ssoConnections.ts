@@ -2,7 +2,7 @@ import { and, eq, lt } from 'drizzle-orm';
 import { z } from 'zod';
 import { oidcLogins, samlAssertions, samlRequests, ssoConnections } from '../../../db/schema';
 import { recordAudit } from '../audit/auditLog';
-import { inTransaction, type DomainContext } from '../context';
+import { inTransaction, orgScoped, type DomainContext } from '../context';
 import { Conflict, Invalid, NotFound } from '../errors';
 import { findOrg } from '../orgs/orgRepository';
 import { digestsEqual, sha256Hex } from '../ids';
@@ -89,7 +89,7 @@ export async function setSamlConnection(ctx: DomainContext, orgId: string, input
   const { idpMetadataXml: _xml, ...rest } = merged as Record<string, unknown>;
   const config = parseInput(samlConnectionInput, rest);
   const now = ctx.clock.now().toISOString();
-  await inTransaction(ctx, async (tx) => {
+  await inTransaction(orgScoped(ctx, orgId), async (tx) => {
     if (!(await findOrg(tx, orgId))) throw new NotFound('organization', orgId);
     await tx
       .insert(ssoConnections)
@@ -129,7 +129,7 @@ export async function saveSamlRequest(
 ): Promise<void> {
   const { orgId, id, lifetimeMs, browserHash } = request;
   const now = ctx.clock.now();
-  await inTransaction(ctx, async (tx) => {
+  await inTransaction(orgScoped(ctx, orgId), async (tx) => {
     await tx.delete(samlRequests).where(lt(samlRequests.expiresAt, now.toISOString()));
     await tx
       .insert(samlRequests)
@@ -171,7 +171,7 @@ export async function removeSamlRequest(ctx: DomainContext, id: string): Promise
 /** Accepts an assertion id once; a second use before it expires is a replay. */
 export async function useSamlAssertion(ctx: DomainContext, orgId: string, assertionId: string, expiresAt: string): Promise<void> {
   const now = ctx.clock.now().toISOString();
-  await inTransaction(ctx, async (tx) => {
+  await inTransaction(orgScoped(ctx, orgId), async (tx) => {
     await tx.delete(samlAssertions).where(lt(samlAssertions.expiresAt, now));
     const seen = await tx.select().from(samlAssertions).where(eq(samlAssertions.id, assertionId)).then(firstRow);
     if (seen) throw new Conflict('This SAML assertion was already used', 'assertion-replayed');
@@ -194,7 +194,7 @@ export async function setOidcConnection(ctx: DomainContext, orgId: string, input
   requireOwner(by, 'Changing the SSO connection');
   const config = parseInput(oidcConnectionInput, input ?? {});
   const now = ctx.clock.now().toISOString();
-  await inTransaction(ctx, async (tx) => {
+  await inTransaction(orgScoped(ctx, orgId), async (tx) => {
     if (!(await findOrg(tx, orgId))) throw new NotFound('organization', orgId);
     await tx
       .insert(ssoConnections)
@@ -261,7 +261,7 @@ export async function takeOidcLogin(
   state: string,
   browserHash: string | undefined,
 ): Promise<{ codeVerifier: string; nonce: string } | undefined> {
-  return inTransaction(ctx, async (tx) => {
+  return inTransaction(orgScoped(ctx, orgId), async (tx) => {
     const row = await tx
       .select()
       .from(oidcLogins)
