@@ -5,14 +5,61 @@
  * globalSetup prepares one PostgreSQL server for the run, started on first use (test/support/postgres.ts).
  * @type {import('jest').Config}
  */
-module.exports = {
+const project = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: false }] },
+};
+
+/**
+ * The suites that run a second time on PostgreSQL (test/support/onPostgres.ts makes createTestContext
+ * and createTestApp use it): every one that goes through the domain, HTTP or the CLI only. The others
+ * read SQLite's file directly, or test SQLite itself.
+ */
+const onBothDatabases = [
+  'integration/alertWebhook',
+  'integration/apiTokens',
+  'integration/authThrottle',
+  'integration/badInput',
+  'integration/consoleLargeOrg',
+  'integration/consoleSelfServe',
+  'integration/consoleWebhooks',
+  'integration/membersApi',
+  'integration/metrics',
+  'integration/oktaSpecTest',
+  'integration/opEmailLink',
+  'integration/opSamlSignIn',
+  'integration/openapi',
+  'integration/requestLog',
+  'integration/scimReplays',
+  'integration/seatsApi',
+  'integration/secretsInLogs',
+  'integration/webhooks',
+  'e2e/console',
+  'e2e/seatAlertsAndInvoices',
+  'e2e/selfServeConsole',
+  'unit/alerts',
+  'unit/groupNameKeys',
+  'unit/ifVersion',
+  'unit/opRecords',
+  'unit/renewal',
+  'unit/scimFilter.property',
+];
+
+module.exports = {
   testTimeout: 30000,
   // one PostgreSQL server per run, started when a test first asks for a database (test/support/postgres.ts)
   globalSetup: '<rootDir>/test/support/postgresGlobalSetup.ts',
   globalTeardown: '<rootDir>/test/support/postgresGlobalTeardown.ts',
   reporters: ['default', '<rootDir>/test/support/summaryReporter.js'],
+  projects: [
+    { ...project, displayName: 'sqlite' },
+    {
+      ...project,
+      displayName: 'postgres',
+      testMatch: onBothDatabases.map((name) => `<rootDir>/test/${name}.test.ts`),
+      setupFiles: ['<rootDir>/test/support/onPostgres.ts'],
+    },
+  ],
 };

@@ -335,10 +335,11 @@ describe('the seatd CLI', () => {
 });
 
 describe('seatd migrate with DATABASE_URL', () => {
-  it('creates the schema of an empty PostgreSQL database, finds nothing to do the second time, and the server refuses to start on it', async () => {
+  it('creates the schema of an empty PostgreSQL database, finds nothing to do the second time, and the other commands then work on it', async () => {
     const database = await freshPostgresDatabase({ empty: true });
+    const outbox = fs.mkdtempSync(path.join(os.tmpdir(), 'seatd-cli-pg-'));
     try {
-      const env = { DATABASE_URL: database.url };
+      const env = { DATABASE_URL: database.url, OUTBOX_DIR: outbox };
       expect(await seatd(['migrate'], env)).toMatchObject({ code: 0, stdout: 'PostgreSQL database migrated\n' });
       expect(await seatd(['migrate'], env)).toMatchObject({ code: 0, stdout: 'PostgreSQL database migrated\n' });
       const client = new pg.Client({ connectionString: database.url });
@@ -351,10 +352,14 @@ describe('seatd migrate with DATABASE_URL', () => {
       } finally {
         await client.end();
       }
+      // the other commands use the same database: an org made by one is listed by the next
+      const created = await seatd(orgCreate({ '--name': 'Pg Co', '--domain': 'pg.example', '--owner-email': 'owner@pg.example' }), env);
+      expect(created.code).toBe(0);
       const listed = await seatd(['org', 'list'], env);
-      expect(listed.code).not.toBe(0);
-      expect(listed.stderr).toContain('serving seatd from PostgreSQL is not finished');
+      expect(listed).toMatchObject({ code: 0, stderr: '' });
+      expect(listed.stdout).toContain('"Pg Co"  pg.example  manual  seats in use standard 1/1');
     } finally {
+      fs.rmSync(outbox, { recursive: true, force: true });
       await database.drop();
     }
   });

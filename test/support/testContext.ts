@@ -2,6 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { migrateDatabase, openDatabase, type Db } from '../../db/connection';
+import { closeDatabase } from '../../db/database';
+import { openPostgresDomain } from '../../db/postgresDomainDb';
+import { freshPostgresDatabase } from './postgres';
 import { ManualClock } from '../../src/domain/clock';
 import type { DomainContext } from '../../src/domain/context';
 import { createGroupCommit, reactToEvents } from '../../src/composition';
@@ -14,9 +17,14 @@ import { linkFromOutbox, tokenOf } from './outbox';
 
 export type TestContext = DomainContext & { db: Db; clock: ManualClock; dbFile: string; outboxDir: string; close: () => void };
 
+/** The database tests run on: SQLite, or PostgreSQL in the run's `postgres` pass (jest.config.js). */
+export const testBackend: 'sqlite' | 'postgres' = process.env.SEATD_TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
+
 /**
  * A real SQLite file in a fresh temp folder, migrated, with a clock the test moves and mail written
  * to an outbox folder; with `groupCommit` (as the server runs) transactions of one turn share a commit.
+ * In the PostgreSQL pass, a fresh database cloned from the migrated template instead (no group commit:
+ * that is SQLite's); statements wait until it exists.
  */
 export function createTestContext(
   now = '2026-03-01T09:00:00Z',
@@ -25,11 +33,13 @@ export function createTestContext(
   const logger = options.logger ?? createLogger('silent');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seatd-test-'));
   const dbFile = path.join(dir, 'seatd.db');
-  const db = openDatabase(dbFile);
-  migrateDatabase(db);
+  const postgres = testBackend === 'postgres' ? freshPostgresDatabase() : undefined;
+  postgres?.catch(() => {}); // the first statement reports it
+  const db = postgres ? openPostgresDomain(postgres.then((fresh) => fresh.url), { migrate: false, poolSize: 4 }) : openDatabase(dbFile);
+  if (!postgres) migrateDatabase(db);
   const clock = new ManualClock(now);
   const outboxDir = path.join(dir, 'outbox');
-  const groupCommit = options.groupCommit ? createGroupCommit(db, logger, options.beforeCommit) : undefined;
+  const groupCommit = options.groupCommit && !postgres ? createGroupCommit(db, logger, options.beforeCommit) : undefined;
   const ctx: TestContext = {
     db,
     clock,
@@ -40,8 +50,12 @@ export function createTestContext(
     ...(groupCommit ? { groupCommit } : {}),
     close: () => {
       groupCommit?.flush();
-      db.$client.close();
       fs.rmSync(dir, { recursive: true, force: true });
+      if (!postgres) return db.$client.close();
+      void closeDatabase(db)
+        .then(() => postgres)
+        .then((fresh) => fresh.drop())
+        .catch(() => {});
     },
   };
   reactToEvents(ctx);
