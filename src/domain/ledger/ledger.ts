@@ -173,7 +173,7 @@ export async function confirmSeatChange(
         : []),
     ]);
     for (const t of SEAT_TYPES) {
-      if (after[t].purchased !== before[t].purchased) await repo.setPurchased(tx, orgId, t, after[t].purchased);
+      if (after[t].purchased !== before[t].purchased) await repo.addPurchased(tx, orgId, t, after[t].purchased - before[t].purchased);
     }
     const invoice = toInvoice((await repo.findInvoice(tx, orgId, id))!, await repo.readInvoiceLines(tx, id));
     await recordEvent(tx, now, { type: 'invoice.created', orgId, actor: opts.actor, data: { invoice } });

@@ -47,10 +47,14 @@ export async function insertPools(q: Queryable, orgId: string, purchased: Record
   ]);
 }
 
-export async function setPurchased(q: Queryable, orgId: string, seatType: SeatType, purchased: number): Promise<void> {
+/**
+ * Changes the seats bought by `delta`, relative to what the row holds when the statement runs: never
+ * an absolute count read earlier, which another writer could have moved meanwhile.
+ */
+export async function addPurchased(q: Queryable, orgId: string, seatType: SeatType, delta: number): Promise<void> {
   await q
     .update(seatPools)
-    .set({ purchased })
+    .set({ purchased: sql`${seatPools.purchased} + ${delta}` })
     .where(and(eq(seatPools.orgId, orgId), eq(seatPools.seatType, seatType)));
 }
 

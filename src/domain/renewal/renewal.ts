@@ -139,7 +139,7 @@ async function renewOnce(ctx: DomainContext, tx: Tx, orgId: string): Promise<Ren
       createdAt: now.toISOString(),
     })),
   );
-  for (const t of SEAT_TYPES) if (pools[t].purchased !== seats[t]) await repo.setPurchased(tx, orgId, t, seats[t]);
+  for (const t of SEAT_TYPES) if (pools[t].purchased !== seats[t]) await repo.addPurchased(tx, orgId, t, seats[t] - pools[t].purchased);
   await repo.setTermStart(tx, orgId, startText);
   const term = { start: startText, end: formatCalendarDate(termEnd({ start, months: contract.termMonths })) };
   await recordAudit(tx, now, {
