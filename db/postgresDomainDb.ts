@@ -40,7 +40,7 @@ const JSON_OID = 114;
 const JSONB = 3802;
 
 /** Values as better-sqlite3 returns them, so the SQLite columns' mappers read them unchanged. */
-const sqliteLikeTypes = {
+export const sqliteLikeTypes = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (oid === BOOL) return (value: string) => (value === 't' ? 1 : 0);
     if (oid === INT8 || oid === NUMERIC) return (value: string) => Number(value);
