@@ -6,8 +6,8 @@ import pg from 'pg';
 import * as schema from './schema.pg';
 
 /*
- * PostgreSQL for several seatd processes on several hosts (ADR 0070, docs/postgresql.md). Not wired
- * into the server yet: the domain still runs on db/connection.ts (SQLite).
+ * PostgreSQL for several seatd processes on several hosts (ADR 0070, docs/postgresql.md): the pool,
+ * its settings and migrations. The domain's statements run through db/postgresDomainDb.ts (ADR 0072).
  */
 
 export type PostgresDb = NodePgDatabase<typeof schema> & { $client: pg.Pool };
