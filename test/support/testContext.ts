@@ -21,6 +21,13 @@ export type TestContext = DomainContext & { db: Db; clock: ManualClock; dbFile: 
 export const testBackend: 'sqlite' | 'postgres' = process.env.SEATD_TEST_DATABASE === 'postgres' ? 'postgres' : 'sqlite';
 
 /**
+ * Databases of closed PostgreSQL contexts, dropped when the next context is made: dropping connects
+ * anew, which must not happen after the test file's environment is gone (the last of each file goes
+ * with the server at the end of the run).
+ */
+const dropsDue: (() => Promise<void>)[] = [];
+
+/**
  * A real SQLite file in a fresh temp folder, migrated, with a clock the test moves and mail written
  * to an outbox folder; with `groupCommit` (as the server runs) transactions of one turn share a commit.
  * In the PostgreSQL pass, a fresh database cloned from the migrated template instead (no group commit:
@@ -33,6 +40,7 @@ export function createTestContext(
   const logger = options.logger ?? createLogger('silent');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seatd-test-'));
   const dbFile = path.join(dir, 'seatd.db');
+  for (const drop of dropsDue.splice(0)) void drop().catch(() => {});
   const postgres = testBackend === 'postgres' ? freshPostgresDatabase() : undefined;
   postgres?.catch(() => {}); // the first statement reports it
   const db = postgres ? openPostgresDomain(postgres.then((fresh) => fresh.url), { migrate: false, poolSize: 4 }) : openDatabase(dbFile);
@@ -52,10 +60,8 @@ export function createTestContext(
       groupCommit?.flush();
       fs.rmSync(dir, { recursive: true, force: true });
       if (!postgres) return db.$client.close();
-      void closeDatabase(db)
-        .then(() => postgres)
-        .then((fresh) => fresh.drop())
-        .catch(() => {});
+      const closed = closeDatabase(db).catch(() => {});
+      dropsDue.push(() => closed.then(() => postgres).then((fresh) => fresh.drop()));
     },
   };
   reactToEvents(ctx);
