@@ -123,6 +123,8 @@ function interactionPolicy(ctx: DomainContext, oidc: typeof import('oidc-provide
   return policy;
 }
 
+const SIGNED_OUT = 'seatdSignedOut';
+
 /** Builds a provider over the keys in the database now. */
 export async function createProvider(ctx: DomainContext, logger: Logger): Promise<Provider> {
   const oidc = await loadOidcProvider();
@@ -147,11 +149,18 @@ export async function createProvider(ctx: DomainContext, logger: Logger): Promis
   });
   // Signing out of every application (RP-initiated logout, confirmed) ends the seatd session of this browser too, when
   // it is the same person's: switching to another account also passes here, after the new account's seatd sign-in.
-  listen('end_session.success', async (koa) => {
+  // The event only notes it: events are not awaited, and the session must end (and its cookie be cleared) before the
+  // response leaves, which the middleware below waits for.
+  provider.on('end_session.success', (koa: KoaContextWithOIDC) => {
     const cookie = readCookie(koa.req as unknown as Request, SESSION_COOKIE);
-    if (!koa.oidc.params?.logout || !cookie) return;
-    if ((await resolveSession(ctx, cookie))?.member.id !== koa.oidc.session?.accountId) return;
-    await endSession(ctx, cookie);
+    if (koa.oidc.params?.logout && cookie) koa.state[SIGNED_OUT] = { cookie, accountId: koa.oidc.session?.accountId };
+  });
+  provider.use(async (koa, next) => {
+    await next();
+    const signedOut = koa.state[SIGNED_OUT] as { cookie: string; accountId?: string } | undefined;
+    if (!signedOut) return;
+    if ((await resolveSession(ctx, signedOut.cookie))?.member.id !== signedOut.accountId) return;
+    await endSession(ctx, signedOut.cookie);
     koa.cookies.set(SESSION_COOKIE, null, { path: '/', httpOnly: true, sameSite: 'lax', signed: false });
   });
   return provider;
