@@ -42,7 +42,11 @@ const onBothDatabases = [
   'unit/alerts',
   'unit/groupNameKeys',
   'unit/ifVersion',
+  'unit/invitationLifecycle',
+  'unit/ledger',
+  'unit/ledger.property',
   'unit/opRecords',
+  'unit/provisioningEngine',
   'unit/renewal',
   'unit/scimFilter.property',
 ];
