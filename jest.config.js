@@ -49,6 +49,7 @@ const onBothDatabases = [
   'unit/provisioningEngine',
   'unit/renewal',
   'unit/scimFilter.property',
+  'unit/sessions',
 ];
 
 module.exports = {
