@@ -20,6 +20,7 @@ const project = {
 const onBothDatabases = [
   'integration/alertWebhook',
   'integration/apiTokens',
+  'integration/appsApi',
   'integration/authThrottle',
   'integration/authorizationMatrix',
   'integration/badInput',
