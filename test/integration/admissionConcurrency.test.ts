@@ -39,7 +39,7 @@ describe('admission under concurrency, on a real SQLite file', () => {
     expect(count("SELECT count(*) AS n FROM members WHERE org_id = ? AND source = 'jit' AND status = 'active'")).toBe(50);
     expect(count("SELECT count(*) AS n FROM seat_refusals WHERE org_id = ? AND path = 'jit'")).toBe(150);
     expect((await getSeatUsage(ctx, orgId)).standard).toEqual({ purchased: 51, assigned: 51, available: 0 });
-    expect(seatHoldersByType(ctx.db, orgId).standard).toBe(51);
+    expect((await seatHoldersByType(ctx.db, orgId)).standard).toBe(51);
     expect(count("SELECT count(*) AS n FROM audit_log WHERE org_id = ? AND action = 'provisioning.jit' AND outcome = 'success'")).toBe(50);
     expect(count("SELECT count(*) AS n FROM audit_log WHERE org_id = ? AND action = 'provisioning.jit' AND outcome = 'refused'")).toBe(150);
     expect(count("SELECT event_count AS n FROM alerts WHERE org_id = ? AND kind = 'seat_refused'")).toBe(150);

@@ -3,6 +3,8 @@ import path from 'node:path';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/testApp';
 import { operator, orgWithToken } from '../support/httpFixtures';
+import { queryRows } from '../support/dbRows';
+import { postgresOf } from '../../db/postgresDomainDb';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -26,7 +28,7 @@ describe('the applications API', () => {
     expect(created.headers.location).toBe(`/api/v1/apps/${created.body.clientId}`);
     const listed = await request(t.app).get('/api/v1/apps').set(operator).expect(200);
     expect(listed.body).toEqual([{ clientId: created.body.clientId, createdAt: expect.any(String), ...body }]);
-    const stored = JSON.stringify(t.ctx.db.$client.prepare('SELECT * FROM apps').all());
+    const stored = JSON.stringify(await queryRows(t.ctx.db, 'SELECT * FROM apps'));
     expect(stored).not.toContain(created.body.clientSecret);
   });
 
@@ -57,12 +59,15 @@ describe('the applications API', () => {
 
   it('`seatd app create|list|delete` works on the same database', async () => {
     t.ctx.groupCommit?.flush();
+    // the test's own database: its SQLite file, or (in the PostgreSQL pass) the fresh PostgreSQL database it runs on
+    const postgres = postgresOf(t.ctx.db);
+    const database = postgres ? { DATABASE_URL: (await postgres.ready).options.connectionString! } : { DATABASE_PATH: t.ctx.dbFile };
     const seatd = (...args: string[]) =>
       new Promise<{ code: number; stdout: string }>((resolve) =>
         execFile(
           process.execPath,
           ['bin/seatd.js', ...args],
-          { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'silent', DATABASE_PATH: t.ctx.dbFile, OUTBOX_DIR: t.ctx.outboxDir } },
+          { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'silent', ...database, OUTBOX_DIR: t.ctx.outboxDir } },
           (err, stdout) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout }),
         ),
       );

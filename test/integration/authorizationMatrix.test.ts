@@ -2,6 +2,7 @@ import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/testApp';
 import { operator, orgWithToken, tokenFor } from '../support/httpFixtures';
 import { linkFromOutbox } from '../support/outbox';
+import { execute } from '../support/dbRows';
 
 /**
  * Every route × every kind of caller. `ok` means the caller got past authorization (any answer but
@@ -47,7 +48,7 @@ describe('authorization matrix', () => {
     const scimByOwner = await request(t.app).post(`/api/v1/orgs/${orgId}/scim-tokens`).set(created.auth).send({ label: 'o' }).expect(201);
     // an admin can no longer make one; a token made before the rule acts as an admin
     const scimByAdmin = await request(t.app).post(`/api/v1/orgs/${orgId}/scim-tokens`).set(created.auth).send({ label: 'a' }).expect(201);
-    t.ctx.db.$client.prepare('UPDATE api_tokens SET created_by_role = NULL WHERE id = ?').run(scimByAdmin.body.id);
+    await execute(t.ctx.db, 'UPDATE api_tokens SET created_by_role = NULL WHERE id = ?', scimByAdmin.body.id);
 
     await request(t.app)
       .post(`/api/v1/orgs/${orgId}/members`)

@@ -7,6 +7,7 @@ import { updateProvisioningSettings } from '../../src/domain/provisioning/settin
 import { renewDueContracts } from '../../src/domain/renewal/renewal';
 import { deleteOldEvents } from '../../src/domain/events/events';
 import { runWorkers } from '../support/runWorkers';
+import { queryRows } from '../support/dbRows';
 
 type FeedEvent = {
   id: string;
@@ -255,7 +256,7 @@ describe('events', () => {
     const created = seen.filter((e) => e.type === 'member.created' && e.data.path === 'jit');
     expect(created).toHaveLength(240);
     expect(new Set(seen.map((e) => e.id)).size).toBe(seen.length);
-    const stored = t.ctx.db.$client.prepare('SELECT id FROM events ORDER BY seq').all() as { id: string }[];
+    const stored = await queryRows<{ id: string }>(t.ctx.db, 'SELECT id FROM events ORDER BY seq');
     expect(seen.map((e) => e.id)).toEqual(stored.map((r) => r.id));
     // each worker's admissions appear in the order that worker made them
     for (let w = 0; w < 4; w++) {

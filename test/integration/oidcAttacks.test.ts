@@ -2,6 +2,8 @@ import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/testApp';
 import { orgWithToken } from '../support/httpFixtures';
 import { startCraftedOidcIdp, type Craft } from '../support/craftedOidcIdp';
+import { queryRow } from '../support/dbRows';
+import { testBackend } from '../support/testContext';
 
 /** Each forged or mismatched ID token is refused with a 401 page, and nobody is created. */
 describe('OIDC: ID tokens seatd must refuse', () => {
@@ -35,23 +37,20 @@ describe('OIDC: ID tokens seatd must refuse', () => {
     idp.prepare(craft, `ada@${domain}`, authorize.searchParams.get('nonce')!);
     return browser.get(`/sso/${orgId}/oidc/callback?code=the-code&state=${authorize.searchParams.get('state')}`);
   }
-  const members = () => (t.ctx.db.$client.prepare("SELECT count(*) AS n FROM members WHERE source = 'jit'").get() as { n: number }).n;
-  const lastReason = () =>
-    JSON.parse(
-      (
-        t.ctx.db.$client // anonymous failures are counted per reason and minute, with the last one's message
-          .prepare(
-            "SELECT json_object('reason', last_detail, 'category', reason) AS details FROM sign_in_failures WHERE kind = 'oidc' ORDER BY last_at DESC, rowid DESC LIMIT 1",
-          )
-          .get() as {
-          details: string;
-        }
-      ).details,
-    ).reason as string;
+  const members = async () => (await queryRow<{ n: number }>(t.ctx.db, "SELECT count(*) AS n FROM members WHERE source = 'jit'"))!.n;
+  // anonymous failures are counted per reason and minute, with the last one's message; among failures of the same instant
+  // (the test clock stands still), the newest row: SQLite's rowid, PostgreSQL's xmin (each failure is recorded in its own transaction)
+  const lastReason = async () =>
+    (await queryRow<{ reason: string }>(
+      t.ctx.db,
+      `SELECT last_detail AS reason, reason AS category FROM sign_in_failures WHERE kind = 'oidc' ORDER BY last_at DESC, ${
+        testBackend === 'postgres' ? 'xmin::text::bigint' : 'rowid'
+      } DESC LIMIT 1`,
+    ))!.reason;
 
   it('accepts the well-formed token (the harness itself works)', async () => {
     expect((await signIn('valid')).status).toBe(303);
-    expect(members()).toBe(1);
+    expect(await members()).toBe(1);
   });
 
   it.each<[Craft, RegExp]>([
@@ -66,7 +65,7 @@ describe('OIDC: ID tokens seatd must refuse', () => {
     expect(res.status).toBe(401);
     expect(res.text).toContain('Sign-in failed');
     expect(res.headers['set-cookie']).toBeUndefined();
-    expect(lastReason()).toMatch(reason);
-    expect(members()).toBe(0);
+    expect(await lastReason()).toMatch(reason);
+    expect(await members()).toBe(0);
   });
 });

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/testApp';
 import { orgWithToken } from '../support/httpFixtures';
 import { browseIdp, startOidcProvider } from '../support/oidcIdp';
+import { queryRow } from '../support/dbRows';
 
 /** OIDC sign-in against a real OpenID Provider (oidc-provider) running in the test. */
 describe('OIDC sign-in', () => {
@@ -56,25 +57,25 @@ describe('OIDC sign-in', () => {
     return browseIdp(login.headers.location!, redirectUri);
   }
   const callback = (url: URL) => browser.get(`${url.pathname}${url.search}`);
-  const jitMembers = () =>
-    (t.ctx.db.$client.prepare("SELECT count(*) AS n FROM members WHERE org_id = ? AND source = 'jit'").get(orgId) as { n: number }).n;
+  const jitMembers = async () =>
+    (await queryRow<{ n: number }>(t.ctx.db, "SELECT count(*) AS n FROM members WHERE org_id = ? AND source = 'jit'", orgId))!.n;
 
   it('admits an unknown person just in time, with a session, and lets an existing member back in', async () => {
     const res = await callback(await signInAtIdp(`ada@${domain}`));
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/welcome');
     expect(res.headers['set-cookie']![0]).toMatch(/^seatd_session=.+; HttpOnly; SameSite=Lax/);
-    expect(jitMembers()).toBe(1);
+    expect(await jitMembers()).toBe(1);
     const again = await callback(await signInAtIdp(`ada@${domain}`)).expect(303);
     expect(again.headers.location).toBe('/welcome');
-    expect(jitMembers()).toBe(1);
+    expect(await jitMembers()).toBe(1);
   });
 
   it('refuses with a 403 page when no seat is free', async () => {
     await callback(await signInAtIdp(`ada@${domain}`)).expect(303); // the owner's invitation holds the other seat
     const res = await callback(await signInAtIdp(`grace@${domain}`)).expect(403);
     expect(res.text).toContain('has no free standard seat');
-    expect(jitMembers()).toBe(1);
+    expect(await jitMembers()).toBe(1);
   });
 
   it('refuses an unverified email, a tampered state and a replayed callback', async () => {
@@ -85,7 +86,7 @@ describe('OIDC sign-in', () => {
     await callback(tampered).expect(401);
     await callback(url).expect(303);
     await callback(url).expect(401); // the state was used up
-    expect(jitMembers()).toBe(1);
+    expect(await jitMembers()).toBe(1);
   });
 
   it('finishes a sign-in only in the browser that started it (login CSRF)', async () => {
@@ -93,7 +94,7 @@ describe('OIDC sign-in', () => {
     const elsewhere = await request(t.app).get(`${finished.pathname}${finished.search}`).expect(401); // a brand-new browser
     expect(elsewhere.text).toContain('another browser');
     expect(elsewhere.headers['set-cookie']).toBeUndefined();
-    expect(jitMembers()).toBe(0);
+    expect(await jitMembers()).toBe(0);
     const login = await browser.get(`/sso/${orgId}/oidc/login`).expect(302);
     expect(login.headers['set-cookie']![0]).toMatch(/^seatd_signin=[^;]+; Max-Age=600; Path=\/sso; Expires=[^;]+; HttpOnly; SameSite=Lax$/);
   });
@@ -102,7 +103,7 @@ describe('OIDC sign-in', () => {
     await request(t.app).put(`/api/v1/orgs/${orgId}/provisioning`).set(admin).send({ mode: 'manual' }).expect(200);
     const res = await callback(await signInAtIdp(`ada@${domain}`)).expect(401);
     expect(res.text).toContain('has not been invited');
-    expect(jitMembers()).toBe(0);
+    expect(await jitMembers()).toBe(0);
   });
 
   describe('signing out of seatd', () => {

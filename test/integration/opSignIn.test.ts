@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { operator } from '../support/httpFixtures';
+import { queryRow } from '../support/dbRows';
 import type { startOidcProvider } from '../support/oidcIdp';
 import { oidcConnectedOrg, registerVendorApp } from '../support/opFixtures';
 import { startSeatd } from '../support/seatdServer';
@@ -105,7 +106,7 @@ describe('signing in to a vendor application through an OIDC-connected org', () 
     const { url: callback, page } = await browser.follow(url, atVendor);
     return { rp, callback, page, pending, browser };
   }
-  const count = (sql: string, ...args: unknown[]) => (seatd.ctx.db.$client.prepare(sql).get(...args) as { n: number }).n;
+  const count = async (sql: string, ...args: unknown[]) => (await queryRow<{ n: number }>(seatd.ctx.db, sql, ...args))!.n;
 
   it('answers access_denied saying there is no free seat, creates nobody and opens a refusal alert', async () => {
     await signIn(`ada@${domain}`); // the owner's invitation holds the other Standard seat
@@ -113,7 +114,7 @@ describe('signing in to a vendor application through an OIDC-connected org', () 
     expect(callback.searchParams.get('code')).toBeNull();
     expect(callback.searchParams.get('error')).toBe('access_denied');
     expect(callback.searchParams.get('error_description')).toContain('no free seat');
-    expect(count('SELECT count(*) AS n FROM members WHERE org_id = ? AND email = ?', orgId, `grace@${domain}`)).toBe(0);
+    expect(await count('SELECT count(*) AS n FROM members WHERE org_id = ? AND email = ?', orgId, `grace@${domain}`)).toBe(0);
     const alerts = await request(seatd.app).get(`/api/v1/orgs/${orgId}/alerts`).set(owner).expect(200);
     expect(alerts.body.alerts).toEqual(
       expect.arrayContaining([expect.objectContaining({ kind: 'seat_refused', status: 'open', seatType: 'standard' })]),

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/testApp';
 import { seedOrgInput } from '../support/testContext';
 import { operator } from '../support/httpFixtures';
+import { queryRows } from '../support/dbRows';
 
 describe('operator API', () => {
   let t: TestApp;
@@ -118,7 +119,7 @@ describe('operator API', () => {
       .expect(201);
     expect(res.body.token).toMatch(/^sdapi_tok_[0-9a-f]{20}\.[A-Za-z0-9_-]{43}$/);
     const secret = res.body.token.split('.')[1];
-    const rows = t.ctx.db.$client.prepare('SELECT * FROM api_tokens').all();
+    const rows = await queryRows(t.ctx.db, 'SELECT * FROM api_tokens');
     expect(JSON.stringify(rows)).not.toContain(secret);
     await request(t.app).post(`/api/v1/orgs/${org.body.id}/api-tokens`).set(operator).send({ role: 'god', label: 'x' }).expect(400);
     await request(t.app)

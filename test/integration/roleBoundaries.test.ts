@@ -2,6 +2,7 @@ import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/testApp';
 import { operator, orgWithToken, scimOrg, tokenFor } from '../support/httpFixtures';
 import { linkFromOutbox } from '../support/outbox';
+import { execute } from '../support/dbRows';
 import { authnRequestId, createTestIdp, samlResponse, type TestIdp } from '../support/samlIdp';
 
 /** No path from admin to owner: each test is one way an admin (or an admin-made credential) once reached above its role. */
@@ -133,7 +134,7 @@ describe('role boundaries', () => {
 
     it('a connection an admin set up signs the primary owner in as an admin: no invoices, no purchases', async () => {
       // what every connection an admin configured before only owners could looks like
-      t.ctx.db.$client.prepare("UPDATE sso_connections SET editor_role = 'admin' WHERE org_id = ?").run(orgId);
+      await execute(t.ctx.db, "UPDATE sso_connections SET editor_role = 'admin' WHERE org_id = ?", orgId);
       const { browser, landing } = await primaryOwnerSignsInWithSaml();
       expect(landing).toBe('/console');
       await browser.get(url('/seats')).expect(200);
@@ -211,10 +212,10 @@ describe('role boundaries', () => {
     it('deactivates or deletes an owner only with a token an owner created', async () => {
       const olga = await scimOwner('olga');
       // a token made before seatd recorded its creator's role may have been an admin's: it acts as one
-      t.ctx.db.$client.prepare('UPDATE api_tokens SET created_by_role = NULL WHERE org_id = ? AND kind = ?').run(scim.orgId, 'scim');
+      await execute(t.ctx.db, 'UPDATE api_tokens SET created_by_role = NULL WHERE org_id = ? AND kind = ?', scim.orgId, 'scim');
       expect((await patch(olga.body.id, [{ op: 'replace', path: 'active', value: false }]).expect(403)).body.status).toBe('403');
       await request(t.app).delete(`/scim/v2/Users/${olga.body.id}`).set(headers()).expect(403);
-      t.ctx.db.$client.prepare("UPDATE api_tokens SET created_by_role = 'owner' WHERE org_id = ? AND kind = ?").run(scim.orgId, 'scim');
+      await execute(t.ctx.db, "UPDATE api_tokens SET created_by_role = 'owner' WHERE org_id = ? AND kind = ?", scim.orgId, 'scim');
       await patch(olga.body.id, [{ op: 'replace', path: 'active', value: false }]).expect(200);
       await request(t.app).delete(`/scim/v2/Users/${olga.body.id}`).set(headers()).expect(204);
     });

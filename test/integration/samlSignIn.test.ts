@@ -2,6 +2,8 @@ import crypto from 'node:crypto';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/testApp';
 import { orgWithToken } from '../support/httpFixtures';
+import { queryRow, queryRows } from '../support/dbRows';
+import { testBackend } from '../support/testContext';
 import {
   authnRequestId,
   createServiceProviderKeys,
@@ -15,6 +17,18 @@ import {
   type ResponseOptions,
   type TestIdp,
 } from '../support/samlIdp';
+
+/**
+ * The SAML failure recorded last: the newest last_at, and among failures of the same instant (the test clock stands still)
+ * the newest row: SQLite's rowid, PostgreSQL's xmin (the transaction that wrote the row; each failure is recorded in its own).
+ */
+function lastSamlFailure(t: TestApp) {
+  const writeOrder = testBackend === 'postgres' ? 'xmin::text::bigint' : 'rowid';
+  return queryRow<{ reason: string; category: string }>(
+    t.ctx.db,
+    `SELECT last_detail AS reason, reason AS category FROM sign_in_failures WHERE kind = 'saml' ORDER BY last_at DESC, ${writeOrder} DESC LIMIT 1`,
+  );
+}
 
 /** SAML sign-in against responses signed by a real key, and the attacks it must stop. */
 describe('SAML sign-in', () => {
@@ -58,8 +72,8 @@ describe('SAML sign-in', () => {
   const respond = (overrides: Partial<ResponseOptions> & { inResponseTo?: string }) =>
     samlResponse({ idp, audience: sp.entityId, recipient: sp.acsUrl, nameId: `ada@${domain}`, ...overrides });
   const post = (SAMLResponse: string) => browser.post(`/sso/${orgId}/saml/acs`).type('form').send({ SAMLResponse });
-  const memberCount = () =>
-    (t.ctx.db.$client.prepare("SELECT count(*) AS n FROM members WHERE org_id = ? AND source = 'jit'").get(orgId) as { n: number }).n;
+  const memberCount = async () =>
+    (await queryRow<{ n: number }>(t.ctx.db, "SELECT count(*) AS n FROM members WHERE org_id = ? AND source = 'jit'", orgId))!.n;
 
   it('offers the configured sign-in on the org page', async () => {
     const page = await request(t.app).get(`/sso/${orgId}`).expect(200);
@@ -103,10 +117,11 @@ describe('SAML sign-in', () => {
     expect(res.headers.location).toBe('/welcome');
     expect(res.headers['set-cookie']![0]).toMatch(/^seatd_session=.+; HttpOnly; SameSite=Lax/);
     await request(t.app).get('/welcome').set('Cookie', res.headers['set-cookie']![0]!.split(';')[0]!).expect(200);
-    const member = t.ctx.db.$client.prepare('SELECT * FROM members WHERE email = ?').get(`ada@${domain}`) as {
-      status: string;
-      given_name: string;
-    };
+    const member = await queryRow<{ status: string; given_name: string }>(
+      t.ctx.db,
+      'SELECT * FROM members WHERE email = ?',
+      `ada@${domain}`,
+    );
     expect(member).toMatchObject({ status: 'active', given_name: 'Ada' });
   });
 
@@ -140,9 +155,10 @@ describe('SAML sign-in', () => {
       expect(res.headers.location).toMatch(/^https:\/\/idp\.test\/sso\?SAMLResponse=/);
       expect(inflatedMessage(res.headers.location!, 'SAMLResponse')).toContain('urn:oasis:names:tc:SAML:2.0:status:Success');
       await request(t.app).get('/welcome').set('Cookie', ada.cookie).expect(401);
-      const audit = t.ctx.db.$client
-        .prepare("SELECT details FROM audit_log WHERE action = 'session.end' ORDER BY id DESC LIMIT 1")
-        .get() as { details: string };
+      const audit = (await queryRow<{ details: string }>(
+        t.ctx.db,
+        "SELECT details FROM audit_log WHERE action = 'session.end' ORDER BY id DESC LIMIT 1",
+      ))!;
       expect(JSON.parse(audit.details)).toMatchObject({ via: 'saml-logout', sessions: 1 });
     });
 
@@ -267,15 +283,11 @@ describe('SAML sign-in', () => {
     ];
     it.each(cases)('%s', async (_name, build, reason) => {
       const res = await post(await build()).expect(401);
-      const audit = t.ctx.db.$client
-        // anonymous failures are counted per reason and minute, with the last one's message
-        .prepare(
-          "SELECT json_object('reason', last_detail, 'category', reason) AS details FROM sign_in_failures WHERE kind = 'saml' ORDER BY last_at DESC, rowid DESC LIMIT 1",
-        )
-        .get() as { details: string };
-      expect(JSON.parse(audit.details).reason).toMatch(reason);
+      // anonymous failures are counted per reason and minute, with the last one's message
+      const audit = (await lastSamlFailure(t))!;
+      expect(audit.reason).toMatch(reason);
       expect(res.text).toContain('Sign-in failed');
-      expect(memberCount()).toBe(0);
+      expect(await memberCount()).toBe(0);
       expect(res.headers['set-cookie']).toBeUndefined();
     });
   });
@@ -287,17 +299,17 @@ describe('SAML sign-in', () => {
     // the attacker's own SP-initiated answer, posted from the victim's browser, which never asked
     const res = await request(t.app).post(`/sso/${orgId}/saml/acs`).type('form').send({ SAMLResponse: answer }).expect(401);
     expect(res.headers['set-cookie']).toBeUndefined();
-    expect(memberCount()).toBe(0);
+    expect(await memberCount()).toBe(0);
     await post(respond({ inResponseTo: await startLogin() })).expect(303); // the browser that asks gets in
   });
 
   it('counts anonymous failures per reason and minute instead of a row each in the audit log, and slows the sender', async () => {
-    const audit = () => (t.ctx.db.$client.prepare('SELECT count(*) AS n FROM audit_log').get() as { n: number }).n;
-    const before = audit();
+    const audit = async () => (await queryRow<{ n: number }>(t.ctx.db, 'SELECT count(*) AS n FROM audit_log'))!.n;
+    const before = await audit();
     const forged = respond({ signWith: null });
     for (let i = 0; i < 29; i++) await post(forged).expect(401);
-    expect(audit()).toBe(before);
-    const rows = t.ctx.db.$client.prepare("SELECT reason, count FROM sign_in_failures WHERE org_id = ? AND kind = 'saml'").all(orgId);
+    expect(await audit()).toBe(before);
+    const rows = await queryRows(t.ctx.db, "SELECT reason, count FROM sign_in_failures WHERE org_id = ? AND kind = 'saml'", orgId);
     expect(rows).toEqual([{ reason: 'unknown InResponseTo', count: 29 }]);
     const listed = await request(t.app).get(`/api/v1/orgs/${orgId}/sso/failures`).set(admin).expect(200);
     expect(listed.body.failures).toEqual([
@@ -325,7 +337,7 @@ describe('SAML sign-in', () => {
     // The signed NameID is "ada@<domain>.evil.example"; a parser that drops text after the comment would read ada@<domain>.
     const res = await post(respond({ inResponseTo: await startLogin(), nameIdXml: `ada@${domain}<!---->.evil.example` }));
     expect(res.status).toBe(401); // the email seen is ada@<domain>.evil.example: not a verified domain
-    expect(memberCount()).toBe(0);
+    expect(await memberCount()).toBe(0);
   });
 
   it('takes IdP-initiated responses only when the org allows them', async () => {
@@ -341,7 +353,7 @@ describe('SAML sign-in', () => {
     await request(t.app).put(`/api/v1/orgs/${orgId}/provisioning`).set(admin).send({ mode: 'scim' }).expect(200);
     const res = await post(respond({ inResponseTo: await startLogin() })).expect(401);
     expect(res.text).toContain('has not been provisioned');
-    expect(memberCount()).toBe(0);
+    expect(await memberCount()).toBe(0);
   });
 });
 
@@ -406,14 +418,10 @@ describe('SAML sign-in with encrypted assertions', () => {
       const res = await s.post(await s.response(strangerKeys.cert)).expect(401);
       expect(res.text).toContain('could not be accepted');
       await s.post(await s.response(spKeys.cert, { signWith: null })).expect(401);
-      const audit = s.t.ctx.db.$client
-        // anonymous failures are counted per reason and minute, with the last one's message
-        .prepare(
-          "SELECT json_object('reason', last_detail, 'category', reason) AS details FROM sign_in_failures WHERE kind = 'saml' ORDER BY last_at DESC, rowid DESC LIMIT 1",
-        )
-        .get() as { details: string };
-      expect(JSON.parse(audit.details).reason).toMatch(/signature/i);
-      const members = s.t.ctx.db.$client.prepare("SELECT count(*) AS n FROM members WHERE source = 'jit'").get() as { n: number };
+      // anonymous failures are counted per reason and minute, with the last one's message
+      const audit = (await lastSamlFailure(s.t))!;
+      expect(audit.reason).toMatch(/signature/i);
+      const members = (await queryRow<{ n: number }>(s.t.ctx.db, "SELECT count(*) AS n FROM members WHERE source = 'jit'"))!;
       expect(members.n).toBe(0);
     } finally {
       s.t.ctx.close();
@@ -427,13 +435,9 @@ describe('SAML sign-in with encrypted assertions', () => {
       const metadata = await request(s.t.app).get(`/sso/${s.orgId}/saml/metadata`).expect(200);
       expect(metadata.text).not.toContain('use="encryption"');
       await s.post(await s.response(spKeys.cert)).expect(401);
-      const audit = s.t.ctx.db.$client
-        // anonymous failures are counted per reason and minute, with the last one's message
-        .prepare(
-          "SELECT json_object('reason', last_detail, 'category', reason) AS details FROM sign_in_failures WHERE kind = 'saml' ORDER BY last_at DESC, rowid DESC LIMIT 1",
-        )
-        .get() as { details: string };
-      expect(JSON.parse(audit.details).reason).toMatch(/decrypt/i);
+      // anonymous failures are counted per reason and minute, with the last one's message
+      const audit = (await lastSamlFailure(s.t))!;
+      expect(audit.reason).toMatch(/decrypt/i);
     } finally {
       s.t.ctx.close();
     }

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/testApp';
 import { scimOrg, tokenFor } from '../support/httpFixtures';
+import { execute, queryRow } from '../support/dbRows';
 
 const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -126,18 +127,24 @@ describe('SCIM bad input', () => {
   });
 
   /** Members written straight into the database: the HTTP way would take minutes for this many. */
-  const insertMembers = (n: number): string[] => {
+  const insertMembers = async (n: number): Promise<string[]> => {
     const ids = Array.from({ length: n }, (_, i) => `mem_${String(i).padStart(20, '0')}`);
-    const insert = t.ctx.db.$client.prepare(
-      `INSERT INTO members (id, org_id, email, user_name, role, status, seat_type, source, created_at, updated_at)
-       VALUES (?, ?, ?, ?, 'member', 'deactivated', 'standard', 'scim', '2026-03-01', '2026-03-01')`,
-    );
-    t.ctx.db.$client.transaction(() => ids.forEach((id, i) => insert.run(id, orgId, `u${i}@${domain}`, `u${i}@${domain}`)))();
+    const perStatement = 1000; // 4,000 parameters: within what SQLite and PostgreSQL bind in one statement
+    for (let from = 0; from < n; from += perStatement) {
+      const batch = ids.slice(from, from + perStatement);
+      await execute(
+        t.ctx.db,
+        `INSERT INTO members (id, org_id, email, user_name, role, status, seat_type, source, created_at, updated_at) VALUES ${batch
+          .map(() => "(?, ?, ?, ?, 'member', 'deactivated', 'standard', 'scim', '2026-03-01', '2026-03-01')")
+          .join(', ')}`,
+        ...batch.flatMap((id, i) => [id, orgId, `u${from + i}@${domain}`, `u${from + i}@${domain}`]),
+      );
+    }
     return ids;
   };
 
   it('takes a group PUT near the body limit, with more members than SQLite binds in one statement', async () => {
-    const ids = insertMembers(28_000);
+    const ids = await insertMembers(28_000);
     const created = await request(t.app)
       .post('/scim/v2/Groups')
       .set(scim)
@@ -147,7 +154,7 @@ describe('SCIM bad input', () => {
     expect(JSON.stringify(body).length).toBeGreaterThan(1_000_000);
     const replaced = await request(t.app).put(`/scim/v2/Groups/${created.body.id}`).set(scim).send(body).expect(200);
     expect(replaced.body.members).toHaveLength(28_000);
-    const counted = t.ctx.db.$client.prepare('SELECT count(*) AS n FROM scim_group_members WHERE group_id = ?').get(created.body.id);
+    const counted = await queryRow(t.ctx.db, 'SELECT count(*) AS n FROM scim_group_members WHERE group_id = ?', created.body.id);
     expect(counted).toEqual({ n: 28_000 });
   }, 60_000);
 

@@ -1,6 +1,8 @@
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/testApp';
 import { orgWithToken, scimOrg } from '../support/httpFixtures';
+import { queryRows } from '../support/dbRows';
+import { testBackend } from '../support/testContext';
 
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -102,23 +104,27 @@ describe('SCIM /Groups', () => {
         .expect(201)
     ).body.id;
     const memberIds = async () => (await groupBody(id)).members.map((m: { value: string }) => m.value).sort();
-    const rows = () =>
+    // a stored row's identity: SQLite's rowid, PostgreSQL's ctid (both change only when a row is deleted and inserted again,
+    // as these rows have no column to update)
+    const rowIdentity = testBackend === 'postgres' ? 'ctid::text' : 'rowid';
+    const rows = async () =>
       new Map(
         (
-          t.ctx.db.$client.prepare('SELECT rowid AS r, member_id AS m FROM scim_group_members WHERE group_id = ?').all(id) as {
-            r: number;
-            m: string;
-          }[]
+          await queryRows<{ r: number | string; m: string }>(
+            t.ctx.db,
+            `SELECT ${rowIdentity} AS r, member_id AS m FROM scim_group_members WHERE group_id = ?`,
+            id,
+          )
         ).map((x) => [x.m, x.r]),
       );
-    const before = rows();
+    const before = await rows();
     await patch(id, [
       { op: 'add', path: 'members', value: [{ value: c }] },
       { op: 'remove', path: `members[value eq "${c}"]` },
       { op: 'Add', path: 'members', value: [{ value: d }] },
     ]).expect(204);
     expect(await memberIds()).toEqual([a, b, d].sort());
-    const after = rows();
+    const after = await rows();
     expect([after.get(a), after.get(b)]).toEqual([before.get(a), before.get(b)]); // a's and b's rows were not rewritten
 
     await patch(id, [

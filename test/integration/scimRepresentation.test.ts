@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/testApp';
 import { scimOrg } from '../support/httpFixtures';
+import { queryRow } from '../support/dbRows';
 
 const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const PATCH = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
@@ -117,7 +118,7 @@ describe('SCIM User representation', () => {
       { value: `ada@${domain}`, type: 'work', primary: false },
       { value: `Lovelace@${domain}`, type: 'home', primary: true },
     ]);
-    const row = t.ctx.db.$client.prepare('SELECT email FROM members WHERE id = ?').get(id);
+    const row = await queryRow(t.ctx.db, 'SELECT email FROM members WHERE id = ?', id);
     expect(row).toEqual({ email: `lovelace@${domain}` });
 
     const removed = await patch(id, [{ op: 'remove', path: 'emails[type eq "work"]' }]).expect(200);

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/testApp';
 import { orgWithToken, scimOrg } from '../support/httpFixtures';
+import { queryRows } from '../support/dbRows';
 
 const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -39,7 +40,7 @@ describe('SCIM /Users', () => {
       .send(user('ada', { externalId: '00u1', password: 'Sup3rSecret!' }))
       .expect(201);
     expect(created.body).not.toHaveProperty('password');
-    expect(JSON.stringify(t.ctx.db.$client.prepare('SELECT * FROM members').all())).not.toContain('Sup3rSecret!');
+    expect(JSON.stringify(await queryRows(t.ctx.db, 'SELECT * FROM members'))).not.toContain('Sup3rSecret!');
     expect(created.headers['content-type']).toMatch(/^application\/scim\+json/);
     expect(created.body).toMatchObject({
       userName: `ada@${domain}`,

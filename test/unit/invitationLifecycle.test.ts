@@ -81,9 +81,9 @@ describe('invitations', () => {
     ctx.clock.advanceDays(21);
     await listInvitations(ctx, orgId);
     await inviteMember(ctx, orgId, { email: `other@${domain}`, role: 'member', seatType: 'premium' }, admin); // takes the only Premium seat
-    const before = snapshot(ctx.db);
+    const before = await snapshot(ctx.db);
     await expect(resendInvitation(ctx, orgId, invitation.id, admin)).rejects.toThrow(NoSeatAvailable);
-    const after = snapshot(ctx.db);
+    const after = await snapshot(ctx.db);
     expect([after.members, after.invitations, after.pools]).toEqual([before.members, before.invitations, before.pools]);
     expect(after.seat_refusals - before.seat_refusals).toBe(1);
 
@@ -159,9 +159,9 @@ describe('member changes', () => {
     const b = await activeMember(`b@${domain}`);
     expect((await changeSeatType(ctx, orgId, a, 'premium', owner)).seatType).toBe('premium');
     expect(await getSeatUsage(ctx, orgId)).toMatchObject({ standard: { assigned: 2 }, premium: { assigned: 1 } });
-    const before = snapshot(ctx.db);
+    const before = await snapshot(ctx.db);
     await expect(changeSeatType(ctx, orgId, b, 'premium', owner)).rejects.toThrow(NoSeatAvailable);
-    expect(snapshot(ctx.db)).toEqual(before);
+    expect(await snapshot(ctx.db)).toEqual(before);
   });
 
   it('lets only owners make owners, and never demotes the primary owner except by transfer', async () => {

@@ -85,7 +85,7 @@ describe('ledger invariants under any sequence of changes (fast-check)', () => {
           total = newTotal;
           for (const t of ['standard', 'premium'] as const) {
             expect(usage[t].assigned).toBeLessThanOrEqual(usage[t].purchased);
-            expect(usage[t].assigned).toBe(seatHoldersByType(ctx.db, org.id)[t] ?? 0);
+            expect(usage[t].assigned).toBe((await seatHoldersByType(ctx.db, org.id))[t] ?? 0);
           }
           const invoices = await listInvoices(ctx, org.id);
           expect(invoices.length - invoicesBefore).toBeLessThanOrEqual(s.kind === 'purchase' ? 1 : 0);

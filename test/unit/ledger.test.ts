@@ -11,10 +11,11 @@ import { Conflict, Invalid, NoSeatAvailable } from '../../src/domain/errors';
 import { listAudit } from '../../src/domain/audit/auditLog';
 import { createSeedOrg, createTestContext, type TestContext } from '../support/testContext';
 import { snapshot } from '../support/dbCounts';
+import { execute } from '../support/dbRows';
 
 const seed = { add: { standard: 5, premium: 0 }, upgrade: { standardToPremium: 10 } };
 
-describe('the seat ledger on a real SQLite file', () => {
+describe('the seat ledger on a real database', () => {
   let ctx: TestContext;
   let orgId: string;
   beforeEach(async () => {
@@ -32,15 +33,15 @@ describe('the seat ledger on a real SQLite file', () => {
   });
 
   it('quotes without storing anything, defaulting the date to today', async () => {
-    const before = snapshot(ctx.db);
+    const before = await snapshot(ctx.db);
     const quote = await quoteSeatChange(ctx, orgId, seed);
     expect(quote.effectiveDate).toBe('2026-03-01');
     expect(quote.total).toBe(450000);
-    expect(snapshot(ctx.db)).toEqual(before);
+    expect(await snapshot(ctx.db)).toEqual(before);
   });
 
   it('confirms the seed change as one invoice of two lines, with ledger entries, pools and an audit entry', async () => {
-    const before = snapshot(ctx.db);
+    const before = await snapshot(ctx.db);
     const { invoice, replayed } = await confirmSeatChange(ctx, orgId, seed, {
       effectiveDate: '2026-03-01',
       idempotencyKey: 'k1',
@@ -58,7 +59,7 @@ describe('the seat ledger on a real SQLite file', () => {
       ['add_standard', 5, 150000],
       ['upgrade_standard_to_premium', 10, 300000],
     ]);
-    const after = snapshot(ctx.db);
+    const after = await snapshot(ctx.db);
     expect(after.invoices - before.invoices).toBe(1);
     expect(after.invoice_lines - before.invoice_lines).toBe(2);
     expect(after.seat_ledger_entries - before.seat_ledger_entries).toBe(3); // +5 std, −10 std, +10 premium
@@ -75,10 +76,10 @@ describe('the seat ledger on a real SQLite file', () => {
 
   it('answers a replay with the first invoice and refuses the same key for another change', async () => {
     const first = await confirmSeatChange(ctx, orgId, seed, { effectiveDate: '2026-03-01', idempotencyKey: 'k1', actor: 'test' });
-    const before = snapshot(ctx.db);
+    const before = await snapshot(ctx.db);
     const again = confirmSeatChange(ctx, orgId, seed, { effectiveDate: '2026-03-01', idempotencyKey: 'k1', actor: 'test' });
     expect(await again).toEqual({ invoice: first.invoice, replayed: true });
-    expect(snapshot(ctx.db)).toEqual(before);
+    expect(await snapshot(ctx.db)).toEqual(before);
     await expect(
       confirmSeatChange(
         ctx,
@@ -87,7 +88,7 @@ describe('the seat ledger on a real SQLite file', () => {
         { effectiveDate: '2026-03-01', idempotencyKey: 'k1', actor: 'test' },
       ),
     ).rejects.toThrow(expect.objectContaining({ code: 'idempotency-key-reused' }));
-    expect(snapshot(ctx.db)).toEqual(before);
+    expect(await snapshot(ctx.db)).toEqual(before);
   });
 
   it('numbers invoices in sequence', async () => {
@@ -115,7 +116,7 @@ describe('the seat ledger on a real SQLite file', () => {
   });
 
   it('leaves nothing behind when a confirm fails', async () => {
-    const before = snapshot(ctx.db);
+    const before = await snapshot(ctx.db);
     await expect(
       confirmSeatChange(
         ctx,
@@ -124,7 +125,7 @@ describe('the seat ledger on a real SQLite file', () => {
         { idempotencyKey: 'x', actor: 't' },
       ),
     ).rejects.toThrow(Conflict);
-    expect(snapshot(ctx.db)).toEqual(before);
+    expect(await snapshot(ctx.db)).toEqual(before);
   });
 
   it('keeps invoices, their lines, ledger entries and the audit log immutable in the database itself', async () => {
@@ -139,15 +140,16 @@ describe('the seat ledger on a real SQLite file', () => {
       "UPDATE audit_log SET actor = 'x'",
       'DELETE FROM audit_log',
     ]) {
-      expect(() => ctx.db.$client.prepare(sql).run()).toThrow(/immutable|append-only/);
+      // matched on the message: better-sqlite3's SqliteError is not always an Error to jest's toThrow (in worker processes)
+      await expect(execute(ctx.db, sql)).rejects.toMatchObject({ message: expect.stringMatching(/immutable|append-only/) });
     }
   });
 
   it('keeps assigned within purchased, in the domain and in the database', async () => {
-    const small = ctx.db.$client;
-    expect(() =>
-      small.prepare("UPDATE seat_pools SET assigned = purchased + 1 WHERE org_id = ? AND seat_type = 'standard'").run(orgId),
-    ).toThrow(/CHECK/);
+    // SQLite: "CHECK constraint failed: seat_pools_assigned_within_purchased"; PostgreSQL: "… violates check constraint "seat_pools_assigned_within_purchased""
+    await expect(
+      execute(ctx.db, "UPDATE seat_pools SET assigned = purchased + 1 WHERE org_id = ? AND seat_type = 'standard'", orgId),
+    ).rejects.toMatchObject({ message: expect.stringMatching(/check constraint.*seat_pools_assigned_within_purchased/i) });
     await expect(assignSeat(ctx.db, orgId, 'premium')).rejects.toThrow(NoSeatAvailable);
   });
 

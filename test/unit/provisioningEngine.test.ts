@@ -83,7 +83,7 @@ describe('admitSsoUser: mode × known/unknown person × seat free/none', () => {
       expect((await getSeatUsage(ctx, org.id)).standard.available).toBe(0);
     }
 
-    const before = snapshot(ctx.db);
+    const before = await snapshot(ctx.db);
     const refusalsBefore = (await listRefusals(ctx, org.id)).length;
     let result: string;
     try {
@@ -96,7 +96,7 @@ describe('admitSsoUser: mode × known/unknown person × seat free/none', () => {
     }
     expect(result).toBe(outcome);
 
-    const after = snapshot(ctx.db);
+    const after = await snapshot(ctx.db);
     if (result === 'admit') {
       expect(after.members - before.members).toBe(known === 'unknown' ? 1 : 0);
       expect((await getSeatUsage(ctx, org.id)).standard.assigned).toBe(
@@ -154,11 +154,11 @@ describe('provisioning rules', () => {
       expect.objectContaining({ code: 'uniqueness' }),
     );
     expect((await getSeatUsage(ctx, orgId)).premium.assigned).toBe(1);
-    const before = snapshot(ctx.db);
+    const before = await snapshot(ctx.db);
     await expect(provisionScimUser(ctx, orgId, { email: `c@${domain}`, active: true, seatType: 'premium' }, 'scim')).rejects.toThrow(
       NoSeatAvailable,
     );
-    const after = snapshot(ctx.db);
+    const after = await snapshot(ctx.db);
     expect([after.members, after.pools]).toEqual([before.members, before.pools]);
     expect((await listRefusals(ctx, orgId))[0]).toMatchObject({ email: `c@${domain}`, path: 'scim', seatType: 'premium' });
   });
@@ -176,11 +176,11 @@ describe('provisioning rules', () => {
     await expect(inviteMember(ctx, orgId, { email: `m@${domain}`, role: 'member', seatType: 'standard' }, owner)).rejects.toThrow(
       expect.objectContaining({ code: 'already-invited' }),
     );
-    const before = snapshot(ctx.db);
+    const before = await snapshot(ctx.db);
     await expect(inviteMember(ctx, orgId, { email: `n@${domain}`, role: 'member', seatType: 'standard' }, owner)).rejects.toThrow(
       NoSeatAvailable,
     );
-    const after = snapshot(ctx.db);
+    const after = await snapshot(ctx.db);
     expect([after.members, after.invitations, after.pools]).toEqual([before.members, before.invitations, before.pools]);
     expect(after.seat_refusals - before.seat_refusals).toBe(1);
     await updateProvisioningSettings(ctx, orgId, { mode: 'scim' }, owner);

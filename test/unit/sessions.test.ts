@@ -9,6 +9,7 @@ import {
 import { acceptInvitation } from '../../src/domain/provisioning/invitations';
 import { createSeedOrg, createTestContext, type TestContext } from '../support/testContext';
 import { linkFromOutbox, tokenOf } from '../support/outbox';
+import { queryRows } from '../support/dbRows';
 
 describe('sessions and login links', () => {
   let ctx: TestContext;
@@ -52,27 +53,26 @@ describe('sessions and login links', () => {
     expect(second.cookieValue).not.toBe(first.cookieValue);
     await endSession(ctx, second.cookieValue);
     expect(await resolveSession(ctx, second.cookieValue)).toBeNull();
-    const stored = JSON.stringify(ctx.db.$client.prepare('SELECT * FROM sessions').all());
+    const stored = JSON.stringify(await queryRows(ctx.db, 'SELECT * FROM sessions'));
     expect(stored).not.toContain(first.cookieValue); // only the hash is kept
   });
 
   it('forgets an ended session’s ID token, and deletes sessions 30 days after they ended or expired', async () => {
-    const rows = () =>
-      ctx.db.$client.prepare('SELECT oidc_id_token AS token FROM sessions ORDER BY created_at').all() as { token: string | null }[];
+    const rows = () => queryRows<{ token: string | null }>(ctx.db, 'SELECT oidc_id_token AS token FROM sessions ORDER BY created_at');
     const ended = await startSession(ctx, { orgId, memberId, via: 'oidc', oidc: { idToken: 'header.payload.signature' } });
     expect((await resolveSession(ctx, ended.cookieValue))?.oidc).toEqual({ idToken: 'header.payload.signature' });
     await endSession(ctx, ended.cookieValue);
-    expect(rows()).toEqual([{ token: null }]);
+    expect(await rows()).toEqual([{ token: null }]);
     ctx.clock.set('2026-03-10T09:00:00Z');
     await startSession(ctx, { orgId, memberId, via: 'test' }); // still live
     ctx.clock.set('2026-03-31T08:59:00Z');
     expect(await deleteOldSessions(ctx)).toBe(0); // ended 29 days 23 hours ago
     ctx.clock.set('2026-03-31T09:01:00Z');
     expect(await deleteOldSessions(ctx)).toBe(1);
-    expect(rows()).toHaveLength(1);
+    expect(await rows()).toHaveLength(1);
     ctx.clock.set('2026-04-11T09:01:00Z'); // the second expired on 11 March (24 h), 31 days ago
     expect(await deleteOldSessions(ctx)).toBe(1);
-    expect(rows()).toHaveLength(0);
+    expect(await rows()).toHaveLength(0);
   });
 
   it('makes login links that work once, for 15 minutes', async () => {
