@@ -34,6 +34,7 @@ const onBothDatabases = [
   'integration/oktaSpecTest',
   'integration/opEmailLink',
   'integration/opSamlSignIn',
+  'integration/opSignIn',
   'integration/openapi',
   'integration/operatorApi',
   'integration/requestLog',
