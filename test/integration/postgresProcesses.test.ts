@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freshPostgresDatabase, type FreshPostgresDatabase } from '../support/postgres';
+import { eventually, startReceiver } from '../support/webhookReceiver';
 
 const ROOT = path.join(__dirname, '..', '..');
 const OPERATOR_TOKEN = 'pg-processes-operator-token-0123456789';
@@ -66,7 +67,8 @@ describe('seatd processes on one PostgreSQL database', () => {
     database = await freshPostgresDatabase({ empty: true });
     outbox = fs.mkdtempSync(path.join(os.tmpdir(), 'seatd-pg-processes-'));
     // started together on an empty database: one migrates, the others wait for it under the advisory lock
-    const env = { DATABASE_URL: database.url, OUTBOX_DIR: outbox, DATABASE_POOL_SIZE: '4' };
+    // webhooks go to a receiver on loopback
+    const env = { DATABASE_URL: database.url, OUTBOX_DIR: outbox, DATABASE_POOL_SIZE: '4', OUTBOUND_ALLOW_PRIVATE_NETWORKS: 'true' };
     servers = await Promise.all([serve(env), serve(env), serve(env), serve(env)]);
   }, 60_000);
 
@@ -154,6 +156,28 @@ describe('seatd processes on one PostgreSQL database', () => {
     }
     expect(new Set(seen.map((e) => e.id)).size).toBe(seen.length);
     expect(seen.filter((e) => e.type === 'member.created')).toHaveLength(31); // the owner and the 30
+  }, 60_000);
+
+  it('four processes delivering one endpoint send each event once, in the feed’s order', async () => {
+    const receiver = await startReceiver([200]);
+    try {
+      const { orgId, domain, token } = await orgWithSeats('hooks', 40);
+      const endpoint = await call(`${servers[0]!.url}/api/v1/webhooks`, OPERATOR_TOKEN, 'POST', { url: receiver.url, types: ['member.created'], orgId });
+      expect(endpoint.status).toBe(201);
+      const invited = await Promise.all(
+        Array.from({ length: 24 }, (_, i) => call(`${servers[i % servers.length]!.url}/api/v1/orgs/${orgId}/members`, token, 'POST', { email: `w${i}@${domain}` })),
+      );
+      expect(invited.map((r) => r.status)).toEqual(Array(24).fill(201));
+      await eventually(() => receiver.received.length >= 24, 30_000, '24 webhook deliveries');
+      await new Promise((resolve) => setTimeout(resolve, 1000)); // time for a second copy, were one coming
+      const delivered = receiver.received.map((r) => JSON.parse(r.body) as { id: string; data: { member: { email: string } } });
+      expect(new Set(delivered.map((e) => e.id)).size).toBe(delivered.length); // nothing twice
+      const feed = await call(`${servers[1]!.url}/api/v1/orgs/${orgId}/events?limit=100&types=member.created`, token, 'GET');
+      const inFeedOrder = (feed.body.data as { id: string; data: { member: { email: string } } }[]).filter((e) => e.data.member.email !== `owner@${domain}`);
+      expect(delivered.map((e) => e.id)).toEqual(inFeedOrder.map((e) => e.id));
+    } finally {
+      await receiver.close();
+    }
   }, 60_000);
 
   it('seatd verify, run on the same database, finds every pool matching its ledger and every invoice its lines', async () => {
