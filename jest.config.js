@@ -58,6 +58,7 @@ const onBothDatabases = [
   'unit/ledger',
   'unit/ledger.property',
   'unit/opRecords',
+  'unit/periodicWork',
   'unit/provisioningEngine',
   'unit/renewal',
   'unit/scimFilter.property',

@@ -481,6 +481,13 @@ export const eventRetention = pgTable('event_retention', {
   deletedThrough: bigint('deleted_through', { mode: 'number' }).notNull(),
 });
 
+/** Periodic work that one process of several does per interval (the server's housekeeping): who holds it, until when. */
+export const sweepLeases = pgTable('sweep_leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder').notNull(),
+  until: text('until').notNull(),
+});
+
 /** The vendor's applications that sign people in through seatd (OAuth clients); only a hash of the secret is kept. */
 export const webhookEndpoints = pgTable(
   'webhook_endpoints',

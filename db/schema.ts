@@ -469,6 +469,13 @@ export const eventRetention = sqliteTable('event_retention', {
   deletedThrough: integer('deleted_through').notNull(),
 });
 
+/** Periodic work that one process of several does per interval (the server's housekeeping): who holds it, until when. */
+export const sweepLeases = sqliteTable('sweep_leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder').notNull(),
+  until: text('until').notNull(),
+});
+
 /**
  * Where events are delivered as signed webhooks. Events are matched lazily: `cursor` is the last
  * event sequence number considered, and the worker holding the endpoint's lease queues what came

@@ -13,6 +13,7 @@ import { sweepExpiredInvitations } from './domain/provisioning/invitations';
 import { overdueContracts, renewDueContracts } from './domain/renewal/renewal';
 import { deleteOldSessions } from './domain/sessions/sessions';
 import { deleteOldEvents } from './domain/events/events';
+import { claimPeriodicWork, thisProcess } from './domain/leases';
 import { deleteExpiredOpRecords } from './op/opRecords';
 import { deleteRetiredSigningKeys } from './op/signingKeys';
 import { createLogger, type Logger } from './logger';
@@ -128,7 +129,15 @@ export async function startServer(config: Config = loadConfig()): Promise<{ serv
   }
   if (!config.operatorToken) logger.warn('SEATD_OPERATOR_TOKEN is not set: the operator API is disabled (the CLI still works)');
 
+  const sweepMs = config.invitationSweepSeconds * 1000;
   const housekeeping = async () => {
+    try {
+      // several processes on one database: one of them sweeps per interval (its claim runs out just before its next turn)
+      if (!(await claimPeriodicWork(ctx, 'housekeeping', thisProcess, ctx.clock.now(), sweepMs * 0.9))) return;
+    } catch (err) {
+      logger.error({ err }, 'housekeeping could not be claimed');
+      return;
+    }
     try {
       const expired = await sweepExpiredInvitations(ctx);
       if (expired) logger.info({ expired }, 'expired invitations released their seats');
@@ -164,7 +173,7 @@ export async function startServer(config: Config = loadConfig()): Promise<{ serv
     }
   };
   await housekeeping();
-  const sweep = setInterval(() => void housekeeping(), config.invitationSweepSeconds * 1000);
+  const sweep = setInterval(() => void housekeeping(), sweepMs);
   sweep.unref();
 
   let stopping: Promise<void> | undefined;

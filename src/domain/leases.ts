@@ -7,6 +7,9 @@
  */
 
 import os from 'node:os';
+import { eq, lte, or } from 'drizzle-orm';
+import { sweepLeases } from '../../db/schema';
+import { inTransaction, type DomainContext } from './context';
 
 /** Names one running worker in `claimed_by`: which host and process holds a lease, unique per start. */
 export function workerIdentity(hostname: string, pid: number): string {
@@ -26,4 +29,25 @@ export class LeaseLost extends Error {
     super(`lease on ${what} lost`);
     this.name = 'LeaseLost';
   }
+}
+
+/**
+ * Claims periodic work (`name`) for `holder` until `now + forMs`, unless another holder's claim is
+ * still running: one guarded upsert, so of several processes on one database one does the work per
+ * interval. Answers whether the caller holds it now.
+ */
+export async function claimPeriodicWork(ctx: DomainContext, name: string, holder: string, now: Date, forMs: number): Promise<boolean> {
+  const until = leaseEnd(now, forMs);
+  const claimed = await inTransaction(ctx, (tx) =>
+    tx
+      .insert(sweepLeases)
+      .values({ name, holder, until })
+      .onConflictDoUpdate({
+        target: sweepLeases.name,
+        set: { holder, until },
+        setWhere: or(eq(sweepLeases.holder, holder), lte(sweepLeases.until, now.toISOString())),
+      })
+      .returning({ holder: sweepLeases.holder }),
+  );
+  return claimed.length === 1;
 }
