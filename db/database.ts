@@ -21,13 +21,14 @@ export async function closeDatabase(db: Db): Promise<void> {
   db.$client.close();
 }
 
-export async function isDatabaseReachable(db: Db): Promise<boolean> {
+/** Answers why the database cannot be used now, or undefined when it answers. */
+export async function databaseUnreachable(db: Db): Promise<string | undefined> {
   try {
     const postgres = postgresOf(db);
     if (postgres) await (await postgres.ready).query('SELECT 1');
     else db.$client.prepare('SELECT 1').get();
-    return true;
-  } catch {
-    return false;
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
   }
 }

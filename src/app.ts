@@ -1,6 +1,6 @@
 import express, { type Express } from 'express';
 import type { DomainContext } from './domain/context';
-import { isDatabaseReachable } from '../db/database';
+import { databaseUnreachable } from '../db/database';
 import type { Logger } from './logger';
 import { adminApi } from './admin/adminApi';
 import { createMetrics } from './admin/metrics';
@@ -54,8 +54,10 @@ export function createApp(deps: AppDeps): Express {
   app.use(failedAuthThrottle(deps.logger, { limit: deps.config.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE }));
 
   app.get('/healthz', async (_req, res) => {
-    if (await isDatabaseReachable(deps.ctx.db)) res.json({ status: 'ok' });
-    else res.status(503).json({ status: 'unavailable', detail: 'the database is not reachable' });
+    const why = await databaseUnreachable(deps.ctx.db);
+    if (why === undefined) return void res.json({ status: 'ok' });
+    deps.logger.warn({ reason: why }, 'health check: the database is not reachable');
+    res.status(503).json({ status: 'unavailable', detail: 'the database is not reachable' });
   });
 
   app.use(metrics.router);

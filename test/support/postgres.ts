@@ -104,7 +104,7 @@ async function startEmbedded(password: string): Promise<{ server: Server; url: s
         '-c',
         'listen_addresses=127.0.0.1', // the address of the URL only: a port taken there fails the start
         '-c',
-        'max_connections=200',
+        'max_connections=500',
       ],
       onLog: (message) => void log.push(message),
       onError: (error) => void log.push(String(error)),

@@ -42,7 +42,8 @@ export function createTestContext(
   const dbFile = path.join(dir, 'seatd.db');
   for (const drop of dropsDue.splice(0)) void drop().catch(() => {});
   const postgres = testBackend === 'postgres' ? freshPostgresDatabase() : undefined;
-  postgres?.catch(() => {}); // the first statement reports it
+  // the first statement fails with it too, but maybe only as a 503: say why here
+  postgres?.catch((error: unknown) => console.error('the test PostgreSQL database was not created:', error));
   const db = postgres ? openPostgresDomain(postgres.then((fresh) => fresh.url), { migrate: false, poolSize: 4 }) : openDatabase(dbFile);
   if (!postgres) migrateDatabase(db);
   const clock = new ManualClock(now);
