@@ -21,6 +21,8 @@ export type PostgresOptions = {
   statementTimeoutMs?: number;
   /** A session idle inside an open transaction longer is ended, its locks released (ms; default 60 s; 0 = none). */
   idleInTransactionTimeoutMs?: number;
+  /** A pooled connection idle this long is closed (ms; default 10 s). */
+  idleTimeoutMs?: number;
   /** Shown in pg_stat_activity; also accepted by PgBouncer. */
   applicationName?: string;
   /**
@@ -56,6 +58,7 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Postgr
   const pool = new pg.Pool({
     connectionString: url,
     max: options.poolSize ?? POSTGRES_DEFAULTS.poolSize,
+    idleTimeoutMillis: options.idleTimeoutMs ?? 10_000,
     application_name: options.applicationName ?? POSTGRES_DEFAULTS.applicationName,
     ...timeouts,
   });

@@ -44,7 +44,7 @@ export function createTestContext(
   const postgres = testBackend === 'postgres' ? freshPostgresDatabase() : undefined;
   // the first statement fails with it too, but maybe only as a 503: say why here
   postgres?.catch((error: unknown) => console.error('the test PostgreSQL database was not created:', error));
-  const db = postgres ? openPostgresDomain(postgres.then((fresh) => fresh.url), { migrate: false, poolSize: 4 }) : openDatabase(dbFile);
+  const db = postgres ? openPostgresDomain(postgres.then((fresh) => fresh.url), { migrate: false, poolSize: 4, idleTimeoutMs: 1000 }) : openDatabase(dbFile);
   if (!postgres) migrateDatabase(db);
   const clock = new ManualClock(now);
   const outboxDir = path.join(dir, 'outbox');
