@@ -67,6 +67,8 @@ const onBothDatabases = [
 
 module.exports = {
   testTimeout: 30000,
+  // most suites wait on child processes, PostgreSQL or a browser: two at a time even on a 2-core machine
+  maxWorkers: 2,
   // one PostgreSQL server per run, started when a test first asks for a database (test/support/postgres.ts)
   globalSetup: '<rootDir>/test/support/postgresGlobalSetup.ts',
   globalTeardown: '<rootDir>/test/support/postgresGlobalTeardown.ts',

@@ -95,7 +95,7 @@ describe('ledger invariants under any sequence of changes (fast-check)', () => {
       }),
       { numRuns: 60 },
     );
-  });
+  }, 120_000); // 60 runs of up to 25 changes: on PostgreSQL each is a dozen round trips, over 30 s on a loaded CI machine
 
   it('prorates like an independent rational computation, rounded half up', () => {
     fc.assert(
