@@ -205,7 +205,9 @@ export async function stopTestPostgres(): Promise<void> {
 
 function readiness(endpoint: string, timeoutMs: number): Promise<Readiness> {
   return new Promise((resolve, reject) => {
-    const req = http.get(endpoint, { timeout: timeoutMs }, (res) => {
+    // a connection of its own: a kept-alive one can be closed by the endpoint's keep-alive timeout just as it is
+    // reused, which fails the request with "socket hang up" (seen when two test files ran at once)
+    const req = http.get(endpoint, { timeout: timeoutMs, agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
