@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { closeDatabase, databaseReady } from '../../db/database';
+import { closeDatabase, databaseReady, isPostgres } from '../../db/database';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../config';
@@ -18,7 +18,6 @@ import { overdueContracts, renewDueContracts } from '../domain/renewal/renewal';
 import { verifyLedgers } from '../domain/ledger/verify';
 import { deleteApp, listApps, registerApp } from '../domain/apps/apps';
 import { ensureOpKeys, rotateSigningKeys } from '../op/signingKeys';
-import { migratePostgres, openPostgres } from '../../db/postgres';
 
 function integer(value: string): number {
   if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a whole number');
@@ -103,19 +102,10 @@ export function buildProgram(): Command {
     .command('migrate')
     .description('create the database if needed and apply pending migrations (the PostgreSQL database of DATABASE_URL when it is set)')
     .action(async () => {
-      const { databaseUrl } = loadConfig();
-      if (databaseUrl) {
-        const db = openPostgres(databaseUrl, { applicationName: 'seatd migrate' });
-        try {
-          await migratePostgres(db);
-        } finally {
-          await db.$client.end();
-        }
-        process.stdout.write('PostgreSQL database migrated\n');
-        return;
-      }
-      await databaseReady(openContext(program.opts().database).db);
-      process.stdout.write('database migrated\n');
+      // opening a context migrates either database (PostgreSQL under its advisory lock)
+      const { db } = openContext(program.opts().database);
+      await databaseReady(db);
+      process.stdout.write(isPostgres(db) ? 'PostgreSQL database migrated\n' : 'database migrated\n');
     });
 
   const org = program.command('org').description('organizations');
