@@ -120,3 +120,20 @@ export const scimUser = (i: number, domain: string) => ({
   emails: [{ value: `u${i}@${domain}`, type: 'work', primary: true }],
   active: true,
 });
+
+/** Median and p95 of `n` requests made one after another; each must answer 200. */
+export async function latency(label: string, n: number, one: () => Promise<number>, labelWidth = 44): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = process.hrtime.bigint();
+    const status = await one();
+    if (status !== 200) throw new Error(`${label}: status ${status}`);
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  const median = times[Math.floor(n / 2)]!;
+  console.log(
+    `${label.padEnd(labelWidth)} median ${median.toFixed(2).padStart(7)} ms  p95 ${times[Math.floor(n * 0.95)]!.toFixed(2)} ms  (${n} requests)`,
+  );
+  return median;
+}

@@ -20,25 +20,9 @@ import { createLogger } from '../src/logger';
 import { migrateDatabase, openDatabase } from '../db/connection';
 import { systemClock } from '../src/domain/clock';
 import { createToken } from '../src/domain/orgs/tokens';
-import { agent, call, listen, orgMaker, portOf, scimUser, startBareInsert, throughput } from './benchSupport';
+import { agent, call, latency, listen, orgMaker, portOf, scimUser, startBareInsert, throughput } from './benchSupport';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'seatd-bench-'));
-
-async function latency(label: string, n: number, one: () => Promise<number>): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = process.hrtime.bigint();
-    const status = await one();
-    if (status !== 200) throw new Error(`${label}: status ${status}`);
-    times.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  const median = times[Math.floor(n / 2)]!;
-  console.log(
-    `${label.padEnd(44)} median ${median.toFixed(2).padStart(7)} ms  p95 ${times[Math.floor(n * 0.95)]!.toFixed(2)} ms  (${n} requests)`,
-  );
-  return median;
-}
 
 /** Seeds invoices of this year straight into the table and advances the year's counter past them: the fixture only. */
 function seedInvoices(file: string, orgId: string, count: number): void {
